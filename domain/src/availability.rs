@@ -1,0 +1,711 @@
+//! When the owner can be booked, and which slots are still free.
+//!
+//! Working hours are wall-clock times in the owner's zone; slots are computed
+//! as absolute UTC intervals stepping from the start of the day's window, so
+//! a day with a daylight-saving switch has exactly as many real hours as its
+//! working hours cover: no missing and no doubled hour.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::time::{Interval, Zone};
+
+/// Why availability settings could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AvailabilityError {
+    /// The window ends at or before it starts, or beyond midnight.
+    #[error("working hours must end after they start and by 24:00")]
+    BadWindow,
+    /// Not of the form `09:00-18:00`.
+    #[error("{0:?} is not of the form 09:00-18:00")]
+    BadWindowText(String),
+    /// The slot step is not 15, 30 or 60 minutes.
+    #[error("the slot step must be 15, 30 or 60 minutes, got {0}")]
+    BadStep(i64),
+    /// A negative or too large number of minutes or days.
+    #[error("{what} must be between 0 and {max}, got {got}")]
+    OutOfRange {
+        /// Which setting.
+        what: &'static str,
+        /// The largest allowed.
+        max: i64,
+        /// What was given.
+        got: i64,
+    },
+}
+
+/// How far apart the offered start times are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub enum SlotStep {
+    /// Every quarter of an hour.
+    Quarter,
+    /// Every half hour.
+    Half,
+    /// Every hour.
+    Hour,
+}
+
+impl SlotStep {
+    /// The step for 15, 30 or 60 minutes.
+    pub fn from_minutes(minutes: i64) -> Result<Self, AvailabilityError> {
+        match minutes {
+            15 => Ok(Self::Quarter),
+            30 => Ok(Self::Half),
+            60 => Ok(Self::Hour),
+            other => Err(AvailabilityError::BadStep(other)),
+        }
+    }
+
+    /// The step in minutes.
+    pub fn minutes(self) -> i64 {
+        match self {
+            Self::Quarter => 15,
+            Self::Half => 30,
+            Self::Hour => 60,
+        }
+    }
+}
+
+impl TryFrom<i64> for SlotStep {
+    type Error = AvailabilityError;
+    fn try_from(minutes: i64) -> Result<Self, Self::Error> {
+        Self::from_minutes(minutes)
+    }
+}
+
+impl From<SlotStep> for i64 {
+    fn from(step: SlotStep) -> Self {
+        step.minutes()
+    }
+}
+
+/// A day's working window in wall-clock minutes since midnight, `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DayWindow {
+    start: u16,
+    end: u16,
+}
+
+const MINUTES_PER_DAY: u16 = 24 * 60;
+
+impl DayWindow {
+    /// A window from `start` to `end` minutes after midnight; `end` may be 1440 (24:00).
+    pub fn new(start: u16, end: u16) -> Result<Self, AvailabilityError> {
+        if end <= start || end > MINUTES_PER_DAY {
+            return Err(AvailabilityError::BadWindow);
+        }
+        Ok(Self { start, end })
+    }
+
+    /// Reads `09:00-18:00` (a dash or an en dash; `24:00` allowed as the end).
+    pub fn parse(text: &str) -> Result<Self, AvailabilityError> {
+        let bad = || AvailabilityError::BadWindowText(text.to_owned());
+        let (from, to) = text.split_once(['-', '–']).ok_or_else(bad)?;
+        let minutes = |part: &str| -> Result<u16, AvailabilityError> {
+            let part = part.trim();
+            if part == "24:00" {
+                return Ok(MINUTES_PER_DAY);
+            }
+            let time = NaiveTime::parse_from_str(part, "%H:%M").map_err(|_| bad())?;
+            Ok(time.signed_duration_since(NaiveTime::MIN).num_minutes() as u16)
+        };
+        Self::new(minutes(from)?, minutes(to)?)
+    }
+
+    /// Minutes after midnight the window opens.
+    pub fn start_minute(&self) -> u16 {
+        self.start
+    }
+
+    /// Minutes after midnight the window closes.
+    pub fn end_minute(&self) -> u16 {
+        self.end
+    }
+
+    /// The window on a date, as UTC instants in `zone`.
+    fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
+        let wall = |minute: u16| date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+        Interval::new(zone.to_utc(wall(self.start)), zone.to_utc(wall(self.end))).ok()
+    }
+}
+
+impl fmt::Display for DayWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            self.end / 60,
+            self.end % 60
+        )
+    }
+}
+
+impl TryFrom<String> for DayWindow {
+    type Error = AvailabilityError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<DayWindow> for String {
+    fn from(window: DayWindow) -> Self {
+        window.to_string()
+    }
+}
+
+/// Working hours for each weekday, Monday first; `None` is a day off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyHours(pub [Option<DayWindow>; 7]);
+
+impl WeeklyHours {
+    /// The same window Monday to Friday, weekends off.
+    pub fn weekdays(window: DayWindow) -> Self {
+        let mut days = [None; 7];
+        for day in days.iter_mut().take(5) {
+            *day = Some(window);
+        }
+        Self(days)
+    }
+
+    /// The window of a weekday.
+    pub fn on(&self, weekday: chrono::Weekday) -> Option<DayWindow> {
+        self.0[weekday.num_days_from_monday() as usize]
+    }
+
+    /// Sets the window of a weekday.
+    pub fn set(&mut self, weekday: chrono::Weekday, window: Option<DayWindow>) {
+        self.0[weekday.num_days_from_monday() as usize] = window;
+    }
+}
+
+/// How loaded a day is, for the colours of the booking calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayLoad {
+    /// Not bookable: past, a day off, or beyond the horizon.
+    Closed,
+    /// At least half the slots are free (🟢).
+    Light,
+    /// Some slots are free (🟡).
+    Busy,
+    /// No slot is free (🔴).
+    Full,
+}
+
+/// The slots of one day: the free ones and how many the day has at all.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DaySlots {
+    /// Free slots in time order.
+    pub free: Vec<Interval>,
+    /// How many slots the working hours hold, free or not.
+    pub total: usize,
+}
+
+impl DaySlots {
+    /// The colour of the day.
+    pub fn load(&self) -> DayLoad {
+        match (self.total, self.free.len()) {
+            (0, _) => DayLoad::Closed,
+            (_, 0) => DayLoad::Full,
+            (total, free) if free * 2 >= total => DayLoad::Light,
+            _ => DayLoad::Busy,
+        }
+    }
+}
+
+/// Why a requested slot cannot be booked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SlotRefusal {
+    /// It starts before now.
+    #[error("the time is in the past")]
+    InPast,
+    /// It starts sooner than the minimum notice allows.
+    #[error("the time is too soon: at least {0} minutes of notice are needed")]
+    InsideNotice(i64),
+    /// It is further ahead than bookings are taken.
+    #[error("the time is more than {0} days ahead")]
+    BeyondHorizon(u32),
+    /// It is not one of the offered slots of the working hours.
+    #[error("the time is outside the working hours")]
+    OutsideWorkingHours,
+    /// Somebody holds this time (or its buffer).
+    #[error("the time is taken")]
+    Taken,
+}
+
+/// The owner's availability: weekly hours, exceptions and booking windows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AvailabilityFields", into = "AvailabilityFields")]
+pub struct Availability {
+    zone: Zone,
+    weekly: WeeklyHours,
+    overrides: BTreeMap<NaiveDate, Option<DayWindow>>,
+    step: SlotStep,
+    buffer_minutes: u32,
+    notice_minutes: u32,
+    horizon_days: u32,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct AvailabilityFields {
+    zone: Zone,
+    weekly: WeeklyHours,
+    #[serde(default)]
+    overrides: BTreeMap<NaiveDate, Option<DayWindow>>,
+    step_minutes: SlotStep,
+    buffer_minutes: i64,
+    notice_minutes: i64,
+    horizon_days: i64,
+}
+
+impl TryFrom<AvailabilityFields> for Availability {
+    type Error = AvailabilityError;
+    fn try_from(f: AvailabilityFields) -> Result<Self, Self::Error> {
+        let mut availability = Availability::new(f.zone, f.weekly, f.step_minutes)?;
+        availability.set_buffer_minutes(f.buffer_minutes)?;
+        availability.set_notice_minutes(f.notice_minutes)?;
+        availability.set_horizon_days(f.horizon_days)?;
+        availability.overrides = f.overrides;
+        Ok(availability)
+    }
+}
+
+impl From<Availability> for AvailabilityFields {
+    fn from(a: Availability) -> Self {
+        Self {
+            zone: a.zone,
+            weekly: a.weekly,
+            overrides: a.overrides,
+            step_minutes: a.step,
+            buffer_minutes: i64::from(a.buffer_minutes),
+            notice_minutes: i64::from(a.notice_minutes),
+            horizon_days: i64::from(a.horizon_days),
+        }
+    }
+}
+
+fn in_range(what: &'static str, got: i64, max: i64) -> Result<u32, AvailabilityError> {
+    if (0..=max).contains(&got) {
+        Ok(got as u32)
+    } else {
+        Err(AvailabilityError::OutOfRange { what, max, got })
+    }
+}
+
+impl Availability {
+    /// Availability with no buffer, no minimum notice and a 30-day horizon.
+    pub fn new(zone: Zone, weekly: WeeklyHours, step: SlotStep) -> Result<Self, AvailabilityError> {
+        Ok(Self {
+            zone,
+            weekly,
+            overrides: BTreeMap::new(),
+            step,
+            buffer_minutes: 0,
+            notice_minutes: 0,
+            horizon_days: 30,
+        })
+    }
+
+    /// The owner's zone, in which the working hours are read.
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// Moves the working hours to another zone.
+    pub fn set_zone(&mut self, zone: Zone) {
+        self.zone = zone;
+    }
+
+    /// The weekly hours.
+    pub fn weekly(&self) -> &WeeklyHours {
+        &self.weekly
+    }
+
+    /// Replaces the weekly hours.
+    pub fn set_weekly(&mut self, weekly: WeeklyHours) {
+        self.weekly = weekly;
+    }
+
+    /// The step between offered start times.
+    pub fn step(&self) -> SlotStep {
+        self.step
+    }
+
+    /// Sets the step between offered start times.
+    pub fn set_step(&mut self, step: SlotStep) {
+        self.step = step;
+    }
+
+    /// Free time kept before and after every meeting.
+    pub fn buffer(&self) -> Duration {
+        Duration::minutes(i64::from(self.buffer_minutes))
+    }
+
+    /// Sets the buffer (0 to 240 minutes).
+    pub fn set_buffer_minutes(&mut self, minutes: i64) -> Result<(), AvailabilityError> {
+        self.buffer_minutes = in_range("the buffer (minutes)", minutes, 240)?;
+        Ok(())
+    }
+
+    /// How long before its start a slot can still be booked.
+    pub fn notice(&self) -> Duration {
+        Duration::minutes(i64::from(self.notice_minutes))
+    }
+
+    /// Sets the minimum notice (0 to 14 days, in minutes).
+    pub fn set_notice_minutes(&mut self, minutes: i64) -> Result<(), AvailabilityError> {
+        self.notice_minutes = in_range("the minimum notice (minutes)", minutes, 14 * 24 * 60)?;
+        Ok(())
+    }
+
+    /// How many days ahead bookings are taken.
+    pub fn horizon_days(&self) -> u32 {
+        self.horizon_days
+    }
+
+    /// Sets the booking horizon (1 to 365 days).
+    pub fn set_horizon_days(&mut self, days: i64) -> Result<(), AvailabilityError> {
+        if days == 0 {
+            return Err(AvailabilityError::OutOfRange { what: "the booking horizon (days)", max: 365, got: 0 });
+        }
+        self.horizon_days = in_range("the booking horizon (days)", days, 365)?;
+        Ok(())
+    }
+
+    /// Exceptions to the weekly hours by date; `None` is a day off.
+    pub fn overrides(&self) -> &BTreeMap<NaiveDate, Option<DayWindow>> {
+        &self.overrides
+    }
+
+    /// Makes a date a day off (`None`) or gives it its own hours.
+    pub fn set_override(&mut self, date: NaiveDate, window: Option<DayWindow>) {
+        self.overrides.insert(date, window);
+    }
+
+    /// Returns a date to its weekly hours.
+    pub fn clear_override(&mut self, date: NaiveDate) {
+        self.overrides.remove(&date);
+    }
+
+    /// The working window of a date, as UTC instants.
+    pub fn window_on(&self, date: NaiveDate) -> Option<Interval> {
+        let window = match self.overrides.get(&date) {
+            Some(exception) => *exception,
+            None => self.weekly.on(date.weekday()),
+        };
+        window.and_then(|w| w.on(date, self.zone))
+    }
+
+    /// The dates that can be booked at `now`: today up to the horizon, in the owner's zone.
+    pub fn bookable_dates(&self, now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+        let today = self.zone.date_of(now);
+        (today, today + Duration::days(i64::from(self.horizon_days)))
+    }
+
+    /// The slots of `duration` on `date`: every start in the working window,
+    /// one step apart, whose meeting ends within the window; free are those at
+    /// or after `now` plus the notice that overlap no busy interval widened by
+    /// the buffer. The order of `busy` does not matter.
+    pub fn day_slots(&self, date: NaiveDate, duration: Duration, busy: &[Interval], now: DateTime<Utc>) -> DaySlots {
+        let (first, last) = self.bookable_dates(now);
+        if date < first || date > last || duration <= Duration::zero() {
+            return DaySlots::default();
+        }
+        let Some(window) = self.window_on(date) else {
+            return DaySlots::default();
+        };
+        let earliest = now + self.notice();
+        let buffer = self.buffer();
+        let step = Duration::minutes(self.step.minutes());
+        let mut slots = DaySlots::default();
+        let mut start = window.start();
+        while start + duration <= window.end() {
+            slots.total += 1;
+            let candidate = Interval::starting_at(start, duration);
+            if let Ok(slot) = candidate
+                && start >= earliest
+                && !busy.iter().any(|b| b.widened(buffer).overlaps(&slot))
+            {
+                slots.free.push(slot);
+            }
+            start += step;
+        }
+        slots
+    }
+
+    /// Checks that `slot` is one of the free slots at `now`, and says why not.
+    pub fn check_slot(&self, slot: &Interval, busy: &[Interval], now: DateTime<Utc>) -> Result<(), SlotRefusal> {
+        if slot.start() < now {
+            return Err(SlotRefusal::InPast);
+        }
+        if slot.start() < now + self.notice() {
+            return Err(SlotRefusal::InsideNotice(self.notice().num_minutes()));
+        }
+        let date = self.zone.date_of(slot.start());
+        if date > self.bookable_dates(now).1 {
+            return Err(SlotRefusal::BeyondHorizon(self.horizon_days));
+        }
+        let all = self.day_slots(date, slot.duration(), &[], now);
+        if !all.free.contains(slot) {
+            return Err(SlotRefusal::OutsideWorkingHours);
+        }
+        if busy.iter().any(|b| b.widened(self.buffer()).overlaps(slot)) {
+            return Err(SlotRefusal::Taken);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDateTime;
+    use proptest::prelude::*;
+
+    fn every_day(window: &str) -> WeeklyHours {
+        WeeklyHours([Some(DayWindow::parse(window).unwrap()); 7])
+    }
+
+    fn availability(zone: &str, window: &str, step: i64) -> Availability {
+        let mut a = Availability::new(
+            Zone::parse(zone).unwrap(),
+            every_day(window),
+            SlotStep::from_minutes(step).unwrap(),
+        )
+        .unwrap();
+        a.set_horizon_days(365).unwrap();
+        a
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    fn local_times(a: &Availability, slots: &[Interval]) -> Vec<String> {
+        slots
+            .iter()
+            .map(|s| a.zone().local(s.start()).format("%H:%M").to_string())
+            .collect()
+    }
+
+    fn long_before() -> DateTime<Utc> {
+        utc("2026-01-01T00:00:00Z")
+    }
+
+    #[test]
+    fn bad_availability_values_are_typed_errors_from_the_constructors() {
+        assert_eq!(DayWindow::new(600, 600), Err(AvailabilityError::BadWindow));
+        assert_eq!(DayWindow::new(600, 1441), Err(AvailabilityError::BadWindow));
+        assert!(matches!(DayWindow::parse("18:00-09:00"), Err(AvailabilityError::BadWindow)));
+        assert!(matches!(DayWindow::parse("nine to five"), Err(AvailabilityError::BadWindowText(_))));
+        assert_eq!(SlotStep::from_minutes(20), Err(AvailabilityError::BadStep(20)));
+        let mut a = availability("Europe/Moscow", "09:00-18:00", 30);
+        assert!(a.set_buffer_minutes(-5).is_err());
+        assert!(a.set_notice_minutes(-1).is_err());
+        assert!(a.set_horizon_days(-3).is_err());
+        assert!(a.set_horizon_days(0).is_err());
+    }
+
+    #[test]
+    fn free_slots_are_the_working_hours_minus_meetings_and_buffers() {
+        let mut a = availability("Europe/Moscow", "10:00-13:00", 30);
+        a.set_buffer_minutes(15).unwrap();
+        let date: NaiveDate = "2026-12-01".parse().unwrap();
+        // A meeting 11:00–11:30 Moscow (08:00–08:30 UTC) plus 15 minutes either side.
+        let busy = [Interval::new(utc("2026-12-01T08:00:00Z"), utc("2026-12-01T08:30:00Z")).unwrap()];
+        let slots = a.day_slots(date, Duration::minutes(30), &busy, long_before());
+        assert_eq!(slots.total, 6);
+        assert_eq!(local_times(&a, &slots.free), ["10:00", "12:00", "12:30"]);
+    }
+
+    #[test]
+    fn no_slot_is_offered_in_the_past_or_inside_the_notice() {
+        let mut a = availability("UTC", "09:00-12:00", 60);
+        a.set_notice_minutes(60).unwrap();
+        let now = utc("2026-12-01T09:30:00Z");
+        let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::hours(1), &[], now);
+        assert_eq!(local_times(&a, &slots.free), ["11:00"]);
+        let too_soon = Interval::starting_at(utc("2026-12-01T10:00:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(a.check_slot(&too_soon, &[], now), Err(SlotRefusal::InsideNotice(60)));
+        let past = Interval::starting_at(utc("2026-12-01T09:00:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(a.check_slot(&past, &[], now), Err(SlotRefusal::InPast));
+    }
+
+    #[test]
+    fn days_off_overrides_and_the_horizon_close_days() {
+        let mut a = availability("UTC", "09:00-12:00", 60);
+        a.set_horizon_days(7).unwrap();
+        let now = utc("2026-12-01T00:00:00Z");
+        let off: NaiveDate = "2026-12-02".parse().unwrap();
+        a.set_override(off, None);
+        assert_eq!(a.day_slots(off, Duration::hours(1), &[], now).load(), DayLoad::Closed);
+        let short: NaiveDate = "2026-12-03".parse().unwrap();
+        a.set_override(short, Some(DayWindow::parse("10:00-11:00").unwrap()));
+        assert_eq!(a.day_slots(short, Duration::hours(1), &[], now).total, 1);
+        let far: NaiveDate = "2026-12-09".parse().unwrap();
+        assert_eq!(a.day_slots(far, Duration::hours(1), &[], now).total, 0);
+        let far_slot = Interval::starting_at(utc("2026-12-09T09:00:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(a.check_slot(&far_slot, &[], now), Err(SlotRefusal::BeyondHorizon(7)));
+    }
+
+    #[test]
+    fn a_slot_off_the_step_grid_is_outside_the_working_hours() {
+        let a = availability("UTC", "09:00-12:00", 30);
+        let odd = Interval::starting_at(utc("2026-12-01T09:10:00Z"), Duration::minutes(30)).unwrap();
+        assert_eq!(a.check_slot(&odd, &[], long_before()), Err(SlotRefusal::OutsideWorkingHours));
+        let late = Interval::starting_at(utc("2026-12-01T11:30:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(a.check_slot(&late, &[], long_before()), Err(SlotRefusal::OutsideWorkingHours));
+    }
+
+    #[test]
+    fn the_load_colour_follows_the_share_of_free_slots() {
+        let slot = Interval::starting_at(long_before(), Duration::hours(1)).unwrap();
+        assert_eq!(DaySlots { free: vec![slot; 2], total: 4 }.load(), DayLoad::Light);
+        assert_eq!(DaySlots { free: vec![slot; 1], total: 4 }.load(), DayLoad::Busy);
+        assert_eq!(DaySlots { free: vec![], total: 4 }.load(), DayLoad::Full);
+        assert_eq!(DaySlots::default().load(), DayLoad::Closed);
+    }
+
+    /// Hourly slots of a whole-night window on a switch day, read as local wall-clock times.
+    fn night_slots(zone: &str, date: &str) -> (Vec<String>, Duration) {
+        let a = availability(zone, "00:00-06:00", 60);
+        let date: NaiveDate = date.parse().unwrap();
+        let slots = a.day_slots(date, Duration::hours(1), &[], long_before());
+        let window = a.window_on(date).unwrap();
+        (local_times(&a, &slots.free), window.duration())
+    }
+
+    #[test]
+    fn dst_spring_forward_in_berlin_skips_the_missing_hour_only() {
+        let (times, length) = night_slots("Europe/Berlin", "2026-03-29");
+        assert_eq!(length, Duration::hours(5));
+        assert_eq!(times, ["00:00", "01:00", "03:00", "04:00", "05:00"]);
+    }
+
+    #[test]
+    fn dst_fall_back_in_berlin_offers_the_repeated_hour_twice() {
+        let (times, length) = night_slots("Europe/Berlin", "2026-10-25");
+        assert_eq!(length, Duration::hours(7));
+        assert_eq!(times, ["00:00", "01:00", "02:00", "02:00", "03:00", "04:00", "05:00"]);
+    }
+
+    #[test]
+    fn dst_spring_forward_in_new_york_skips_the_missing_hour_only() {
+        let (times, length) = night_slots("America/New_York", "2026-03-08");
+        assert_eq!(length, Duration::hours(5));
+        assert_eq!(times, ["00:00", "01:00", "03:00", "04:00", "05:00"]);
+    }
+
+    #[test]
+    fn dst_fall_back_in_new_york_offers_the_repeated_hour_twice() {
+        let (times, length) = night_slots("America/New_York", "2026-11-01");
+        assert_eq!(length, Duration::hours(7));
+        assert_eq!(times, ["00:00", "01:00", "01:00", "02:00", "03:00", "04:00", "05:00"]);
+    }
+
+    /// On a switch day, office-hours slots are exactly the working hours in wall-clock time.
+    fn office_slots(zone: &str, date: &str) -> (Vec<String>, Vec<DateTime<Utc>>) {
+        let a = availability(zone, "09:00-18:00", 60);
+        let slots = a.day_slots(date.parse().unwrap(), Duration::hours(1), &[], long_before());
+        (local_times(&a, &slots.free), slots.free.iter().map(Interval::start).collect())
+    }
+
+    #[test]
+    fn dst_switch_days_keep_office_hours_exact_in_berlin_and_new_york() {
+        let expected: Vec<String> = (9..18).map(|h| format!("{h:02}:00")).collect();
+        for (zone, date, first_utc) in [
+            ("Europe/Berlin", "2026-03-29", "2026-03-29T07:00:00Z"),
+            ("Europe/Berlin", "2026-10-25", "2026-10-25T08:00:00Z"),
+            ("America/New_York", "2026-03-08", "2026-03-08T13:00:00Z"),
+            ("America/New_York", "2026-11-01", "2026-11-01T14:00:00Z"),
+        ] {
+            let (times, starts) = office_slots(zone, date);
+            assert_eq!(times, expected, "{zone} {date}");
+            assert_eq!(starts[0], utc(first_utc), "{zone} {date}");
+        }
+    }
+
+    #[test]
+    fn dst_moscow_has_no_switch_and_a_fixed_offset() {
+        let (times, starts) = office_slots("Europe/Moscow", "2026-03-29");
+        assert_eq!(times.len(), 9);
+        assert_eq!(starts[0], utc("2026-03-29T06:00:00Z"));
+    }
+
+    #[test]
+    fn dst_a_day_whose_midnight_does_not_exist_starts_at_one() {
+        // Santiago springs forward at 00:00 on 2026-09-06: the day starts at 01:00.
+        let a = availability("America/Santiago", "00:00-03:00", 60);
+        let slots = a.day_slots("2026-09-06".parse().unwrap(), Duration::hours(1), &[], long_before());
+        assert_eq!(local_times(&a, &slots.free), ["01:00", "02:00"]);
+    }
+
+    fn arbitrary_busy() -> impl Strategy<Value = Vec<Interval>> {
+        let day_start = utc("2026-12-01T00:00:00Z");
+        prop::collection::vec((0i64..24 * 60, 1i64..240), 0..12).prop_map(move |spans| {
+            spans
+                .into_iter()
+                .filter_map(|(offset, length)| {
+                    Interval::starting_at(day_start + Duration::minutes(offset), Duration::minutes(length)).ok()
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn property_no_free_slot_overlaps_a_meeting_plus_its_buffer(
+            busy in arbitrary_busy(), buffer in 0i64..60, minutes in prop::sample::select(vec![30i64, 60, 90, 120])
+        ) {
+            let mut a = availability("Europe/Berlin", "08:00-20:00", 15);
+            a.set_buffer_minutes(buffer).unwrap();
+            let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::minutes(minutes), &busy, long_before());
+            for slot in &slots.free {
+                for meeting in &busy {
+                    prop_assert!(!meeting.widened(Duration::minutes(buffer)).overlaps(slot));
+                }
+            }
+        }
+
+        #[test]
+        fn property_every_free_slot_lies_inside_the_working_hours(
+            busy in arbitrary_busy(), minutes in 15i64..300, day in 0i64..365
+        ) {
+            let a = availability("America/New_York", "09:30-17:00", 30);
+            let date: NaiveDate = "2026-01-01".parse::<NaiveDate>().unwrap() + Duration::days(day);
+            let window = a.window_on(date).unwrap();
+            let slots = a.day_slots(date, Duration::minutes(minutes), &busy, long_before());
+            for slot in &slots.free {
+                prop_assert!(window.contains(slot));
+                let local: NaiveDateTime = a.zone().local(slot.start());
+                prop_assert!(local.time() >= NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+            }
+        }
+
+        #[test]
+        fn property_free_slots_do_not_depend_on_the_order_of_busy_intervals(
+            busy in arbitrary_busy(), seed in any::<u64>()
+        ) {
+            let a = availability("Europe/Moscow", "00:00-24:00", 30);
+            let date: NaiveDate = "2026-12-01".parse().unwrap();
+            let mut shuffled = busy.clone();
+            // A deterministic shuffle driven by the seed.
+            let len = shuffled.len();
+            for i in (1..len).rev() {
+                let j = (seed.wrapping_mul(i as u64 + 1) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            shuffled.reverse();
+            prop_assert_eq!(
+                a.day_slots(date, Duration::hours(1), &busy, long_before()),
+                a.day_slots(date, Duration::hours(1), &shuffled, long_before())
+            );
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The rules of meetbot's business, with nothing of the outside world in them.
+//!
+//! Users and their roles and statuses, who may do what, meetings and their
+//! life cycle, the owner's availability and the free slots it leaves, the
+//! booking policy, reminder plans, the meeting cadence and the audit trail.
+//!
+//! This crate must never depend on another crate of ours, on an async runtime
+//! or on anything that does I/O (tokio, diesel, HTTP clients, Telegram or
+//! Google crates), and it never reads a clock: the current time is always a
+//! parameter, so every rule can be tested at any instant.
+
+pub mod audit;
+pub mod availability;
+pub mod booking;
+pub mod cadence;
+pub mod meeting;
+pub mod permission;
+pub mod reminder;
+pub mod settings;
+pub mod time;
+pub mod user;
+
+pub use audit::{AuditAction, AuditEvent};
+pub use availability::{Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours};
+pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
+pub use cadence::{Cadence, CadenceState};
+pub use meeting::{Meeting, MeetingId, MeetingStatus, MeetingType, NewMeeting, Topic, TransitionError};
+pub use permission::{Action, Denial, authorize};
+pub use reminder::{LateDelivery, PlannedReminder, ReminderOffsets};
+pub use settings::Settings;
+pub use time::{Interval, IntervalError, Zone, ZoneError};
+pub use user::{Department, DisplayName, Email, Language, Role, Status, User, UserId, ValueError};

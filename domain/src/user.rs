@@ -1,0 +1,336 @@
+//! People who talk to the bot: who they are, what role they hold, whether
+//! they are around.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::time::Zone;
+
+/// A person's Telegram user id; also the id of their private chat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct UserId(pub i64);
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A value a person typed that does not fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// Nothing but white space.
+    #[error("the value is empty")]
+    Empty,
+    /// Longer than allowed.
+    #[error("the value is longer than {max} characters")]
+    TooLong {
+        /// The longest allowed, in characters.
+        max: usize,
+    },
+    /// Not an e-mail address.
+    #[error("{0:?} is not an e-mail address")]
+    NotAnEmail(String),
+    /// Not one of the known codes.
+    #[error("{0:?} is not a known value")]
+    Unknown(String),
+}
+
+fn bounded_text(raw: &str, max: usize) -> Result<String, ValueError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if text.chars().count() > max {
+        return Err(ValueError::TooLong { max });
+    }
+    if text.chars().any(char::is_control) {
+        return Err(ValueError::Unknown(text.to_owned()));
+    }
+    Ok(text.to_owned())
+}
+
+macro_rules! text_value {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The longest allowed, in characters.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Trims the text and checks it is neither empty nor too long.
+            pub fn new(raw: &str) -> Result<Self, ValueError> {
+                bounded_text(raw, Self::MAX_CHARS).map(Self)
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ValueError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_value!(
+    /// How a person is called in messages, from Telegram's first and last name.
+    DisplayName,
+    128
+);
+text_value!(
+    /// A department of the organisation, from the configured list.
+    Department,
+    64
+);
+
+/// An e-mail address, checked only for its shape (something@domain.tld).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Checks the shape of an address.
+    pub fn new(raw: &str) -> Result<Self, ValueError> {
+        let text = bounded_text(raw, 254)?;
+        let shaped = match text.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+                    && !text.contains(char::is_whitespace)
+            }
+            None => false,
+        };
+        if shaped {
+            Ok(Self(text))
+        } else {
+            Err(ValueError::NotAnEmail(text))
+        }
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = ValueError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(&value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(value: Email) -> Self {
+        value.0
+    }
+}
+
+/// Generates `as_str`/`parse` for an enum stored as a stable string.
+macro_rules! stable_names {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            /// Every value, in a stable order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable name stored in databases and callback data.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads a stable name back.
+            pub fn parse(text: &str) -> Result<Self, ValueError> {
+                match text { $($text => Ok($name::$variant),)+ other => Err(ValueError::Unknown(other.to_owned())) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use stable_names;
+
+/// What a person may do in the organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Whose calendar is booked; administers everything.
+    Owner,
+    /// Books and manages meetings with the owner.
+    Manager,
+    /// Registered, waiting for the owner's approval.
+    Pending,
+    /// The owner turned the registration down.
+    Rejected,
+    /// Barred by the owner; the bot ignores their requests.
+    Blocked,
+}
+
+stable_names!(Role {
+    Owner => "OWNER",
+    Manager => "MANAGER",
+    Pending => "PENDING",
+    Rejected => "REJECTED",
+    Blocked => "BLOCKED",
+});
+
+/// Whether a person is around.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// At work: may book, gets invitations and reminders.
+    Active,
+    /// On holiday.
+    Vacation,
+    /// Off sick.
+    Sick,
+    /// Travelling for work.
+    BusinessTrip,
+    /// Not working with the organisation for now.
+    Inactive,
+}
+
+stable_names!(Status {
+    Active => "ACTIVE",
+    Vacation => "VACATION",
+    Sick => "SICK",
+    BusinessTrip => "BUSINESS_TRIP",
+    Inactive => "INACTIVE",
+});
+
+/// The language the bot speaks to a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Russian, the first language of the bot.
+    #[default]
+    Ru,
+    /// English.
+    En,
+}
+
+stable_names!(Language {
+    Ru => "ru",
+    En => "en",
+});
+
+impl Language {
+    /// Picks the language from Telegram's `language_code`: Russian for the
+    /// languages of its readers, English for everything else, Russian when unknown.
+    pub fn from_telegram(code: Option<&str>) -> Self {
+        match code.map(|c| c.split(['-', '_']).next().unwrap_or(c).to_ascii_lowercase()) {
+            None => Language::Ru,
+            Some(code) if matches!(code.as_str(), "ru" | "uk" | "be" | "kk" | "") => Language::Ru,
+            Some(_) => Language::En,
+        }
+    }
+}
+
+/// A person known to the bot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Their Telegram id.
+    pub id: UserId,
+    /// Their name as shown to others.
+    pub name: DisplayName,
+    /// Their Telegram @username, when they have one.
+    pub username: Option<String>,
+    /// What they may do.
+    pub role: Role,
+    /// Whether they are around.
+    pub status: Status,
+    /// Their department, when given.
+    pub department: Option<Department>,
+    /// Their e-mail, when given.
+    pub email: Option<Email>,
+    /// The language the bot speaks to them.
+    pub language: Language,
+    /// The zone their times are shown in.
+    pub zone: Zone,
+    /// False after /stop: they get no broadcasts, invitations or reminders.
+    pub subscribed: bool,
+    /// When they first wrote to the bot.
+    pub registered_at: DateTime<Utc>,
+}
+
+impl User {
+    /// Whether the person is at work and listening: only such a person gets
+    /// invitations and reminders, and only such a person can be booked.
+    pub fn is_reachable(&self) -> bool {
+        self.status == Status::Active && self.subscribed
+    }
+
+    /// Whether the person is the owner.
+    pub fn is_owner(&self) -> bool {
+        self.role == Role::Owner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_or_over_long_name_is_refused_by_the_constructor() {
+        assert_eq!(DisplayName::new("   "), Err(ValueError::Empty));
+        assert_eq!(
+            DisplayName::new(&"я".repeat(129)),
+            Err(ValueError::TooLong { max: 128 })
+        );
+        assert_eq!(DisplayName::new("  Иван  ").unwrap().as_str(), "Иван");
+    }
+
+    #[test]
+    fn a_malformed_email_is_refused_by_the_constructor() {
+        for bad in ["ivan", "ivan@", "@mail.ru", "ivan@mail", "iv an@mail.ru", "a@b@c.ru"] {
+            assert!(Email::new(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(Email::new("ivan@mail.ru").unwrap().as_str(), "ivan@mail.ru");
+    }
+
+    #[test]
+    fn an_unknown_role_or_status_name_is_a_typed_error() {
+        assert_eq!(Role::parse("ADMIN"), Err(ValueError::Unknown("ADMIN".into())));
+        assert_eq!(Status::parse("BUSINESS_TRIP"), Ok(Status::BusinessTrip));
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(*role));
+        }
+    }
+
+    #[test]
+    fn the_language_follows_telegram_and_falls_back_to_russian() {
+        assert_eq!(Language::from_telegram(Some("en-US")), Language::En);
+        assert_eq!(Language::from_telegram(Some("ru")), Language::Ru);
+        assert_eq!(Language::from_telegram(Some("de")), Language::En);
+        assert_eq!(Language::from_telegram(None), Language::Ru);
+    }
+}
