@@ -1,0 +1,59 @@
+//! Conformance suites: what every adapter of a port must do, as tests any
+//! adapter crate runs with one macro call.
+//!
+//! ```ignore
+//! meetbot_ports::store_contract_tests!(async { Some(my_fresh_store().await) });
+//! ```
+//!
+//! The expression is evaluated once per test and must give a fresh, empty
+//! store as `Option<Arc<dyn Store>>`; `None` skips the test (the factory
+//! prints why, e.g. when no test database is configured).
+
+pub mod store;
+
+/// Generates one `#[tokio::test]` per case of the Store contract.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($make:expr) => {
+        $crate::store_contract_tests!(@cases $make;
+            contract_a_user_reads_back_as_written,
+            contract_inserting_a_known_user_is_refused,
+            contract_updating_an_unknown_user_is_not_found,
+            contract_a_role_changes_only_from_the_expected_role,
+            contract_users_are_listed_by_role_in_registration_order,
+            contract_a_booking_stores_the_meeting_its_reminders_and_a_calendar_job,
+            contract_a_booking_overlapping_a_meeting_or_its_buffer_is_refused,
+            contract_touching_meetings_do_not_overlap,
+            contract_limit_counts_only_upcoming_scheduled_meetings,
+            contract_cancelling_frees_the_slot_and_cancels_reminders,
+            contract_cancelling_twice_or_an_unknown_meeting_is_refused,
+            contract_rescheduling_links_the_meetings_and_moves_reminders,
+            contract_rescheduling_may_overlap_the_meeting_it_replaces,
+            contract_rescheduling_a_cancelled_or_unknown_meeting_is_refused,
+            contract_meetings_are_filtered_by_booker_status_and_time,
+            contract_ended_meetings_become_completed,
+            contract_due_reminders_are_claimed_once_while_leased,
+            contract_an_expired_reminder_lease_is_claimed_again,
+            contract_a_retried_reminder_waits_and_counts_attempts,
+            contract_reminder_claimers_running_at_once_never_share_a_reminder,
+            contract_calendar_jobs_are_claimed_retried_and_finished,
+            contract_dialog_state_is_saved_and_cleared,
+            contract_an_update_is_recorded_once_and_pruned,
+            contract_values_are_stored_and_replaced,
+            contract_the_audit_log_is_newest_first,
+            booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting,
+            limit_holds_under_concurrent_bookings_by_one_manager
+        );
+    };
+    (@cases $make:expr; $($case:ident),+) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let store: Option<std::sync::Arc<dyn $crate::Store>> = $make.await;
+                if let Some(store) = store {
+                    $crate::contract::store::$case(store).await;
+                }
+            }
+        )+
+    };
+}

@@ -1,0 +1,37 @@
+//! The ports: what meetbot's core needs from the outside world, as traits.
+//!
+//! `Store` keeps everything that must survive a restart, `Calendar` is the
+//! owner's calendar, `Messenger` reaches people, `Clock` tells the time.
+//! Every method documents its contract; adapters prove they keep it by
+//! passing the suites of the `contract` feature. The `mock` feature adds
+//! mockall mocks (`MockStore`, `MockCalendar`, `MockMessenger`, `MockClock`).
+//!
+//! This crate depends on the domain only; it must never depend on an adapter,
+//! a database driver, an HTTP client or a chat library.
+
+pub mod calendar;
+pub mod clock;
+pub mod messenger;
+pub mod screen;
+pub mod store;
+
+#[cfg(feature = "contract")]
+pub mod contract;
+
+pub use calendar::{Calendar, CalendarError, CalendarEvent};
+pub use clock::Clock;
+pub use messenger::{MessageRef, Messenger, MessengerError};
+pub use screen::{Attachment, Button, Screen, Text, TextArg};
+pub use store::{
+    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder, ReminderId,
+    ReminderState, Store, StoreError, UserQuery,
+};
+
+#[cfg(feature = "mock")]
+pub use calendar::MockCalendar;
+#[cfg(feature = "mock")]
+pub use clock::MockClock;
+#[cfg(feature = "mock")]
+pub use messenger::MockMessenger;
+#[cfg(feature = "mock")]
+pub use store::MockStore;

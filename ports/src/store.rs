@@ -1,0 +1,313 @@
+//! Everything that must survive a restart: users, meetings, reminders, dialog
+//! state, processed updates, the audit log, settings and the calendar outbox.
+//!
+//! One trait, in sections, because a use case often needs several of them in
+//! one atomic step (a booking writes the meeting, its reminders and its
+//! calendar job together).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use meetbot_domain::{
+    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Role, User, UserId,
+};
+use serde::{Deserialize, Serialize};
+
+/// A failure of the store.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A thing with that id exists already.
+    #[error("already exists")]
+    AlreadyExists,
+    /// A conditional change found the state other than expected (somebody
+    /// else changed it first); nothing was written.
+    #[error("the state changed meanwhile: {0}")]
+    Conflict(String),
+    /// The database failed; the message is for logs, not for people.
+    #[error("store failure: {0}")]
+    Unexpected(String),
+}
+
+/// Why a booking was not made; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BookingError {
+    /// Another meeting (with its buffer) holds part of this time.
+    #[error("the slot is taken")]
+    SlotTaken,
+    /// The booker already holds the most upcoming meetings allowed.
+    #[error("the limit of {0} upcoming meetings is reached")]
+    LimitReached(u32),
+    /// The meeting being rescheduled does not exist.
+    #[error("the meeting to move does not exist")]
+    NotFound,
+    /// The meeting being rescheduled is no longer SCHEDULED.
+    #[error("the meeting to move is already {0}")]
+    NotScheduled(MeetingStatus),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Everything a booking writes, checked and written in one atomic step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingRequest {
+    /// The meeting; with `rescheduled_from` set, it replaces that meeting.
+    pub meeting: NewMeeting,
+    /// Free time kept around every meeting: the new one must not come closer
+    /// than this to any SCHEDULED meeting.
+    pub buffer: Duration,
+    /// The most upcoming meetings the booker may hold, counting this one;
+    /// `None` for no limit (the owner).
+    pub max_upcoming: Option<u32>,
+    /// The instant of the booking: meetings starting after it are upcoming.
+    pub now: DateTime<Utc>,
+    /// The reminders of the new meeting.
+    pub reminders: Vec<PlannedReminder>,
+}
+
+/// Which users to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Only users with this role.
+    pub role: Option<Role>,
+}
+
+/// Which meetings to list; all conditions must hold. Results are ordered by
+/// start time, then id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MeetingQuery {
+    /// Only meetings booked by this person.
+    pub booker: Option<UserId>,
+    /// Only meetings in one of these statuses (empty: any status).
+    pub statuses: Vec<MeetingStatus>,
+    /// Only meetings overlapping this interval.
+    pub overlapping: Option<Interval>,
+}
+
+/// The store's id of a reminder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReminderId(pub i64);
+
+/// Where a reminder is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReminderState {
+    /// Waiting for its time (or for a retry).
+    Pending,
+    /// Delivered.
+    Sent,
+    /// Its meeting was cancelled or moved.
+    Cancelled,
+    /// Found after its meeting had started (downtime): not sent.
+    Missed,
+    /// Gave up after the allowed retries.
+    Failed,
+}
+
+impl ReminderState {
+    /// The stable name stored in databases.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Sent => "SENT",
+            Self::Cancelled => "CANCELLED",
+            Self::Missed => "MISSED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    /// Reads a stable name back.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Sent, Self::Cancelled, Self::Missed, Self::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A stored reminder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// The store's id.
+    pub id: ReminderId,
+    /// The meeting it is about.
+    pub meeting_id: MeetingId,
+    /// Who gets it.
+    pub recipient: UserId,
+    /// Minutes before the meeting's start.
+    pub offset_minutes: u32,
+    /// When it falls due.
+    pub due_at: DateTime<Utc>,
+    /// Where it is in its life.
+    pub state: ReminderState,
+    /// How many sends were tried.
+    pub attempts: u32,
+}
+
+/// The store's id of a calendar job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct JobId(pub i64);
+
+/// What a calendar job does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CalendarJobKind {
+    /// Write the meeting's event (create or move it).
+    Upsert,
+    /// Remove the meeting's event.
+    Cancel,
+}
+
+impl CalendarJobKind {
+    /// The stable name stored in databases.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Upsert => "UPSERT",
+            Self::Cancel => "CANCEL",
+        }
+    }
+
+    /// Reads a stable name back.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "UPSERT" => Some(Self::Upsert),
+            "CANCEL" => Some(Self::Cancel),
+            _ => None,
+        }
+    }
+}
+
+/// A pending write to the owner's calendar (the outbox).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarJob {
+    /// The store's id.
+    pub id: JobId,
+    /// The meeting whose event to write.
+    pub meeting_id: MeetingId,
+    /// What to do.
+    pub kind: CalendarJobKind,
+    /// How many times it was tried.
+    pub attempts: u32,
+    /// Not to be tried before this instant.
+    pub not_before: DateTime<Utc>,
+    /// The last failure, for the owner and the logs.
+    pub last_error: Option<String>,
+}
+
+/// The persistent state of meetbot.
+///
+/// Every method is atomic: it either does all it says or nothing.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait Store: Send + Sync {
+    // ----- users -----
+
+    /// Adds a user. MUST return `AlreadyExists` when the id is known.
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError>;
+
+    /// The user with this id, or `None`.
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// Replaces a user's stored fields. MUST return `NotFound` for an unknown id.
+    async fn update_user(&self, user: &User) -> Result<(), StoreError>;
+
+    /// Changes a user's role only if it is `from` now (approve only a PENDING
+    /// user) and returns the updated user. MUST return `NotFound` for an
+    /// unknown id and `Conflict` when the role is not `from`.
+    async fn change_role(&self, id: UserId, from: Role, to: Role) -> Result<User, StoreError>;
+
+    /// Users matching the query, in order of registration.
+    async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError>;
+
+    // ----- meetings -----
+
+    /// Books a meeting if its time is still free, atomically: under
+    /// concurrent calls for overlapping times exactly one succeeds and the
+    /// others get `SlotTaken`. In the same step it MUST check that no
+    /// SCHEDULED meeting overlaps the new one widened by `buffer` (`SlotTaken`),
+    /// that the booker holds fewer than `max_upcoming` SCHEDULED meetings
+    /// starting after `now` (`LimitReached`), store the reminders (PENDING)
+    /// and an `Upsert` calendar job due at `now`. With `rescheduled_from`, the
+    /// old meeting MUST exist (`NotFound`) and be SCHEDULED (`NotScheduled`),
+    /// does not count against the new time or the limit, becomes RESCHEDULED
+    /// linked to the new one, its pending reminders are cancelled and a
+    /// `Cancel` job is queued for it.
+    async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError>;
+
+    /// Cancels a SCHEDULED meeting, its pending reminders, and queues a
+    /// `Cancel` calendar job, atomically. MUST return `NotFound` for an
+    /// unknown id and `Conflict` when the meeting is not SCHEDULED.
+    async fn cancel_meeting(&self, id: MeetingId, by: UserId, now: DateTime<Utc>) -> Result<Meeting, StoreError>;
+
+    /// The meeting with this id, or `None`.
+    async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
+
+    /// Meetings matching the query, by start time.
+    async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError>;
+
+    /// Marks every SCHEDULED meeting that ended at or before `now` COMPLETED
+    /// and returns them.
+    async fn complete_ended_meetings(&self, now: DateTime<Utc>) -> Result<Vec<Meeting>, StoreError>;
+
+    // ----- reminders -----
+
+    /// The reminders of a meeting, by due time.
+    async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Claims up to `limit` PENDING reminders due at or before `now` whose
+    /// lease is free or expired, leasing them until `now + lease`. Two
+    /// concurrent claimers MUST never get the same reminder while its lease runs.
+    async fn claim_due_reminders(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Ends a reminder's life in `state` (SENT, MISSED or FAILED).
+    async fn finish_reminder(&self, id: ReminderId, state: ReminderState) -> Result<(), StoreError>;
+
+    /// Puts a claimed reminder back as PENDING, not to be claimed before
+    /// `not_before`, counting one more attempt.
+    async fn retry_reminder(&self, id: ReminderId, not_before: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// When the earliest PENDING reminder can be claimed, so a dispatcher can sleep until then.
+    async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    // ----- calendar outbox -----
+
+    /// Claims up to `limit` calendar jobs whose `not_before` has come and whose
+    /// lease is free or expired, leasing them until `now + lease`.
+    async fn claim_calendar_jobs(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<CalendarJob>, StoreError>;
+
+    /// Removes a job that was carried out.
+    async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError>;
+
+    /// Puts a job back to be tried again at `not_before`, recording the error.
+    async fn retry_calendar_job(&self, id: JobId, not_before: DateTime<Utc>, error: &str) -> Result<(), StoreError>;
+
+    // ----- chat plumbing -----
+
+    /// The saved state of a person's dialog, or `None`.
+    async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError>;
+
+    /// Saves (`Some`) or clears (`None`) a person's dialog state.
+    async fn save_dialog(&self, user: UserId, state: Option<String>) -> Result<(), StoreError>;
+
+    /// Records that an update was handled; returns `false` when it had been
+    /// recorded before (a redelivery to skip).
+    async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Forgets updates recorded before `before`; returns how many.
+    async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // ----- settings and small values -----
+
+    /// The value stored under `key`, or `None`.
+    async fn value(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores `value` under `key`, replacing what was there.
+    async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    // ----- audit -----
+
+    /// Appends an event to the audit log.
+    async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The newest `limit` events, newest first.
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+}
