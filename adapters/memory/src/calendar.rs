@@ -1,0 +1,71 @@
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use meetbot_domain::{Interval, MeetingId};
+use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+
+use crate::lock;
+
+/// A calendar held in memory: the events meetbot wrote plus busy time that
+/// exists only "outside" (added by tests).
+#[derive(Debug, Default)]
+pub struct InMemoryCalendar {
+    events: Mutex<BTreeMap<MeetingId, CalendarEvent>>,
+    external: Mutex<Vec<Interval>>,
+    failure: Mutex<Option<CalendarError>>,
+}
+
+impl InMemoryCalendar {
+    /// An empty calendar.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds busy time that meetbot did not write (another appointment).
+    pub fn add_external_busy(&self, interval: Interval) {
+        lock(&self.external).push(interval);
+    }
+
+    /// The events meetbot wrote, by meeting.
+    pub fn events(&self) -> Vec<CalendarEvent> {
+        lock(&self.events).values().cloned().collect()
+    }
+
+    /// Makes every call fail with `error` until `None` is set.
+    pub fn fail_with(&self, error: Option<CalendarError>) {
+        *lock(&self.failure) = error;
+    }
+
+    fn check(&self) -> Result<(), CalendarError> {
+        lock(&self.failure).clone().map_or(Ok(()), Err)
+    }
+}
+
+#[async_trait]
+impl Calendar for InMemoryCalendar {
+    async fn busy(&self, range: Interval) -> Result<Vec<Interval>, CalendarError> {
+        self.check()?;
+        let mut busy: Vec<Interval> = lock(&self.events).values().map(|e| e.interval).collect();
+        busy.extend(lock(&self.external).iter().copied());
+        busy.retain(|b| b.overlaps(&range));
+        busy.sort();
+        Ok(busy)
+    }
+
+    async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
+        self.check()?;
+        lock(&self.events).insert(event.meeting_id, event.clone());
+        Ok(())
+    }
+
+    async fn cancel_event(&self, meeting: MeetingId) -> Result<(), CalendarError> {
+        self.check()?;
+        lock(&self.events).remove(&meeting);
+        Ok(())
+    }
+
+    async fn probe(&self) -> Result<(), CalendarError> {
+        self.check()
+    }
+}

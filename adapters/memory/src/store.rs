@@ -1,0 +1,356 @@
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
+use meetbot_ports::{
+    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder, ReminderId,
+    ReminderState, Store, StoreError, UserQuery,
+};
+
+use crate::lock;
+
+#[derive(Debug, Clone)]
+struct StoredReminder {
+    reminder: Reminder,
+    leased_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+struct StoredJob {
+    job: CalendarJob,
+    leased_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    users: BTreeMap<UserId, User>,
+    meetings: BTreeMap<MeetingId, Meeting>,
+    reminders: BTreeMap<ReminderId, StoredReminder>,
+    jobs: BTreeMap<JobId, StoredJob>,
+    dialogs: HashMap<UserId, String>,
+    updates: HashMap<i64, DateTime<Utc>>,
+    values: HashMap<String, String>,
+    audit: Vec<AuditEvent>,
+    next_id: i64,
+}
+
+impl State {
+    fn next_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn enqueue(&mut self, meeting_id: MeetingId, kind: CalendarJobKind, now: DateTime<Utc>) {
+        let id = JobId(self.next_id());
+        let job = CalendarJob { id, meeting_id, kind, attempts: 0, not_before: now, last_error: None };
+        self.jobs.insert(id, StoredJob { job, leased_until: None });
+    }
+
+    fn cancel_pending_reminders(&mut self, meeting: MeetingId) {
+        for stored in self.reminders.values_mut() {
+            if stored.reminder.meeting_id == meeting && stored.reminder.state == ReminderState::Pending {
+                stored.reminder.state = ReminderState::Cancelled;
+            }
+        }
+    }
+}
+
+/// A Store held in memory; one mutex makes every method atomic, which is
+/// exactly what the contract asks of a booking.
+#[derive(Debug, Default)]
+pub struct InMemoryStore {
+    state: Mutex<State>,
+}
+
+impl InMemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+fn is_free(lease: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    lease.is_none_or(|until| until <= now)
+}
+
+#[async_trait]
+impl Store for InMemoryStore {
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        if state.users.contains_key(&user.id) {
+            return Err(StoreError::AlreadyExists);
+        }
+        state.users.insert(user.id, user.clone());
+        Ok(())
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        Ok(lock(&self.state).users.get(&id).cloned())
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        let stored = state.users.get_mut(&user.id).ok_or(StoreError::NotFound)?;
+        *stored = user.clone();
+        Ok(())
+    }
+
+    async fn change_role(&self, id: UserId, from: Role, to: Role) -> Result<User, StoreError> {
+        let mut state = lock(&self.state);
+        let user = state.users.get_mut(&id).ok_or(StoreError::NotFound)?;
+        if user.role != from {
+            return Err(StoreError::Conflict(format!("the role is {}, not {from}", user.role)));
+        }
+        user.role = to;
+        Ok(user.clone())
+    }
+
+    async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
+        let state = lock(&self.state);
+        let mut users: Vec<User> = state
+            .users
+            .values()
+            .filter(|u| query.role.is_none_or(|role| u.role == role))
+            .cloned()
+            .collect();
+        users.sort_by_key(|u| (u.registered_at, u.id));
+        Ok(users)
+    }
+
+    async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
+        let mut state = lock(&self.state);
+        let new = request.meeting;
+        let replaced = new.rescheduled_from;
+        if let Some(old_id) = replaced {
+            let old = state.meetings.get(&old_id).ok_or(BookingError::NotFound)?;
+            if old.status != MeetingStatus::Scheduled {
+                return Err(BookingError::NotScheduled(old.status));
+            }
+        }
+        let others = || state.meetings.values().filter(|m| m.holds_time() && Some(m.id) != replaced);
+        let wanted = new.interval.widened(request.buffer);
+        if others().any(|m| m.interval.overlaps(&wanted)) {
+            return Err(BookingError::SlotTaken);
+        }
+        if let Some(limit) = request.max_upcoming {
+            let upcoming = others().filter(|m| m.booker == new.booker && m.interval.start() > request.now).count();
+            if upcoming >= limit as usize {
+                return Err(BookingError::LimitReached(limit));
+            }
+        }
+        let id = MeetingId(state.next_id());
+        let created_at = new.created_at;
+        let meeting = Meeting::from_new(id, new);
+        state.meetings.insert(id, meeting.clone());
+        for planned in request.reminders {
+            let reminder_id = ReminderId(state.next_id());
+            let reminder = Reminder {
+                id: reminder_id,
+                meeting_id: id,
+                recipient: planned.recipient,
+                offset_minutes: planned.offset_minutes,
+                due_at: planned.due_at,
+                state: ReminderState::Pending,
+                attempts: 0,
+            };
+            state.reminders.insert(reminder_id, StoredReminder { reminder, leased_until: None });
+        }
+        state.enqueue(id, CalendarJobKind::Upsert, request.now);
+        if let Some(old_id) = replaced {
+            if let Some(old) = state.meetings.get_mut(&old_id) {
+                old.reschedule_to(id, created_at)
+                    .map_err(|e| BookingError::Store(StoreError::Unexpected(e.to_string())))?;
+            }
+            state.cancel_pending_reminders(old_id);
+            state.enqueue(old_id, CalendarJobKind::Cancel, request.now);
+        }
+        Ok(meeting)
+    }
+
+    async fn cancel_meeting(&self, id: MeetingId, by: UserId, now: DateTime<Utc>) -> Result<Meeting, StoreError> {
+        let mut state = lock(&self.state);
+        let meeting = state.meetings.get_mut(&id).ok_or(StoreError::NotFound)?;
+        meeting.cancel(by, now).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let cancelled = meeting.clone();
+        state.cancel_pending_reminders(id);
+        state.enqueue(id, CalendarJobKind::Cancel, now);
+        Ok(cancelled)
+    }
+
+    async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+        Ok(lock(&self.state).meetings.get(&id).cloned())
+    }
+
+    async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
+        let state = lock(&self.state);
+        let mut meetings: Vec<Meeting> = state
+            .meetings
+            .values()
+            .filter(|m| query.booker.is_none_or(|b| m.booker == b))
+            .filter(|m| query.statuses.is_empty() || query.statuses.contains(&m.status))
+            .filter(|m| query.overlapping.is_none_or(|range| m.interval.overlaps(&range)))
+            .cloned()
+            .collect();
+        meetings.sort_by_key(|m| (m.interval.start(), m.id));
+        Ok(meetings)
+    }
+
+    async fn complete_ended_meetings(&self, now: DateTime<Utc>) -> Result<Vec<Meeting>, StoreError> {
+        let mut state = lock(&self.state);
+        let mut done = Vec::new();
+        for meeting in state.meetings.values_mut() {
+            if meeting.holds_time() && meeting.complete(now).is_ok() {
+                done.push(meeting.clone());
+            }
+        }
+        done.sort_by_key(|m| (m.interval.start(), m.id));
+        Ok(done)
+    }
+
+    async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError> {
+        let state = lock(&self.state);
+        let mut reminders: Vec<Reminder> = state
+            .reminders
+            .values()
+            .filter(|s| s.reminder.meeting_id == meeting)
+            .map(|s| s.reminder.clone())
+            .collect();
+        reminders.sort_by_key(|r| (r.due_at, r.id));
+        Ok(reminders)
+    }
+
+    async fn claim_due_reminders(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<Reminder>, StoreError> {
+        let mut state = lock(&self.state);
+        let mut due: Vec<&mut StoredReminder> = state
+            .reminders
+            .values_mut()
+            .filter(|s| s.reminder.state == ReminderState::Pending && s.reminder.due_at <= now && is_free(s.leased_until, now))
+            .collect();
+        due.sort_by_key(|s| (s.reminder.due_at, s.reminder.id));
+        Ok(due
+            .into_iter()
+            .take(limit as usize)
+            .map(|s| {
+                s.leased_until = Some(now + lease);
+                s.reminder.clone()
+            })
+            .collect())
+    }
+
+    async fn finish_reminder(&self, id: ReminderId, state_after: ReminderState) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.reminder.state = state_after;
+        stored.leased_until = None;
+        Ok(())
+    }
+
+    async fn retry_reminder(&self, id: ReminderId, not_before: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.reminder.attempts += 1;
+        stored.leased_until = Some(not_before);
+        Ok(())
+    }
+
+    async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let state = lock(&self.state);
+        Ok(state
+            .reminders
+            .values()
+            .filter(|s| s.reminder.state == ReminderState::Pending)
+            .map(|s| s.leased_until.map_or(s.reminder.due_at, |lease| lease.max(s.reminder.due_at)))
+            .min())
+    }
+
+    async fn claim_calendar_jobs(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<CalendarJob>, StoreError> {
+        let mut state = lock(&self.state);
+        let mut due: Vec<&mut StoredJob> = state
+            .jobs
+            .values_mut()
+            .filter(|s| s.job.not_before <= now && is_free(s.leased_until, now))
+            .collect();
+        due.sort_by_key(|s| (s.job.not_before, s.job.id));
+        Ok(due
+            .into_iter()
+            .take(limit as usize)
+            .map(|s| {
+                s.leased_until = Some(now + lease);
+                s.job.clone()
+            })
+            .collect())
+    }
+
+    async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
+        lock(&self.state).jobs.remove(&id).map(|_| ()).ok_or(StoreError::NotFound)
+    }
+
+    async fn retry_calendar_job(&self, id: JobId, not_before: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        let stored = state.jobs.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.job.attempts += 1;
+        stored.job.not_before = not_before;
+        stored.job.last_error = Some(error.to_owned());
+        stored.leased_until = None;
+        Ok(())
+    }
+
+    async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        Ok(lock(&self.state).dialogs.get(&user).cloned())
+    }
+
+    async fn save_dialog(&self, user: UserId, dialog: Option<String>) -> Result<(), StoreError> {
+        let mut state = lock(&self.state);
+        match dialog {
+            Some(text) => state.dialogs.insert(user, text),
+            None => state.dialogs.remove(&user),
+        };
+        Ok(())
+    }
+
+    async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut state = lock(&self.state);
+        if state.updates.contains_key(&update_id) {
+            return Ok(false);
+        }
+        state.updates.insert(update_id, at);
+        Ok(true)
+    }
+
+    async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let mut state = lock(&self.state);
+        let count = state.updates.len();
+        state.updates.retain(|_, at| *at >= before);
+        Ok((count - state.updates.len()) as u64)
+    }
+
+    async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(lock(&self.state).values.get(key).cloned())
+    }
+
+    async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        lock(&self.state).values.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        lock(&self.state).audit.push(event.clone());
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        let state = lock(&self.state);
+        Ok(state.audit.iter().rev().take(limit as usize).cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod contract {
+    use std::sync::Arc;
+
+    use super::InMemoryStore;
+
+    meetbot_ports::store_contract_tests!(async { Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>) });
+}
