@@ -73,7 +73,13 @@ pub struct AuditEvent {
 impl AuditEvent {
     /// An event by `actor` with no target or details yet.
     pub fn new(at: DateTime<Utc>, actor: Option<UserId>, action: AuditAction) -> Self {
-        Self { at, actor, action, target: None, details: String::new() }
+        Self {
+            at,
+            actor,
+            action,
+            target: None,
+            details: String::new(),
+        }
     }
 
     /// Names the object acted on.

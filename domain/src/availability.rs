@@ -129,7 +129,8 @@ impl DayWindow {
 
     /// The window on a date, as UTC instants in `zone`.
     fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
-        let wall = |minute: u16| date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+        let wall =
+            |minute: u16| date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
         Interval::new(zone.to_utc(wall(self.start)), zone.to_utc(wall(self.end))).ok()
     }
 }
@@ -372,7 +373,11 @@ impl Availability {
     /// Sets the booking horizon (1 to 365 days).
     pub fn set_horizon_days(&mut self, days: i64) -> Result<(), AvailabilityError> {
         if days == 0 {
-            return Err(AvailabilityError::OutOfRange { what: "the booking horizon (days)", max: 365, got: 0 });
+            return Err(AvailabilityError::OutOfRange {
+                what: "the booking horizon (days)",
+                max: 365,
+                got: 0,
+            });
         }
         self.horizon_days = in_range("the booking horizon (days)", days, 365)?;
         Ok(())
@@ -412,7 +417,13 @@ impl Availability {
     /// one step apart, whose meeting ends within the window; free are those at
     /// or after `now` plus the notice that overlap no busy interval widened by
     /// the buffer. The order of `busy` does not matter.
-    pub fn day_slots(&self, date: NaiveDate, duration: Duration, busy: &[Interval], now: DateTime<Utc>) -> DaySlots {
+    pub fn day_slots(
+        &self,
+        date: NaiveDate,
+        duration: Duration,
+        busy: &[Interval],
+        now: DateTime<Utc>,
+    ) -> DaySlots {
         let (first, last) = self.bookable_dates(now);
         if date < first || date > last || duration <= Duration::zero() {
             return DaySlots::default();
@@ -440,7 +451,12 @@ impl Availability {
     }
 
     /// Checks that `slot` is one of the free slots at `now`, and says why not.
-    pub fn check_slot(&self, slot: &Interval, busy: &[Interval], now: DateTime<Utc>) -> Result<(), SlotRefusal> {
+    pub fn check_slot(
+        &self,
+        slot: &Interval,
+        busy: &[Interval],
+        now: DateTime<Utc>,
+    ) -> Result<(), SlotRefusal> {
         if slot.start() < now {
             return Err(SlotRefusal::InPast);
         }
@@ -484,7 +500,9 @@ mod tests {
     }
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn local_times(a: &Availability, slots: &[Interval]) -> Vec<String> {
@@ -502,9 +520,18 @@ mod tests {
     fn bad_availability_values_are_typed_errors_from_the_constructors() {
         assert_eq!(DayWindow::new(600, 600), Err(AvailabilityError::BadWindow));
         assert_eq!(DayWindow::new(600, 1441), Err(AvailabilityError::BadWindow));
-        assert!(matches!(DayWindow::parse("18:00-09:00"), Err(AvailabilityError::BadWindow)));
-        assert!(matches!(DayWindow::parse("nine to five"), Err(AvailabilityError::BadWindowText(_))));
-        assert_eq!(SlotStep::from_minutes(20), Err(AvailabilityError::BadStep(20)));
+        assert!(matches!(
+            DayWindow::parse("18:00-09:00"),
+            Err(AvailabilityError::BadWindow)
+        ));
+        assert!(matches!(
+            DayWindow::parse("nine to five"),
+            Err(AvailabilityError::BadWindowText(_))
+        ));
+        assert_eq!(
+            SlotStep::from_minutes(20),
+            Err(AvailabilityError::BadStep(20))
+        );
         let mut a = availability("Europe/Moscow", "09:00-18:00", 30);
         assert!(a.set_buffer_minutes(-5).is_err());
         assert!(a.set_notice_minutes(-1).is_err());
@@ -518,7 +545,8 @@ mod tests {
         a.set_buffer_minutes(15).unwrap();
         let date: NaiveDate = "2026-12-01".parse().unwrap();
         // A meeting 11:00–11:30 Moscow (08:00–08:30 UTC) plus 15 minutes either side.
-        let busy = [Interval::new(utc("2026-12-01T08:00:00Z"), utc("2026-12-01T08:30:00Z")).unwrap()];
+        let busy =
+            [Interval::new(utc("2026-12-01T08:00:00Z"), utc("2026-12-01T08:30:00Z")).unwrap()];
         let slots = a.day_slots(date, Duration::minutes(30), &busy, long_before());
         assert_eq!(slots.total, 6);
         assert_eq!(local_times(&a, &slots.free), ["10:00", "12:00", "12:30"]);
@@ -531,8 +559,12 @@ mod tests {
         let now = utc("2026-12-01T09:30:00Z");
         let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::hours(1), &[], now);
         assert_eq!(local_times(&a, &slots.free), ["11:00"]);
-        let too_soon = Interval::starting_at(utc("2026-12-01T10:00:00Z"), Duration::hours(1)).unwrap();
-        assert_eq!(a.check_slot(&too_soon, &[], now), Err(SlotRefusal::InsideNotice(60)));
+        let too_soon =
+            Interval::starting_at(utc("2026-12-01T10:00:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(
+            a.check_slot(&too_soon, &[], now),
+            Err(SlotRefusal::InsideNotice(60))
+        );
         let past = Interval::starting_at(utc("2026-12-01T09:00:00Z"), Duration::hours(1)).unwrap();
         assert_eq!(a.check_slot(&past, &[], now), Err(SlotRefusal::InPast));
     }
@@ -544,31 +576,66 @@ mod tests {
         let now = utc("2026-12-01T00:00:00Z");
         let off: NaiveDate = "2026-12-02".parse().unwrap();
         a.set_override(off, None);
-        assert_eq!(a.day_slots(off, Duration::hours(1), &[], now).load(), DayLoad::Closed);
+        assert_eq!(
+            a.day_slots(off, Duration::hours(1), &[], now).load(),
+            DayLoad::Closed
+        );
         let short: NaiveDate = "2026-12-03".parse().unwrap();
         a.set_override(short, Some(DayWindow::parse("10:00-11:00").unwrap()));
         assert_eq!(a.day_slots(short, Duration::hours(1), &[], now).total, 1);
         let far: NaiveDate = "2026-12-09".parse().unwrap();
         assert_eq!(a.day_slots(far, Duration::hours(1), &[], now).total, 0);
-        let far_slot = Interval::starting_at(utc("2026-12-09T09:00:00Z"), Duration::hours(1)).unwrap();
-        assert_eq!(a.check_slot(&far_slot, &[], now), Err(SlotRefusal::BeyondHorizon(7)));
+        let far_slot =
+            Interval::starting_at(utc("2026-12-09T09:00:00Z"), Duration::hours(1)).unwrap();
+        assert_eq!(
+            a.check_slot(&far_slot, &[], now),
+            Err(SlotRefusal::BeyondHorizon(7))
+        );
     }
 
     #[test]
     fn a_slot_off_the_step_grid_is_outside_the_working_hours() {
         let a = availability("UTC", "09:00-12:00", 30);
-        let odd = Interval::starting_at(utc("2026-12-01T09:10:00Z"), Duration::minutes(30)).unwrap();
-        assert_eq!(a.check_slot(&odd, &[], long_before()), Err(SlotRefusal::OutsideWorkingHours));
+        let odd =
+            Interval::starting_at(utc("2026-12-01T09:10:00Z"), Duration::minutes(30)).unwrap();
+        assert_eq!(
+            a.check_slot(&odd, &[], long_before()),
+            Err(SlotRefusal::OutsideWorkingHours)
+        );
         let late = Interval::starting_at(utc("2026-12-01T11:30:00Z"), Duration::hours(1)).unwrap();
-        assert_eq!(a.check_slot(&late, &[], long_before()), Err(SlotRefusal::OutsideWorkingHours));
+        assert_eq!(
+            a.check_slot(&late, &[], long_before()),
+            Err(SlotRefusal::OutsideWorkingHours)
+        );
     }
 
     #[test]
     fn the_load_colour_follows_the_share_of_free_slots() {
         let slot = Interval::starting_at(long_before(), Duration::hours(1)).unwrap();
-        assert_eq!(DaySlots { free: vec![slot; 2], total: 4 }.load(), DayLoad::Light);
-        assert_eq!(DaySlots { free: vec![slot; 1], total: 4 }.load(), DayLoad::Busy);
-        assert_eq!(DaySlots { free: vec![], total: 4 }.load(), DayLoad::Full);
+        assert_eq!(
+            DaySlots {
+                free: vec![slot; 2],
+                total: 4
+            }
+            .load(),
+            DayLoad::Light
+        );
+        assert_eq!(
+            DaySlots {
+                free: vec![slot; 1],
+                total: 4
+            }
+            .load(),
+            DayLoad::Busy
+        );
+        assert_eq!(
+            DaySlots {
+                free: vec![],
+                total: 4
+            }
+            .load(),
+            DayLoad::Full
+        );
         assert_eq!(DaySlots::default().load(), DayLoad::Closed);
     }
 
@@ -592,7 +659,12 @@ mod tests {
     fn dst_fall_back_in_berlin_offers_the_repeated_hour_twice() {
         let (times, length) = night_slots("Europe/Berlin", "2026-10-25");
         assert_eq!(length, Duration::hours(7));
-        assert_eq!(times, ["00:00", "01:00", "02:00", "02:00", "03:00", "04:00", "05:00"]);
+        assert_eq!(
+            times,
+            [
+                "00:00", "01:00", "02:00", "02:00", "03:00", "04:00", "05:00"
+            ]
+        );
     }
 
     #[test]
@@ -606,14 +678,27 @@ mod tests {
     fn dst_fall_back_in_new_york_offers_the_repeated_hour_twice() {
         let (times, length) = night_slots("America/New_York", "2026-11-01");
         assert_eq!(length, Duration::hours(7));
-        assert_eq!(times, ["00:00", "01:00", "01:00", "02:00", "03:00", "04:00", "05:00"]);
+        assert_eq!(
+            times,
+            [
+                "00:00", "01:00", "01:00", "02:00", "03:00", "04:00", "05:00"
+            ]
+        );
     }
 
     /// On a switch day, office-hours slots are exactly the working hours in wall-clock time.
     fn office_slots(zone: &str, date: &str) -> (Vec<String>, Vec<DateTime<Utc>>) {
         let a = availability(zone, "09:00-18:00", 60);
-        let slots = a.day_slots(date.parse().unwrap(), Duration::hours(1), &[], long_before());
-        (local_times(&a, &slots.free), slots.free.iter().map(Interval::start).collect())
+        let slots = a.day_slots(
+            date.parse().unwrap(),
+            Duration::hours(1),
+            &[],
+            long_before(),
+        );
+        (
+            local_times(&a, &slots.free),
+            slots.free.iter().map(Interval::start).collect(),
+        )
     }
 
     #[test]
@@ -642,7 +727,12 @@ mod tests {
     fn dst_a_day_whose_midnight_does_not_exist_starts_at_one() {
         // Santiago springs forward at 00:00 on 2026-09-06: the day starts at 01:00.
         let a = availability("America/Santiago", "00:00-03:00", 60);
-        let slots = a.day_slots("2026-09-06".parse().unwrap(), Duration::hours(1), &[], long_before());
+        let slots = a.day_slots(
+            "2026-09-06".parse().unwrap(),
+            Duration::hours(1),
+            &[],
+            long_before(),
+        );
         assert_eq!(local_times(&a, &slots.free), ["01:00", "02:00"]);
     }
 
@@ -652,7 +742,11 @@ mod tests {
             spans
                 .into_iter()
                 .filter_map(|(offset, length)| {
-                    Interval::starting_at(day_start + Duration::minutes(offset), Duration::minutes(length)).ok()
+                    Interval::starting_at(
+                        day_start + Duration::minutes(offset),
+                        Duration::minutes(length),
+                    )
+                    .ok()
                 })
                 .collect()
         })

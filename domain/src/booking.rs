@@ -153,7 +153,12 @@ impl BookingPolicy {
     /// Whether `actor` may cancel or move `meeting` at `now`. Who owns the
     /// meeting is the permission table's question; this is about time. The
     /// owner is exempt from the cutoff, but nobody changes a started meeting.
-    pub fn check_change(&self, actor: &User, meeting: &Meeting, now: DateTime<Utc>) -> Result<(), ChangeRefusal> {
+    pub fn check_change(
+        &self,
+        actor: &User,
+        meeting: &Meeting,
+        now: DateTime<Utc>,
+    ) -> Result<(), ChangeRefusal> {
         if meeting.status != MeetingStatus::Scheduled {
             return Err(ChangeRefusal::NotScheduled(meeting.status));
         }
@@ -176,7 +181,10 @@ mod tests {
         assert_eq!(UpcomingLimit::new(-1), Err(PolicyError::BadLimit(-1)));
         assert_eq!(UpcomingLimit::new(0), Err(PolicyError::BadLimit(0)));
         assert_eq!(UpcomingLimit::new(3).map(UpcomingLimit::get), Ok(3));
-        assert_eq!(ChangeCutoff::from_hours(-2), Err(PolicyError::BadCutoff(-2)));
+        assert_eq!(
+            ChangeCutoff::from_hours(-2),
+            Err(PolicyError::BadCutoff(-2))
+        );
         assert_eq!(ChangeCutoff::from_hours(0).map(ChangeCutoff::hours), Ok(0));
     }
 }

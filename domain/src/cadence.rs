@@ -94,7 +94,10 @@ impl Cadence {
             .collect::<Result<Vec<_>, _>>()?;
         nudges.sort_unstable_by(|a, b| b.cmp(a));
         nudges.dedup();
-        Ok(Self { every_days: period, nudge_days_before: nudges })
+        Ok(Self {
+            every_days: period,
+            nudge_days_before: nudges,
+        })
     }
 
     /// The period in days.
@@ -127,7 +130,10 @@ impl Cadence {
         let due = self.due_date(last_meeting, joined);
         let days_left = (due - today).num_days();
         if days_left < 0 {
-            return CadenceState::Overdue { due, days_over: days_left.unsigned_abs() as u32 };
+            return CadenceState::Overdue {
+                due,
+                days_over: days_left.unsigned_abs() as u32,
+            };
         }
         let days_left = days_left as u32;
         if self.nudge_days_before.contains(&days_left) {
@@ -141,7 +147,10 @@ impl Cadence {
 impl Default for Cadence {
     /// Every 14 days, nudged 7, 3 and 1 days before.
     fn default() -> Self {
-        Self { every_days: 14, nudge_days_before: vec![7, 3, 1] }
+        Self {
+            every_days: 14,
+            nudge_days_before: vec![7, 3, 1],
+        }
     }
 }
 
@@ -153,7 +162,13 @@ mod tests {
     fn a_bad_cadence_is_refused_by_the_constructor() {
         assert_eq!(Cadence::new(0, &[]), Err(CadenceError::BadPeriod(0)));
         assert_eq!(Cadence::new(-14, &[]), Err(CadenceError::BadPeriod(-14)));
-        assert_eq!(Cadence::new(14, &[20]), Err(CadenceError::BadNudge { period: 14, got: 20 }));
+        assert_eq!(
+            Cadence::new(14, &[20]),
+            Err(CadenceError::BadNudge {
+                period: 14,
+                got: 20
+            })
+        );
     }
 
     #[test]
@@ -163,15 +178,24 @@ mod tests {
         let nudge_days: Vec<i64> = (0..20)
             .filter(|d| {
                 let today = last + Duration::days(*d);
-                matches!(cadence.state(today, Some(last), last, false), CadenceState::Nudge { .. })
+                matches!(
+                    cadence.state(today, Some(last), last, false),
+                    CadenceState::Nudge { .. }
+                )
             })
             .collect();
         assert_eq!(nudge_days, [7, 11, 13]);
         let day_15 = last + Duration::days(15);
         assert_eq!(
             cadence.state(day_15, Some(last), last, false),
-            CadenceState::Overdue { due: last + Duration::days(14), days_over: 1 }
+            CadenceState::Overdue {
+                due: last + Duration::days(14),
+                days_over: 1
+            }
         );
-        assert_eq!(cadence.state(day_15, Some(last), last, true), CadenceState::Booked);
+        assert_eq!(
+            cadence.state(day_15, Some(last), last, true),
+            CadenceState::Booked
+        );
     }
 }

@@ -21,10 +21,14 @@ pub mod time;
 pub mod user;
 
 pub use audit::{AuditAction, AuditEvent};
-pub use availability::{Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours};
+pub use availability::{
+    Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
+};
 pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
 pub use cadence::{Cadence, CadenceState};
-pub use meeting::{Meeting, MeetingId, MeetingStatus, MeetingType, NewMeeting, Topic, TransitionError};
+pub use meeting::{
+    Meeting, MeetingId, MeetingStatus, MeetingType, NewMeeting, Topic, TransitionError,
+};
 pub use permission::{Action, Denial, authorize};
 pub use reminder::{LateDelivery, PlannedReminder, ReminderOffsets};
 pub use settings::Settings;

@@ -85,7 +85,9 @@ impl MeetingType {
     pub fn new(code: &str, name: &str, minutes: i64) -> Result<Self, MeetingTypeError> {
         let code_ok = !code.is_empty()
             && code.len() <= 16
-            && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !code_ok {
             return Err(MeetingTypeError::BadCode(code.to_owned()));
         }
@@ -155,7 +157,9 @@ impl Topic {
             return Err(ValueError::Empty);
         }
         if text.chars().count() > Self::MAX_CHARS {
-            return Err(ValueError::TooLong { max: Self::MAX_CHARS });
+            return Err(ValueError::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         Ok(Self(text.to_owned()))
     }
@@ -279,7 +283,11 @@ impl Meeting {
     }
 
     /// SCHEDULED → RESCHEDULED, linked to the meeting that replaces it.
-    pub fn reschedule_to(&mut self, replacement: MeetingId, now: DateTime<Utc>) -> Result<(), TransitionError> {
+    pub fn reschedule_to(
+        &mut self,
+        replacement: MeetingId,
+        now: DateTime<Utc>,
+    ) -> Result<(), TransitionError> {
         self.ensure_scheduled()?;
         self.status = MeetingStatus::Rescheduled;
         self.rescheduled_to = Some(replacement);
@@ -300,7 +308,10 @@ impl Meeting {
 }
 
 /// Builds the interval of a meeting of `meeting_type` starting at `start`.
-pub fn meeting_interval(start: DateTime<Utc>, meeting_type: &MeetingType) -> Result<Interval, IntervalError> {
+pub fn meeting_interval(
+    start: DateTime<Utc>,
+    meeting_type: &MeetingType,
+) -> Result<Interval, IntervalError> {
     Interval::starting_at(start, meeting_type.duration())
 }
 
@@ -313,7 +324,8 @@ mod tests {
             MeetingId(1),
             NewMeeting {
                 booker: UserId(7),
-                interval: Interval::starting_at(now + Duration::hours(1), Duration::minutes(30)).unwrap(),
+                interval: Interval::starting_at(now + Duration::hours(1), Duration::minutes(30))
+                    .unwrap(),
                 meeting_type: "short".into(),
                 topic: None,
                 rescheduled_from: None,
@@ -324,16 +336,31 @@ mod tests {
 
     #[test]
     fn a_meeting_type_with_zero_or_negative_duration_is_refused_by_the_constructor() {
-        assert_eq!(MeetingType::new("x", "X", 0), Err(MeetingTypeError::BadDuration(0)));
-        assert_eq!(MeetingType::new("x", "X", -30), Err(MeetingTypeError::BadDuration(-30)));
-        assert!(matches!(MeetingType::new("Встреча", "X", 30), Err(MeetingTypeError::BadCode(_))));
-        assert!(matches!(MeetingType::new("x", " ", 30), Err(MeetingTypeError::BadName(_))));
+        assert_eq!(
+            MeetingType::new("x", "X", 0),
+            Err(MeetingTypeError::BadDuration(0))
+        );
+        assert_eq!(
+            MeetingType::new("x", "X", -30),
+            Err(MeetingTypeError::BadDuration(-30))
+        );
+        assert!(matches!(
+            MeetingType::new("Встреча", "X", 30),
+            Err(MeetingTypeError::BadCode(_))
+        ));
+        assert!(matches!(
+            MeetingType::new("x", " ", 30),
+            Err(MeetingTypeError::BadName(_))
+        ));
     }
 
     #[test]
     fn a_topic_that_is_empty_or_too_long_is_refused_by_the_constructor() {
         assert_eq!(Topic::new(" "), Err(ValueError::Empty));
-        assert_eq!(Topic::new(&"a".repeat(201)), Err(ValueError::TooLong { max: 200 }));
+        assert_eq!(
+            Topic::new(&"a".repeat(201)),
+            Err(ValueError::TooLong { max: 200 })
+        );
     }
 
     #[test]

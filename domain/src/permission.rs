@@ -163,7 +163,11 @@ pub fn authorize(role: Option<Role>, action: Action) -> Result<(), Denial> {
 
 /// Decides whether `actor` may act on something belonging to `owner_of_object`:
 /// members on their own things, the owner on anybody's.
-pub fn authorize_on(actor: &User, action: Action, owner_of_object: crate::user::UserId) -> Result<(), Denial> {
+pub fn authorize_on(
+    actor: &User,
+    action: Action,
+    owner_of_object: crate::user::UserId,
+) -> Result<(), Denial> {
     authorize(Some(actor.role), action)?;
     if actor.id == owner_of_object || actor.is_owner() {
         Ok(())
@@ -212,7 +216,10 @@ mod tests {
     fn permission_table_covers_every_action_and_every_role() {
         assert_eq!(TABLE.len(), Action::ALL.len(), "every action has a row");
         for action in Action::ALL {
-            assert!(TABLE.iter().any(|row| row.0 == *action), "{action} has no row");
+            assert!(
+                TABLE.iter().any(|row| row.0 == *action),
+                "{action} has no row"
+            );
         }
         for &(action, owner, manager, pending, rejected, blocked, unknown) in TABLE {
             let cases = [
@@ -236,8 +243,17 @@ mod tests {
     #[test]
     fn permission_refusals_say_why() {
         assert_eq!(authorize(None, Action::Book), Err(Denial::NotRegistered));
-        assert_eq!(authorize(Some(Role::Pending), Action::Book), Err(Denial::AwaitingApproval));
-        assert_eq!(authorize(Some(Role::Manager), Action::Broadcast), Err(Denial::OwnerOnly));
-        assert_eq!(authorize(Some(Role::Blocked), Action::ViewFreeSlots), Err(Denial::Blocked));
+        assert_eq!(
+            authorize(Some(Role::Pending), Action::Book),
+            Err(Denial::AwaitingApproval)
+        );
+        assert_eq!(
+            authorize(Some(Role::Manager), Action::Broadcast),
+            Err(Denial::OwnerOnly)
+        );
+        assert_eq!(
+            authorize(Some(Role::Blocked), Action::ViewFreeSlots),
+            Err(Denial::Blocked)
+        );
     }
 }

@@ -40,7 +40,12 @@ impl ReminderOffsets {
     /// The reminders of a meeting starting at `start` for each recipient,
     /// leaving out those whose time has already passed at `now`. "24 hours
     /// before" is an absolute duration, whatever the clocks do in between.
-    pub fn plan(&self, start: DateTime<Utc>, recipients: &[UserId], now: DateTime<Utc>) -> Vec<PlannedReminder> {
+    pub fn plan(
+        &self,
+        start: DateTime<Utc>,
+        recipients: &[UserId],
+        now: DateTime<Utc>,
+    ) -> Vec<PlannedReminder> {
         let mut plan = Vec::new();
         for &offset in &self.0 {
             let due_at = start - Duration::minutes(i64::from(offset));
@@ -48,7 +53,11 @@ impl ReminderOffsets {
                 continue;
             }
             for &recipient in recipients {
-                plan.push(PlannedReminder { offset_minutes: offset, due_at, recipient });
+                plan.push(PlannedReminder {
+                    offset_minutes: offset,
+                    due_at,
+                    recipient,
+                });
             }
         }
         plan
@@ -98,7 +107,11 @@ pub enum LateDelivery {
 impl LateDelivery {
     /// A reminder is worth sending, however late, only before its meeting starts.
     pub fn decide(meeting_start: DateTime<Utc>, now: DateTime<Utc>) -> Self {
-        if now < meeting_start { Self::Send } else { Self::Missed }
+        if now < meeting_start {
+            Self::Send
+        } else {
+            Self::Missed
+        }
     }
 }
 
@@ -129,7 +142,10 @@ mod tests {
     #[test]
     fn a_reminder_found_late_is_sent_only_before_the_meeting_starts() {
         let start: DateTime<Utc> = "2026-12-02T10:00:00Z".parse().unwrap();
-        assert_eq!(LateDelivery::decide(start, start - Duration::minutes(1)), LateDelivery::Send);
+        assert_eq!(
+            LateDelivery::decide(start, start - Duration::minutes(1)),
+            LateDelivery::Send
+        );
         assert_eq!(LateDelivery::decide(start, start), LateDelivery::Missed);
     }
 }

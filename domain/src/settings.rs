@@ -40,16 +40,23 @@ impl Default for Settings {
     /// 3 upcoming meetings each, changes until 24 h before, reminders 24 h,
     /// 2 h and 1 h before, a 14-day cadence.
     fn default() -> Self {
-        let hours = DayWindow::new(10 * 60, 18 * 60).unwrap_or_else(|_| unreachable!("a valid constant window"));
-        let mut availability = Availability::new(Zone::moscow(), WeeklyHours::weekdays(hours), SlotStep::Half)
-            .unwrap_or_else(|_| unreachable!("valid constant availability"));
+        let hours = DayWindow::new(10 * 60, 18 * 60)
+            .unwrap_or_else(|_| unreachable!("a valid constant window"));
+        let mut availability =
+            Availability::new(Zone::moscow(), WeeklyHours::weekdays(hours), SlotStep::Half)
+                .unwrap_or_else(|_| unreachable!("valid constant availability"));
         availability
             .set_notice_minutes(60)
             .unwrap_or_else(|_| unreachable!("a valid constant notice"));
-        let meeting_types = [("m30", "30 min", 30), ("m60", "1 h", 60), ("m90", "1.5 h", 90), ("m120", "2 h", 120)]
-            .into_iter()
-            .filter_map(|(code, name, minutes)| MeetingType::new(code, name, minutes).ok())
-            .collect();
+        let meeting_types = [
+            ("m30", "30 min", 30),
+            ("m60", "1 h", 60),
+            ("m90", "1.5 h", 90),
+            ("m120", "2 h", 120),
+        ]
+        .into_iter()
+        .filter_map(|(code, name, minutes)| MeetingType::new(code, name, minutes).ok())
+        .collect();
         Self {
             availability,
             meeting_types,
@@ -68,7 +75,9 @@ mod tests {
     #[test]
     fn settings_survive_a_round_trip_through_json() {
         let mut settings = Settings::default();
-        settings.departments.push(Department::new("Продажи").unwrap());
+        settings
+            .departments
+            .push(Department::new("Продажи").unwrap());
         settings
             .availability
             .set_override("2026-12-31".parse().unwrap(), None);

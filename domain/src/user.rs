@@ -311,7 +311,14 @@ mod tests {
 
     #[test]
     fn a_malformed_email_is_refused_by_the_constructor() {
-        for bad in ["ivan", "ivan@", "@mail.ru", "ivan@mail", "iv an@mail.ru", "a@b@c.ru"] {
+        for bad in [
+            "ivan",
+            "ivan@",
+            "@mail.ru",
+            "ivan@mail",
+            "iv an@mail.ru",
+            "a@b@c.ru",
+        ] {
             assert!(Email::new(bad).is_err(), "{bad} accepted");
         }
         assert_eq!(Email::new("ivan@mail.ru").unwrap().as_str(), "ivan@mail.ru");
@@ -319,7 +326,10 @@ mod tests {
 
     #[test]
     fn an_unknown_role_or_status_name_is_a_typed_error() {
-        assert_eq!(Role::parse("ADMIN"), Err(ValueError::Unknown("ADMIN".into())));
+        assert_eq!(
+            Role::parse("ADMIN"),
+            Err(ValueError::Unknown("ADMIN".into()))
+        );
         assert_eq!(Status::parse("BUSINESS_TRIP"), Ok(Status::BusinessTrip));
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Ok(*role));

@@ -38,9 +38,19 @@ pub trait Messenger: Send + Sync {
     /// Sends `screen` to `to`, rendered in `language`. MUST respect the
     /// transport's rate limits itself; MUST return `Unreachable` when the
     /// person blocked the bot, so callers stop trying.
-    async fn send(&self, to: UserId, language: Language, screen: &Screen) -> Result<MessageRef, MessengerError>;
+    async fn send(
+        &self,
+        to: UserId,
+        language: Language,
+        screen: &Screen,
+    ) -> Result<MessageRef, MessengerError>;
 
     /// Replaces an earlier message with `screen`. Editing to identical
     /// content MUST succeed.
-    async fn edit(&self, message: MessageRef, language: Language, screen: &Screen) -> Result<(), MessengerError>;
+    async fn edit(
+        &self,
+        message: MessageRef,
+        language: Language,
+        screen: &Screen,
+    ) -> Result<(), MessengerError>;
 }

@@ -39,7 +39,10 @@ pub enum TextArg {
 impl Text {
     /// A message without arguments.
     pub fn new(key: impl Into<String>) -> Self {
-        Self { key: key.into(), args: Vec::new() }
+        Self {
+            key: key.into(),
+            args: Vec::new(),
+        }
     }
 
     /// Adds an argument.
@@ -98,7 +101,10 @@ pub struct Screen {
 impl Screen {
     /// A screen of one text.
     pub fn text(text: Text) -> Self {
-        Self { texts: vec![text], ..Self::default() }
+        Self {
+            texts: vec![text],
+            ..Self::default()
+        }
     }
 
     /// Adds a paragraph.

@@ -8,7 +8,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
-    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Role, User, UserId,
+    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Role,
+    User, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -119,9 +120,15 @@ impl ReminderState {
 
     /// Reads a stable name back.
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Sent, Self::Cancelled, Self::Missed, Self::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [
+            Self::Pending,
+            Self::Sent,
+            Self::Cancelled,
+            Self::Missed,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 
@@ -236,7 +243,12 @@ pub trait Store: Send + Sync {
     /// Cancels a SCHEDULED meeting, its pending reminders, and queues a
     /// `Cancel` calendar job, atomically. MUST return `NotFound` for an
     /// unknown id and `Conflict` when the meeting is not SCHEDULED.
-    async fn cancel_meeting(&self, id: MeetingId, by: UserId, now: DateTime<Utc>) -> Result<Meeting, StoreError>;
+    async fn cancel_meeting(
+        &self,
+        id: MeetingId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError>;
 
     /// The meeting with this id, or `None`.
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
@@ -246,7 +258,8 @@ pub trait Store: Send + Sync {
 
     /// Marks every SCHEDULED meeting that ended at or before `now` COMPLETED
     /// and returns them.
-    async fn complete_ended_meetings(&self, now: DateTime<Utc>) -> Result<Vec<Meeting>, StoreError>;
+    async fn complete_ended_meetings(&self, now: DateTime<Utc>)
+    -> Result<Vec<Meeting>, StoreError>;
 
     // ----- reminders -----
 
@@ -256,14 +269,24 @@ pub trait Store: Send + Sync {
     /// Claims up to `limit` PENDING reminders due at or before `now` whose
     /// lease is free or expired, leasing them until `now + lease`. Two
     /// concurrent claimers MUST never get the same reminder while its lease runs.
-    async fn claim_due_reminders(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<Reminder>, StoreError>;
+    async fn claim_due_reminders(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError>;
 
     /// Ends a reminder's life in `state` (SENT, MISSED or FAILED).
-    async fn finish_reminder(&self, id: ReminderId, state: ReminderState) -> Result<(), StoreError>;
+    async fn finish_reminder(&self, id: ReminderId, state: ReminderState)
+    -> Result<(), StoreError>;
 
     /// Puts a claimed reminder back as PENDING, not to be claimed before
     /// `not_before`, counting one more attempt.
-    async fn retry_reminder(&self, id: ReminderId, not_before: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn retry_reminder(
+        &self,
+        id: ReminderId,
+        not_before: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// When the earliest PENDING reminder can be claimed, so a dispatcher can sleep until then.
     async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
@@ -272,13 +295,23 @@ pub trait Store: Send + Sync {
 
     /// Claims up to `limit` calendar jobs whose `not_before` has come and whose
     /// lease is free or expired, leasing them until `now + lease`.
-    async fn claim_calendar_jobs(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<CalendarJob>, StoreError>;
+    async fn claim_calendar_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<CalendarJob>, StoreError>;
 
     /// Removes a job that was carried out.
     async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError>;
 
     /// Puts a job back to be tried again at `not_before`, recording the error.
-    async fn retry_calendar_job(&self, id: JobId, not_before: DateTime<Utc>, error: &str) -> Result<(), StoreError>;
+    async fn retry_calendar_job(
+        &self,
+        id: JobId,
+        not_before: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError>;
 
     // ----- chat plumbing -----
 

@@ -21,5 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 /// Locks a mutex, carrying on with the data if a panicking thread poisoned
 /// it: the in-memory state is only ever changed by whole assignments.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

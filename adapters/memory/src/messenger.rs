@@ -39,12 +39,18 @@ impl InMemoryMessenger {
 
     /// Everything sent to one person, in order.
     pub fn sent_to(&self, to: UserId) -> Vec<SentMessage> {
-        self.sent().into_iter().filter(|m| m.message.chat == to).collect()
+        self.sent()
+            .into_iter()
+            .filter(|m| m.message.chat == to)
+            .collect()
     }
 
     /// The first-paragraph keys of everything sent to one person.
     pub fn keys_sent_to(&self, to: UserId) -> Vec<String> {
-        self.sent_to(to).iter().map(|m| m.screen.key().to_owned()).collect()
+        self.sent_to(to)
+            .iter()
+            .map(|m| m.screen.key().to_owned())
+            .collect()
     }
 
     /// Forgets what was sent.
@@ -60,21 +66,44 @@ impl InMemoryMessenger {
 
 #[async_trait]
 impl Messenger for InMemoryMessenger {
-    async fn send(&self, to: UserId, language: Language, screen: &Screen) -> Result<MessageRef, MessengerError> {
+    async fn send(
+        &self,
+        to: UserId,
+        language: Language,
+        screen: &Screen,
+    ) -> Result<MessageRef, MessengerError> {
         if lock(&self.unreachable).contains(&to) {
             return Err(MessengerError::Unreachable);
         }
         let mut sent = lock(&self.sent);
-        let message = MessageRef { chat: to, message_id: sent.len() as i64 + 1 };
-        sent.push(SentMessage { message, language, screen: screen.clone(), edited: false });
+        let message = MessageRef {
+            chat: to,
+            message_id: sent.len() as i64 + 1,
+        };
+        sent.push(SentMessage {
+            message,
+            language,
+            screen: screen.clone(),
+            edited: false,
+        });
         Ok(message)
     }
 
-    async fn edit(&self, message: MessageRef, language: Language, screen: &Screen) -> Result<(), MessengerError> {
+    async fn edit(
+        &self,
+        message: MessageRef,
+        language: Language,
+        screen: &Screen,
+    ) -> Result<(), MessengerError> {
         if lock(&self.unreachable).contains(&message.chat) {
             return Err(MessengerError::Unreachable);
         }
-        lock(&self.sent).push(SentMessage { message, language, screen: screen.clone(), edited: true });
+        lock(&self.sent).push(SentMessage {
+            message,
+            language,
+            screen: screen.clone(),
+            edited: true,
+        });
         Ok(())
     }
 }

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder, ReminderId,
-    ReminderState, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder,
+    ReminderId, ReminderState, Store, StoreError, UserQuery,
 };
 
 use crate::lock;
@@ -44,13 +44,28 @@ impl State {
 
     fn enqueue(&mut self, meeting_id: MeetingId, kind: CalendarJobKind, now: DateTime<Utc>) {
         let id = JobId(self.next_id());
-        let job = CalendarJob { id, meeting_id, kind, attempts: 0, not_before: now, last_error: None };
-        self.jobs.insert(id, StoredJob { job, leased_until: None });
+        let job = CalendarJob {
+            id,
+            meeting_id,
+            kind,
+            attempts: 0,
+            not_before: now,
+            last_error: None,
+        };
+        self.jobs.insert(
+            id,
+            StoredJob {
+                job,
+                leased_until: None,
+            },
+        );
     }
 
     fn cancel_pending_reminders(&mut self, meeting: MeetingId) {
         for stored in self.reminders.values_mut() {
-            if stored.reminder.meeting_id == meeting && stored.reminder.state == ReminderState::Pending {
+            if stored.reminder.meeting_id == meeting
+                && stored.reminder.state == ReminderState::Pending
+            {
                 stored.reminder.state = ReminderState::Cancelled;
             }
         }
@@ -101,7 +116,10 @@ impl Store for InMemoryStore {
         let mut state = lock(&self.state);
         let user = state.users.get_mut(&id).ok_or(StoreError::NotFound)?;
         if user.role != from {
-            return Err(StoreError::Conflict(format!("the role is {}, not {from}", user.role)));
+            return Err(StoreError::Conflict(format!(
+                "the role is {}, not {from}",
+                user.role
+            )));
         }
         user.role = to;
         Ok(user.clone())
@@ -129,13 +147,20 @@ impl Store for InMemoryStore {
                 return Err(BookingError::NotScheduled(old.status));
             }
         }
-        let others = || state.meetings.values().filter(|m| m.holds_time() && Some(m.id) != replaced);
+        let others = || {
+            state
+                .meetings
+                .values()
+                .filter(|m| m.holds_time() && Some(m.id) != replaced)
+        };
         let wanted = new.interval.widened(request.buffer);
         if others().any(|m| m.interval.overlaps(&wanted)) {
             return Err(BookingError::SlotTaken);
         }
         if let Some(limit) = request.max_upcoming {
-            let upcoming = others().filter(|m| m.booker == new.booker && m.interval.start() > request.now).count();
+            let upcoming = others()
+                .filter(|m| m.booker == new.booker && m.interval.start() > request.now)
+                .count();
             if upcoming >= limit as usize {
                 return Err(BookingError::LimitReached(limit));
             }
@@ -155,7 +180,13 @@ impl Store for InMemoryStore {
                 state: ReminderState::Pending,
                 attempts: 0,
             };
-            state.reminders.insert(reminder_id, StoredReminder { reminder, leased_until: None });
+            state.reminders.insert(
+                reminder_id,
+                StoredReminder {
+                    reminder,
+                    leased_until: None,
+                },
+            );
         }
         state.enqueue(id, CalendarJobKind::Upsert, request.now);
         if let Some(old_id) = replaced {
@@ -169,10 +200,17 @@ impl Store for InMemoryStore {
         Ok(meeting)
     }
 
-    async fn cancel_meeting(&self, id: MeetingId, by: UserId, now: DateTime<Utc>) -> Result<Meeting, StoreError> {
+    async fn cancel_meeting(
+        &self,
+        id: MeetingId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
         let mut state = lock(&self.state);
         let meeting = state.meetings.get_mut(&id).ok_or(StoreError::NotFound)?;
-        meeting.cancel(by, now).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        meeting
+            .cancel(by, now)
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let cancelled = meeting.clone();
         state.cancel_pending_reminders(id);
         state.enqueue(id, CalendarJobKind::Cancel, now);
@@ -190,14 +228,21 @@ impl Store for InMemoryStore {
             .values()
             .filter(|m| query.booker.is_none_or(|b| m.booker == b))
             .filter(|m| query.statuses.is_empty() || query.statuses.contains(&m.status))
-            .filter(|m| query.overlapping.is_none_or(|range| m.interval.overlaps(&range)))
+            .filter(|m| {
+                query
+                    .overlapping
+                    .is_none_or(|range| m.interval.overlaps(&range))
+            })
             .cloned()
             .collect();
         meetings.sort_by_key(|m| (m.interval.start(), m.id));
         Ok(meetings)
     }
 
-    async fn complete_ended_meetings(&self, now: DateTime<Utc>) -> Result<Vec<Meeting>, StoreError> {
+    async fn complete_ended_meetings(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Meeting>, StoreError> {
         let mut state = lock(&self.state);
         let mut done = Vec::new();
         for meeting in state.meetings.values_mut() {
@@ -221,12 +266,21 @@ impl Store for InMemoryStore {
         Ok(reminders)
     }
 
-    async fn claim_due_reminders(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<Reminder>, StoreError> {
+    async fn claim_due_reminders(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Reminder>, StoreError> {
         let mut state = lock(&self.state);
         let mut due: Vec<&mut StoredReminder> = state
             .reminders
             .values_mut()
-            .filter(|s| s.reminder.state == ReminderState::Pending && s.reminder.due_at <= now && is_free(s.leased_until, now))
+            .filter(|s| {
+                s.reminder.state == ReminderState::Pending
+                    && s.reminder.due_at <= now
+                    && is_free(s.leased_until, now)
+            })
             .collect();
         due.sort_by_key(|s| (s.reminder.due_at, s.reminder.id));
         Ok(due
@@ -239,7 +293,11 @@ impl Store for InMemoryStore {
             .collect())
     }
 
-    async fn finish_reminder(&self, id: ReminderId, state_after: ReminderState) -> Result<(), StoreError> {
+    async fn finish_reminder(
+        &self,
+        id: ReminderId,
+        state_after: ReminderState,
+    ) -> Result<(), StoreError> {
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.reminder.state = state_after;
@@ -247,7 +305,11 @@ impl Store for InMemoryStore {
         Ok(())
     }
 
-    async fn retry_reminder(&self, id: ReminderId, not_before: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn retry_reminder(
+        &self,
+        id: ReminderId,
+        not_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.reminder.attempts += 1;
@@ -261,11 +323,19 @@ impl Store for InMemoryStore {
             .reminders
             .values()
             .filter(|s| s.reminder.state == ReminderState::Pending)
-            .map(|s| s.leased_until.map_or(s.reminder.due_at, |lease| lease.max(s.reminder.due_at)))
+            .map(|s| {
+                s.leased_until
+                    .map_or(s.reminder.due_at, |lease| lease.max(s.reminder.due_at))
+            })
             .min())
     }
 
-    async fn claim_calendar_jobs(&self, now: DateTime<Utc>, lease: Duration, limit: u32) -> Result<Vec<CalendarJob>, StoreError> {
+    async fn claim_calendar_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<CalendarJob>, StoreError> {
         let mut state = lock(&self.state);
         let mut due: Vec<&mut StoredJob> = state
             .jobs
@@ -284,10 +354,19 @@ impl Store for InMemoryStore {
     }
 
     async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
-        lock(&self.state).jobs.remove(&id).map(|_| ()).ok_or(StoreError::NotFound)
+        lock(&self.state)
+            .jobs
+            .remove(&id)
+            .map(|_| ())
+            .ok_or(StoreError::NotFound)
     }
 
-    async fn retry_calendar_job(&self, id: JobId, not_before: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+    async fn retry_calendar_job(
+        &self,
+        id: JobId,
+        not_before: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError> {
         let mut state = lock(&self.state);
         let stored = state.jobs.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.job.attempts += 1;
@@ -331,7 +410,9 @@ impl Store for InMemoryStore {
     }
 
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        lock(&self.state).values.insert(key.to_owned(), value.to_owned());
+        lock(&self.state)
+            .values
+            .insert(key.to_owned(), value.to_owned());
         Ok(())
     }
 
@@ -342,7 +423,13 @@ impl Store for InMemoryStore {
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
         let state = lock(&self.state);
-        Ok(state.audit.iter().rev().take(limit as usize).cloned().collect())
+        Ok(state
+            .audit
+            .iter()
+            .rev()
+            .take(limit as usize)
+            .cloned()
+            .collect())
     }
 }
 
@@ -352,5 +439,7 @@ mod contract {
 
     use super::InMemoryStore;
 
-    meetbot_ports::store_contract_tests!(async { Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>) });
+    meetbot_ports::store_contract_tests!(async {
+        Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>)
+    });
 }

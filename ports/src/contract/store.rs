@@ -2,7 +2,11 @@
 //!
 //! Panicking is how a contract case reports a broken promise, so the usual
 //! ban on `unwrap` and `expect` does not apply here.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a failed assertion is the report")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed assertion is the report"
+)]
 
 use std::sync::Arc;
 
@@ -13,12 +17,15 @@ use meetbot_domain::{
 };
 
 use crate::store::{
-    BookingError, BookingRequest, CalendarJobKind, MeetingQuery, ReminderState, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJobKind, MeetingQuery, ReminderState, Store, StoreError,
+    UserQuery,
 };
 
 /// The instant every case treats as "now": Monday 2030-01-07 09:00 UTC.
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).single().expect("a valid instant")
+    Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0)
+        .single()
+        .expect("a valid instant")
 }
 
 /// A manager, registered `minutes_after` minutes after [`now`].
@@ -105,13 +112,19 @@ pub async fn contract_inserting_a_known_user_is_refused(store: Arc<dyn Store>) {
     store.insert_user(&user).await.unwrap();
     let mut other = manager(1, 5);
     other.role = Role::Owner;
-    assert_eq!(store.insert_user(&other).await, Err(StoreError::AlreadyExists));
+    assert_eq!(
+        store.insert_user(&other).await,
+        Err(StoreError::AlreadyExists)
+    );
     assert_eq!(store.user(UserId(1)).await.unwrap(), Some(user));
 }
 
 /// Updating somebody unknown is `NotFound`.
 pub async fn contract_updating_an_unknown_user_is_not_found(store: Arc<dyn Store>) {
-    assert_eq!(store.update_user(&manager(9, 0)).await, Err(StoreError::NotFound));
+    assert_eq!(
+        store.update_user(&manager(9, 0)).await,
+        Err(StoreError::NotFound)
+    );
 }
 
 /// `change_role` is a compare-and-set: approving twice is a conflict.
@@ -119,28 +132,44 @@ pub async fn contract_a_role_changes_only_from_the_expected_role(store: Arc<dyn 
     let mut user = manager(5, 0);
     user.role = Role::Pending;
     store.insert_user(&user).await.unwrap();
-    let approved = store.change_role(UserId(5), Role::Pending, Role::Manager).await.unwrap();
+    let approved = store
+        .change_role(UserId(5), Role::Pending, Role::Manager)
+        .await
+        .unwrap();
     assert_eq!(approved.role, Role::Manager);
     assert!(matches!(
-        store.change_role(UserId(5), Role::Pending, Role::Rejected).await,
+        store
+            .change_role(UserId(5), Role::Pending, Role::Rejected)
+            .await,
         Err(StoreError::Conflict(_))
     ));
-    assert_eq!(store.user(UserId(5)).await.unwrap().unwrap().role, Role::Manager);
     assert_eq!(
-        store.change_role(UserId(6), Role::Pending, Role::Manager).await,
+        store.user(UserId(5)).await.unwrap().unwrap().role,
+        Role::Manager
+    );
+    assert_eq!(
+        store
+            .change_role(UserId(6), Role::Pending, Role::Manager)
+            .await,
         Err(StoreError::NotFound)
     );
 }
 
 /// Listing by role keeps registration order.
 pub async fn contract_users_are_listed_by_role_in_registration_order(store: Arc<dyn Store>) {
-    for (id, minutes, role) in [(3, 2, Role::Pending), (1, 3, Role::Manager), (2, 1, Role::Pending)] {
+    for (id, minutes, role) in [
+        (3, 2, Role::Pending),
+        (1, 3, Role::Manager),
+        (2, 1, Role::Pending),
+    ] {
         let mut user = manager(id, minutes);
         user.role = role;
         store.insert_user(&user).await.unwrap();
     }
     let pending: Vec<i64> = store
-        .users(UserQuery { role: Some(Role::Pending) })
+        .users(UserQuery {
+            role: Some(Role::Pending),
+        })
         .await
         .unwrap()
         .iter()
@@ -151,7 +180,9 @@ pub async fn contract_users_are_listed_by_role_in_registration_order(store: Arc<
 }
 
 /// A booking writes the meeting, its reminders and an Upsert job at once.
-pub async fn contract_a_booking_stores_the_meeting_its_reminders_and_a_calendar_job(store: Arc<dyn Store>) {
+pub async fn contract_a_booking_stores_the_meeting_its_reminders_and_a_calendar_job(
+    store: Arc<dyn Store>,
+) {
     with_users(&store, &[1, 100]).await;
     let interval = hour_at(26);
     let mut req = request(1, interval);
@@ -160,32 +191,71 @@ pub async fn contract_a_booking_stores_the_meeting_its_reminders_and_a_calendar_
     let meeting = store.book(req).await.unwrap();
     assert_eq!(meeting.status, MeetingStatus::Scheduled);
     assert_eq!(meeting.interval, interval);
-    assert_eq!(meeting.topic.as_ref().map(Topic::as_str), Some("Квартальный план"));
-    assert_eq!(store.meeting(meeting.id).await.unwrap(), Some(meeting.clone()));
-    assert_eq!(store.meeting(MeetingId(meeting.id.0 + 1000)).await.unwrap(), None);
+    assert_eq!(
+        meeting.topic.as_ref().map(Topic::as_str),
+        Some("Квартальный план")
+    );
+    assert_eq!(
+        store.meeting(meeting.id).await.unwrap(),
+        Some(meeting.clone())
+    );
+    assert_eq!(
+        store.meeting(MeetingId(meeting.id.0 + 1000)).await.unwrap(),
+        None
+    );
 
     let reminders = store.reminders_of(meeting.id).await.unwrap();
     assert_eq!(reminders.len(), 4);
-    assert!(reminders.iter().all(|r| r.state == ReminderState::Pending && r.attempts == 0));
+    assert!(
+        reminders
+            .iter()
+            .all(|r| r.state == ReminderState::Pending && r.attempts == 0)
+    );
     assert!(reminders.windows(2).all(|w| w[0].due_at <= w[1].due_at));
     assert_eq!(reminders[0].due_at, interval.start() - Duration::hours(2));
 
-    let jobs = store.claim_calendar_jobs(now(), Duration::seconds(60), 10).await.unwrap();
+    let jobs = store
+        .claim_calendar_jobs(now(), Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(jobs.len(), 1);
-    assert_eq!((jobs[0].meeting_id, jobs[0].kind), (meeting.id, CalendarJobKind::Upsert));
+    assert_eq!(
+        (jobs[0].meeting_id, jobs[0].kind),
+        (meeting.id, CalendarJobKind::Upsert)
+    );
 }
 
 /// Overlap and buffer are checked by the store itself.
-pub async fn contract_a_booking_overlapping_a_meeting_or_its_buffer_is_refused(store: Arc<dyn Store>) {
+pub async fn contract_a_booking_overlapping_a_meeting_or_its_buffer_is_refused(
+    store: Arc<dyn Store>,
+) {
     with_users(&store, &[1, 2]).await;
     store.book(request(1, hour_at(26))).await.unwrap();
-    let half_past = Interval::starting_at(hour_at(26).start() + Duration::minutes(30), Duration::hours(1)).unwrap();
-    assert_eq!(store.book(request(2, half_past)).await, Err(BookingError::SlotTaken));
-    let inside = Interval::starting_at(hour_at(26).start() + Duration::minutes(10), Duration::minutes(20)).unwrap();
-    assert_eq!(store.book(request(2, inside)).await, Err(BookingError::SlotTaken));
+    let half_past = Interval::starting_at(
+        hour_at(26).start() + Duration::minutes(30),
+        Duration::hours(1),
+    )
+    .unwrap();
+    assert_eq!(
+        store.book(request(2, half_past)).await,
+        Err(BookingError::SlotTaken)
+    );
+    let inside = Interval::starting_at(
+        hour_at(26).start() + Duration::minutes(10),
+        Duration::minutes(20),
+    )
+    .unwrap();
+    assert_eq!(
+        store.book(request(2, inside)).await,
+        Err(BookingError::SlotTaken)
+    );
 
     // Ten minutes after the end is too close with a 15-minute buffer.
-    let near = Interval::starting_at(hour_at(27).start() + Duration::minutes(10), Duration::hours(1)).unwrap();
+    let near = Interval::starting_at(
+        hour_at(27).start() + Duration::minutes(10),
+        Duration::hours(1),
+    )
+    .unwrap();
     let mut with_buffer = request(2, near);
     with_buffer.buffer = Duration::minutes(15);
     assert_eq!(store.book(with_buffer).await, Err(BookingError::SlotTaken));
@@ -193,7 +263,10 @@ pub async fn contract_a_booking_overlapping_a_meeting_or_its_buffer_is_refused(s
     let mut with_buffer = request(2, far_enough);
     with_buffer.buffer = Duration::minutes(15);
     store.book(with_buffer).await.unwrap();
-    assert_eq!(store.meetings(MeetingQuery::default()).await.unwrap().len(), 2);
+    assert_eq!(
+        store.meetings(MeetingQuery::default()).await.unwrap().len(),
+        2
+    );
 }
 
 /// Half-open intervals: back-to-back meetings are fine without a buffer.
@@ -214,8 +287,14 @@ pub async fn contract_limit_counts_only_upcoming_scheduled_meetings(store: Arc<d
     store.book(request(1, hour_at(32))).await.unwrap();
     store.book(request(2, hour_at(31))).await.unwrap();
     store.book(request(1, hour_at(34))).await.unwrap();
-    assert_eq!(store.book(request(1, hour_at(36))).await, Err(BookingError::LimitReached(3)));
-    store.cancel_meeting(first.id, UserId(1), now()).await.unwrap();
+    assert_eq!(
+        store.book(request(1, hour_at(36))).await,
+        Err(BookingError::LimitReached(3))
+    );
+    store
+        .cancel_meeting(first.id, UserId(1), now())
+        .await
+        .unwrap();
     store.book(request(1, hour_at(36))).await.unwrap();
     let mut unlimited = request(1, hour_at(38));
     unlimited.max_upcoming = None;
@@ -229,15 +308,28 @@ pub async fn contract_cancelling_frees_the_slot_and_cancels_reminders(store: Arc
     req.reminders = reminders_for(hour_at(26), &[1, 100]);
     let meeting = store.book(req).await.unwrap();
     let later = now() + Duration::minutes(5);
-    let cancelled = store.cancel_meeting(meeting.id, UserId(100), later).await.unwrap();
+    let cancelled = store
+        .cancel_meeting(meeting.id, UserId(100), later)
+        .await
+        .unwrap();
     assert_eq!(cancelled.status, MeetingStatus::Cancelled);
     assert_eq!(cancelled.cancelled_by, Some(UserId(100)));
     assert_eq!(cancelled.updated_at, later);
     assert_eq!(store.meeting(meeting.id).await.unwrap(), Some(cancelled));
     let reminders = store.reminders_of(meeting.id).await.unwrap();
-    assert!(reminders.iter().all(|r| r.state == ReminderState::Cancelled));
+    assert!(
+        reminders
+            .iter()
+            .all(|r| r.state == ReminderState::Cancelled)
+    );
     let far_future = now() + Duration::days(3);
-    assert!(store.claim_due_reminders(far_future, Duration::seconds(60), 100).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_due_reminders(far_future, Duration::seconds(60), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let kinds: Vec<_> = store
         .claim_calendar_jobs(later, Duration::seconds(60), 10)
@@ -254,13 +346,18 @@ pub async fn contract_cancelling_frees_the_slot_and_cancels_reminders(store: Arc
 pub async fn contract_cancelling_twice_or_an_unknown_meeting_is_refused(store: Arc<dyn Store>) {
     with_users(&store, &[1]).await;
     let meeting = store.book(request(1, hour_at(26))).await.unwrap();
-    store.cancel_meeting(meeting.id, UserId(1), now()).await.unwrap();
+    store
+        .cancel_meeting(meeting.id, UserId(1), now())
+        .await
+        .unwrap();
     assert!(matches!(
         store.cancel_meeting(meeting.id, UserId(1), now()).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
-        store.cancel_meeting(MeetingId(meeting.id.0 + 1000), UserId(1), now()).await,
+        store
+            .cancel_meeting(MeetingId(meeting.id.0 + 1000), UserId(1), now())
+            .await,
         Err(StoreError::NotFound)
     );
 }
@@ -283,7 +380,14 @@ pub async fn contract_rescheduling_links_the_meetings_and_moves_reminders(store:
     let old_now = store.meeting(old.id).await.unwrap().unwrap();
     assert_eq!(old_now.status, MeetingStatus::Rescheduled);
     assert_eq!(old_now.rescheduled_to, Some(new.id));
-    assert!(store.reminders_of(old.id).await.unwrap().iter().all(|r| r.state == ReminderState::Cancelled));
+    assert!(
+        store
+            .reminders_of(old.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.state == ReminderState::Cancelled)
+    );
     assert_eq!(store.reminders_of(new.id).await.unwrap().len(), 4);
     // The old time is free again.
     let mut other = request(1, hour_at(26));
@@ -295,16 +399,24 @@ pub async fn contract_rescheduling_links_the_meetings_and_moves_reminders(store:
 pub async fn contract_rescheduling_may_overlap_the_meeting_it_replaces(store: Arc<dyn Store>) {
     with_users(&store, &[1]).await;
     let old = store.book(request(1, hour_at(26))).await.unwrap();
-    let mut move_req = request(1, hour_at(26).moved_to(hour_at(26).start() + Duration::minutes(30)));
+    let mut move_req = request(
+        1,
+        hour_at(26).moved_to(hour_at(26).start() + Duration::minutes(30)),
+    );
     move_req.meeting.rescheduled_from = Some(old.id);
     store.book(move_req).await.unwrap();
 }
 
 /// Only a SCHEDULED meeting can be moved; the failed move writes nothing.
-pub async fn contract_rescheduling_a_cancelled_or_unknown_meeting_is_refused(store: Arc<dyn Store>) {
+pub async fn contract_rescheduling_a_cancelled_or_unknown_meeting_is_refused(
+    store: Arc<dyn Store>,
+) {
     with_users(&store, &[1]).await;
     let old = store.book(request(1, hour_at(26))).await.unwrap();
-    store.cancel_meeting(old.id, UserId(1), now()).await.unwrap();
+    store
+        .cancel_meeting(old.id, UserId(1), now())
+        .await
+        .unwrap();
     let mut move_req = request(1, hour_at(30));
     move_req.meeting.rescheduled_from = Some(old.id);
     assert_eq!(
@@ -313,7 +425,10 @@ pub async fn contract_rescheduling_a_cancelled_or_unknown_meeting_is_refused(sto
     );
     move_req.meeting.rescheduled_from = Some(MeetingId(old.id.0 + 1000));
     assert_eq!(store.book(move_req).await, Err(BookingError::NotFound));
-    assert_eq!(store.meetings(MeetingQuery::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        store.meetings(MeetingQuery::default()).await.unwrap().len(),
+        1
+    );
 }
 
 /// The query filters combine, and results come by start time.
@@ -323,18 +438,40 @@ pub async fn contract_meetings_are_filtered_by_booker_status_and_time(store: Arc
     let early = store.book(request(1, hour_at(26))).await.unwrap();
     let other = store.book(request(2, hour_at(30))).await.unwrap();
     let cancelled = store.book(request(2, hour_at(60))).await.unwrap();
-    store.cancel_meeting(cancelled.id, UserId(2), now()).await.unwrap();
+    store
+        .cancel_meeting(cancelled.id, UserId(2), now())
+        .await
+        .unwrap();
 
     let ids = |ms: Vec<meetbot_domain::Meeting>| ms.into_iter().map(|m| m.id).collect::<Vec<_>>();
-    let of_one = store.meetings(MeetingQuery { booker: Some(UserId(1)), ..Default::default() }).await.unwrap();
+    let of_one = store
+        .meetings(MeetingQuery {
+            booker: Some(UserId(1)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(ids(of_one), [early.id, late.id]);
     let scheduled = store
-        .meetings(MeetingQuery { statuses: vec![MeetingStatus::Scheduled], ..Default::default() })
+        .meetings(MeetingQuery {
+            statuses: vec![MeetingStatus::Scheduled],
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(ids(scheduled), [early.id, other.id, late.id]);
-    let window = Interval::new(hour_at(26).end(), hour_at(50).start() + Duration::minutes(1)).unwrap();
-    let in_window = store.meetings(MeetingQuery { overlapping: Some(window), ..Default::default() }).await.unwrap();
+    let window = Interval::new(
+        hour_at(26).end(),
+        hour_at(50).start() + Duration::minutes(1),
+    )
+    .unwrap();
+    let in_window = store
+        .meetings(MeetingQuery {
+            overlapping: Some(window),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(ids(in_window), [other.id, late.id]);
 }
 
@@ -343,11 +480,23 @@ pub async fn contract_ended_meetings_become_completed(store: Arc<dyn Store>) {
     with_users(&store, &[1]).await;
     let first = store.book(request(1, hour_at(26))).await.unwrap();
     let second = store.book(request(1, hour_at(28))).await.unwrap();
-    let done = store.complete_ended_meetings(hour_at(26).end()).await.unwrap();
+    let done = store
+        .complete_ended_meetings(hour_at(26).end())
+        .await
+        .unwrap();
     assert_eq!(done.iter().map(|m| m.id).collect::<Vec<_>>(), [first.id]);
     assert_eq!(done[0].status, MeetingStatus::Completed);
-    assert_eq!(store.meeting(second.id).await.unwrap().unwrap().status, MeetingStatus::Scheduled);
-    assert!(store.complete_ended_meetings(hour_at(26).end()).await.unwrap().is_empty());
+    assert_eq!(
+        store.meeting(second.id).await.unwrap().unwrap().status,
+        MeetingStatus::Scheduled
+    );
+    assert!(
+        store
+            .complete_ended_meetings(hour_at(26).end())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// A claimed reminder is not claimed again while its lease runs, nor once sent.
@@ -356,22 +505,53 @@ pub async fn contract_due_reminders_are_claimed_once_while_leased(store: Arc<dyn
     let mut req = request(1, hour_at(3));
     req.reminders = reminders_for(hour_at(3), &[1, 100]);
     let meeting = store.book(req).await.unwrap();
-    assert_eq!(store.next_reminder_at().await.unwrap(), Some(hour_at(1).start()));
+    assert_eq!(
+        store.next_reminder_at().await.unwrap(),
+        Some(hour_at(1).start())
+    );
 
     let at = hour_at(1).start();
-    let claimed = store.claim_due_reminders(at, Duration::seconds(60), 10).await.unwrap();
+    let claimed = store
+        .claim_due_reminders(at, Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 2, "only the 2-hour reminders are due");
-    assert!(claimed.iter().all(|r| r.meeting_id == meeting.id && r.offset_minutes == 120));
-    assert!(store.claim_due_reminders(at, Duration::seconds(60), 10).await.unwrap().is_empty());
+    assert!(
+        claimed
+            .iter()
+            .all(|r| r.meeting_id == meeting.id && r.offset_minutes == 120)
+    );
+    assert!(
+        store
+            .claim_due_reminders(at, Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     for r in &claimed {
-        store.finish_reminder(r.id, ReminderState::Sent).await.unwrap();
+        store
+            .finish_reminder(r.id, ReminderState::Sent)
+            .await
+            .unwrap();
     }
     let much_later = hour_at(2).start() + Duration::minutes(30);
-    let next = store.claim_due_reminders(much_later, Duration::seconds(60), 1).await.unwrap();
+    let next = store
+        .claim_due_reminders(much_later, Duration::seconds(60), 1)
+        .await
+        .unwrap();
     assert_eq!(next.len(), 1, "the limit is respected");
     assert_eq!(next[0].offset_minutes, 60);
-    let states: Vec<_> = store.reminders_of(meeting.id).await.unwrap().iter().map(|r| r.state).collect();
-    assert_eq!(states.iter().filter(|s| **s == ReminderState::Sent).count(), 2);
+    let states: Vec<_> = store
+        .reminders_of(meeting.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.state)
+        .collect();
+    assert_eq!(
+        states.iter().filter(|s| **s == ReminderState::Sent).count(),
+        2
+    );
 }
 
 /// A claimer that died leaves a lease that expires; then the reminder is claimed again.
@@ -381,32 +561,72 @@ pub async fn contract_an_expired_reminder_lease_is_claimed_again(store: Arc<dyn 
     req.reminders = reminders_for(hour_at(3), &[1]);
     store.book(req).await.unwrap();
     let at = hour_at(2).start();
-    assert_eq!(store.claim_due_reminders(at, Duration::seconds(60), 10).await.unwrap().len(), 2);
-    assert!(store.claim_due_reminders(at + Duration::seconds(59), Duration::seconds(60), 10).await.unwrap().is_empty());
-    assert_eq!(store.claim_due_reminders(at + Duration::seconds(61), Duration::seconds(60), 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .claim_due_reminders(at, Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .claim_due_reminders(at + Duration::seconds(59), Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .claim_due_reminders(at + Duration::seconds(61), Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 /// A retry counts an attempt and is not claimed before its time.
 pub async fn contract_a_retried_reminder_waits_and_counts_attempts(store: Arc<dyn Store>) {
     with_users(&store, &[1]).await;
     let mut req = request(1, hour_at(3));
-    req.reminders = reminders_for(hour_at(3), &[1]).into_iter().filter(|r| r.offset_minutes == 120).collect();
+    req.reminders = reminders_for(hour_at(3), &[1])
+        .into_iter()
+        .filter(|r| r.offset_minutes == 120)
+        .collect();
     store.book(req).await.unwrap();
     let at = hour_at(1).start();
-    let claimed = store.claim_due_reminders(at, Duration::seconds(60), 10).await.unwrap();
+    let claimed = store
+        .claim_due_reminders(at, Duration::seconds(60), 10)
+        .await
+        .unwrap();
     let retry_at = at + Duration::minutes(5);
     store.retry_reminder(claimed[0].id, retry_at).await.unwrap();
     assert_eq!(store.next_reminder_at().await.unwrap(), Some(retry_at));
-    assert!(store.claim_due_reminders(retry_at - Duration::seconds(1), Duration::seconds(60), 10).await.unwrap().is_empty());
-    let again = store.claim_due_reminders(retry_at, Duration::seconds(60), 10).await.unwrap();
+    assert!(
+        store
+            .claim_due_reminders(retry_at - Duration::seconds(1), Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_due_reminders(retry_at, Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 1);
-    store.finish_reminder(again[0].id, ReminderState::Failed).await.unwrap();
+    store
+        .finish_reminder(again[0].id, ReminderState::Failed)
+        .await
+        .unwrap();
     assert_eq!(store.next_reminder_at().await.unwrap(), None);
 }
 
 /// Concurrent claimers split the due reminders between them; none is claimed twice.
-pub async fn contract_reminder_claimers_running_at_once_never_share_a_reminder(store: Arc<dyn Store>) {
+pub async fn contract_reminder_claimers_running_at_once_never_share_a_reminder(
+    store: Arc<dyn Store>,
+) {
     with_users(&store, &[1]).await;
     for hour in 0..20 {
         let interval = hour_at(100 + hour * 2);
@@ -422,7 +642,10 @@ pub async fn contract_reminder_claimers_running_at_once_never_share_a_reminder(s
             tokio::spawn(async move {
                 let mut mine = Vec::new();
                 loop {
-                    let batch = store.claim_due_reminders(at, Duration::seconds(600), 7).await.unwrap();
+                    let batch = store
+                        .claim_due_reminders(at, Duration::seconds(600), 7)
+                        .await
+                        .unwrap();
                     if batch.is_empty() {
                         return mine;
                     }
@@ -446,42 +669,109 @@ pub async fn contract_reminder_claimers_running_at_once_never_share_a_reminder(s
 pub async fn contract_calendar_jobs_are_claimed_retried_and_finished(store: Arc<dyn Store>) {
     with_users(&store, &[1]).await;
     let meeting = store.book(request(1, hour_at(26))).await.unwrap();
-    let jobs = store.claim_calendar_jobs(now(), Duration::seconds(60), 10).await.unwrap();
+    let jobs = store
+        .claim_calendar_jobs(now(), Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(jobs.len(), 1);
-    assert!(store.claim_calendar_jobs(now(), Duration::seconds(60), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_calendar_jobs(now(), Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let retry_at = now() + Duration::minutes(2);
-    store.retry_calendar_job(jobs[0].id, retry_at, "503 from the calendar").await.unwrap();
-    assert!(store.claim_calendar_jobs(retry_at - Duration::seconds(1), Duration::seconds(60), 10).await.unwrap().is_empty());
-    let again = store.claim_calendar_jobs(retry_at, Duration::seconds(60), 10).await.unwrap();
+    store
+        .retry_calendar_job(jobs[0].id, retry_at, "503 from the calendar")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_calendar_jobs(retry_at - Duration::seconds(1), Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_calendar_jobs(retry_at, Duration::seconds(60), 10)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].meeting_id, meeting.id);
     assert_eq!(again[0].attempts, 1);
-    assert_eq!(again[0].last_error.as_deref(), Some("503 from the calendar"));
+    assert_eq!(
+        again[0].last_error.as_deref(),
+        Some("503 from the calendar")
+    );
     store.finish_calendar_job(again[0].id).await.unwrap();
     let much_later = now() + Duration::days(1);
-    assert!(store.claim_calendar_jobs(much_later, Duration::seconds(60), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_calendar_jobs(much_later, Duration::seconds(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Dialog state is opaque text kept per person.
 pub async fn contract_dialog_state_is_saved_and_cleared(store: Arc<dyn Store>) {
     assert_eq!(store.dialog(UserId(1)).await.unwrap(), None);
-    store.save_dialog(UserId(1), Some("{\"step\":\"pick_day\"}".into())).await.unwrap();
-    store.save_dialog(UserId(1), Some("{\"step\":\"pick_slot\"}".into())).await.unwrap();
-    store.save_dialog(UserId(2), Some("other".into())).await.unwrap();
-    assert_eq!(store.dialog(UserId(1)).await.unwrap().as_deref(), Some("{\"step\":\"pick_slot\"}"));
+    store
+        .save_dialog(UserId(1), Some("{\"step\":\"pick_day\"}".into()))
+        .await
+        .unwrap();
+    store
+        .save_dialog(UserId(1), Some("{\"step\":\"pick_slot\"}".into()))
+        .await
+        .unwrap();
+    store
+        .save_dialog(UserId(2), Some("other".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dialog(UserId(1)).await.unwrap().as_deref(),
+        Some("{\"step\":\"pick_slot\"}")
+    );
     store.save_dialog(UserId(1), None).await.unwrap();
     assert_eq!(store.dialog(UserId(1)).await.unwrap(), None);
-    assert_eq!(store.dialog(UserId(2)).await.unwrap().as_deref(), Some("other"));
+    assert_eq!(
+        store.dialog(UserId(2)).await.unwrap().as_deref(),
+        Some("other")
+    );
 }
 
 /// Update ids are a set, not a high-water mark.
 pub async fn contract_an_update_is_recorded_once_and_pruned(store: Arc<dyn Store>) {
     assert!(store.record_update(500, now()).await.unwrap());
     assert!(!store.record_update(500, now()).await.unwrap());
-    assert!(store.record_update(7, now() + Duration::hours(30)).await.unwrap(), "a lower id is still new");
-    assert_eq!(store.prune_updates(now() + Duration::hours(24)).await.unwrap(), 1);
-    assert!(store.record_update(500, now() + Duration::hours(31)).await.unwrap());
-    assert!(!store.record_update(7, now() + Duration::hours(31)).await.unwrap());
+    assert!(
+        store
+            .record_update(7, now() + Duration::hours(30))
+            .await
+            .unwrap(),
+        "a lower id is still new"
+    );
+    assert_eq!(
+        store
+            .prune_updates(now() + Duration::hours(24))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        store
+            .record_update(500, now() + Duration::hours(31))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_update(7, now() + Duration::hours(31))
+            .await
+            .unwrap()
+    );
 }
 
 /// Small values by key.
@@ -489,33 +779,59 @@ pub async fn contract_values_are_stored_and_replaced(store: Arc<dyn Store>) {
     assert_eq!(store.value("telegram.offset").await.unwrap(), None);
     store.set_value("telegram.offset", "41").await.unwrap();
     store.set_value("telegram.offset", "42").await.unwrap();
-    store.set_value("settings", "{\"ключ\":\"значение\"}").await.unwrap();
-    assert_eq!(store.value("telegram.offset").await.unwrap().as_deref(), Some("42"));
-    assert_eq!(store.value("settings").await.unwrap().as_deref(), Some("{\"ключ\":\"значение\"}"));
+    store
+        .set_value("settings", "{\"ключ\":\"значение\"}")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.value("telegram.offset").await.unwrap().as_deref(),
+        Some("42")
+    );
+    assert_eq!(
+        store.value("settings").await.unwrap().as_deref(),
+        Some("{\"ключ\":\"значение\"}")
+    );
 }
 
 /// The audit log keeps every field and lists newest first.
 pub async fn contract_the_audit_log_is_newest_first(store: Arc<dyn Store>) {
     for i in 0..5 {
-        let event = AuditEvent::new(now() + Duration::minutes(i), Some(UserId(100)), AuditAction::RoleChanged)
-            .on(UserId(i))
-            .with(format!("MANAGER -> OWNER #{i}"));
+        let event = AuditEvent::new(
+            now() + Duration::minutes(i),
+            Some(UserId(100)),
+            AuditAction::RoleChanged,
+        )
+        .on(UserId(i))
+        .with(format!("MANAGER -> OWNER #{i}"));
         store.append_audit(&event).await.unwrap();
     }
     store
-        .append_audit(&AuditEvent::new(now() + Duration::minutes(10), None, AuditAction::PermissionDenied))
+        .append_audit(&AuditEvent::new(
+            now() + Duration::minutes(10),
+            None,
+            AuditAction::PermissionDenied,
+        ))
         .await
         .unwrap();
     let log = store.audit_log(3).await.unwrap();
     assert_eq!(log.len(), 3);
-    assert_eq!(log[0], AuditEvent::new(now() + Duration::minutes(10), None, AuditAction::PermissionDenied));
+    assert_eq!(
+        log[0],
+        AuditEvent::new(
+            now() + Duration::minutes(10),
+            None,
+            AuditAction::PermissionDenied
+        )
+    );
     assert_eq!(log[1].details, "MANAGER -> OWNER #4");
     assert_eq!(log[1].target.as_deref(), Some("4"));
     assert_eq!(log[1].actor, Some(UserId(100)));
 }
 
 /// 64 people press the same slot at once: exactly one meeting, 63 clean refusals.
-pub async fn booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting(store: Arc<dyn Store>) {
+pub async fn booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting(
+    store: Arc<dyn Store>,
+) {
     let ids: Vec<i64> = (1..=64).collect();
     with_users(&store, &ids).await;
     let barrier = Arc::new(tokio::sync::Barrier::new(ids.len()));
@@ -543,7 +859,10 @@ pub async fn booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting(
     }
     assert_eq!((booked, taken), (1, 63));
     let scheduled = store
-        .meetings(MeetingQuery { statuses: vec![MeetingStatus::Scheduled], ..Default::default() })
+        .meetings(MeetingQuery {
+            statuses: vec![MeetingStatus::Scheduled],
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(scheduled.len(), 1);

@@ -1,0 +1,272 @@
+//! Booking: the owner's free slots, the month view, booking and moving a meeting.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use meetbot_domain::{
+    Action, AuditAction, AuditEvent, DayLoad, DaySlots, Interval, Meeting, MeetingId,
+    MeetingStatus, MeetingType, NewMeeting, Settings, Topic, User, UserId,
+    permission::authorize_on,
+};
+use meetbot_ports::{BookingRequest, MeetingQuery};
+
+use crate::error::UseCaseError;
+use crate::screens;
+use crate::services::Services;
+
+/// Busy time in `range`: the meetings meetbot holds plus what the owner's
+/// calendar says. A calendar outage must not stop bookings, so its failure
+/// is logged and the store's meetings alone are used.
+pub async fn busy_between(
+    s: &Services,
+    range: Interval,
+    ignore: Option<MeetingId>,
+) -> Result<Vec<Interval>, UseCaseError> {
+    let meetings = s
+        .store
+        .meetings(MeetingQuery {
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: Some(range),
+            booker: None,
+        })
+        .await?;
+    let mut busy: Vec<Interval> = meetings
+        .iter()
+        .filter(|m| Some(m.id) != ignore)
+        .map(|m| m.interval)
+        .collect();
+    let own: Vec<Interval> = meetings
+        .iter()
+        .filter(|m| Some(m.id) == ignore)
+        .map(|m| m.interval)
+        .collect();
+    match s.calendar.busy(range).await {
+        // The calendar also shows the meeting being moved; it must not block its own new time.
+        Ok(external) => busy.extend(external.into_iter().filter(|b| !own.contains(b))),
+        Err(error) => {
+            tracing::warn!(%error, "calendar busy time unavailable; using the bot's own meetings only")
+        }
+    }
+    Ok(busy)
+}
+
+fn meeting_type<'a>(settings: &'a Settings, code: &str) -> Result<&'a MeetingType, UseCaseError> {
+    settings
+        .meeting_type(code)
+        .ok_or(UseCaseError::Invalid("error-meeting-type-unknown"))
+}
+
+fn day_range(settings: &Settings, date: NaiveDate) -> Result<Interval, UseCaseError> {
+    let zone = settings.availability.zone();
+    let start = zone.start_of_day(date);
+    let end = zone.start_of_day(date + Duration::days(1));
+    // A whole day plus the buffer on both sides catches every meeting that can block it.
+    Interval::new(start, end)
+        .map(|day| day.widened(settings.availability.buffer()))
+        .map_err(|_| UseCaseError::Invalid("error-date-invalid"))
+}
+
+/// The slots of a meeting type on a day, for the slot keyboard and /free.
+pub async fn free_slots(
+    s: &Services,
+    actor: UserId,
+    date: NaiveDate,
+    type_code: &str,
+) -> Result<DaySlots, UseCaseError> {
+    s.actor(actor, Action::ViewFreeSlots).await?;
+    let settings = s.settings().await?;
+    let duration = meeting_type(&settings, type_code)?.duration();
+    let busy = busy_between(s, day_range(&settings, date)?, None).await?;
+    Ok(settings
+        .availability
+        .day_slots(date, duration, &busy, s.clock.now()))
+}
+
+/// The load of every day of a month, for the coloured booking calendar.
+pub async fn month(
+    s: &Services,
+    actor: UserId,
+    year: i32,
+    month: u32,
+    type_code: &str,
+) -> Result<Vec<(NaiveDate, DayLoad)>, UseCaseError> {
+    s.actor(actor, Action::ViewFreeSlots).await?;
+    let settings = s.settings().await?;
+    let duration = meeting_type(&settings, type_code)?.duration();
+    let first = NaiveDate::from_ymd_opt(year, month, 1)
+        .ok_or(UseCaseError::Invalid("error-date-invalid"))?;
+    let next = first + Duration::days(32);
+    let next_first = NaiveDate::from_ymd_opt(next.year(), next.month(), 1)
+        .ok_or(UseCaseError::Invalid("error-date-invalid"))?;
+    let range = Interval::new(
+        day_range(&settings, first)?.start(),
+        day_range(&settings, next_first)?.start(),
+    )
+    .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
+    // One query for the month, not one per day.
+    let busy = busy_between(s, range, None).await?;
+    let now = s.clock.now();
+    Ok(first
+        .iter_days()
+        .take_while(|d| *d < next_first)
+        .map(|date| {
+            (
+                date,
+                settings
+                    .availability
+                    .day_slots(date, duration, &busy, now)
+                    .load(),
+            )
+        })
+        .collect())
+}
+
+/// What a person asks to book.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingInput {
+    /// The start time picked.
+    pub start: DateTime<Utc>,
+    /// The meeting type's code.
+    pub meeting_type: String,
+    /// What it is about, as typed.
+    pub topic: Option<String>,
+}
+
+/// Checks and books (or, with `replacing`, moves) a meeting for `booker`.
+async fn place(
+    s: &Services,
+    booker: &User,
+    input: &BookingInput,
+    replacing: Option<&Meeting>,
+) -> Result<Meeting, UseCaseError> {
+    let settings = s.settings().await?;
+    let now = s.clock.now();
+    let kind = meeting_type(&settings, &input.meeting_type)?;
+    let topic = input.topic.as_deref().map(Topic::new).transpose()?;
+    let slot = Interval::starting_at(input.start, kind.duration())
+        .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
+
+    let upcoming = s
+        .store
+        .meetings(MeetingQuery {
+            booker: Some(booker.id),
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: None,
+        })
+        .await?
+        .iter()
+        .filter(|m| m.is_upcoming(now) && Some(m.id) != replacing.map(|r| r.id))
+        .count();
+    settings
+        .policy
+        .check_booking(booker, upcoming as u32)
+        .map_err(UseCaseError::Booking)?;
+
+    let range = day_range(
+        &settings,
+        settings.availability.zone().date_of(slot.start()),
+    )?;
+    let busy = busy_between(s, range, replacing.map(|m| m.id)).await?;
+    settings
+        .availability
+        .check_slot(&slot, &busy, now)
+        .map_err(UseCaseError::Slot)?;
+
+    let host = s.host().await?;
+    let mut recipients = vec![booker.id];
+    recipients.extend(host.as_ref().map(|h| h.id).filter(|id| *id != booker.id));
+    let request = BookingRequest {
+        meeting: NewMeeting {
+            booker: booker.id,
+            interval: slot,
+            meeting_type: kind.code().to_owned(),
+            topic,
+            rescheduled_from: replacing.map(|m| m.id),
+            created_at: now,
+        },
+        buffer: settings.availability.buffer(),
+        max_upcoming: (!booker.is_owner()).then_some(settings.policy.limit.get()),
+        now,
+        reminders: settings.reminders.plan(slot.start(), &recipients, now),
+    };
+    // The store decides atomically: the checks above give good reasons, the
+    // store makes sure that two presses at once cannot both win.
+    Ok(s.store.book(request).await?)
+}
+
+/// Books a meeting with the owner. The owner is told; the booker sees the
+/// returned meeting as their confirmation.
+pub async fn book(
+    s: &Services,
+    actor: UserId,
+    input: BookingInput,
+) -> Result<Meeting, UseCaseError> {
+    let booker = s.actor(actor, Action::Book).await?;
+    let meeting = place(s, &booker, &input, None).await?;
+    s.audit(
+        AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingBooked)
+            .on(meeting.id)
+            .with(meeting.interval.start().to_rfc3339()),
+    )
+    .await?;
+    s.tell_owners(
+        |owner| screens::meeting_booked(&meeting, &booker, owner),
+        Some(actor),
+    )
+    .await?;
+    Ok(meeting)
+}
+
+/// Moves a meeting to a new start: the booker's own until the cutoff, or
+/// anybody's for the owner. The old meeting becomes RESCHEDULED, linked to
+/// the new one, and the other side is told.
+pub async fn reschedule(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+    new_start: DateTime<Utc>,
+) -> Result<Meeting, UseCaseError> {
+    let (acting, old) =
+        crate::meetings::changeable(s, actor, id, Action::RescheduleOwnMeeting).await?;
+    let booker = if old.booker == acting.id {
+        acting.clone()
+    } else {
+        s.store
+            .user(old.booker)
+            .await?
+            .ok_or(UseCaseError::NotFound)?
+    };
+    let input = BookingInput {
+        start: new_start,
+        meeting_type: old.meeting_type.clone(),
+        topic: old.topic.as_ref().map(|t| t.as_str().to_owned()),
+    };
+    let new = place(s, &booker, &input, Some(&old)).await?;
+    s.audit(
+        AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingRescheduled)
+            .on(old.id)
+            .with(format!(
+                "-> {} at {}",
+                new.id,
+                new.interval.start().to_rfc3339()
+            )),
+    )
+    .await?;
+    crate::meetings::tell_other_side(s, &acting, &booker, |reader| {
+        screens::meeting_rescheduled(&old, &new, &acting, reader)
+    })
+    .await?;
+    Ok(new)
+}
+
+/// Whether `actor` may act on `meeting` as the owner or as its booker.
+pub(crate) fn may_touch(
+    actor: &User,
+    meeting: &Meeting,
+    action: Action,
+) -> Result<(), meetbot_domain::Denial> {
+    let action = if actor.is_owner() {
+        Action::CancelAnyMeeting
+    } else {
+        action
+    };
+    authorize_on(actor, action, meeting.booker)
+}

@@ -1,0 +1,178 @@
+//! Button data: what a pressed button asks for, encoded as short versioned
+//! ASCII (Telegram allows 64 bytes and no guarantee about anything else).
+//!
+//! Button data is user input, not a capability: decoding it gives a request
+//! that is then checked like a typed command.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use meetbot_domain::{MeetingId, Role, Status, UserId};
+
+/// The format version; bump it when the encoding changes so stale buttons
+/// are recognised as stale rather than misread.
+const VERSION: &str = "1";
+
+/// The most bytes Telegram accepts as callback data.
+pub const MAX_BYTES: usize = 64;
+
+/// A button press, decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// Approve a registration.
+    Approve(UserId),
+    /// Reject a registration.
+    Reject(UserId),
+    /// Show a month of the booking calendar (year, month).
+    Month(i32, u32),
+    /// Pick a day in the booking calendar.
+    Day(NaiveDate),
+    /// Pick a start time.
+    Slot(DateTime<Utc>),
+    /// Pick a meeting type by code.
+    MeetingType(String),
+    /// Book without a topic.
+    SkipTopic,
+    /// Confirm the booking.
+    Confirm,
+    /// Abandon the current dialog.
+    Abort,
+    /// Cancel a meeting (asks for confirmation).
+    Cancel(MeetingId),
+    /// Confirm cancelling a meeting.
+    CancelConfirmed(MeetingId),
+    /// Move a meeting (starts the picker).
+    Reschedule(MeetingId),
+    /// Open a user's card (owner).
+    UserCard(UserId),
+    /// Give a user a role (owner).
+    SetRole(UserId, Role),
+    /// Give a user a status (owner).
+    SetStatus(UserId, Status),
+    /// Choose a department by its index in the list.
+    Department(u16),
+    /// Skip an optional registration question.
+    Skip,
+    /// A button that does nothing (a disabled day, a heading).
+    Noop,
+}
+
+impl Callback {
+    /// The ASCII data for the button, at most 64 bytes.
+    pub fn encode(&self) -> String {
+        let body = match self {
+            Self::Approve(u) => format!("ap:{u}"),
+            Self::Reject(u) => format!("rj:{u}"),
+            Self::Month(y, m) => format!("mo:{y}:{m}"),
+            Self::Day(d) => format!("dy:{}", d.format("%Y%m%d")),
+            Self::Slot(at) => format!("sl:{}", at.timestamp()),
+            Self::MeetingType(code) => format!("mt:{code}"),
+            Self::SkipTopic => "nt".to_owned(),
+            Self::Confirm => "ok".to_owned(),
+            Self::Abort => "ab".to_owned(),
+            Self::Cancel(m) => format!("cx:{m}"),
+            Self::CancelConfirmed(m) => format!("cy:{m}"),
+            Self::Reschedule(m) => format!("rs:{m}"),
+            Self::UserCard(u) => format!("uc:{u}"),
+            Self::SetRole(u, r) => format!("ur:{u}:{}", r.as_str()),
+            Self::SetStatus(u, s) => format!("us:{u}:{}", s.as_str()),
+            Self::Department(i) => format!("dp:{i}"),
+            Self::Skip => "sk".to_owned(),
+            Self::Noop => "no".to_owned(),
+        };
+        format!("{VERSION}:{body}")
+    }
+
+    /// Reads button data back; `None` for anything malformed, forged or
+    /// from another version.
+    pub fn decode(data: &str) -> Option<Self> {
+        if data.len() > MAX_BYTES || !data.is_ascii() {
+            return None;
+        }
+        let rest = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+        let mut parts = rest.split(':');
+        let tag = parts.next()?;
+        let args: Vec<&str> = parts.collect();
+        let user = |s: &str| s.parse::<i64>().ok().map(UserId);
+        let meeting = |s: &str| s.parse::<i64>().ok().map(MeetingId);
+        let callback = match (tag, args.as_slice()) {
+            ("ap", [u]) => Self::Approve(user(u)?),
+            ("rj", [u]) => Self::Reject(user(u)?),
+            ("mo", [y, m]) => {
+                let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+                Self::Month(y.parse().ok().filter(|y| (2000..=2200).contains(y))?, month)
+            }
+            ("dy", [d]) => Self::Day(NaiveDate::parse_from_str(d, "%Y%m%d").ok()?),
+            ("sl", [t]) => Self::Slot(DateTime::from_timestamp(t.parse().ok()?, 0)?),
+            ("mt", [code]) if !code.is_empty() && code.len() <= 16 => {
+                Self::MeetingType((*code).to_owned())
+            }
+            ("nt", []) => Self::SkipTopic,
+            ("ok", []) => Self::Confirm,
+            ("ab", []) => Self::Abort,
+            ("cx", [m]) => Self::Cancel(meeting(m)?),
+            ("cy", [m]) => Self::CancelConfirmed(meeting(m)?),
+            ("rs", [m]) => Self::Reschedule(meeting(m)?),
+            ("uc", [u]) => Self::UserCard(user(u)?),
+            ("ur", [u, r]) => Self::SetRole(user(u)?, Role::parse(r).ok()?),
+            ("us", [u, s]) => Self::SetStatus(user(u)?, Status::parse(s).ok()?),
+            ("dp", [i]) => Self::Department(i.parse().ok()?),
+            ("sk", []) => Self::Skip,
+            ("no", []) => Self::Noop,
+            _ => return None,
+        };
+        Some(callback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_data_round_trips_and_stays_within_64_ascii_bytes() {
+        let big = UserId(i64::MIN);
+        let samples = [
+            Callback::Approve(big),
+            Callback::Reject(UserId(i64::MAX)),
+            Callback::Month(2026, 12),
+            Callback::Day(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap_or_default()),
+            Callback::Slot(DateTime::from_timestamp(4_102_444_800, 0).unwrap_or_default()),
+            Callback::MeetingType("abcdefghijklmnop".into()),
+            Callback::SkipTopic,
+            Callback::Confirm,
+            Callback::Abort,
+            Callback::Cancel(MeetingId(i64::MAX)),
+            Callback::CancelConfirmed(MeetingId(i64::MAX)),
+            Callback::Reschedule(MeetingId(i64::MAX)),
+            Callback::UserCard(big),
+            Callback::SetRole(big, Role::Manager),
+            Callback::SetStatus(big, Status::BusinessTrip),
+            Callback::Department(u16::MAX),
+            Callback::Skip,
+            Callback::Noop,
+        ];
+        for callback in samples {
+            let data = callback.encode();
+            assert!(data.is_ascii() && data.len() <= MAX_BYTES, "{data}");
+            assert_eq!(Callback::decode(&data), Some(callback));
+        }
+    }
+
+    #[test]
+    fn callback_data_that_is_forged_stale_or_malformed_decodes_to_nothing() {
+        for data in [
+            "",
+            "0:ap:1",
+            "1:ap",
+            "1:ap:x",
+            "1:mo:2026:13",
+            "1:ur:5:ADMIN",
+            "1:zz",
+            "1:ap:1:2",
+            "1:dy:20260230",
+            "1:ок",
+        ] {
+            assert_eq!(Callback::decode(data), None, "{data}");
+        }
+        assert_eq!(Callback::decode(&"1:no".repeat(20)), None);
+    }
+}

@@ -1,0 +1,26 @@
+//! meetbot's application: what people can do, written over the ports only.
+//!
+//! One module per use case (register, approve, book, cancel, reschedule,
+//! free slots, settings, audit ...). Each takes the acting person's id, reads
+//! their role fresh from the store, checks the permission table and the
+//! booking policy of the domain, changes the store atomically, records the
+//! audit trail and tells the people concerned. What people are told is a
+//! transport-neutral [`meetbot_ports::Screen`] that any chat adapter renders.
+//!
+//! This crate depends on the domain and the ports only: never on a database
+//! driver, an HTTP client, a chat library or an adapter.
+
+pub mod audit;
+pub mod booking;
+pub mod callback;
+pub mod error;
+pub mod meetings;
+pub mod members;
+pub mod registration;
+pub mod screens;
+pub mod services;
+pub mod settings;
+
+pub use callback::Callback;
+pub use error::UseCaseError;
+pub use services::Services;

@@ -1,0 +1,88 @@
+//! A person's meetings: listing and cancelling them.
+
+use meetbot_domain::{
+    Action, AuditAction, AuditEvent, Meeting, MeetingId, MeetingStatus, User, UserId,
+};
+use meetbot_ports::{MeetingQuery, Screen};
+
+use crate::error::UseCaseError;
+use crate::screens;
+use crate::services::Services;
+
+/// Upcoming meetings: the person's own, or everybody's for the owner.
+pub async fn upcoming(s: &Services, actor: UserId) -> Result<Vec<Meeting>, UseCaseError> {
+    let user = s.actor(actor, Action::ViewOwnMeetings).await?;
+    let now = s.clock.now();
+    let booker = (!user.is_owner()).then_some(user.id);
+    let meetings = s
+        .store
+        .meetings(MeetingQuery {
+            booker,
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: None,
+        })
+        .await?;
+    Ok(meetings
+        .into_iter()
+        .filter(|m| m.interval.end() > now)
+        .collect())
+}
+
+/// The acting person and the meeting, if they may change it now: it must be
+/// theirs (or they the owner), SCHEDULED, and before the cutoff (owner exempt).
+pub(crate) async fn changeable(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+    action: Action,
+) -> Result<(User, Meeting), UseCaseError> {
+    let acting = s.actor(actor, action).await?;
+    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
+    if let Err(denial) = crate::booking::may_touch(&acting, &meeting, action) {
+        return Err(s.refuse(actor, action, denial).await);
+    }
+    let settings = s.settings().await?;
+    settings
+        .policy
+        .check_change(&acting, &meeting, s.clock.now())
+        .map_err(UseCaseError::Change)?;
+    Ok((acting, meeting))
+}
+
+/// Tells the side of a meeting that did not act: the owners when the booker
+/// acted, the booker when an owner did.
+pub(crate) async fn tell_other_side(
+    s: &Services,
+    acting: &User,
+    booker: &User,
+    screen_for: impl Fn(&User) -> Screen + Send + Sync,
+) -> Result<(), UseCaseError> {
+    if acting.id != booker.id {
+        s.tell(booker, &screen_for(booker)).await;
+    }
+    s.tell_owners(screen_for, Some(acting.id)).await
+}
+
+/// Cancels a meeting; its reminders stop and the other side is told.
+pub async fn cancel(s: &Services, actor: UserId, id: MeetingId) -> Result<Meeting, UseCaseError> {
+    let (acting, meeting) = changeable(s, actor, id, Action::CancelOwnMeeting).await?;
+    let cancelled = s
+        .store
+        .cancel_meeting(meeting.id, acting.id, s.clock.now())
+        .await?;
+    s.audit(AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingCancelled).on(id))
+        .await?;
+    let booker = if meeting.booker == acting.id {
+        acting.clone()
+    } else {
+        s.store
+            .user(meeting.booker)
+            .await?
+            .ok_or(UseCaseError::NotFound)?
+    };
+    tell_other_side(s, &acting, &booker, |reader| {
+        screens::meeting_cancelled(&cancelled, &acting, reader)
+    })
+    .await?;
+    Ok(cancelled)
+}

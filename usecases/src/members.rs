@@ -1,0 +1,170 @@
+//! The owner's user management, and a member's own profile and status.
+
+use chrono::{DateTime, Utc};
+use meetbot_domain::{
+    Action, AuditAction, AuditEvent, Department, MeetingStatus, Role, Status, User, UserId,
+    permission::authorize_on,
+};
+use meetbot_ports::{MeetingQuery, UserQuery};
+
+use crate::error::UseCaseError;
+use crate::screens;
+use crate::services::Services;
+
+async fn target(s: &Services, id: UserId) -> Result<User, UseCaseError> {
+    s.store.user(id).await?.ok_or(UseCaseError::NotFound)
+}
+
+/// Registrations waiting for approval (owner).
+pub async fn pending(s: &Services, actor: UserId) -> Result<Vec<User>, UseCaseError> {
+    s.actor(actor, Action::ViewPending).await?;
+    Ok(s.store
+        .users(UserQuery {
+            role: Some(Role::Pending),
+        })
+        .await?)
+}
+
+/// Everybody known to the bot (owner).
+pub async fn list(s: &Services, actor: UserId) -> Result<Vec<User>, UseCaseError> {
+    s.actor(actor, Action::ViewUsers).await?;
+    Ok(s.store.users(UserQuery::default()).await?)
+}
+
+/// A user's card (owner).
+pub async fn card(s: &Services, actor: UserId, id: UserId) -> Result<User, UseCaseError> {
+    s.actor(actor, Action::ViewUsers).await?;
+    target(s, id).await
+}
+
+/// Gives a user another role (owner). The owner cannot change their own
+/// role, and a configured owner stays OWNER.
+pub async fn change_role(
+    s: &Services,
+    actor: UserId,
+    id: UserId,
+    role: Role,
+) -> Result<User, UseCaseError> {
+    let owner = s.actor(actor, Action::ChangeRole).await?;
+    if id == owner.id {
+        return Err(UseCaseError::Invalid("error-cannot-change-self"));
+    }
+    if s.owner_ids.contains(&id) {
+        return Err(UseCaseError::Invalid("error-configured-owner"));
+    }
+    let mut user = target(s, id).await?;
+    if user.role == role {
+        return Ok(user);
+    }
+    let details = format!("{} -> {role}", user.role);
+    user.role = role;
+    s.store.update_user(&user).await?;
+    s.audit(
+        AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::RoleChanged)
+            .on(id)
+            .with(details),
+    )
+    .await?;
+    s.tell(&user, &screens::role_changed(role)).await;
+    Ok(user)
+}
+
+/// Sets a user's status: the owner for anybody, a member for themselves.
+pub async fn change_status(
+    s: &Services,
+    actor: UserId,
+    id: UserId,
+    status: Status,
+) -> Result<User, UseCaseError> {
+    let action = if actor == id {
+        Action::SetOwnStatus
+    } else {
+        Action::ChangeStatus
+    };
+    let acting = s.actor(actor, action).await?;
+    if let Err(denial) = authorize_on(&acting, action, id) {
+        return Err(s.refuse(actor, action, denial).await);
+    }
+    let mut user = target(s, id).await?;
+    if user.status == status {
+        return Ok(user);
+    }
+    let details = format!("{} -> {status}", user.status);
+    user.status = status;
+    s.store.update_user(&user).await?;
+    s.audit(
+        AuditEvent::new(s.clock.now(), Some(actor), AuditAction::StatusChanged)
+            .on(id)
+            .with(details),
+    )
+    .await?;
+    if actor != id {
+        s.tell(&user, &screens::status_changed(status)).await;
+    }
+    Ok(user)
+}
+
+/// Sets a user's department (owner); it must be one of the configured list
+/// when there is a list.
+pub async fn change_department(
+    s: &Services,
+    actor: UserId,
+    id: UserId,
+    department: Option<Department>,
+) -> Result<User, UseCaseError> {
+    let owner = s.actor(actor, Action::ChangeDepartment).await?;
+    if let Some(department) = &department {
+        let known = s.settings().await?.departments;
+        if !known.is_empty() && !known.contains(department) {
+            return Err(UseCaseError::Invalid("error-department-unknown"));
+        }
+    }
+    let mut user = target(s, id).await?;
+    let details = format!(
+        "{} -> {}",
+        user.department.as_ref().map_or("-", Department::as_str),
+        department.as_ref().map_or("-", Department::as_str)
+    );
+    user.department = department;
+    s.store.update_user(&user).await?;
+    s.audit(
+        AuditEvent::new(
+            s.clock.now(),
+            Some(owner.id),
+            AuditAction::DepartmentChanged,
+        )
+        .on(id)
+        .with(details),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// What /profile shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileView {
+    /// The person.
+    pub user: User,
+    /// How many of their meetings took place.
+    pub meetings_held: usize,
+    /// When the last one started.
+    pub last_meeting: Option<DateTime<Utc>>,
+}
+
+/// /profile: name, department, status, meetings held, last meeting.
+pub async fn profile(s: &Services, actor: UserId) -> Result<ProfileView, UseCaseError> {
+    let user = s.actor(actor, Action::ViewProfile).await?;
+    let held = s
+        .store
+        .meetings(MeetingQuery {
+            booker: Some(actor),
+            statuses: vec![MeetingStatus::Completed],
+            overlapping: None,
+        })
+        .await?;
+    Ok(ProfileView {
+        last_meeting: held.last().map(|m| m.interval.start()),
+        meetings_held: held.len(),
+        user,
+    })
+}

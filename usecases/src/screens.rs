@@ -1,0 +1,101 @@
+//! The messages use cases send on their own (notifications), as screens.
+//! Times are shown in the reader's zone.
+
+use meetbot_domain::{Meeting, Role, Status, User};
+use meetbot_ports::{Button, Screen, Text, TextArg};
+
+use crate::callback::Callback;
+
+/// A button with a translated label.
+pub fn button(label_key: &str, callback: Callback) -> Button {
+    Button {
+        label: Text::new(label_key),
+        data: callback.encode(),
+    }
+}
+
+/// The message key of a role's name.
+pub fn role_key(role: Role) -> String {
+    format!("role-{}", role.as_str().to_ascii_lowercase())
+}
+
+/// The message key of a status's name.
+pub fn status_key(status: Status) -> String {
+    format!(
+        "status-{}",
+        status.as_str().to_ascii_lowercase().replace('_', "-")
+    )
+}
+
+fn when(meeting: &Meeting, reader: &User) -> TextArg {
+    TextArg::Time {
+        at: meeting.interval.start(),
+        zone: reader.zone,
+    }
+}
+
+fn meeting_text(key: &str, meeting: &Meeting, reader: &User) -> Text {
+    Text::new(key)
+        .arg("when", when(meeting, reader))
+        .arg(
+            "minutes",
+            TextArg::Number(meeting.interval.duration().num_minutes()),
+        )
+        .plain("topic", meeting.topic.as_ref().map_or("", |t| t.as_str()))
+}
+
+/// To the owners: somebody registered; Approve / Reject.
+pub fn registration_request(user: &User) -> Screen {
+    Screen::text(
+        Text::new("registration-request")
+            .plain("name", &user.name)
+            .plain("username", user.username.as_deref().unwrap_or("-"))
+            .plain(
+                "department",
+                user.department.as_ref().map_or("-", |d| d.as_str()),
+            )
+            .plain("email", user.email.as_ref().map_or("-", |e| e.as_str())),
+    )
+    .row(vec![
+        button("button-approve", Callback::Approve(user.id)),
+        button("button-reject", Callback::Reject(user.id)),
+    ])
+}
+
+/// To the person: the owner approved or rejected the registration.
+pub fn registration_decided(approved: bool) -> Screen {
+    Screen::text(Text::new(if approved {
+        "registration-approved"
+    } else {
+        "registration-rejected"
+    }))
+}
+
+/// To the person: the owner gave them another role.
+pub fn role_changed(role: Role) -> Screen {
+    Screen::text(Text::new("role-changed").key("role", role_key(role)))
+}
+
+/// To the person: the owner set their status.
+pub fn status_changed(status: Status) -> Screen {
+    Screen::text(Text::new("status-changed").key("status", status_key(status)))
+}
+
+/// To an owner: a meeting was booked.
+pub fn meeting_booked(meeting: &Meeting, booker: &User, reader: &User) -> Screen {
+    Screen::text(meeting_text("owner-meeting-booked", meeting, reader).plain("name", &booker.name))
+}
+
+/// To the other side: a meeting was cancelled by `by`.
+pub fn meeting_cancelled(meeting: &Meeting, by: &User, reader: &User) -> Screen {
+    Screen::text(meeting_text("meeting-cancelled-by", meeting, reader).plain("name", &by.name))
+}
+
+/// To the other side: a meeting was moved by `by`.
+pub fn meeting_rescheduled(old: &Meeting, new: &Meeting, by: &User, reader: &User) -> Screen {
+    Screen::text(
+        meeting_text("meeting-rescheduled-by", new, reader)
+            .plain("name", &by.name)
+            .arg("old_when", when(old, reader)),
+    )
+}

@@ -1,0 +1,114 @@
+//! The ports a use case works with, and the steps every use case shares:
+//! who is acting, may they, and telling people.
+
+use std::sync::Arc;
+
+use meetbot_domain::{
+    Action, AuditAction, AuditEvent, Denial, Role, Settings, User, UserId, authorize,
+};
+use meetbot_ports::{Calendar, Clock, Messenger, Screen, Store, UserQuery};
+
+use crate::error::UseCaseError;
+
+/// The ports and the configuration every use case needs.
+#[derive(Clone)]
+pub struct Services {
+    /// Persistent state.
+    pub store: Arc<dyn Store>,
+    /// The owner's calendar.
+    pub calendar: Arc<dyn Calendar>,
+    /// The chat transport.
+    pub messenger: Arc<dyn Messenger>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Telegram ids that are OWNER from their first message (configuration).
+    pub owner_ids: Vec<UserId>,
+    /// Settings used until the owner saves their own.
+    pub default_settings: Settings,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("owner_ids", &self.owner_ids)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// The acting person, read fresh from the store, if they may do `action`.
+    /// A refusal is recorded in the audit log before it is returned.
+    pub async fn actor(&self, id: UserId, action: Action) -> Result<User, UseCaseError> {
+        let user = self.store.user(id).await?;
+        match authorize(user.as_ref().map(|u| u.role), action) {
+            Ok(()) => user.ok_or(UseCaseError::Denied(Denial::NotRegistered)),
+            Err(denial) => Err(self.refuse(id, action, denial).await),
+        }
+    }
+
+    /// Records a refusal in the audit log and returns it as an error.
+    pub async fn refuse(&self, actor: UserId, action: Action, denial: Denial) -> UseCaseError {
+        let event = AuditEvent::new(self.clock.now(), Some(actor), AuditAction::PermissionDenied)
+            .on(action)
+            .with(format!("{denial:?}"));
+        if let Err(error) = self.store.append_audit(&event).await {
+            tracing::error!(%error, "could not record a refusal in the audit log");
+        }
+        UseCaseError::Denied(denial)
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, event: AuditEvent) -> Result<(), UseCaseError> {
+        self.store.append_audit(&event).await?;
+        Ok(())
+    }
+
+    /// Every OWNER in the store.
+    pub async fn owners(&self) -> Result<Vec<User>, UseCaseError> {
+        Ok(self
+            .store
+            .users(UserQuery {
+                role: Some(Role::Owner),
+            })
+            .await?)
+    }
+
+    /// The owner whose calendar is booked: the first configured owner known
+    /// to the store, else the first OWNER who registered.
+    pub async fn host(&self) -> Result<Option<User>, UseCaseError> {
+        let owners = self.owners().await?;
+        let configured = self
+            .owner_ids
+            .iter()
+            .find_map(|id| owners.iter().find(|o| o.id == *id));
+        Ok(configured.or(owners.first()).cloned())
+    }
+
+    /// Tells a person something. A failed delivery does not undo what was
+    /// done; it is logged here, where it is handled.
+    pub async fn tell(&self, to: &User, screen: &Screen) {
+        if let Err(error) = self.messenger.send(to.id, to.language, screen).await {
+            tracing::warn!(recipient = %to.id, key = screen.key(), %error, "a message was not delivered");
+        }
+    }
+
+    /// Tells every owner something, except `except` (who did it themselves);
+    /// the screen is made for each reader, so times show in their zone.
+    pub async fn tell_owners(
+        &self,
+        screen_for: impl Fn(&User) -> Screen + Send + Sync,
+        except: Option<UserId>,
+    ) -> Result<(), UseCaseError> {
+        for owner in self.owners().await? {
+            if Some(owner.id) != except {
+                self.tell(&owner, &screen_for(&owner)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// The organisation's current settings.
+    pub async fn settings(&self) -> Result<Settings, UseCaseError> {
+        crate::settings::load(self).await
+    }
+}
