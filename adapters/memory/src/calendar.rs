@@ -69,3 +69,14 @@ impl Calendar for InMemoryCalendar {
         self.check()
     }
 }
+
+#[cfg(test)]
+mod contract {
+    use std::sync::Arc;
+
+    use super::InMemoryCalendar;
+
+    meetbot_ports::calendar_contract_tests!(async {
+        Some(Arc::new(InMemoryCalendar::new()) as Arc<dyn meetbot_ports::Calendar>)
+    });
+}

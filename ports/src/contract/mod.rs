@@ -9,6 +9,7 @@
 //! store as `Option<Arc<dyn Store>>`; `None` skips the test (the factory
 //! prints why, e.g. when no test database is configured).
 
+pub mod calendar;
 pub mod store;
 
 /// Generates one `#[tokio::test]` per case of the Store contract.
@@ -52,6 +53,50 @@ macro_rules! store_contract_tests {
                 let store: Option<std::sync::Arc<dyn $crate::Store>> = $make.await;
                 if let Some(store) = store {
                     $crate::contract::store::$case(store).await;
+                }
+            }
+        )+
+    };
+}
+
+/// Generates one `#[tokio::test]` per case of the Calendar contract.
+///
+/// The expression is evaluated once per test and must give a fresh, empty
+/// calendar as `Option<Arc<dyn Calendar>>`; `None` skips the test. A
+/// calendar that never reports its own events as busy (the "none" calendar,
+/// whose busy time is the store's meetings) uses `writes_only:` and gets the
+/// cases that apply to it.
+#[macro_export]
+macro_rules! calendar_contract_tests {
+    (writes_only: $make:expr) => {
+        $crate::calendar_contract_tests!(@cases calendar $make;
+            contract_writes_succeed_and_repeat_harmlessly,
+            contract_cancelling_a_missing_event_succeeds,
+            contract_the_probe_succeeds
+        );
+    };
+    ($make:expr) => {
+        $crate::calendar_contract_tests!(@cases calendar $make;
+            contract_a_written_event_is_busy,
+            contract_busy_time_is_only_what_overlaps_the_range,
+            contract_an_event_partly_inside_the_range_is_returned_whole,
+            contract_writing_again_moves_the_event,
+            contract_writing_the_same_meeting_twice_leaves_one_event,
+            contract_a_cancelled_event_frees_its_time,
+            contract_cancelling_a_missing_event_succeeds,
+            contract_a_cancelled_meeting_can_be_written_again,
+            contract_busy_time_across_midnight_and_a_dst_switch_comes_back_exactly,
+            contract_the_probe_succeeds,
+            contract_writes_succeed_and_repeat_harmlessly
+        );
+    };
+    (@cases calendar $make:expr; $($case:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let calendar: Option<std::sync::Arc<dyn $crate::Calendar>> = $make.await;
+                if let Some(calendar) = calendar {
+                    $crate::contract::calendar::$case(calendar).await;
                 }
             }
         )+
