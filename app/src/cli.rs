@@ -1,0 +1,80 @@
+//! The command line: `meetbot [--config PATH] [run | migrate | config]`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// meetbot: a Telegram bot that schedules meetings with the owner.
+///
+/// Configuration comes from built-in defaults, then meetbot.toml (or the file
+/// named with --config), then the environment (MEETBOT__SECTION__KEY, and
+/// DATABASE_URL, TELEGRAM_BOT_TOKEN, WEBHOOK_URL).
+#[derive(Debug, Parser)]
+#[command(name = "meetbot", version)]
+pub struct Cli {
+    /// Read this configuration file instead of ./meetbot.toml; it must exist.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// What to do; `run` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Start the bot: open the database (applying pending migrations) and
+    /// serve until Ctrl-C or SIGTERM. The default.
+    Run,
+    /// Apply pending database migrations and print the name of each.
+    Migrate,
+    /// Print the effective configuration, secrets redacted, with where each
+    /// value came from.
+    Config,
+}
+
+impl Cli {
+    /// The subcommand to run, `run` when none was given.
+    pub fn subcommand(&self) -> Command {
+        self.command.unwrap_or(Command::Run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        <Cli as CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_means_run() {
+        let cli = Cli::try_parse_from(["meetbot"]).unwrap();
+
+        assert_eq!(cli.subcommand(), Command::Run);
+        assert_eq!(cli.config, None);
+    }
+
+    #[test]
+    fn config_path_is_accepted_before_and_after_the_subcommand() {
+        let before = Cli::try_parse_from(["meetbot", "--config", "a.toml", "migrate"]).unwrap();
+        let after = Cli::try_parse_from(["meetbot", "config", "--config", "b.toml"]).unwrap();
+
+        assert_eq!(before.subcommand(), Command::Migrate);
+        assert_eq!(before.config, Some(PathBuf::from("a.toml")));
+        assert_eq!(after.subcommand(), Command::Config);
+        assert_eq!(after.config, Some(PathBuf::from("b.toml")));
+    }
+
+    #[test]
+    fn an_unknown_subcommand_is_a_usage_error() {
+        let err = Cli::try_parse_from(["meetbot", "launch"]).unwrap_err();
+
+        assert_eq!(err.exit_code(), 2);
+    }
+}

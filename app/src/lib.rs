@@ -1,0 +1,13 @@
+//! meetbot's composition root: it reads the configuration, sets up logging,
+//! opens the database, picks the adapters and starts the loops.
+//!
+//! This is the only crate that may depend on everything (domain, ports, use
+//! cases and every adapter), and the only one that uses `anyhow`. It holds no
+//! business rule: anything a user could notice besides start-up and shutdown
+//! belongs in the domain or the use cases.
+
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod run;
+pub mod shutdown;

@@ -1,0 +1,98 @@
+//! The `meetbot` binary: reads the command line and the configuration, then
+//! runs the chosen command.
+//!
+//! Exit codes: 0 done, 1 failed while running (database unreachable, ...),
+//! 2 bad command line or bad configuration (fix the input, then retry).
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use meetbot::cli::{Cli, Command};
+use meetbot::config::{Config, ConfigError, Sources};
+use meetbot::logging::{self, Redactor};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(&Sources::from_process(cli.config.clone())) {
+        Ok(config) => config,
+        Err(err) => return configuration_error(&err),
+    };
+    let command = cli.subcommand();
+    if command == Command::Config {
+        print!("{}", config.render());
+        return ExitCode::SUCCESS;
+    }
+    let rust_log = std::env::var("RUST_LOG").ok();
+    if let Err(err) = logging::init(&config.log, rust_log.as_deref(), config.secrets()) {
+        return configuration_error(&err);
+    }
+    // Error messages from below (a driver's, say) may quote a URL with a
+    // password in it; they pass through the same redaction as the logs.
+    let redactor = Redactor::new(config.secrets());
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| {
+            runtime.block_on(async {
+                match command {
+                    Command::Migrate => migrate(config).await,
+                    Command::Run | Command::Config => serve(config).await,
+                }
+            })
+        });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Some drivers add a hint on a second line; keep it, on this one.
+            let message = format!("{err:#}");
+            let message: Vec<&str> = message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            eprintln!("meetbot: error: {}", redactor.redact(&message.join(" ")));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn configuration_error(err: &ConfigError) -> ExitCode {
+    eprintln!("meetbot: configuration error: {err}");
+    ExitCode::from(2)
+}
+
+/// `meetbot migrate`: applies pending migrations, one line per migration.
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let url = &config.database.url;
+    let applied = meetbot_storage::migrate(url.expose())
+        .await
+        .with_context(|| format!("database {url}"))?;
+    if applied.is_empty() {
+        println!("database is up to date");
+    }
+    for name in applied {
+        println!("applied {name}");
+    }
+    Ok(())
+}
+
+/// `meetbot run`: opens the database (migrating it) and serves.
+async fn serve(config: Config) -> anyhow::Result<()> {
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
+    let url = &config.database.url;
+    let store = meetbot_storage::connect(url.expose())
+        .await
+        .with_context(|| format!("database {url}"))?;
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        database = %url,
+        transport = %config.transport(),
+        time_zone = %config.organisation.time_zone,
+        "meetbot started"
+    );
+    meetbot::run::run(config, store).await
+}
