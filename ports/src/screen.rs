@@ -34,6 +34,13 @@ pub enum TextArg {
     },
     /// A calendar date.
     Date(NaiveDate),
+    /// Only the wall-clock time of an instant in a zone, such as `10:30`.
+    Clock {
+        /// The instant.
+        at: DateTime<Utc>,
+        /// The zone to show it in.
+        zone: Zone,
+    },
 }
 
 impl Text {

@@ -5,7 +5,7 @@
 //! that is then checked like a typed command.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use meetbot_domain::{MeetingId, Role, Status, UserId};
+use meetbot_domain::{Language, MeetingId, Role, Status, UserId};
 
 /// The format version; bump it when the encoding changes so stale buttons
 /// are recognised as stale rather than misread.
@@ -51,8 +51,23 @@ pub enum Callback {
     Department(u16),
     /// Skip an optional registration question.
     Skip,
+    /// Switch the language.
+    Lang(Language),
+    /// Run a command, as if typed (menu buttons): `book` for /book.
+    Command(String),
+    /// Start editing one setting (owner), by its code.
+    EditSetting(String),
     /// A button that does nothing (a disabled day, a heading).
     Noop,
+}
+
+/// Whether `code` is a short lowercase ASCII word, fit for button data.
+fn is_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 16
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 impl Callback {
@@ -76,6 +91,9 @@ impl Callback {
             Self::SetStatus(u, s) => format!("us:{u}:{}", s.as_str()),
             Self::Department(i) => format!("dp:{i}"),
             Self::Skip => "sk".to_owned(),
+            Self::Lang(l) => format!("lg:{}", l.as_str()),
+            Self::Command(c) => format!("cm:{c}"),
+            Self::EditSetting(c) => format!("es:{c}"),
             Self::Noop => "no".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -102,9 +120,10 @@ impl Callback {
             }
             ("dy", [d]) => Self::Day(NaiveDate::parse_from_str(d, "%Y%m%d").ok()?),
             ("sl", [t]) => Self::Slot(DateTime::from_timestamp(t.parse().ok()?, 0)?),
-            ("mt", [code]) if !code.is_empty() && code.len() <= 16 => {
-                Self::MeetingType((*code).to_owned())
-            }
+            ("mt", [code]) if is_code(code) => Self::MeetingType((*code).to_owned()),
+            ("lg", [l]) => Self::Lang(Language::parse(l).ok()?),
+            ("cm", [c]) if is_code(c) => Self::Command((*c).to_owned()),
+            ("es", [c]) if is_code(c) => Self::EditSetting((*c).to_owned()),
             ("nt", []) => Self::SkipTopic,
             ("ok", []) => Self::Confirm,
             ("ab", []) => Self::Abort,
@@ -148,6 +167,9 @@ mod tests {
             Callback::SetStatus(big, Status::BusinessTrip),
             Callback::Department(u16::MAX),
             Callback::Skip,
+            Callback::Lang(Language::En),
+            Callback::Command("abcdefghijklmnop".into()),
+            Callback::EditSetting("abcdefghijklmnop".into()),
             Callback::Noop,
         ];
         for callback in samples {

@@ -12,7 +12,9 @@
 
 pub mod audit;
 pub mod booking;
+pub mod broadcast;
 pub mod callback;
+pub mod chat;
 pub mod error;
 pub mod meetings;
 pub mod members;

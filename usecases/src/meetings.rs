@@ -28,6 +28,31 @@ pub async fn upcoming(s: &Services, actor: UserId) -> Result<Vec<Meeting>, UseCa
         .collect())
 }
 
+/// One meeting of the acting person (any meeting for the owner).
+pub async fn get(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+) -> Result<(User, Meeting), UseCaseError> {
+    let acting = s.actor(actor, Action::ViewOwnMeetings).await?;
+    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
+    if let Err(denial) = crate::booking::may_touch(&acting, &meeting, Action::ViewOwnMeetings) {
+        return Err(s.refuse(actor, Action::ViewOwnMeetings, denial).await);
+    }
+    Ok((acting, meeting))
+}
+
+/// Checks, before the picker opens, that a meeting may be moved now.
+pub async fn check_reschedulable(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+) -> Result<Meeting, UseCaseError> {
+    changeable(s, actor, id, Action::RescheduleOwnMeeting)
+        .await
+        .map(|(_, meeting)| meeting)
+}
+
 /// The acting person and the meeting, if they may change it now: it must be
 /// theirs (or they the owner), SCHEDULED, and before the cutoff (owner exempt).
 pub(crate) async fn changeable(

@@ -1,0 +1,679 @@
+//! The screens of the conversation. Keys name messages of the locale files;
+//! times are shown in the reader's zone.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use meetbot_domain::{
+    AuditEvent, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingType, Role,
+    Settings, Status, User, Zone,
+};
+use meetbot_ports::{Button, Screen, Text, TextArg};
+
+use crate::callback::Callback;
+use crate::error::UseCaseError;
+use crate::members::ProfileView;
+use crate::screens::{button, role_key, status_key};
+
+/// Who reads a screen: their language and zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reader {
+    /// The language to render in.
+    pub language: Language,
+    /// The zone times are shown in.
+    pub zone: Zone,
+}
+
+/// A button whose label is shown as it is (a number, a name).
+fn plain_button(label: impl ToString, callback: Callback) -> Button {
+    Button {
+        label: Text::new("plain").plain("text", label),
+        data: callback.encode(),
+    }
+}
+
+fn abort_row() -> Vec<Button> {
+    vec![button("button-abort", Callback::Abort)]
+}
+
+/// An error explained.
+pub fn error(error: &UseCaseError) -> Screen {
+    let text = Text::new(error.text_key());
+    Screen::text(match error.number() {
+        Some(n) => text.arg("n", TextArg::Number(n)),
+        None => text,
+    })
+}
+
+/// The main menu of a role.
+pub fn menu(role: Role) -> Vec<Vec<Button>> {
+    let command = |key: &str, code: &str| button(key, Callback::Command(code.to_owned()));
+    let mut rows = Vec::new();
+    if matches!(role, Role::Manager | Role::Owner) {
+        rows.push(vec![command("menu-book", "book"), command("menu-my", "my")]);
+        rows.push(vec![
+            command("menu-free", "free"),
+            command("menu-profile", "profile"),
+        ]);
+    }
+    if role == Role::Owner {
+        rows.push(vec![
+            command("menu-pending", "pending"),
+            command("menu-users", "users"),
+        ]);
+        rows.push(vec![
+            command("menu-settings", "settings"),
+            command("menu-audit", "audit"),
+        ]);
+    }
+    rows
+}
+
+/// Welcome (back) with the menu of the person's role.
+pub fn welcome(user: &User) -> Screen {
+    Screen {
+        texts: vec![
+            Text::new("welcome")
+                .plain("name", &user.name)
+                .key("role", role_key(user.role)),
+        ],
+        buttons: menu(user.role),
+        attachment: None,
+    }
+}
+
+/// /help for a role (`None`: not registered).
+pub fn help(role: Option<Role>) -> Screen {
+    Screen::text(Text::new(match role {
+        Some(Role::Owner) => "help-owner",
+        Some(Role::Manager) => "help-manager",
+        _ => "help-guest",
+    }))
+}
+
+/// A screen of one message key.
+pub fn note(key: &str) -> Screen {
+    Screen::text(Text::new(key))
+}
+
+/// The registration question about the department.
+pub fn ask_department(departments: &[Department]) -> Screen {
+    let mut screen = Screen::text(Text::new("ask-department"));
+    for (chunk_index, chunk) in departments.chunks(2).enumerate() {
+        screen = screen.row(
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, d)| plain_button(d, Callback::Department((chunk_index * 2 + i) as u16)))
+                .collect(),
+        );
+    }
+    screen.row(vec![button("button-skip", Callback::Skip)])
+}
+
+/// The registration question about the e-mail.
+pub fn ask_email() -> Screen {
+    Screen::text(Text::new("ask-email")).row(vec![button("button-skip", Callback::Skip)])
+}
+
+/// The language choice.
+pub fn choose_language() -> Screen {
+    Screen::text(Text::new("choose-language")).row(vec![
+        plain_button("Русский", Callback::Lang(Language::Ru)),
+        plain_button("English", Callback::Lang(Language::En)),
+    ])
+}
+
+/// The meeting types to choose from.
+pub fn pick_meeting_type(types: &[MeetingType]) -> Screen {
+    let mut screen = Screen::text(Text::new("pick-meeting-type"));
+    for chunk in types.chunks(2) {
+        screen = screen.row(
+            chunk
+                .iter()
+                .map(|t| {
+                    let label = Text::new("meeting-type-button")
+                        .plain("name", t.name())
+                        .arg("minutes", TextArg::Number(i64::from(t.minutes())));
+                    Button {
+                        label,
+                        data: Callback::MeetingType(t.code().to_owned()).encode(),
+                    }
+                })
+                .collect(),
+        );
+    }
+    screen.row(abort_row())
+}
+
+fn load_key(load: DayLoad) -> &'static str {
+    match load {
+        DayLoad::Closed => "day-closed",
+        DayLoad::Light => "day-light",
+        DayLoad::Busy => "day-busy",
+        DayLoad::Full => "day-full",
+    }
+}
+
+/// The month calendar: days coloured by load, closed and full days inert,
+/// arrows to the neighbouring months.
+pub fn month(year: i32, month: u32, days: &[(NaiveDate, DayLoad)]) -> Screen {
+    let (prev_year, prev_month) = if month == 1 {
+        (year - 1, 12)
+    } else {
+        (year, month - 1)
+    };
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let title = Text::new("month-title")
+        .arg("month", TextArg::Number(i64::from(month)))
+        .arg("year", TextArg::Number(i64::from(year)));
+    let mut screen = Screen::text(Text::new("pick-day")).row(vec![
+        plain_button("‹", Callback::Month(prev_year, prev_month)),
+        Button {
+            label: title,
+            data: Callback::Noop.encode(),
+        },
+        plain_button("›", Callback::Month(next_year, next_month)),
+    ]);
+    screen = screen.row(
+        (1..=7)
+            .map(|d| Button {
+                label: Text::new(format!("weekday-{d}")),
+                data: Callback::Noop.encode(),
+            })
+            .collect(),
+    );
+    let mut week: Vec<Button> = Vec::new();
+    if let Some((first, _)) = days.first() {
+        for _ in 0..first.weekday().num_days_from_monday() {
+            week.push(plain_button(" ", Callback::Noop));
+        }
+    }
+    for (date, load) in days {
+        let bookable = matches!(load, DayLoad::Light | DayLoad::Busy);
+        let label = Text::new(load_key(*load)).arg("day", TextArg::Number(i64::from(date.day())));
+        let data = if bookable {
+            Callback::Day(*date)
+        } else {
+            Callback::Noop
+        }
+        .encode();
+        week.push(Button { label, data });
+        if week.len() == 7 {
+            screen = screen.row(std::mem::take(&mut week));
+        }
+    }
+    if !week.is_empty() {
+        while week.len() < 7 {
+            week.push(plain_button(" ", Callback::Noop));
+        }
+        screen = screen.row(week);
+    }
+    screen.row(abort_row())
+}
+
+fn slot_rows(slots: &[Interval], zone: Zone) -> Vec<Vec<Button>> {
+    slots
+        .chunks(4)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|slot| Button {
+                    label: Text::new("plain").arg(
+                        "text",
+                        TextArg::Clock {
+                            at: slot.start(),
+                            zone,
+                        },
+                    ),
+                    data: Callback::Slot(slot.start()).encode(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The free start times of a day, with a way back to the month.
+pub fn day_slots(date: NaiveDate, slots: &DaySlots, reader: Reader) -> Screen {
+    let key = if slots.free.is_empty() {
+        "no-free-slots"
+    } else {
+        "pick-slot"
+    };
+    let mut screen = Screen::text(Text::new(key).arg("date", TextArg::Date(date)));
+    screen.buttons.extend(slot_rows(&slots.free, reader.zone));
+    screen.row(vec![
+        button("button-back", Callback::Month(date.year(), date.month())),
+        button("button-abort", Callback::Abort),
+    ])
+}
+
+/// /free: the free times of a day, each a button that starts a booking.
+pub fn free_slots(date: NaiveDate, slots: &DaySlots, reader: Reader) -> Screen {
+    let key = if slots.free.is_empty() {
+        "no-free-slots"
+    } else {
+        "free-slots"
+    };
+    let mut screen = Screen::text(Text::new(key).arg("date", TextArg::Date(date)));
+    screen.buttons.extend(slot_rows(&slots.free, reader.zone));
+    let next = date + Duration::days(1);
+    screen.row(vec![plain_button(
+        "›",
+        Callback::Command(format!("free{}", next.format("%Y%m%d"))),
+    )])
+}
+
+/// Asks for the optional topic.
+pub fn ask_topic() -> Screen {
+    Screen::text(Text::new("ask-topic")).row(vec![
+        button("button-no-topic", Callback::SkipTopic),
+        button("button-abort", Callback::Abort),
+    ])
+}
+
+fn meeting_text(key: &str, interval: Interval, topic: Option<&str>, reader: Reader) -> Text {
+    Text::new(key)
+        .arg(
+            "when",
+            TextArg::Time {
+                at: interval.start(),
+                zone: reader.zone,
+            },
+        )
+        .arg(
+            "minutes",
+            TextArg::Number(interval.duration().num_minutes()),
+        )
+        .plain("topic", topic.unwrap_or(""))
+}
+
+/// The summary to confirm before booking.
+pub fn confirm(
+    interval: Interval,
+    topic: Option<&str>,
+    rescheduling: bool,
+    reader: Reader,
+) -> Screen {
+    let key = if rescheduling {
+        "confirm-reschedule"
+    } else {
+        "confirm-booking"
+    };
+    Screen::text(meeting_text(key, interval, topic, reader)).row(vec![
+        button("button-confirm", Callback::Confirm),
+        button("button-abort", Callback::Abort),
+    ])
+}
+
+/// The booking (or move) is done.
+pub fn booked(meeting: &Meeting, rescheduled: bool, reader: Reader) -> Screen {
+    let key = if rescheduled {
+        "meeting-rescheduled"
+    } else {
+        "meeting-booked"
+    };
+    Screen::text(meeting_text(
+        key,
+        meeting.interval,
+        meeting.topic.as_ref().map(|t| t.as_str()),
+        reader,
+    ))
+    .row(vec![button("menu-my", Callback::Command("my".into()))])
+}
+
+/// /my: upcoming meetings, each with Cancel and Reschedule.
+pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Screen {
+    if meetings.is_empty() {
+        return Screen::text(Text::new("no-meetings"))
+            .row(vec![button("menu-book", Callback::Command("book".into()))]);
+    }
+    let mut screen = Screen::text(Text::new("my-meetings-title"));
+    for (i, (meeting, booker)) in meetings.iter().enumerate() {
+        let number = i as i64 + 1;
+        screen = screen.then(
+            meeting_text(
+                "my-meeting-line",
+                meeting.interval,
+                meeting.topic.as_ref().map(|t| t.as_str()),
+                reader,
+            )
+            .arg("n", TextArg::Number(number))
+            .plain(
+                "name",
+                booker
+                    .as_ref()
+                    .map_or(String::new(), |b| b.name.to_string()),
+            ),
+        );
+        screen = screen.row(vec![
+            Button {
+                label: Text::new("button-cancel-n").arg("n", TextArg::Number(number)),
+                data: Callback::Cancel(meeting.id).encode(),
+            },
+            Button {
+                label: Text::new("button-reschedule-n").arg("n", TextArg::Number(number)),
+                data: Callback::Reschedule(meeting.id).encode(),
+            },
+        ]);
+    }
+    screen
+}
+
+/// Are you sure you want to cancel?
+pub fn confirm_cancel(meeting: &Meeting, reader: Reader) -> Screen {
+    Screen::text(meeting_text(
+        "confirm-cancel",
+        meeting.interval,
+        meeting.topic.as_ref().map(|t| t.as_str()),
+        reader,
+    ))
+    .row(vec![
+        button("button-yes-cancel", Callback::CancelConfirmed(meeting.id)),
+        button("button-keep", Callback::Abort),
+    ])
+}
+
+/// The meeting is cancelled.
+pub fn cancelled(meeting: &Meeting, reader: Reader) -> Screen {
+    Screen::text(meeting_text(
+        "meeting-cancelled",
+        meeting.interval,
+        meeting.topic.as_ref().map(|t| t.as_str()),
+        reader,
+    ))
+}
+
+/// /profile.
+pub fn profile(view: &ProfileView, reader: Reader) -> Screen {
+    let user = &view.user;
+    let last = match view.last_meeting {
+        Some(at) => TextArg::Time {
+            at,
+            zone: reader.zone,
+        },
+        None => TextArg::Plain("—".into()),
+    };
+    Screen::text(
+        Text::new("profile")
+            .plain("name", &user.name)
+            .plain(
+                "department",
+                user.department.as_ref().map_or("—", |d| d.as_str()),
+            )
+            .key("role", role_key(user.role))
+            .key("status", status_key(user.status))
+            .arg("held", TextArg::Number(view.meetings_held as i64))
+            .arg("last", last),
+    )
+}
+
+/// A status was set.
+pub fn status_set(status: Status) -> Screen {
+    Screen::text(Text::new("status-set").key("status", status_key(status)))
+}
+
+/// /pending: each registration with Approve / Reject.
+pub fn pending(users: &[User]) -> Screen {
+    if users.is_empty() {
+        return note("no-pending");
+    }
+    let mut screen = Screen::text(Text::new("pending-title"));
+    for user in users {
+        let request = crate::screens::registration_request(user);
+        screen.texts.extend(request.texts);
+        screen.buttons.extend(request.buttons);
+    }
+    screen
+}
+
+/// What the owner sees after deciding a registration.
+pub fn decided(user: &User, approved: bool) -> Screen {
+    let key = if approved {
+        "owner-approved"
+    } else {
+        "owner-rejected"
+    };
+    Screen::text(Text::new(key).plain("name", &user.name))
+}
+
+/// /users: everybody, each a button to their card.
+pub fn users(users: &[User]) -> Screen {
+    let mut screen =
+        Screen::text(Text::new("users-title").arg("count", TextArg::Number(users.len() as i64)));
+    for user in users {
+        let label = Text::new("user-button")
+            .plain("name", &user.name)
+            .key("role", role_key(user.role))
+            .key("status", status_key(user.status));
+        screen = screen.row(vec![Button {
+            label,
+            data: Callback::UserCard(user.id).encode(),
+        }]);
+    }
+    screen
+}
+
+/// A user's card with role and status buttons.
+pub fn user_card(user: &User) -> Screen {
+    let text = Text::new("user-card")
+        .plain("name", &user.name)
+        .plain("username", user.username.as_deref().unwrap_or("—"))
+        .plain(
+            "department",
+            user.department.as_ref().map_or("—", |d| d.as_str()),
+        )
+        .plain("email", user.email.as_ref().map_or("—", |e| e.as_str()))
+        .key("role", role_key(user.role))
+        .key("status", status_key(user.status));
+    let role_buttons = [Role::Manager, Role::Owner, Role::Blocked]
+        .into_iter()
+        .filter(|r| *r != user.role)
+        .map(|r| Button {
+            label: Text::new("button-set-role").key("role", role_key(r)),
+            data: Callback::SetRole(user.id, r).encode(),
+        })
+        .collect();
+    let status_buttons: Vec<Button> = Status::ALL
+        .iter()
+        .filter(|s| **s != user.status)
+        .map(|s| Button {
+            label: Text::new(status_key(*s)),
+            data: Callback::SetStatus(user.id, *s).encode(),
+        })
+        .collect();
+    let mut screen = Screen::text(text).row(role_buttons);
+    for chunk in status_buttons.chunks(2) {
+        screen = screen.row(chunk.to_vec());
+    }
+    screen.row(vec![button(
+        "menu-users",
+        Callback::Command("users".into()),
+    )])
+}
+
+/// The codes of the settings the owner can edit, in screen order.
+pub const SETTING_CODES: &[&str] = &[
+    "hours",
+    "zone",
+    "step",
+    "types",
+    "buffer",
+    "notice",
+    "horizon",
+    "limit",
+    "cutoff",
+    "dayoff",
+    "reminders",
+    "cadence",
+    "departments",
+];
+
+/// /settings: the values in force, each with a button to change it.
+pub fn settings(settings: &Settings) -> Screen {
+    let availability = &settings.availability;
+    let hours: Vec<String> = (0..7)
+        .map(|d| {
+            let day = chrono::Weekday::try_from(d as u8).unwrap_or(chrono::Weekday::Mon);
+            let window = availability
+                .weekly()
+                .on(day)
+                .map_or("—".to_owned(), |w| w.to_string());
+            format!("{} {window}", day_code(day))
+        })
+        .collect();
+    let overrides: Vec<String> = availability
+        .overrides()
+        .iter()
+        .map(|(date, w)| format!("{date} {}", w.map_or("off".to_owned(), |w| w.to_string())))
+        .collect();
+    let types: Vec<String> = settings
+        .meeting_types
+        .iter()
+        .map(|t| t.minutes().to_string())
+        .collect();
+    let reminders: Vec<String> = settings
+        .reminders
+        .minutes()
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    let nudges: Vec<String> = settings
+        .cadence
+        .nudge_days_before()
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    let departments: Vec<&str> = settings
+        .departments
+        .iter()
+        .map(Department::as_str)
+        .collect();
+    let text = Text::new("settings")
+        .plain("hours", hours.join("\n"))
+        .plain("zone", availability.zone())
+        .arg("step", TextArg::Number(availability.step().minutes()))
+        .plain("types", types.join(", "))
+        .arg(
+            "buffer",
+            TextArg::Number(availability.buffer().num_minutes()),
+        )
+        .arg(
+            "notice",
+            TextArg::Number(availability.notice().num_minutes()),
+        )
+        .arg(
+            "horizon",
+            TextArg::Number(i64::from(availability.horizon_days())),
+        )
+        .arg(
+            "limit",
+            TextArg::Number(i64::from(settings.policy.limit.get())),
+        )
+        .arg(
+            "cutoff",
+            TextArg::Number(i64::from(settings.policy.cutoff.hours())),
+        )
+        .plain(
+            "overrides",
+            if overrides.is_empty() {
+                "—".to_owned()
+            } else {
+                overrides.join(", ")
+            },
+        )
+        .plain("reminders", reminders.join(", "))
+        .plain(
+            "cadence",
+            format!("{} ({})", settings.cadence.every_days(), nudges.join(", ")),
+        )
+        .plain(
+            "departments",
+            if departments.is_empty() {
+                "—".to_owned()
+            } else {
+                departments.join(", ")
+            },
+        );
+    let mut screen = Screen::text(text);
+    for chunk in SETTING_CODES.chunks(3) {
+        screen = screen.row(
+            chunk
+                .iter()
+                .map(|code| {
+                    button(
+                        &format!("setting-{code}"),
+                        Callback::EditSetting((*code).to_owned()),
+                    )
+                })
+                .collect(),
+        );
+    }
+    screen
+}
+
+/// The short code of a weekday used in the hours setting: mon … sun.
+pub fn day_code(day: chrono::Weekday) -> &'static str {
+    match day {
+        chrono::Weekday::Mon => "mon",
+        chrono::Weekday::Tue => "tue",
+        chrono::Weekday::Wed => "wed",
+        chrono::Weekday::Thu => "thu",
+        chrono::Weekday::Fri => "fri",
+        chrono::Weekday::Sat => "sat",
+        chrono::Weekday::Sun => "sun",
+    }
+}
+
+/// Asks for a setting's new value, with an example of the format.
+pub fn ask_setting(code: &str) -> Screen {
+    Screen::text(Text::new(format!("ask-setting-{code}"))).row(abort_row())
+}
+
+/// The audit log, newest first.
+pub fn audit(events: &[AuditEvent], reader: Reader) -> Screen {
+    if events.is_empty() {
+        return note("audit-empty");
+    }
+    let mut screen = Screen::text(Text::new("audit-title"));
+    for event in events {
+        screen = screen.then(
+            Text::new("audit-line")
+                .arg(
+                    "at",
+                    TextArg::Time {
+                        at: event.at,
+                        zone: reader.zone,
+                    },
+                )
+                .plain(
+                    "actor",
+                    event.actor.map_or("bot".to_owned(), |a| a.to_string()),
+                )
+                .plain("action", event.action)
+                .plain("target", event.target.as_deref().unwrap_or("—"))
+                .plain("details", &event.details),
+        );
+    }
+    screen
+}
+
+/// A broadcast went out.
+pub fn broadcast_done(delivered: usize, failed: usize) -> Screen {
+    Screen::text(
+        Text::new("broadcast-done")
+            .arg("delivered", TextArg::Number(delivered as i64))
+            .arg("failed", TextArg::Number(failed as i64)),
+    )
+}
+
+/// The broadcast itself, as the readers see it.
+pub fn broadcast_message(text: &str, from: &User) -> Screen {
+    Screen::text(
+        Text::new("broadcast-message")
+            .plain("text", text)
+            .plain("name", &from.name),
+    )
+}
