@@ -1,0 +1,150 @@
+//! `PgStore`: the Store on a Postgres server.
+//!
+//! Postgres allows many writers at once, so what SQLite's single write lock
+//! gives for free is asked for explicitly: bookings take a transaction-level
+//! advisory lock, and claims lock their rows with `FOR UPDATE SKIP LOCKED`.
+
+use std::fmt;
+
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::sql_types::BigInt;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::StorageError;
+use crate::migrations::run_pending;
+
+/// The migrations in `migrations/postgres`, compiled in.
+pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Connections in the pool; bookings queue on the advisory lock, so more
+/// connections would only wait there.
+const POOL_SIZE: u32 = 10;
+
+/// The advisory lock every booking holds until it commits ("meetbook").
+const BOOKING_LOCK: i64 = 0x6d65_6574_626f_6f6b;
+
+type Conn = PgConnection;
+
+/// The `Store` on a Postgres database.
+pub struct PgStore {
+    pool: Pool<ConnectionManager<PgConnection>>,
+}
+
+impl fmt::Debug for PgStore {
+    // The URL may hold a password, so it is not kept, let alone shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStore")
+            .field("pool", &self.pool.state())
+            .finish()
+    }
+}
+
+fn open_one(url: &str) -> Result<PgConnection, StorageError> {
+    <PgConnection as diesel::Connection>::establish(url)
+        .map_err(|e| StorageError::Connect(format!("cannot connect to Postgres: {e}")))
+}
+
+/// Applies the pending migrations to the database at `url`; returns their names.
+pub(crate) fn migrate(url: &str) -> Result<Vec<String>, StorageError> {
+    run_pending(&mut open_one(url)?, MIGRATIONS)
+}
+
+/// Runs every down migration on the database at `url`.
+pub(crate) fn revert_all(url: &str) -> Result<(), StorageError> {
+    open_one(url)?
+        .revert_all_migrations(MIGRATIONS)
+        .map(drop)
+        .map_err(|e| StorageError::Migrate(e.to_string()))
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://` or `postgresql://`)
+    /// and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let url = url.to_owned();
+        tokio::task::spawn_blocking(move || {
+            // One connection first: a wrong URL fails at once with libpq's
+            // reason, rather than after the pool's connection timeout.
+            let applied = migrate(&url)?;
+            for name in &applied {
+                tracing::info!(migration = %name, "applied a migration to Postgres");
+            }
+            let pool = Pool::builder()
+                .max_size(POOL_SIZE)
+                .min_idle(Some(1))
+                .build(ConnectionManager::new(url))
+                .map_err(|e| StorageError::Connect(format!("cannot connect to Postgres: {e}")))?;
+            Ok(Self { pool })
+        })
+        .await
+        .map_err(|e| StorageError::Connect(format!("the connecting task failed: {e}")))?
+    }
+}
+
+/// A multi-statement write; row locks and constraints keep it consistent.
+fn write_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(work)
+}
+
+/// Bookings run one at a time: the buffer check reads meetings that do not
+/// overlap the new one, which no row lock or constraint can cover, so a
+/// lock held to the commit serialises them. Reads after it see every
+/// booking committed before it was granted (READ COMMITTED takes a fresh
+/// snapshot per statement).
+fn booking_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(BOOKING_LOCK)
+            .execute(conn)?;
+        work(conn)
+    })
+}
+
+/// One statement: rows another claimer has locked are skipped, not waited
+/// for, and a row leased meanwhile fails the re-check of the condition.
+fn claim_reminders(
+    conn: &mut Conn,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<ReminderRow>, Failure> {
+    Ok(diesel::sql_query(
+        "UPDATE reminders SET not_before = $1 \
+         WHERE id IN (SELECT id FROM reminders \
+                      WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
+                      ORDER BY not_before, id LIMIT $3 \
+                      FOR UPDATE SKIP LOCKED) \
+         RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts",
+    )
+    .bind::<BigInt, _>(until)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?)
+}
+
+/// As [`claim_reminders`], for the calendar outbox.
+fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
+    Ok(diesel::sql_query(
+        "UPDATE calendar_jobs SET not_before = $1 \
+         WHERE id IN (SELECT id FROM calendar_jobs \
+                      WHERE not_before <= $2 \
+                      ORDER BY not_before, id LIMIT $3 \
+                      FOR UPDATE SKIP LOCKED) \
+         RETURNING id, meeting_id, kind, attempts, not_before, last_error",
+    )
+    .bind::<BigInt, _>(until)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?)
+}
+
+crate::shared::shared_store!(PgStore);

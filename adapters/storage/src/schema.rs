@@ -1,0 +1,92 @@
+//! The tables, as diesel sees them. One shape on both backends: the
+//! migrations in `migrations/sqlite` and `migrations/postgres` create it.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        name -> Text,
+        username -> Nullable<Text>,
+        role -> Text,
+        status -> Text,
+        department -> Nullable<Text>,
+        email -> Nullable<Text>,
+        language -> Text,
+        zone -> Text,
+        subscribed -> Bool,
+        registered_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        booker_id -> BigInt,
+        starts_at -> BigInt,
+        ends_at -> BigInt,
+        meeting_type -> Text,
+        topic -> Nullable<Text>,
+        status -> Text,
+        rescheduled_from -> Nullable<BigInt>,
+        rescheduled_to -> Nullable<BigInt>,
+        cancelled_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reminders (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        recipient_id -> BigInt,
+        offset_minutes -> Integer,
+        due_at -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        not_before -> BigInt,
+    }
+}
+
+diesel::table! {
+    calendar_jobs (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        kind -> Text,
+        attempts -> Integer,
+        not_before -> BigInt,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    dialogs (user_id) {
+        user_id -> BigInt,
+        state -> Text,
+    }
+}
+
+diesel::table! {
+    processed_updates (update_id) {
+        update_id -> BigInt,
+        recorded_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    key_values (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        happened_at -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Nullable<Text>,
+        details -> Text,
+    }
+}

@@ -1,0 +1,197 @@
+//! `SqliteStore`: the embedded default, one file on disk.
+//!
+//! SQLite has one writer at a time. Every multi-statement write begins
+//! `IMMEDIATE`, taking the write lock up front: a deferred transaction that
+//! reads first and then writes cannot wait for the lock (its snapshot would
+//! be stale) and fails with "database is locked" at once. With the lock
+//! taken first, `busy_timeout` makes contenders wait their turn instead.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::StorageError;
+use crate::migrations::run_pending;
+
+/// The migrations in `migrations/sqlite`, compiled in.
+pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+/// Connections in the pool. Writers queue on SQLite's lock anyway; the
+/// pool mostly lets readers run beside the one writer (WAL).
+const POOL_SIZE: u32 = 8;
+
+type Conn = SqliteConnection;
+
+/// The `Store` on a SQLite file.
+pub struct SqliteStore {
+    pool: Pool<ConnectionManager<SqliteConnection>>,
+    path: PathBuf,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sets up every pooled connection the same way.
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        apply_pragmas(conn).map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// `busy_timeout` comes first because switching to WAL itself needs a lock
+/// another connection may hold. WAL lets readers run while one writes;
+/// `synchronous = NORMAL` is durable enough in WAL mode (a power cut may
+/// lose the last commits, never corrupt); foreign keys are off by default.
+fn apply_pragmas(conn: &mut SqliteConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute(
+        "PRAGMA busy_timeout = 10000; \
+         PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = NORMAL; \
+         PRAGMA foreign_keys = ON;",
+    )
+}
+
+/// Opens one connection, creating the file and its directory if missing.
+fn open_one(path: &Path) -> Result<SqliteConnection, StorageError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StorageError::Connect(format!(
+                "cannot create the directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let url = path.to_str().ok_or_else(|| {
+        StorageError::Connect(format!("the path {} is not UTF-8", path.display()))
+    })?;
+    let mut conn = <SqliteConnection as diesel::Connection>::establish(url)
+        .map_err(|e| StorageError::Connect(format!("cannot open {}: {e}", path.display())))?;
+    apply_pragmas(&mut conn)
+        .map_err(|e| StorageError::Connect(format!("cannot set up {}: {e}", path.display())))?;
+    Ok(conn)
+}
+
+/// Applies the pending migrations to the file at `path`; returns their names.
+pub(crate) fn migrate(path: &Path) -> Result<Vec<String>, StorageError> {
+    run_pending(&mut open_one(path)?, MIGRATIONS)
+}
+
+/// Runs every down migration on the file at `path`.
+pub(crate) fn revert_all(path: &Path) -> Result<(), StorageError> {
+    open_one(path)?
+        .revert_all_migrations(MIGRATIONS)
+        .map(drop)
+        .map_err(|e| StorageError::Migrate(e.to_string()))
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path` (creating it and its directory if
+    /// missing) and applies pending migrations.
+    pub async fn open(path: impl Into<PathBuf>) -> Result<Self, StorageError> {
+        let path = path.into();
+        tokio::task::spawn_blocking(move || {
+            let applied = migrate(&path)?;
+            for name in &applied {
+                tracing::info!(migration = %name, "applied a migration to SQLite");
+            }
+            let pool = Pool::builder()
+                .max_size(POOL_SIZE)
+                .connection_customizer(Box::new(Pragmas))
+                .build(ConnectionManager::new(path.to_string_lossy()))
+                .map_err(|e| {
+                    StorageError::Connect(format!("cannot open {}: {e}", path.display()))
+                })?;
+            Ok(Self { pool, path })
+        })
+        .await
+        .map_err(|e| StorageError::Connect(format!("the opening task failed: {e}")))?
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// A multi-statement write, holding SQLite's write lock from the start.
+fn write_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.immediate_transaction(work)
+}
+
+/// On SQLite the write lock already serialises bookings: the overlap and
+/// limit checks run while no other writer can commit.
+fn booking_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.immediate_transaction(work)
+}
+
+/// Select then lease, under the write lock, so no other claimer can pick
+/// the same rows in between.
+fn claim_reminders(
+    conn: &mut Conn,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<ReminderRow>, Failure> {
+    conn.immediate_transaction(|conn| {
+        let ids: Vec<i64> = reminders::table
+            .filter(reminders::state.eq(PENDING))
+            .filter(reminders::due_at.le(now))
+            .filter(reminders::not_before.le(now))
+            .order((reminders::not_before, reminders::id))
+            .limit(limit)
+            .select(reminders::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(
+            diesel::update(reminders::table.filter(reminders::id.eq_any(&ids)))
+                .set(reminders::not_before.eq(until))
+                .returning(ReminderRow::as_returning())
+                .get_results(conn)?,
+        )
+    })
+}
+
+/// As [`claim_reminders`], for the calendar outbox.
+fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
+    conn.immediate_transaction(|conn| {
+        let ids: Vec<i64> = calendar_jobs::table
+            .filter(calendar_jobs::not_before.le(now))
+            .order((calendar_jobs::not_before, calendar_jobs::id))
+            .limit(limit)
+            .select(calendar_jobs::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(
+            diesel::update(calendar_jobs::table.filter(calendar_jobs::id.eq_any(&ids)))
+                .set(calendar_jobs::not_before.eq(until))
+                .returning(JobRow::as_returning())
+                .get_results(conn)?,
+        )
+    })
+}
+
+crate::shared::shared_store!(SqliteStore);
