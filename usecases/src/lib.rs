@@ -12,10 +12,12 @@
 
 pub mod audit;
 pub mod booking;
+pub mod calendar_sync;
 pub mod broadcast;
 pub mod callback;
 pub mod chat;
 pub mod error;
+pub mod ics;
 pub mod meetings;
 pub mod members;
 pub mod registration;

@@ -1,0 +1,317 @@
+//! Calendar sync: draining the outbox of calendar writes, and the calendar's
+//! health.
+//!
+//! A booking is committed to the store first, with an `Upsert` job in the
+//! same atomic step (a cancellation queues a `Cancel` job), so a calendar
+//! outage never loses or blocks a booking. [`drain_once`] carries the due
+//! jobs out; the app calls it in a loop. A passing failure is retried with
+//! exponential backoff and full jitter. An authorisation failure (revoked
+//! grant, expired key, 401/403) is something only a person can fix, so the
+//! sync pauses: it records a flag in the store, tells the owners once what
+//! broke and how to fix it, and from then on tries a single job per drain
+//! until the calendar accepts writes again.
+
+use chrono::{DateTime, Duration, Utc};
+use meetbot_domain::{Language, Meeting, MeetingStatus, User};
+use meetbot_ports::{CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, Screen, Text};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::UseCaseError;
+use crate::services::Services;
+
+/// The store key of the flag set while the calendar refuses our credentials.
+pub const AUTH_FAILED_KEY: &str = "calendar.auth_failed";
+
+/// How long a claimed job stays ours: long enough for one slow calendar
+/// call, short enough that a crash delays the write by a minute only.
+pub const LEASE: Duration = Duration::seconds(60);
+
+/// How many jobs one drain claims.
+pub const BATCH: u32 = 50;
+
+/// The first retry waits up to this long.
+pub const BACKOFF_BASE: Duration = Duration::seconds(10);
+
+/// No retry waits longer than this.
+pub const BACKOFF_CAP: Duration = Duration::hours(1);
+
+/// What one drain did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Events written (created or moved).
+    pub written: u32,
+    /// Events removed, or found already gone.
+    pub cancelled: u32,
+    /// Jobs with nothing left to do (their meeting was cancelled or moved
+    /// before its event was written, or no longer exists).
+    pub skipped: u32,
+    /// Jobs put back to be tried later.
+    pub retried: u32,
+    /// Whether the calendar refuses our credentials after this drain.
+    pub paused: bool,
+}
+
+/// What the owner is told and `/health` shows while the calendar refuses
+/// our credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthFailure {
+    /// When the calendar first refused.
+    pub since: DateTime<Utc>,
+    /// What the calendar said.
+    pub error: String,
+}
+
+/// The calendar's state for `/health` and `doctor`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarHealth {
+    /// The failure that paused the sync, if it is paused.
+    pub auth_failure: Option<AuthFailure>,
+    /// What the probe said just now: `Ok` or the error.
+    pub probe: Result<(), CalendarError>,
+}
+
+impl CalendarHealth {
+    /// Whether the calendar works: reachable and not paused.
+    pub fn is_ok(&self) -> bool {
+        self.auth_failure.is_none() && self.probe.is_ok()
+    }
+}
+
+/// The delay before retry number `attempts + 1`: a random duration between
+/// zero and `min(cap, base · 2^attempts)` ("full jitter"). Spreading the
+/// retries over the whole window keeps many jobs that failed together (one
+/// outage) from hitting the calendar together again when it comes back.
+pub fn backoff_delay(attempts: u32, base: Duration, cap: Duration, rng: &mut impl Rng) -> Duration {
+    // 2^20 · 10 s is far beyond any sensible cap; stopping there avoids overflow.
+    let factor = 1i64 << attempts.min(20);
+    let ceiling = base
+        .num_milliseconds()
+        .saturating_mul(factor)
+        .min(cap.num_milliseconds())
+        .max(0);
+    Duration::milliseconds(rng.random_range(0..=ceiling))
+}
+
+/// Carries out the calendar jobs due at `now`, each at most once.
+///
+/// Returns what was done. A job whose calendar call fails is put back with
+/// a later `not_before`; a store failure stops the drain (the job's lease
+/// runs out and it is claimed again later).
+pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport, UseCaseError> {
+    let jobs = s.store.claim_calendar_jobs(now, LEASE, BATCH).await?;
+    let mut report = DrainReport::default();
+    let mut paused = auth_failure(s).await?.is_some();
+    // While paused, one job per drain asks the calendar whether it accepts
+    // our credentials again; the others wait without burning a request.
+    let mut asked_while_paused = false;
+    let mut rng = rand::rng();
+
+    for job in jobs {
+        if paused && asked_while_paused {
+            let delay = backoff_delay(job.attempts, BACKOFF_BASE, BACKOFF_CAP, &mut rng);
+            s.store
+                .retry_calendar_job(job.id, now + delay, "paused: calendar access is refused")
+                .await?;
+            report.retried += 1;
+            continue;
+        }
+        asked_while_paused = paused;
+
+        match carry_out(s, &job).await? {
+            Outcome::Done(kind) => {
+                s.store.finish_calendar_job(job.id).await?;
+                match kind {
+                    Done::Written => report.written += 1,
+                    Done::Cancelled => report.cancelled += 1,
+                    Done::Skipped => report.skipped += 1,
+                }
+                if paused {
+                    paused = false;
+                    restore(s).await?;
+                }
+            }
+            Outcome::Failed(error) => {
+                let delay = backoff_delay(job.attempts, BACKOFF_BASE, BACKOFF_CAP, &mut rng);
+                s.store
+                    .retry_calendar_job(job.id, now + delay, &error.to_string())
+                    .await?;
+                report.retried += 1;
+                if let CalendarError::Unauthorised(reason) = &error {
+                    if !paused {
+                        pause(s, now, reason).await?;
+                    }
+                    paused = true;
+                    asked_while_paused = true;
+                } else {
+                    tracing::warn!(job = job.id.0, meeting = %job.meeting_id, attempts = job.attempts + 1, %error, "calendar write failed; retrying later");
+                }
+            }
+        }
+    }
+    report.paused = paused;
+    Ok(report)
+}
+
+/// What became of a job that needs no retry.
+enum Done {
+    Written,
+    Cancelled,
+    Skipped,
+}
+
+enum Outcome {
+    Done(Done),
+    Failed(CalendarError),
+}
+
+async fn carry_out(s: &Services, job: &CalendarJob) -> Result<Outcome, UseCaseError> {
+    match job.kind {
+        CalendarJobKind::Upsert => {
+            let Some(meeting) = s.store.meeting(job.meeting_id).await? else {
+                tracing::warn!(meeting = %job.meeting_id, "calendar job for an unknown meeting dropped");
+                return Ok(Outcome::Done(Done::Skipped));
+            };
+            // A meeting cancelled or moved before its event was written has
+            // a Cancel job of its own; writing it now would leave an orphan
+            // event if that Cancel job ran first.
+            if matches!(
+                meeting.status,
+                MeetingStatus::Cancelled | MeetingStatus::Rescheduled
+            ) {
+                return Ok(Outcome::Done(Done::Skipped));
+            }
+            let booker = s.store.user(meeting.booker).await?;
+            let host = s.host().await?;
+            let event = calendar_event(&meeting, booker.as_ref(), host.as_ref());
+            Ok(match s.calendar.upsert_event(&event).await {
+                Ok(()) => Outcome::Done(Done::Written),
+                Err(error) => Outcome::Failed(error),
+            })
+        }
+        CalendarJobKind::Cancel => Ok(match s.calendar.cancel_event(job.meeting_id).await {
+            // Nothing to remove is what a cancel wants.
+            Ok(()) | Err(CalendarError::NotFound | CalendarError::Gone) => {
+                Outcome::Done(Done::Cancelled)
+            }
+            Err(error) => Outcome::Failed(error),
+        }),
+    }
+}
+
+/// The event of a meeting in the owner's calendar: titled with the booker's
+/// name in the owner's language, the topic in the description, the booker
+/// invited when their e-mail is known.
+pub fn calendar_event(
+    meeting: &Meeting,
+    booker: Option<&User>,
+    host: Option<&User>,
+) -> CalendarEvent {
+    let language = host.map_or(Language::Ru, |h| h.language);
+    let name = booker.map_or_else(|| format!("#{}", meeting.booker), |b| b.name.to_string());
+    let (title, topic_label, type_label, via) = match language {
+        Language::Ru => ("Встреча с", "Тема", "Тип", "Забронировано через meetbot"),
+        Language::En => ("Meeting with", "Topic", "Type", "Booked with meetbot"),
+    };
+    let mut description = Vec::new();
+    if let Some(topic) = &meeting.topic {
+        description.push(format!("{topic_label}: {}", topic.as_str()));
+    }
+    description.push(format!("{type_label}: {}", meeting.meeting_type));
+    if let Some(username) = booker.and_then(|b| b.username.as_deref()) {
+        description.push(format!("Telegram: @{username}"));
+    }
+    description.push(format!("{via} (#{})", meeting.id));
+    CalendarEvent {
+        meeting_id: meeting.id,
+        interval: meeting.interval,
+        title: format!("{title} {name}"),
+        description: description.join("\n"),
+        attendees: booker
+            .and_then(|b| b.email.as_ref())
+            .map(|e| vec![e.as_str().to_owned()])
+            .unwrap_or_default(),
+    }
+}
+
+/// The failure that paused calendar sync, if it is paused.
+pub async fn auth_failure(s: &Services) -> Result<Option<AuthFailure>, UseCaseError> {
+    let value = s.store.value(AUTH_FAILED_KEY).await?;
+    // The store cannot delete a value, so an empty one means "not paused".
+    Ok(value.filter(|v| !v.is_empty()).map(|v| {
+        serde_json::from_str(&v).unwrap_or(AuthFailure {
+            since: DateTime::<Utc>::MIN_UTC,
+            error: v,
+        })
+    }))
+}
+
+async fn pause(s: &Services, now: DateTime<Utc>, reason: &str) -> Result<(), UseCaseError> {
+    let failure = AuthFailure {
+        since: now,
+        error: reason.to_owned(),
+    };
+    let json = serde_json::to_string(&failure)
+        .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
+    // The flag is written before the owners are told, so a crash between the
+    // two loses the alert rather than repeating it on every drain.
+    s.store.set_value(AUTH_FAILED_KEY, &json).await?;
+    tracing::error!(%reason, "the calendar refuses our credentials; calendar sync paused and the owner alerted");
+    s.tell_owners(|_| auth_failed_screen(reason), None).await
+}
+
+async fn restore(s: &Services) -> Result<(), UseCaseError> {
+    s.store.set_value(AUTH_FAILED_KEY, "").await?;
+    tracing::info!("the calendar accepts our credentials again; calendar sync resumed");
+    s.tell_owners(|_| Screen::text(Text::new("calendar-auth-restored")), None)
+        .await
+}
+
+/// To the owners: the calendar refuses our credentials. `error` says what
+/// broke; `fix` is a message key saying how to fix it.
+pub fn auth_failed_screen(error: &str) -> Screen {
+    Screen::text(
+        Text::new("calendar-auth-failed")
+            .plain("error", error)
+            .key("fix", "calendar-auth-fix"),
+    )
+}
+
+/// The calendar's health for `/health` and `doctor`: the pause flag and a
+/// live probe. A probe that succeeds does not lift the pause by itself; the
+/// next successful write does.
+pub async fn calendar_health(s: &Services) -> Result<CalendarHealth, UseCaseError> {
+    let auth_failure = auth_failure(s).await?;
+    let probe = s.calendar.probe().await;
+    Ok(CalendarHealth {
+        auth_failure,
+        probe,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_backoff_grows_exponentially_with_full_jitter_and_a_cap() {
+        let mut rng = rand::rng();
+        for attempts in 0..40 {
+            let ceiling = (BACKOFF_BASE * (1 << attempts.min(20))).min(BACKOFF_CAP);
+            let delays: Vec<Duration> = (0..200)
+                .map(|_| backoff_delay(attempts, BACKOFF_BASE, BACKOFF_CAP, &mut rng))
+                .collect();
+            assert!(
+                delays
+                    .iter()
+                    .all(|d| *d >= Duration::zero() && *d <= ceiling)
+            );
+            // Full jitter spreads over the whole window, not just its top.
+            assert!(delays.iter().any(|d| *d < ceiling / 2));
+        }
+        assert_eq!(
+            backoff_delay(3, BACKOFF_BASE, Duration::zero(), &mut rng),
+            Duration::zero()
+        );
+    }
+}
