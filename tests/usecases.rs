@@ -668,3 +668,26 @@ async fn the_audit_log_is_for_the_owner_only() {
         Err(UseCaseError::Denied(Denial::OwnerOnly))
     );
 }
+
+#[tokio::test]
+async fn an_approved_manager_gets_the_manager_command_menu() {
+    let world = World::with_managers(&[]).await;
+    registration::register(&world.services, &profile(ANNA, "Anna"), None, None)
+        .await
+        .unwrap();
+    registration::approve(&world.services, OWNER, ANNA)
+        .await
+        .unwrap();
+    let menu = world.messenger.menu_of(ANNA).unwrap();
+    assert!(menu.contains(&"book".to_owned()) && !menu.contains(&"settings".to_owned()));
+    members::change_role(&world.services, OWNER, ANNA, Role::Owner)
+        .await
+        .unwrap();
+    assert!(
+        world
+            .messenger
+            .menu_of(ANNA)
+            .unwrap()
+            .contains(&"settings".to_owned())
+    );
+}

@@ -66,6 +66,12 @@ async fn approving_changes_the_role_conditionally_audits_and_tells_the_person_in
             })
         });
 
+    messenger
+        .expect_set_menu()
+        .withf(|to, _, commands| *to == UserId(1) && commands.iter().any(|c| c.name == "book"))
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+
     let approved = registration::approve(&services(store, messenger), UserId(100), UserId(1))
         .await
         .unwrap();

@@ -20,7 +20,7 @@ pub mod contract;
 
 pub use calendar::{Calendar, CalendarError, CalendarEvent};
 pub use clock::Clock;
-pub use messenger::{MessageRef, Messenger, MessengerError};
+pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Screen, Text, TextArg};
 pub use store::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder,

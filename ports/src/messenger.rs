@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use meetbot_domain::{Language, UserId};
 
-use crate::screen::Screen;
+use crate::screen::{Screen, Text};
 
 /// A message the bot sent, so it can be edited in place later.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -12,6 +12,15 @@ pub struct MessageRef {
     pub chat: UserId,
     /// The transport's message id.
     pub message_id: i64,
+}
+
+/// One entry of a person's command menu.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MenuCommand {
+    /// The command without the slash, such as `book`.
+    pub name: String,
+    /// What it does, translated by the adapter.
+    pub description: Text,
 }
 
 /// Why a message did not reach its reader.
@@ -52,5 +61,14 @@ pub trait Messenger: Send + Sync {
         message: MessageRef,
         language: Language,
         screen: &Screen,
+    ) -> Result<(), MessengerError>;
+
+    /// Sets the command menu a person sees, in `language`. Called when they
+    /// start, and again when their role or language changes.
+    async fn set_menu(
+        &self,
+        to: UserId,
+        language: Language,
+        commands: &[MenuCommand],
     ) -> Result<(), MessengerError>;
 }

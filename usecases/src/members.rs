@@ -66,6 +66,7 @@ pub async fn change_role(
     )
     .await?;
     s.tell(&user, &screens::role_changed(role)).await;
+    s.refresh_menu(&user).await;
     Ok(user)
 }
 

@@ -186,6 +186,7 @@ async fn decide(
     .await?;
     s.tell(&user, &screens::registration_decided(to == Role::Manager))
         .await;
+    s.refresh_menu(&user).await;
     Ok(user)
 }
 
@@ -214,5 +215,6 @@ pub async fn set_language(
     };
     user.language = language;
     s.store.update_user(&user).await?;
+    s.refresh_menu(&user).await;
     Ok(Some(user))
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use meetbot_domain::{
     Action, AuditAction, AuditEvent, Denial, Role, Settings, User, UserId, authorize,
 };
-use meetbot_ports::{Calendar, Clock, Messenger, Screen, Store, UserQuery};
+use meetbot_ports::{Calendar, Clock, MenuCommand, Messenger, Screen, Store, Text, UserQuery};
 
 use crate::error::UseCaseError;
 
@@ -89,6 +89,26 @@ impl Services {
     pub async fn tell(&self, to: &User, screen: &Screen) {
         if let Err(error) = self.messenger.send(to.id, to.language, screen).await {
             tracing::warn!(recipient = %to.id, key = screen.key(), %error, "a message was not delivered");
+        }
+    }
+
+    /// Shows a person the command menu of their role, in their language.
+    pub async fn refresh_menu(&self, user: &User) {
+        let role =
+            matches!(user.role, Role::Owner | Role::Manager | Role::Pending).then_some(user.role);
+        let commands: Vec<MenuCommand> = crate::chat::commands_for(role)
+            .into_iter()
+            .map(|(name, key)| MenuCommand {
+                name: name.to_owned(),
+                description: Text::new(key),
+            })
+            .collect();
+        if let Err(error) = self
+            .messenger
+            .set_menu(user.id, user.language, &commands)
+            .await
+        {
+            tracing::warn!(recipient = %user.id, %error, "the command menu was not set");
         }
     }
 

@@ -2,7 +2,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use meetbot_domain::{Language, UserId};
-use meetbot_ports::{MessageRef, Messenger, MessengerError, Screen};
+use meetbot_ports::{MenuCommand, MessageRef, Messenger, MessengerError, Screen};
 
 use crate::lock;
 
@@ -23,6 +23,7 @@ pub struct SentMessage {
 #[derive(Debug, Default)]
 pub struct InMemoryMessenger {
     sent: Mutex<Vec<SentMessage>>,
+    menus: Mutex<Vec<(UserId, Language, Vec<String>)>>,
     unreachable: Mutex<Vec<UserId>>,
 }
 
@@ -51,6 +52,15 @@ impl InMemoryMessenger {
             .iter()
             .map(|m| m.screen.key().to_owned())
             .collect()
+    }
+
+    /// The command names of the menu last set for a person.
+    pub fn menu_of(&self, who: UserId) -> Option<Vec<String>> {
+        lock(&self.menus)
+            .iter()
+            .rev()
+            .find(|(to, _, _)| *to == who)
+            .map(|(_, _, names)| names.clone())
     }
 
     /// Forgets what was sent.
@@ -104,6 +114,17 @@ impl Messenger for InMemoryMessenger {
             screen: screen.clone(),
             edited: true,
         });
+        Ok(())
+    }
+
+    async fn set_menu(
+        &self,
+        to: UserId,
+        language: Language,
+        commands: &[MenuCommand],
+    ) -> Result<(), MessengerError> {
+        let names = commands.iter().map(|c| c.name.clone()).collect();
+        lock(&self.menus).push((to, language, names));
         Ok(())
     }
 }

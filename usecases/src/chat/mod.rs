@@ -295,7 +295,10 @@ impl Chat<'_> {
 
     async fn start(&self) -> Outcome {
         match registration::start(self.s, self.from).await? {
-            StartOutcome::Welcome(user) => self.send(views::welcome(&user)).await,
+            StartOutcome::Welcome(user) => {
+                self.s.refresh_menu(&user).await;
+                self.send(views::welcome(&user)).await;
+            }
             StartOutcome::NeedsRegistration => {
                 let departments = self.s.settings().await?.departments;
                 let dialog = Dialog::Registration {
