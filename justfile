@@ -1,0 +1,40 @@
+# The recipes people use day to day. CI runs .ci/run, which needs no `just`.
+
+postgres_url := "postgres://postgres@127.0.0.1:5432/test"
+
+# List the recipes.
+default:
+    @just --list
+
+# Format every crate.
+fmt:
+    cargo fmt --all
+
+# Lint every crate and target; warnings are errors, as in CI.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Run the tests (the Postgres ones skip without TEST_DATABASE_URL).
+test *ARGS:
+    cargo nextest run --workspace {{ARGS}}
+
+# Run the tests with the Postgres ones against a local server.
+test-pg *ARGS:
+    TEST_DATABASE_URL={{postgres_url}} cargo nextest run --workspace {{ARGS}}
+
+# Check the dependency rules between the crates (domain, ports, use cases, adapters).
+deps:
+    cargo nextest run -p meetbot-tests --test architecture
+
+# Run the bot (`just run config` prints the effective configuration).
+run *ARGS:
+    cargo run --release -p meetbot -- {{ARGS}}
+
+# Apply pending database migrations.
+migrate:
+    cargo run --release -p meetbot -- migrate
+
+# What CI runs: Postgres up, fmt, clippy, all tests.
+ci:
+    bash .ci/run
