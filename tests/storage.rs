@@ -211,13 +211,22 @@ async fn a_sqlite_url_opens_its_file_creating_missing_directories() {
 #[tokio::test]
 async fn a_store_answers_its_health_check() {
     let file = TempSqlite::new();
+    let missing = meetbot_storage::ping(&file.url).await;
+    assert!(
+        matches!(&missing, Err(StorageError::Connect(why)) if why.contains("does not exist")),
+        "{missing:?}"
+    );
+    assert!(!file.path().exists(), "a ping creates nothing");
     SqliteStore::open(file.path())
         .await
         .unwrap()
         .ping()
         .await
         .unwrap();
+    meetbot_storage::ping(&file.url).await.unwrap();
+
     if let Some(db) = TempPgDatabase::create("health check").await {
+        meetbot_storage::ping(&db.url).await.unwrap();
         PgStore::connect(&db.url)
             .await
             .unwrap()

@@ -90,7 +90,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StorageError> {
 /// of those applied (empty when it was up to date).
 pub async fn migrate(url: &str) -> Result<Vec<String>, StorageError> {
     let location = Location::parse(url)?;
-    blocking(move || match location {
+    blocking(StorageError::Migrate, move || match location {
         Location::Sqlite(path) => sqlite::migrate(&path),
         Location::Postgres(url) => postgres::migrate(&url),
     })
@@ -101,32 +101,34 @@ pub async fn migrate(url: &str) -> Result<Vec<String>, StorageError> {
 /// Destroys all data: for tests and for starting over by hand.
 pub async fn revert_all(url: &str) -> Result<(), StorageError> {
     let location = Location::parse(url)?;
-    blocking(move || match location {
+    blocking(StorageError::Migrate, move || match location {
         Location::Sqlite(path) => sqlite::revert_all(&path),
         Location::Postgres(url) => postgres::revert_all(&url),
     })
     .await
 }
 
-/// Checks that the database at `url` can be opened and migrated and answers
-/// a query; for a doctor command. A running service should rather call
-/// [`SqliteStore::ping`] or [`PgStore::ping`] on the store it holds.
+/// Checks that the database at `url` answers a query, without migrating or
+/// creating anything; for a doctor command. A running service should rather
+/// call [`SqliteStore::ping`] or [`PgStore::ping`] on the store it holds.
 pub async fn ping(url: &str) -> Result<(), StorageError> {
-    let ping = match Location::parse(url)? {
-        Location::Sqlite(path) => SqliteStore::open(path).await?.ping().await,
-        Location::Postgres(url) => PgStore::connect(&url).await?.ping().await,
-    };
-    ping.map_err(|e| StorageError::Connect(e.to_string()))
+    let location = Location::parse(url)?;
+    blocking(StorageError::Connect, move || match location {
+        Location::Sqlite(path) => sqlite::ping(&path),
+        Location::Postgres(url) => postgres::ping(&url),
+    })
+    .await
 }
 
-async fn blocking<T, F>(work: F) -> Result<T, StorageError>
+/// Runs `work` on tokio's blocking pool; a task that died is reported as `fail`.
+async fn blocking<T, F>(fail: fn(String) -> StorageError, work: F) -> Result<T, StorageError>
 where
     F: FnOnce() -> Result<T, StorageError> + Send + 'static,
     T: Send + 'static,
 {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| StorageError::Migrate(format!("the migration task failed: {e}")))?
+        .map_err(|e| fail(format!("the database task failed: {e}")))?
 }
 
 #[cfg(test)]

@@ -58,6 +58,14 @@ pub(crate) fn revert_all(url: &str) -> Result<(), StorageError> {
         .map_err(|e| StorageError::Migrate(e.to_string()))
 }
 
+/// Connects to `url` and runs `SELECT 1`.
+pub(crate) fn ping(url: &str) -> Result<(), StorageError> {
+    diesel::sql_query("SELECT 1")
+        .execute(&mut open_one(url)?)
+        .map(drop)
+        .map_err(|e| StorageError::Connect(format!("Postgres does not answer: {e}")))
+}
+
 impl PgStore {
     /// Connects to the database at `url` (`postgres://` or `postgresql://`)
     /// and applies pending migrations.

@@ -96,6 +96,20 @@ pub(crate) fn revert_all(path: &Path) -> Result<(), StorageError> {
         .map_err(|e| StorageError::Migrate(e.to_string()))
 }
 
+/// Opens the existing file at `path` and runs `SELECT 1`.
+pub(crate) fn ping(path: &Path) -> Result<(), StorageError> {
+    if !path.exists() {
+        return Err(StorageError::Connect(format!(
+            "the SQLite file {} does not exist yet (migrating or the first start creates it)",
+            path.display()
+        )));
+    }
+    diesel::sql_query("SELECT 1")
+        .execute(&mut open_one(path)?)
+        .map(drop)
+        .map_err(|e| StorageError::Connect(format!("{} does not answer: {e}", path.display())))
+}
+
 impl SqliteStore {
     /// Opens the database file at `path` (creating it and its directory if
     /// missing) and applies pending migrations.
