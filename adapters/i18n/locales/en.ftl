@@ -1,0 +1,266 @@
+plain = { $text }
+
+## Roles, statuses, weekdays, months
+role-owner = owner
+role-manager = manager
+role-pending = awaiting approval
+role-rejected = rejected
+role-blocked = blocked
+status-active = at work
+status-vacation = on vacation
+status-sick = on sick leave
+status-business-trip = on a business trip
+status-inactive = inactive
+weekday-1 = Mo
+weekday-2 = Tu
+weekday-3 = We
+weekday-4 = Th
+weekday-5 = Fr
+weekday-6 = Sa
+weekday-7 = Su
+month-title = { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }
+day-light = 🟢{ $day }
+day-busy = 🟡{ $day }
+day-full = 🔴{ $day }
+day-closed = ·{ $day }
+
+## Commands (the chat's command menu)
+command-start = Start or come back
+command-help = What the bot can do
+command-lang = Change the language
+command-stop = Stop all messages
+command-book = Book a meeting
+command-my = My meetings
+command-free = Free time
+command-profile = My profile
+command-vacation = I am on vacation
+command-sick = I am on sick leave
+command-trip = I am on a business trip
+command-active = I am back at work
+command-pending = Registrations to decide
+command-users = Users
+command-settings = Settings
+command-broadcast = Broadcast
+command-audit = Audit log
+
+## Menus and buttons
+menu-book = 📅 Book
+menu-my = 🗂 My meetings
+menu-free = 🕒 Free time
+menu-profile = 👤 Profile
+menu-pending = 📝 Registrations
+menu-users = 👥 Users
+menu-settings = ⚙️ Settings
+menu-audit = 📜 Audit log
+button-approve = ✅ Approve
+button-reject = ❌ Reject
+button-abort = ✖️ Cancel
+button-back = ‹ Back
+button-skip = Skip
+button-confirm = ✅ Confirm
+button-no-topic = No topic
+button-cancel-n = ❌ Cancel #{ $n }
+button-reschedule-n = 🔁 Move #{ $n }
+button-yes-cancel = Yes, cancel it
+button-keep = No, keep it
+button-set-role = Make { $role }
+meeting-type-button = { $name } · { $minutes } min
+
+## Start, help, registration
+welcome = Hello, { $name }! Your role: { $role }.
+help-guest =
+    I run the organisation's meetings: booking the owner's free time and reminding everyone.
+    /start — register, /lang — language, /stop — unsubscribe.
+help-manager =
+    /book — book a meeting
+    /my — my meetings (cancel and move)
+    /free — free time, e.g. /free 15.01
+    /profile — my profile
+    /vacation, /sick, /trip, /active — my status
+    /lang — language, /stop — unsubscribe
+help-owner =
+    /book, /my, /free, /profile — meetings, as for managers
+    /pending — registrations to decide
+    /users — users, roles and statuses
+    /settings — working hours, durations, limits
+    /broadcast — a message to every active user
+    /audit — the audit log
+registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
+ask-department = Which department are you in?
+ask-email = Your e-mail (optional):
+registration-sent = Your request went to the owner. I will tell you when it is decided.
+registration-pending = Your request is still waiting for the owner's approval.
+registration-rejected = The owner turned your request down.
+registration-approved = Your request is approved! Book a meeting: /book
+registration-request =
+    📝 New registration
+    Name: { $name }
+    Telegram: @{ $username }
+    Department: { $department }
+    E-mail: { $email }
+owner-approved = ✅ { $name } is approved.
+owner-rejected = ❌ { $name } is rejected.
+pending-title = Registrations waiting for a decision:
+no-pending = No new registrations.
+stopped = You are unsubscribed. Send /start to come back.
+choose-language = Выберите язык / Choose your language:
+language-set = Done, I speak English now.
+role-changed = The owner changed your role: { $role }.
+status-changed = The owner changed your status: { $status }.
+status-set = Your status: { $status }.
+
+## Booking
+pick-meeting-type = Which meeting do you need?
+pick-day = Pick a day (🟢 free, 🟡 nearly full, 🔴 full):
+pick-slot = { $date }: pick a time.
+no-free-slots = { $date }: no free time.
+free-slots = Free time on { $date }:
+ask-topic = What is the meeting about? Type it or press “No topic”.
+confirm-booking =
+    Book this meeting?
+    🕒 { $when }, { $minutes } min
+    Topic: { $topic }
+confirm-reschedule =
+    Move the meeting to this time?
+    🕒 { $when }, { $minutes } min
+meeting-booked =
+    ✅ Booked: { $when }, { $minutes } min.
+    Topic: { $topic }
+meeting-rescheduled = 🔁 The meeting is moved to { $when }.
+owner-meeting-booked =
+    📅 { $name } booked a meeting: { $when }, { $minutes } min.
+    Topic: { $topic }
+my-meetings-title = Your upcoming meetings:
+my-meeting-line = #{ $n }: { $when }, { $minutes } min. { $name } { $topic }
+no-meetings = No upcoming meetings.
+confirm-cancel = Cancel the meeting on { $when }?
+meeting-cancelled = The meeting on { $when } is cancelled.
+meeting-cancelled-by = ❌ { $name } cancelled the meeting on { $when }.
+meeting-rescheduled-by = 🔁 { $name } moved the meeting from { $old_when } to { $when }.
+dialog-aborted = All right, cancelled.
+profile =
+    👤 { $name }
+    Department: { $department }
+    Role: { $role }
+    Status: { $status }
+    Meetings held: { $held }
+    Last meeting: { $last }
+
+## Owner tools
+users-title = Users ({ $count }):
+user-button = { $name } · { $role } · { $status }
+user-card =
+    { $name } (@{ $username })
+    Department: { $department }
+    E-mail: { $email }
+    Role: { $role }
+    Status: { $status }
+settings =
+    ⚙️ Settings
+    Working hours:
+    { $hours }
+    Time zone: { $zone }
+    Slot step: { $step } min
+    Durations: { $types } min
+    Buffer between meetings: { $buffer } min
+    Minimum notice: { $notice } min
+    Booking horizon: { $horizon } days
+    Upcoming meetings per person: { $limit }
+    Cancel and move: up to { $cutoff } h before
+    Special days: { $overrides }
+    Reminders: { $reminders } min before
+    Meeting cadence (days, nudges): { $cadence }
+    Departments: { $departments }
+setting-hours = Hours
+setting-zone = Zone
+setting-step = Step
+setting-types = Durations
+setting-buffer = Buffer
+setting-notice = Notice
+setting-horizon = Horizon
+setting-limit = Limit
+setting-cutoff = Cutoff
+setting-dayoff = Special day
+setting-reminders = Reminders
+setting-cadence = Cadence
+setting-departments = Departments
+ask-setting-hours = Send a day and hours, e.g. “mon 09:00-18:00” or “sat off”.
+ask-setting-zone = Send an IANA time zone, e.g. “Europe/Moscow”.
+ask-setting-step = Slot step in minutes: 15, 30 or 60.
+ask-setting-types = Meeting durations in minutes, comma-separated, e.g. “30, 60, 90”.
+ask-setting-buffer = Buffer between meetings in minutes, e.g. “10”.
+ask-setting-notice = Minutes of notice a booking needs, e.g. “60”.
+ask-setting-horizon = How many days ahead bookings are taken, e.g. “30”.
+ask-setting-limit = How many upcoming meetings one person may hold, e.g. “3”.
+ask-setting-cutoff = Until how many hours before the start a meeting may be cancelled or moved, e.g. “24”.
+ask-setting-dayoff = A date and hours, e.g. “2030-01-15 off”, “2030-01-15 10:00-14:00” or “2030-01-15 clear”.
+ask-setting-reminders = Reminder offsets in minutes, comma-separated, e.g. “1440, 120, 60”.
+ask-setting-cadence = Meet every how many days, and nudge how many days before, e.g. “14 7,3,1”.
+ask-setting-departments = Departments, comma-separated, e.g. “Sales, Marketing”.
+setting-saved = ✅ Saved.
+ask-broadcast = Type the broadcast. Every active user will get it.
+broadcast-done = Broadcast sent: { $delivered } delivered, { $failed } not delivered.
+broadcast-message =
+    📣 A message from { $name }:
+    { $text }
+audit-title = Audit log (latest entries):
+audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
+audit-empty = The audit log is empty.
+calendar-auth-failed =
+    ⚠️ No access to the calendar: { $error }
+    { $fix }
+calendar-auth-fix = Bookings are kept and will reach the calendar once access is back. Check the service-account key or grant access to the calendar again.
+calendar-auth-restored = ✅ Calendar access is back; pending meetings are being written.
+
+## Refusals and errors
+not-understood = I did not understand. Commands: /help
+unknown-command = There is no such command. Commands: /help
+error-not-registered = Please register first: /start
+error-awaiting-approval = Your request is still waiting for the owner's approval.
+error-rejected = Your request was turned down.
+error-blocked = The owner closed your access.
+error-owner-only = Only the owner can do this.
+error-not-yours = This is not your meeting.
+error-not-found = Not found — it may be gone already.
+error-already-decided = This is decided already.
+error-slot-in-past = This time has passed. Please pick another.
+error-slot-inside-notice = Too soon: bookings need at least { $n } minutes of notice.
+error-slot-beyond-horizon = That is too far ahead (at most { $n } days).
+error-slot-outside-hours = That time is outside working hours. Please pick a free slot.
+error-slot-taken = Somebody has just taken this time. Please pick another.
+error-not-active = Only active users can book. Back at work? /active
+error-limit-reached = You already have { $n } upcoming meetings, the most allowed. Cancel one to book another.
+error-meeting-not-scheduled = This meeting is already cancelled, moved or over.
+error-meeting-started = The meeting has already started.
+error-change-too-late = Meetings can be cancelled or moved up to { $n } hours before the start.
+error-value-empty = The value is empty. Please try again.
+error-value-too-long = That is too long. Please shorten it.
+error-value-unknown = Unknown value.
+error-email-invalid = That does not look like an e-mail. Send name@example.com or press “Skip”.
+error-department-unknown = There is no such department in the list.
+error-date-invalid = I could not read the date. Example: 15.01 or 2030-01-15.
+error-hours-invalid = Hours look like 09:00-18:00, the end after the start.
+error-step-invalid = The step can be 15, 30 or 60 minutes.
+error-number-out-of-range = The number is out of range.
+error-meeting-type-invalid = Invalid meeting duration (1–480 minutes).
+error-meeting-type-unknown = There is no such meeting type.
+error-meeting-types-empty = At least one meeting duration is needed.
+error-zone-invalid = Unknown time zone. Example: Europe/Moscow.
+error-setting-format = I could not read the value. See the example above.
+error-cannot-change-self = You cannot change your own role.
+error-configured-owner = This owner is set in the configuration; their role does not change.
+error-stale-button = This button is out of date. Please start again from the menu.
+error-try-later = Something went wrong. Please try again a little later.

@@ -1,0 +1,266 @@
+plain = { $text }
+
+## Roles, statuses, weekdays, months
+role-owner = владелец
+role-manager = менеджер
+role-pending = ожидает одобрения
+role-rejected = отклонён
+role-blocked = заблокирован
+status-active = на работе
+status-vacation = в отпуске
+status-sick = на больничном
+status-business-trip = в командировке
+status-inactive = неактивен
+weekday-1 = Пн
+weekday-2 = Вт
+weekday-3 = Ср
+weekday-4 = Чт
+weekday-5 = Пт
+weekday-6 = Сб
+weekday-7 = Вс
+month-title = { $month ->
+    [1] Январь
+    [2] Февраль
+    [3] Март
+    [4] Апрель
+    [5] Май
+    [6] Июнь
+    [7] Июль
+    [8] Август
+    [9] Сентябрь
+    [10] Октябрь
+    [11] Ноябрь
+   *[12] Декабрь
+} { $year }
+day-light = 🟢{ $day }
+day-busy = 🟡{ $day }
+day-full = 🔴{ $day }
+day-closed = ·{ $day }
+
+## Commands (the chat's command menu)
+command-start = Начать или вернуться
+command-help = Что умеет бот
+command-lang = Сменить язык
+command-stop = Отписаться от сообщений
+command-book = Записаться на встречу
+command-my = Мои встречи
+command-free = Свободное время
+command-profile = Мой профиль
+command-vacation = Я в отпуске
+command-sick = Я на больничном
+command-trip = Я в командировке
+command-active = Я снова на работе
+command-pending = Заявки на регистрацию
+command-users = Пользователи
+command-settings = Настройки
+command-broadcast = Рассылка
+command-audit = Журнал действий
+
+## Menus and buttons
+menu-book = 📅 Записаться
+menu-my = 🗂 Мои встречи
+menu-free = 🕒 Свободное время
+menu-profile = 👤 Профиль
+menu-pending = 📝 Заявки
+menu-users = 👥 Пользователи
+menu-settings = ⚙️ Настройки
+menu-audit = 📜 Журнал
+button-approve = ✅ Одобрить
+button-reject = ❌ Отклонить
+button-abort = ✖️ Отмена
+button-back = ‹ Назад
+button-skip = Пропустить
+button-confirm = ✅ Подтвердить
+button-no-topic = Без темы
+button-cancel-n = ❌ Отменить №{ $n }
+button-reschedule-n = 🔁 Перенести №{ $n }
+button-yes-cancel = Да, отменить
+button-keep = Нет, оставить
+button-set-role = Сделать: { $role }
+meeting-type-button = { $name } · { $minutes } мин
+
+## Start, help, registration
+welcome = Здравствуйте, { $name }! Ваша роль: { $role }.
+help-guest =
+    Я веду встречи организации: записываю на свободное время владельца, напоминаю о встречах.
+    /start — зарегистрироваться, /lang — язык, /stop — отписаться.
+help-manager =
+    /book — записаться на встречу
+    /my — мои встречи (отмена и перенос)
+    /free — свободное время, например /free 15.01
+    /profile — мой профиль
+    /vacation, /sick, /trip, /active — мой статус
+    /lang — язык, /stop — отписаться
+help-owner =
+    /book, /my, /free, /profile — встречи, как у менеджеров
+    /pending — заявки на регистрацию
+    /users — пользователи, роли и статусы
+    /settings — рабочие часы, длительности, лимиты
+    /broadcast — рассылка всем активным
+    /audit — журнал действий
+registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
+ask-department = Из какого вы отдела?
+ask-email = Ваш e-mail (необязательно):
+registration-sent = Заявка отправлена владельцу. Я напишу, когда её рассмотрят.
+registration-pending = Ваша заявка ещё ждёт одобрения владельца.
+registration-rejected = Владелец отклонил вашу заявку.
+registration-approved = Ваша заявка одобрена! Записаться на встречу: /book
+registration-request =
+    📝 Новая заявка на регистрацию
+    Имя: { $name }
+    Telegram: @{ $username }
+    Отдел: { $department }
+    E-mail: { $email }
+owner-approved = ✅ { $name } одобрен(а).
+owner-rejected = ❌ Заявка { $name } отклонена.
+pending-title = Заявки, ожидающие решения:
+no-pending = Новых заявок нет.
+stopped = Вы отписались. Чтобы вернуться, отправьте /start.
+choose-language = Выберите язык / Choose your language:
+language-set = Готово, теперь я говорю по-русски.
+role-changed = Владелец изменил вашу роль: { $role }.
+status-changed = Владелец изменил ваш статус: { $status }.
+status-set = Ваш статус: { $status }.
+
+## Booking
+pick-meeting-type = Какая встреча нужна?
+pick-day = Выберите день (🟢 свободно, 🟡 почти занято, 🔴 занято):
+pick-slot = { $date }: выберите время.
+no-free-slots = { $date }: свободного времени нет.
+free-slots = Свободное время { $date }:
+ask-topic = Тема встречи? Напишите её или нажмите «Без темы».
+confirm-booking =
+    Записать вас на встречу?
+    🕒 { $when }, { $minutes } мин
+    Тема: { $topic }
+confirm-reschedule =
+    Перенести встречу на новое время?
+    🕒 { $when }, { $minutes } мин
+meeting-booked =
+    ✅ Вы записаны: { $when }, { $minutes } мин.
+    Тема: { $topic }
+meeting-rescheduled = 🔁 Встреча перенесена на { $when }.
+owner-meeting-booked =
+    📅 { $name } записался(ась) на встречу: { $when }, { $minutes } мин.
+    Тема: { $topic }
+my-meetings-title = Ваши ближайшие встречи:
+my-meeting-line = №{ $n }: { $when }, { $minutes } мин. { $name } { $topic }
+no-meetings = Предстоящих встреч нет.
+confirm-cancel = Отменить встречу { $when }?
+meeting-cancelled = Встреча { $when } отменена.
+meeting-cancelled-by = ❌ { $name } отменил(а) встречу { $when }.
+meeting-rescheduled-by = 🔁 { $name } перенёс(ла) встречу с { $old_when } на { $when }.
+dialog-aborted = Хорошо, отменено.
+profile =
+    👤 { $name }
+    Отдел: { $department }
+    Роль: { $role }
+    Статус: { $status }
+    Встреч проведено: { $held }
+    Последняя встреча: { $last }
+
+## Owner tools
+users-title = Пользователи ({ $count }):
+user-button = { $name } · { $role } · { $status }
+user-card =
+    { $name } (@{ $username })
+    Отдел: { $department }
+    E-mail: { $email }
+    Роль: { $role }
+    Статус: { $status }
+settings =
+    ⚙️ Настройки
+    Рабочие часы:
+    { $hours }
+    Часовой пояс: { $zone }
+    Шаг слотов: { $step } мин
+    Длительности: { $types } мин
+    Буфер между встречами: { $buffer } мин
+    Минимум до начала: { $notice } мин
+    Запись вперёд: { $horizon } дн.
+    Лимит встреч на человека: { $limit }
+    Отмена и перенос: не позже чем за { $cutoff } ч
+    Особые дни: { $overrides }
+    Напоминания за: { $reminders } мин
+    Регулярность встреч (дни, напоминания): { $cadence }
+    Отделы: { $departments }
+setting-hours = Часы
+setting-zone = Пояс
+setting-step = Шаг
+setting-types = Длительности
+setting-buffer = Буфер
+setting-notice = Минимум
+setting-horizon = Горизонт
+setting-limit = Лимит
+setting-cutoff = Отмена
+setting-dayoff = Особый день
+setting-reminders = Напоминания
+setting-cadence = Регулярность
+setting-departments = Отделы
+ask-setting-hours = Напишите день и часы, например «mon 09:00-18:00» или «sat off».
+ask-setting-zone = Напишите часовой пояс IANA, например «Europe/Moscow».
+ask-setting-step = Шаг слотов в минутах: 15, 30 или 60.
+ask-setting-types = Длительности встреч в минутах через запятую, например «30, 60, 90».
+ask-setting-buffer = Буфер между встречами в минутах, например «10».
+ask-setting-notice = За сколько минут до начала ещё можно записаться, например «60».
+ask-setting-horizon = На сколько дней вперёд можно записываться, например «30».
+ask-setting-limit = Сколько предстоящих встреч может быть у одного человека, например «3».
+ask-setting-cutoff = За сколько часов до начала можно отменить или перенести встречу, например «24».
+ask-setting-dayoff = Дата и часы, например «2030-01-15 off», «2030-01-15 10:00-14:00» или «2030-01-15 clear».
+ask-setting-reminders = За сколько минут напоминать, через запятую, например «1440, 120, 60».
+ask-setting-cadence = Раз в сколько дней встречаться и за сколько дней напоминать, например «14 7,3,1».
+ask-setting-departments = Отделы через запятую, например «Продажи, Маркетинг».
+setting-saved = ✅ Сохранено.
+ask-broadcast = Напишите текст рассылки. Его получат все активные пользователи.
+broadcast-done = Рассылка отправлена: доставлено { $delivered }, не доставлено { $failed }.
+broadcast-message =
+    📣 Сообщение от { $name }:
+    { $text }
+audit-title = Журнал действий (последние записи):
+audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
+audit-empty = Журнал пуст.
+calendar-auth-failed =
+    ⚠️ Нет доступа к календарю: { $error }
+    { $fix }
+calendar-auth-fix = Встречи сохраняются и попадут в календарь, когда доступ восстановится. Проверьте ключ сервисного аккаунта или выдайте доступ к календарю заново.
+calendar-auth-restored = ✅ Доступ к календарю восстановлен, отложенные встречи записываются.
+
+## Refusals and errors
+not-understood = Не понял. Список команд: /help
+unknown-command = Такой команды нет. Список команд: /help
+error-not-registered = Сначала зарегистрируйтесь: /start
+error-awaiting-approval = Ваша заявка ещё ждёт одобрения владельца.
+error-rejected = Ваша заявка была отклонена.
+error-blocked = Доступ закрыт владельцем.
+error-owner-only = Это может только владелец.
+error-not-yours = Это не ваша встреча.
+error-not-found = Не нашёл — возможно, это уже удалено.
+error-already-decided = Это уже решено.
+error-slot-in-past = Это время уже прошло. Выберите другое.
+error-slot-inside-notice = Слишком скоро: записаться можно не позже чем за { $n } мин до начала.
+error-slot-beyond-horizon = Так далеко вперёд записаться нельзя (не больше { $n } дн.).
+error-slot-outside-hours = Это время вне рабочих часов. Выберите свободный слот.
+error-slot-taken = Это время только что заняли. Выберите другое.
+error-not-active = Записываться могут только активные пользователи. Вернуть статус: /active
+error-limit-reached = У вас уже { $n } предстоящих встреч — это максимум. Отмените одну, чтобы записаться.
+error-meeting-not-scheduled = Эта встреча уже отменена, перенесена или прошла.
+error-meeting-started = Встреча уже началась.
+error-change-too-late = Отменить или перенести можно не позже чем за { $n } ч до начала.
+error-value-empty = Пустое значение. Напишите ещё раз.
+error-value-too-long = Слишком длинно. Сократите, пожалуйста.
+error-value-unknown = Неизвестное значение.
+error-email-invalid = Это не похоже на e-mail. Напишите адрес вида name@example.com или нажмите «Пропустить».
+error-department-unknown = Такого отдела нет в списке.
+error-date-invalid = Не понял дату. Пример: 15.01 или 2030-01-15.
+error-hours-invalid = Часы должны быть вида 09:00-18:00, конец позже начала.
+error-step-invalid = Шаг может быть 15, 30 или 60 минут.
+error-number-out-of-range = Число вне допустимых пределов.
+error-meeting-type-invalid = Неверная длительность встречи (1–480 минут).
+error-meeting-type-unknown = Такого типа встречи нет.
+error-meeting-types-empty = Нужна хотя бы одна длительность встречи.
+error-zone-invalid = Неизвестный часовой пояс. Пример: Europe/Moscow.
+error-setting-format = Не понял значение. Посмотрите пример выше.
+error-cannot-change-self = Свою роль изменить нельзя.
+error-configured-owner = Этот владелец задан в конфигурации; его роль не меняется.
+error-stale-button = Эта кнопка устарела. Начните заново с меню.
+error-try-later = Что-то пошло не так. Попробуйте чуть позже.

@@ -1,0 +1,320 @@
+//! Renders meetbot's transport-neutral screens as text, in Russian or
+//! English, from the Fluent locale files in `locales/` (embedded at build time).
+//!
+//! Chat adapters (Telegram, the console) share it so that a screen reads the
+//! same everywhere. Depends on ports and domain only; never on a transport,
+//! a database or the use cases.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use meetbot_domain::{Language, Zone};
+use meetbot_ports::{Attachment, Screen, Text, TextArg};
+
+const RU: &str = include_str!("../locales/ru.ftl");
+const EN: &str = include_str!("../locales/en.ftl");
+
+/// A screen as text: what a chat adapter shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedScreen {
+    /// The message, paragraphs separated by blank lines.
+    pub text: String,
+    /// Buttons in rows.
+    pub buttons: Vec<Vec<RenderedButton>>,
+    /// A file sent along.
+    pub attachment: Option<Attachment>,
+}
+
+/// A button as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedButton {
+    /// The label.
+    pub label: String,
+    /// The data sent back when pressed.
+    pub data: String,
+}
+
+/// Turns message keys and arguments into text in a language.
+pub struct Translator {
+    ru: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for Translator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Translator")
+    }
+}
+
+impl Default for Translator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn bundle(language: &str, source: &str) -> FluentBundle<FluentResource> {
+    let id = language.parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Isolation marks (U+2068/U+2069) around arguments show up as garbage in chats.
+    bundle.set_use_isolating(false);
+    let resource =
+        FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, errors)| {
+            tracing::error!(
+                language,
+                ?errors,
+                "locale file has errors; the rest of it is used"
+            );
+            partial
+        });
+    if let Err(errors) = bundle.add_resource(resource) {
+        tracing::error!(language, ?errors, "locale file has duplicate messages");
+    }
+    bundle
+}
+
+const RU_WEEKDAYS: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
+const RU_MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+fn date_text(language: Language, date: NaiveDate) -> String {
+    match language {
+        Language::Ru => format!(
+            "{}, {} {} {}",
+            RU_WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+            date.day(),
+            RU_MONTHS[date.month0() as usize],
+            date.year()
+        ),
+        Language::En => date.format("%a, %-d %B %Y").to_string(),
+    }
+}
+
+fn time_text(language: Language, at: DateTime<Utc>, zone: Zone) -> String {
+    let local = at.with_timezone(&zone.tz());
+    format!(
+        "{}, {} ({})",
+        date_text(language, local.date_naive()),
+        local.format("%H:%M"),
+        local.format("%Z")
+    )
+}
+
+impl Translator {
+    /// A translator with the embedded Russian and English locales.
+    pub fn new() -> Self {
+        Self {
+            ru: bundle("ru", RU),
+            en: bundle("en", EN),
+        }
+    }
+
+    fn bundle(&self, language: Language) -> &FluentBundle<FluentResource> {
+        match language {
+            Language::Ru => &self.ru,
+            Language::En => &self.en,
+        }
+    }
+
+    fn argument(&self, language: Language, value: &TextArg) -> FluentValue<'static> {
+        match value {
+            TextArg::Plain(text) => FluentValue::from(text.clone()),
+            TextArg::Number(n) => FluentValue::from(*n),
+            TextArg::Key(key) => FluentValue::from(self.text(language, &Text::new(key.clone()))),
+            TextArg::Time { at, zone } => FluentValue::from(time_text(language, *at, *zone)),
+            TextArg::Date(date) => FluentValue::from(date_text(language, *date)),
+            TextArg::Clock { at, zone } => {
+                FluentValue::from(at.with_timezone(&zone.tz()).format("%H:%M").to_string())
+            }
+        }
+    }
+
+    /// Whether the message exists in a language.
+    pub fn has(&self, language: Language, key: &str) -> bool {
+        self.bundle(language)
+            .get_message(key)
+            .and_then(|m| m.value())
+            .is_some()
+    }
+
+    /// A text in a language. A missing message shows as its key (and is
+    /// logged), so a gap in a locale never loses the rest of the screen.
+    pub fn text(&self, language: Language, text: &Text) -> String {
+        let bundle = self.bundle(language);
+        let Some(pattern) = bundle.get_message(&text.key).and_then(|m| m.value()) else {
+            tracing::warn!(key = %text.key, ?language, "missing message");
+            return text.key.clone();
+        };
+        let mut args = FluentArgs::new();
+        for (name, value) in &text.args {
+            args.set(name.clone(), self.argument(language, value));
+        }
+        let mut errors = Vec::new();
+        let rendered = bundle
+            .format_pattern(pattern, Some(&args), &mut errors)
+            .into_owned();
+        if !errors.is_empty() {
+            tracing::warn!(key = %text.key, ?errors, "message rendered with errors");
+        }
+        rendered
+    }
+
+    /// A whole screen in a language.
+    pub fn screen(&self, language: Language, screen: &Screen) -> RenderedScreen {
+        let paragraphs: Vec<String> = screen
+            .texts
+            .iter()
+            .map(|t| self.text(language, t))
+            .collect();
+        RenderedScreen {
+            text: paragraphs.join("\n\n"),
+            buttons: screen
+                .buttons
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|b| RenderedButton {
+                            label: self.text(language, &b.label),
+                            data: b.data.clone(),
+                        })
+                        .collect()
+                })
+                .collect(),
+            attachment: screen.attachment.clone(),
+        }
+    }
+
+    /// Keys a screen uses (its texts, buttons and key arguments) that a
+    /// locale lacks, as `language:key`; empty when the screen renders fully.
+    pub fn missing_keys(&self, screen: &Screen) -> Vec<String> {
+        let mut texts: Vec<&Text> = screen.texts.iter().collect();
+        texts.extend(screen.all_buttons().map(|b| &b.label));
+        let mut keys: Vec<String> = Vec::new();
+        for text in texts {
+            keys.push(text.key.clone());
+            keys.extend(text.args.iter().filter_map(|(_, v)| match v {
+                TextArg::Key(k) => Some(k.clone()),
+                _ => None,
+            }));
+        }
+        let mut missing = Vec::new();
+        for language in [Language::Ru, Language::En] {
+            for key in &keys {
+                if !self.has(language, key) {
+                    missing.push(format!("{}:{key}", language.as_str()));
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    /// Message ids defined in one locale but not the other.
+    pub fn unpaired_messages(&self) -> Vec<String> {
+        let ids = |source: &str| -> Vec<String> {
+            source
+                .lines()
+                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+                .collect()
+        };
+        let (ru, en) = (ids(RU), ids(EN));
+        let mut unpaired: Vec<String> = ru
+            .iter()
+            .filter(|k| !en.contains(k))
+            .map(|k| format!("en lacks {k}"))
+            .collect();
+        unpaired.extend(
+            en.iter()
+                .filter(|k| !ru.contains(k))
+                .map(|k| format!("ru lacks {k}")),
+        );
+        unpaired
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_locales_define_the_same_messages() {
+        assert_eq!(Translator::new().unpaired_messages(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn russian_plural_and_arguments_render_without_isolation_marks() {
+        let t = Translator::new();
+        let text = Text::new("error-limit-reached").arg("n", TextArg::Number(3));
+        let ru = t.text(Language::Ru, &text);
+        assert!(ru.contains("3 предстоящих"), "{ru}");
+        assert!(!ru.contains('\u{2068}'));
+        assert!(t.text(Language::En, &text).contains("3 upcoming"));
+    }
+
+    #[test]
+    fn times_show_in_the_readers_zone_with_its_abbreviation() {
+        let t = Translator::new();
+        let at: DateTime<Utc> = "2030-01-09T07:00:00Z".parse().unwrap();
+        let text = Text::new("plain").arg(
+            "text",
+            TextArg::Time {
+                at,
+                zone: Zone::moscow(),
+            },
+        );
+        assert_eq!(
+            t.text(Language::Ru, &text),
+            "ср, 9 января 2030, 10:00 (MSK)"
+        );
+        assert_eq!(
+            t.text(Language::En, &text),
+            "Wed, 9 January 2030, 10:00 (MSK)"
+        );
+    }
+
+    #[test]
+    fn a_missing_message_shows_its_key() {
+        let t = Translator::new();
+        assert_eq!(
+            t.text(Language::En, &Text::new("no-such-message")),
+            "no-such-message"
+        );
+        assert_eq!(
+            t.missing_keys(&Screen::text(Text::new("no-such-message"))),
+            ["en:no-such-message", "ru:no-such-message"]
+        );
+    }
+
+    #[test]
+    fn role_and_status_keys_render_in_both_languages() {
+        let t = Translator::new();
+        for language in [Language::Ru, Language::En] {
+            for role in meetbot_domain::Role::ALL {
+                assert!(t.has(
+                    language,
+                    &format!("role-{}", role.as_str().to_ascii_lowercase())
+                ));
+            }
+            for status in meetbot_domain::Status::ALL {
+                let key = format!(
+                    "status-{}",
+                    status.as_str().to_ascii_lowercase().replace('_', "-")
+                );
+                assert!(t.has(language, &key), "{key}");
+            }
+        }
+    }
+}
