@@ -5,7 +5,8 @@
 //! - the domain reaches no async or I/O crate and none of ours;
 //! - the ports depend, among our crates, on the domain only;
 //! - the use cases depend, among our crates, on the domain and the ports only;
-//! - no adapter reaches the app or another adapter;
+//! - no adapter reaches the app or another adapter (except the shared
+//!   screen renderer, `meetbot-i18n`, which chat adapters render with);
 //! - the domain's manifest declares no tokio, not even an optional one.
 //!
 //! Only normal dependencies count: a test may use whatever it likes.
@@ -21,6 +22,10 @@ const PORTS: &str = "meetbot-ports";
 const USECASES: &str = "meetbot-usecases";
 /// The app crate's package name (and the name it might be renamed to).
 const APP: [&str; 2] = ["meetbot", "meetbot-app"];
+/// Crates under adapters/ that other adapters may use: they implement no
+/// port, they are libraries shared by the chat adapters (the screen renderer
+/// that Telegram and the console both use). Each still obeys rule (d) itself.
+const SHARED_BY_ADAPTERS: [&str; 1] = ["meetbot-i18n"];
 /// Crates the domain must not reach, even through another crate.
 const FORBIDDEN_IN_DOMAIN: [&str; 7] = [
     "tokio",
@@ -189,7 +194,10 @@ fn adapter_violations(graph: &Graph) -> Vec<String> {
     for adapter in &adapters {
         for (dep, path) in graph.reachable(adapter) {
             let is_app = APP.contains(&graph.name(&dep)) && graph.is_ours(&dep);
-            if is_app || (graph.is_adapter(&dep) && &&dep != adapter) {
+            let is_other_adapter = graph.is_adapter(&dep)
+                && &&dep != adapter
+                && !SHARED_BY_ADAPTERS.contains(&graph.name(&dep));
+            if is_app || is_other_adapter {
                 violations.push(format!(
                     "adapter {} must not depend on {}: {path}",
                     graph.name(adapter),
@@ -433,4 +441,30 @@ fn the_dependency_checker_reports_layers_that_depend_on_the_wrong_crates() {
         "adapter meetbot-memory must not depend on meetbot-storage: meetbot-memory → meetbot → meetbot-storage",
     ];
     assert_eq!(violations, expected);
+}
+
+#[test]
+fn the_dependency_checker_lets_adapters_share_the_renderer_but_nothing_behind_it() {
+    let metadata = fake_metadata(
+        &[
+            ("meetbot-console", "adapters/console"),
+            ("meetbot-i18n", "adapters/i18n"),
+            ("meetbot-memory", "adapters/memory"),
+        ],
+        &[
+            ("meetbot-console", "meetbot-i18n", None),
+            ("meetbot-i18n", "meetbot-memory", None),
+        ],
+    );
+
+    let violations = adapter_violations(&Graph::from_metadata(&metadata));
+
+    assert_eq!(
+        violations,
+        [
+            "adapter meetbot-console must not depend on meetbot-memory: \
+             meetbot-console → meetbot-i18n → meetbot-memory",
+            "adapter meetbot-i18n must not depend on meetbot-memory: meetbot-i18n → meetbot-memory",
+        ]
+    );
 }
