@@ -1,95 +1,32 @@
 //! Use-case scenarios on the in-memory adapters: what people can do, what
 //! they are told, and what is stored.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
-    AuditAction, ChangeRefusal, Denial, Interval, Language, MeetingStatus, Role, Settings,
-    SlotRefusal, Status, UserId, booking::BookingRefusal,
+    AuditAction, ChangeRefusal, Denial, Interval, Language, MeetingStatus, Role, SlotRefusal,
+    Status, UserId, booking::BookingRefusal,
 };
-use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
 use meetbot_ports::{Clock, ReminderState, Store};
+use meetbot_test_support::world::{OWNER, World, moscow, profile};
 use meetbot_usecases::booking::{self, BookingInput};
-use meetbot_usecases::registration::{self, Profile, StartOutcome};
+use meetbot_usecases::registration::{self, StartOutcome};
 use meetbot_usecases::settings::{self, SettingsChange};
-use meetbot_usecases::{Callback, Services, UseCaseError, meetings, members};
+use meetbot_usecases::{Callback, UseCaseError, meetings, members};
 
-const OWNER: UserId = UserId(100);
 const ANNA: UserId = UserId(1);
 const BORIS: UserId = UserId(2);
 
-/// Everything a scenario needs, with the clock on Monday 2030-01-07 12:00 Moscow.
-struct World {
-    services: Services,
-    store: Arc<InMemoryStore>,
-    messenger: Arc<InMemoryMessenger>,
-    calendar: Arc<InMemoryCalendar>,
-    clock: Arc<ManualClock>,
+/// Scenario steps on top of the shared world.
+trait Steps {
+    async fn book_at(
+        &self,
+        who: UserId,
+        start: DateTime<Utc>,
+    ) -> Result<meetbot_domain::Meeting, UseCaseError>;
+    async fn last_audit(&self) -> meetbot_domain::AuditEvent;
 }
 
-fn monday_noon_moscow() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap()
-}
-
-/// An instant given as Moscow wall-clock time (UTC+3 all year).
-fn moscow(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, day, hour - 3, minute, 0)
-        .unwrap()
-}
-
-fn profile(id: UserId, name: &str) -> Profile {
-    Profile {
-        id,
-        first_name: name.into(),
-        last_name: None,
-        username: Some(name.to_lowercase()),
-        language_code: Some("ru".into()),
-    }
-}
-
-impl World {
-    fn new() -> Self {
-        let store = Arc::new(InMemoryStore::new());
-        let messenger = Arc::new(InMemoryMessenger::new());
-        let calendar = Arc::new(InMemoryCalendar::new());
-        let clock = Arc::new(ManualClock::new(monday_noon_moscow()));
-        let services = Services {
-            store: store.clone(),
-            calendar: calendar.clone(),
-            messenger: messenger.clone(),
-            clock: clock.clone(),
-            owner_ids: vec![OWNER],
-            default_settings: Settings::default(),
-        };
-        Self {
-            services,
-            store,
-            messenger,
-            calendar,
-            clock,
-        }
-    }
-
-    /// The owner has started the bot, and the given people are approved managers.
-    async fn with_managers(ids: &[UserId]) -> Self {
-        let world = Self::new();
-        registration::start(&world.services, &profile(OWNER, "Owner"))
-            .await
-            .unwrap();
-        for &id in ids {
-            let p = profile(id, &format!("Manager{}", id.0));
-            registration::register(&world.services, &p, None, None)
-                .await
-                .unwrap();
-            registration::approve(&world.services, OWNER, id)
-                .await
-                .unwrap();
-        }
-        world.messenger.clear();
-        world
-    }
-
+impl Steps for World {
     async fn book_at(
         &self,
         who: UserId,

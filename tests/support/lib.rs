@@ -4,3 +4,4 @@
 //! reported) and it depends on whatever the tests need.
 
 pub mod storage;
+pub mod world;

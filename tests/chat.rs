@@ -1,0 +1,366 @@
+//! The conversation, end to end over the in-memory adapters: people type
+//! commands and press the buttons they were shown, in Russian and English.
+//! Every screen the bot sends must render fully in both languages, and every
+//! button must carry ASCII data of at most 64 bytes.
+
+use chrono::Duration;
+use meetbot_domain::{AuditAction, Language, MeetingStatus, Role, Status, UserId};
+use meetbot_i18n::Translator;
+use meetbot_ports::{MeetingQuery, Store};
+use meetbot_test_support::world::{OWNER, World, profile};
+use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::registration::Profile;
+
+const ANNA: UserId = UserId(1);
+
+struct Chat {
+    world: World,
+    translator: Translator,
+}
+
+impl Chat {
+    fn new() -> Self {
+        Self {
+            world: World::new(),
+            translator: Translator::new(),
+        }
+    }
+
+    fn person(&self, id: UserId) -> Profile {
+        if id == OWNER {
+            profile(OWNER, "Owner")
+        } else {
+            profile(id, &format!("Anna{}", id.0))
+        }
+    }
+
+    async fn say(&self, who: UserId, text: &str) {
+        chat::handle(
+            &self.world.services,
+            Incoming {
+                from: self.person(who),
+                event: Event::Text(text.into()),
+            },
+        )
+        .await;
+    }
+
+    /// Presses the button whose label, rendered in the reader's language, contains `label`
+    /// on the latest message to `who` that has one.
+    async fn press(&self, who: UserId, label: &str) {
+        let sent = self.world.messenger.sent_to(who);
+        let found = sent.iter().rev().find_map(|m| {
+            m.screen.all_buttons().find_map(|b| {
+                self.translator
+                    .text(m.language, &b.label)
+                    .contains(label)
+                    .then(|| (b.data.clone(), m.message))
+            })
+        });
+        let Some((data, message)) = found else {
+            let texts: Vec<String> = sent
+                .iter()
+                .map(|m| self.translator.screen(Language::Ru, &m.screen).text)
+                .collect();
+            panic!(
+                "no button {label:?} for {who}; they were sent:\n{}",
+                texts.join("\n---\n")
+            );
+        };
+        let event = Event::Button {
+            data,
+            message: Some(message),
+        };
+        chat::handle(
+            &self.world.services,
+            Incoming {
+                from: self.person(who),
+                event,
+            },
+        )
+        .await;
+    }
+
+    /// The latest message to `who`, rendered in their language.
+    fn last(&self, who: UserId) -> String {
+        let sent = self.world.messenger.sent_to(who);
+        let message = sent
+            .last()
+            .unwrap_or_else(|| panic!("nothing was sent to {who}"));
+        self.translator
+            .screen(message.language, &message.screen)
+            .text
+    }
+
+    /// Every screen sent so far renders in both languages and every button fits Telegram.
+    fn assert_everything_rendered(&self) {
+        for message in self.world.messenger.sent() {
+            let missing = self.translator.missing_keys(&message.screen);
+            assert!(missing.is_empty(), "{missing:?} in {:?}", message.screen);
+            for button in message.screen.all_buttons() {
+                assert!(
+                    button.data.is_ascii() && button.data.len() <= 64,
+                    "{}",
+                    button.data
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    assert!(chat.last(OWNER).contains("Здравствуйте, Owner"));
+
+    chat.say(ANNA, "/start").await;
+    assert!(chat.last(ANNA).contains("e-mail"));
+    chat.say(ANNA, "not an email").await;
+    assert!(
+        chat.last(ANNA).contains("не похоже на e-mail"),
+        "bad input is explained and the dialog goes on"
+    );
+    chat.say(ANNA, "anna@example.com").await;
+    assert!(chat.last(ANNA).contains("Заявка отправлена"));
+    assert!(chat.last(OWNER).contains("anna@example.com"));
+
+    chat.press(OWNER, "Одобрить").await;
+    assert!(chat.last(OWNER).contains("одобрен"));
+    assert!(chat.last(ANNA).contains("одобрена"));
+
+    chat.say(ANNA, "/book").await;
+    chat.press(ANNA, "60 мин").await;
+    chat.press(ANNA, "🟢9").await;
+    chat.press(ANNA, "10:00").await;
+    chat.press(ANNA, "Без темы").await;
+    assert!(chat.last(ANNA).contains("Записать вас"));
+    chat.press(ANNA, "Подтвердить").await;
+    assert!(
+        chat.last(ANNA)
+            .contains("Вы записаны: ср, 9 января 2030, 10:00 (MSK)"),
+        "{}",
+        chat.last(ANNA)
+    );
+    assert!(chat.last(OWNER).contains("записался(ась)"));
+
+    chat.say(ANNA, "/my").await;
+    chat.press(ANNA, "Отменить №1").await;
+    chat.press(ANNA, "Да, отменить").await;
+    assert!(chat.last(ANNA).contains("отменена"));
+    assert!(chat.last(OWNER).contains("отменил(а)"));
+    let meetings = chat
+        .world
+        .store
+        .meetings(MeetingQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(meetings[0].status, MeetingStatus::Cancelled);
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_a_slot_taken_meanwhile_is_explained_and_the_days_slots_are_offered_again() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(OWNER, "/book").await;
+    chat.press(OWNER, "60 мин").await;
+    chat.press(OWNER, "🟢9").await;
+    chat.press(OWNER, "10:00").await;
+    chat.press(OWNER, "Без темы").await;
+    // Somebody else takes 10:00 before the owner confirms.
+    let world = &chat.world;
+    let input = meetbot_usecases::booking::BookingInput {
+        start: meetbot_test_support::world::moscow(9, 10, 0),
+        meeting_type: "m30".into(),
+        topic: None,
+    };
+    meetbot_usecases::booking::book(&world.services, OWNER, input)
+        .await
+        .unwrap();
+    chat.press(OWNER, "Подтвердить").await;
+    let sent = world.messenger.sent_to(OWNER);
+    let texts: Vec<String> = sent
+        .iter()
+        .rev()
+        .take(2)
+        .map(|m| chat.translator.screen(Language::Ru, &m.screen).text)
+        .collect();
+    assert!(texts[1].contains("только что заняли"), "{texts:?}");
+    assert!(texts[0].contains("выберите время"), "{texts:?}");
+}
+
+#[tokio::test]
+async fn chat_a_dialog_survives_between_messages_because_it_lives_in_the_store() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(OWNER, "/book").await;
+    chat.press(OWNER, "60 мин").await;
+    let saved = chat.world.store.dialog(OWNER).await.unwrap().unwrap();
+    assert!(saved.contains("m60"), "{saved}");
+    // A second conversation object over the same store (as after a restart) goes on.
+    let services = chat.world.services.clone();
+    let day = chat
+        .world
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .all_buttons()
+        .find(|b| chat.translator.text(Language::Ru, &b.label) == "🟢9")
+        .map(|b| b.data.clone())
+        .unwrap();
+    chat::handle(
+        &services,
+        Incoming {
+            from: profile(OWNER, "Owner"),
+            event: Event::Button {
+                data: day,
+                message: None,
+            },
+        },
+    )
+    .await;
+    assert!(chat.last(OWNER).contains("выберите время"));
+}
+
+#[tokio::test]
+async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(ANNA, "/start").await;
+    chat.press(ANNA, "Пропустить").await;
+    chat.say(OWNER, "/pending").await;
+    assert!(chat.last(OWNER).contains("Anna1"));
+    chat.press(OWNER, "Одобрить").await;
+
+    chat.say(OWNER, "/settings").await;
+    chat.press(OWNER, "Лимит").await;
+    chat.say(OWNER, "пять").await;
+    assert!(chat.last(OWNER).contains("Не понял значение"));
+    chat.say(OWNER, "/settings").await;
+    chat.press(OWNER, "Лимит").await;
+    chat.say(OWNER, "5").await;
+    assert!(chat.last(OWNER).contains("Лимит встреч на человека: 5"));
+    chat.press(OWNER, "Часы").await;
+    chat.say(OWNER, "sat 10:00-14:00").await;
+    assert!(chat.last(OWNER).contains("sat 10:00-14:00"));
+
+    chat.say(OWNER, "/users").await;
+    chat.press(OWNER, "Anna1").await;
+    chat.press(OWNER, "в отпуске").await;
+    assert_eq!(
+        chat.world.store.user(ANNA).await.unwrap().unwrap().status,
+        Status::Vacation
+    );
+    assert!(chat.last(ANNA).contains("в отпуске"));
+
+    chat.say(ANNA, "/active").await;
+    chat.say(OWNER, "/broadcast").await;
+    chat.say(OWNER, "Завтра планёрка в 10").await;
+    assert!(chat.last(ANNA).contains("Завтра планёрка в 10"));
+    assert!(chat.last(OWNER).contains("доставлено 1"));
+
+    chat.say(OWNER, "/audit").await;
+    assert!(chat.last(OWNER).contains("broadcast"));
+    chat.say(OWNER, "/help").await;
+    chat.say(ANNA, "/profile").await;
+    assert!(chat.last(ANNA).contains("Встреч проведено: 0"));
+    chat.say(ANNA, "/free").await;
+    chat.say(ANNA, "/lang").await;
+    chat.press(ANNA, "English").await;
+    assert!(chat.last(ANNA).contains("I speak English"));
+    chat.say(ANNA, "/help").await;
+    chat.say(ANNA, "/nonsense").await;
+    assert!(chat.last(ANNA).contains("no such command"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(ANNA, "/start").await;
+    chat.press(ANNA, "Пропустить").await;
+    // Anna, still pending, forges the owner's Approve button for herself.
+    let forged = meetbot_usecases::Callback::Approve(ANNA).encode();
+    chat::handle(
+        &chat.world.services,
+        Incoming {
+            from: chat.person(ANNA),
+            event: Event::Button {
+                data: forged,
+                message: None,
+            },
+        },
+    )
+    .await;
+    assert!(chat.last(ANNA).contains("ждёт одобрения"));
+    assert_eq!(
+        chat.world.store.user(ANNA).await.unwrap().unwrap().role,
+        Role::Pending
+    );
+    // Garbage and a stale month button without a booking in progress.
+    for data in ["zzz", "1:mo:2030:1", "1:ap:notanumber"] {
+        chat::handle(
+            &chat.world.services,
+            Incoming {
+                from: chat.person(ANNA),
+                event: Event::Button {
+                    data: data.into(),
+                    message: None,
+                },
+            },
+        )
+        .await;
+    }
+    chat.say(ANNA, "/book").await;
+    assert!(chat.last(ANNA).contains("ждёт одобрения"));
+    let audit = chat.world.store.audit_log(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .filter(|e| e.action == AuditAction::PermissionDenied)
+            .count()
+            >= 4
+    );
+    chat.say(ANNA, &"x".repeat(5000)).await;
+    assert!(chat.last(ANNA).contains("Слишком длинно"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_rescheduling_by_buttons_moves_the_meeting() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(OWNER, "/book").await;
+    chat.press(OWNER, "30 мин").await;
+    chat.press(OWNER, "🟢9").await;
+    chat.press(OWNER, "10:00").await;
+    chat.say(OWNER, "Ретро").await;
+    chat.press(OWNER, "Подтвердить").await;
+    chat.say(OWNER, "/my").await;
+    chat.press(OWNER, "Перенести №1").await;
+    chat.press(OWNER, "🟢10").await;
+    chat.press(OWNER, "15:00").await;
+    assert!(chat.last(OWNER).contains("Перенести встречу"));
+    chat.press(OWNER, "Подтвердить").await;
+    assert!(
+        chat.last(OWNER)
+            .contains("перенесена на чт, 10 января 2030, 15:00"),
+        "{}",
+        chat.last(OWNER)
+    );
+    let moved = chat
+        .world
+        .store
+        .meetings(MeetingQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 2);
+    assert_eq!(moved[0].status, MeetingStatus::Rescheduled);
+    assert_eq!(moved[1].interval.duration(), Duration::minutes(30));
+    assert_eq!(moved[1].topic.as_ref().map(|t| t.as_str()), Some("Ретро"));
+    chat.assert_everything_rendered();
+}
