@@ -1,0 +1,263 @@
+//! Updates in: each one checked against the processed set, then handled with
+//! bounded concurrency — one person's updates in order, different people's
+//! side by side, never more than a fixed number at once and never more than
+//! a fixed number waiting.
+
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use frankenstein::types::{ChatType, MaybeInaccessibleMessage, User};
+use frankenstein::updates::{Update, UpdateContent};
+use meetbot_domain::UserId;
+use meetbot_ports::{MessageRef, StoreError};
+use meetbot_usecases::Services;
+use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::registration::Profile;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::api::BotApi;
+
+/// How many updates are handled at the same time, over all people.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+/// How many accepted updates may wait to be handled; accepting more waits
+/// (polling simply asks later, a webhook request is answered later).
+pub const DEFAULT_BACKLOG: usize = 1024;
+
+/// Whether an update is new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// New: it was recorded and queued (or it carries nothing for us).
+    Queued,
+    /// Seen before (a redelivery): skipped.
+    Duplicate,
+}
+
+/// Hands updates to the conversation, in order per person.
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    services: Services,
+    api: BotApi,
+    /// Queued updates per person; a person with an entry has a worker.
+    /// A std mutex: held for queue operations only, never across an await.
+    queues: Mutex<HashMap<i64, VecDeque<Queued>>>,
+    /// Permits to handle an update now: the global cap.
+    running: Semaphore,
+    /// Permits to hold an update in a queue: the bound on waiting work.
+    backlog: Arc<Semaphore>,
+    backlog_size: u32,
+}
+
+#[derive(Debug)]
+struct Queued {
+    update: Box<Update>,
+    /// Returned to the backlog when the update has been handled.
+    _slot: OwnedSemaphorePermit,
+}
+
+impl Dispatcher {
+    /// A dispatcher handling at most `concurrency` updates at once and
+    /// holding at most `backlog` waiting.
+    pub fn new(services: Services, api: BotApi, concurrency: usize, backlog: usize) -> Self {
+        let backlog = backlog.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+        Self {
+            inner: Arc::new(Inner {
+                services,
+                api,
+                queues: Mutex::new(HashMap::new()),
+                running: Semaphore::new(concurrency.max(1)),
+                backlog: Arc::new(Semaphore::new(backlog)),
+                backlog_size: u32::try_from(backlog).unwrap_or(u32::MAX),
+            }),
+        }
+    }
+
+    /// Takes one raw update: records its id (a redelivery is skipped), reads
+    /// it, and queues it for its person. Fails only when the store cannot
+    /// record it; then nothing was queued and the update should come again.
+    pub async fn accept(&self, update: serde_json::Value) -> Result<Accepted, StoreError> {
+        let Some(id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {
+            tracing::warn!("an update without an update_id was ignored");
+            return Ok(Accepted::Queued);
+        };
+        let now = self.inner.services.clock.now();
+        if !self.inner.services.store.record_update(id, now).await? {
+            tracing::debug!(update_id = id, "a redelivered update was skipped");
+            return Ok(Accepted::Duplicate);
+        }
+        match serde_json::from_value::<Update>(update) {
+            Ok(update) => self.submit(update).await,
+            // A kind of update (or a field) newer than our client: skipped,
+            // so that it never blocks the updates after it.
+            Err(error) => {
+                tracing::warn!(update_id = id, %error, "an unreadable update was skipped")
+            }
+        }
+        Ok(Accepted::Queued)
+    }
+
+    /// Queues a read update behind the earlier ones of the same person.
+    pub async fn submit(&self, update: Update) {
+        let Some(key) = person_of(&update) else {
+            tracing::debug!(
+                update_id = update.update_id,
+                "an update for nobody was ignored"
+            );
+            return;
+        };
+        let Ok(slot) = self.inner.backlog.clone().acquire_owned().await else {
+            return;
+        };
+        let queued = Queued {
+            update: Box::new(update),
+            _slot: slot,
+        };
+        let start_worker = {
+            let mut queues = self.inner.queues.lock().unwrap_or_else(|p| p.into_inner());
+            match queues.entry(key) {
+                Entry::Occupied(mut queue) => {
+                    queue.get_mut().push_back(queued);
+                    false
+                }
+                Entry::Vacant(vacant) => {
+                    vacant.insert(VecDeque::from([queued]));
+                    true
+                }
+            }
+        };
+        if start_worker {
+            // One worker per person with queued updates: bounded by the backlog.
+            tokio::spawn(work(self.inner.clone(), key));
+        }
+    }
+
+    /// Waits until every queued update has been handled, at most `limit`;
+    /// returns whether it finished in time.
+    pub async fn drain(&self, limit: Duration) -> bool {
+        let all = self.inner.backlog.acquire_many(self.inner.backlog_size);
+        match tokio::time::timeout(limit, all).await {
+            Ok(Ok(permits)) => {
+                drop(permits);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Handles one person's queue until it is empty.
+async fn work(inner: Arc<Inner>, key: i64) {
+    loop {
+        let next = {
+            let mut queues = inner.queues.lock().unwrap_or_else(|p| p.into_inner());
+            match queues.get_mut(&key).and_then(VecDeque::pop_front) {
+                Some(next) => next,
+                None => {
+                    queues.remove(&key);
+                    return;
+                }
+            }
+        };
+        let Ok(_running) = inner.running.acquire().await else {
+            return;
+        };
+        let services = inner.services.clone();
+        let api = inner.api.clone();
+        let update_id = next.update.update_id;
+        // In a task of its own so that a panic in a handler is reported
+        // here and the person's later updates still get handled.
+        let handled = tokio::spawn(async move { handle(&services, &api, *next.update).await });
+        if let Err(error) = handled.await {
+            tracing::error!(update_id, %error, "handling an update failed");
+        }
+    }
+}
+
+/// The person whose updates must stay in order: the sender.
+fn person_of(update: &Update) -> Option<i64> {
+    let user = match &update.content {
+        UpdateContent::Message(message) => message.from.as_deref()?,
+        UpdateContent::CallbackQuery(query) => &query.from,
+        _ => return None,
+    };
+    i64::try_from(user.id).ok()
+}
+
+fn profile(user: &User) -> Option<Profile> {
+    Some(Profile {
+        id: UserId(i64::try_from(user.id).ok()?),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        username: user.username.clone(),
+        language_code: user.language_code.clone(),
+    })
+}
+
+/// Handles one update completely.
+async fn handle(services: &Services, api: &BotApi, update: Update) {
+    match update.content {
+        UpdateContent::Message(message) => {
+            // The bot talks to people in private chats only; in a group it
+            // would answer in the person's private chat, which surprises.
+            if message.chat.type_field != ChatType::Private {
+                return;
+            }
+            let (Some(from), Some(text)) = (message.from.as_deref(), message.text) else {
+                return;
+            };
+            if from.is_bot {
+                return;
+            }
+            let Some(from) = profile(from) else { return };
+            tracing::debug!(update_id = update.update_id, user = %from.id, "a message");
+            chat::handle(
+                services,
+                Incoming {
+                    from,
+                    event: Event::Text(text),
+                },
+            )
+            .await;
+        }
+        UpdateContent::CallbackQuery(query) => {
+            // Answer first: the person's button stops spinning at once, and
+            // Telegram wants the answer within seconds, before any slow work.
+            if let Err(error) = api.answer_callback_query(&query.id).await {
+                tracing::warn!(%error, "a button press was not answered");
+            }
+            let Some(data) = query.data else { return };
+            // The actor is who pressed, as Telegram says; nothing in the
+            // data is trusted to name them.
+            let Some(from) = profile(&query.from) else {
+                return;
+            };
+            let message = query.message.map(|message| match message {
+                MaybeInaccessibleMessage::Message(m) => MessageRef {
+                    chat: UserId(m.chat.id),
+                    message_id: i64::from(m.message_id),
+                },
+                MaybeInaccessibleMessage::InaccessibleMessage(m) => MessageRef {
+                    chat: UserId(m.chat.id),
+                    message_id: i64::from(m.message_id),
+                },
+            });
+            tracing::debug!(update_id = update.update_id, user = %from.id, "a button press");
+            chat::handle(
+                services,
+                Incoming {
+                    from,
+                    event: Event::Button { data, message },
+                },
+            )
+            .await;
+        }
+        _ => {}
+    }
+}
