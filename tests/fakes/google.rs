@@ -12,7 +12,10 @@
 // Each test binary that includes the fake uses a different part of it, so
 // `expect` would be unfulfilled in some of them.
 #![allow(dead_code, reason = "each test binary uses a part of the fake")]
-#![expect(clippy::unwrap_used, reason = "test support: a panic reports a broken set-up")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test support: a panic reports a broken set-up"
+)]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -53,6 +56,7 @@ struct Inner {
     tokens: Vec<String>,
     token_requests: Vec<Value>,
     queued_failures: VecDeque<u16>,
+    queued_write_failures: VecDeque<u16>,
     failing_with: Option<u16>,
     inserts: u32,
     writes_attempted: u32,
@@ -170,6 +174,15 @@ impl FakeGoogle {
         inner.queued_failures.extend(std::iter::repeat_n(status, n));
     }
 
+    /// The next `n` event writes (insert, patch, delete) answer `status`;
+    /// reads are not affected.
+    pub fn fail_next_writes(&self, n: usize, status: u16) {
+        let mut inner = self.lock();
+        inner
+            .queued_write_failures
+            .extend(std::iter::repeat_n(status, n));
+    }
+
     /// Every API call answers `status` until `None` is set.
     pub fn fail_always(&self, status: Option<u16>) {
         self.lock().failing_with = status;
@@ -217,6 +230,14 @@ impl FakeGoogle {
                 body: json!({}),
             },
         );
+    }
+
+    /// Counts an event write and the failure queued for it, if any.
+    fn write_injected(&self) -> Option<Response> {
+        let mut inner = self.lock();
+        inner.writes_attempted += 1;
+        let code = inner.queued_write_failures.pop_front()?;
+        Some(google_error(code, reason_for(code), "injected failure"))
     }
 
     /// The failure to answer this API call with, if any.
@@ -445,7 +466,9 @@ async fn insert(
     Query(query): Query<BTreeMap<String, String>>,
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
-    fake.lock().writes_attempted += 1;
+    if let Some(failure) = fake.write_injected() {
+        return failure;
+    }
     if let Some(failure) = fake.injected(&headers) {
         return failure;
     }
@@ -488,7 +511,9 @@ async fn patch_event(
     Query(query): Query<BTreeMap<String, String>>,
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
-    fake.lock().writes_attempted += 1;
+    if let Some(failure) = fake.write_injected() {
+        return failure;
+    }
     if let Some(failure) = fake.injected(&headers) {
         return failure;
     }
@@ -508,7 +533,9 @@ async fn delete_event(
     headers: HeaderMap,
     Path((cal, id)): Path<(String, String)>,
 ) -> Response {
-    fake.lock().writes_attempted += 1;
+    if let Some(failure) = fake.write_injected() {
+        return failure;
+    }
     if let Some(failure) = fake.injected(&headers) {
         return failure;
     }
