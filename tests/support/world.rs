@@ -1,5 +1,6 @@
 //! A world of in-memory adapters for use-case and conversation tests, with
 //! the clock on Monday 2030-01-07 12:00 in Moscow.
+#![expect(clippy::unwrap_used, reason = "a failed set-up step is reported by panicking")]
 
 use std::sync::Arc;
 
