@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{Language, Meeting, MeetingStatus, User};
 use meetbot_ports::{CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, Screen, Text};
-use rand::Rng;
+use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
 
 use crate::error::UseCaseError;
@@ -105,7 +105,9 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
     // While paused, one job per drain asks the calendar whether it accepts
     // our credentials again; the others wait without burning a request.
     let mut asked_while_paused = false;
-    let mut rng = rand::rng();
+    // A seeded generator rather than the thread-local one, which is not
+    // `Send`: the drain runs in a spawned task that may move between threads.
+    let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
 
     for job in jobs {
         if paused && asked_while_paused {
