@@ -245,7 +245,7 @@ impl CalDavCalendar {
                     .await?;
                 let href = node
                     .href_in("current-user-principal")
-                    .ok_or_else(|| CalendarError::NotFound)?;
+                    .ok_or(CalendarError::NotFound)?;
                 self.join(&well_known, &href)?
             }
         };
