@@ -1,6 +1,9 @@
 //! The Google Calendar adapter against a fake Google on 127.0.0.1: the
 //! Calendar contract, both sign-in flows, ids, Meet links and errors.
-#![expect(clippy::unwrap_used, reason = "a failed set-up or assertion is the report")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed set-up or assertion is the report"
+)]
 
 #[path = "fakes/google.rs"]
 mod google_fake;
