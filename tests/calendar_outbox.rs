@@ -577,3 +577,36 @@ async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
     assert!(lines.next().unwrap().contains("CANCELLED"));
     assert!(lines.next().is_none());
 }
+
+#[tokio::test]
+async fn alert_stays_until_the_calendar_itself_accepts_a_write_again() {
+    let calendar = Arc::new(InMemoryCalendar::new());
+    let world = World::new(calendar.clone(), &[ANNA]).await;
+    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+        "revoked".into(),
+    )));
+    world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    assert!(world.drain().await.paused);
+
+    // A job with nothing to write (its meeting was cancelled before its
+    // event was) proves nothing about access: the pause stays.
+    let dropped = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    meetings::cancel(&world.services, ANNA, dropped.id)
+        .await
+        .unwrap();
+    let report = world.drain_later().await;
+    assert!(report.paused);
+    assert_eq!(report.skipped, 1);
+    assert!(
+        calendar_sync::auth_failure(&world.services)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        !world
+            .messenger
+            .keys_sent_to(OWNER)
+            .contains(&"calendar-auth-restored".to_owned())
+    );
+}

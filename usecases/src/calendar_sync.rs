@@ -12,7 +12,7 @@
 //! until the calendar accepts writes again.
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{Language, Meeting, MeetingStatus, User};
+use meetbot_domain::{Language, Meeting, MeetingId, MeetingStatus, User};
 use meetbot_ports::{CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, Screen, Text};
 use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,12 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
     let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
 
     for job in jobs {
+        let Some(work) = work_for(s, &job).await? else {
+            // Nothing to ask the calendar, so nothing to wait for either.
+            s.store.finish_calendar_job(job.id).await?;
+            report.skipped += 1;
+            continue;
+        };
         if paused && asked_while_paused {
             let delay = backoff_delay(job.attempts, BACKOFF_BASE, BACKOFF_CAP, &mut rng);
             s.store
@@ -120,20 +126,20 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
         }
         asked_while_paused = paused;
 
-        match carry_out(s, &job).await? {
-            Outcome::Done(kind) => {
+        match perform(s, work).await {
+            Ok(done) => {
                 s.store.finish_calendar_job(job.id).await?;
-                match kind {
+                match done {
                     Done::Written => report.written += 1,
                     Done::Cancelled => report.cancelled += 1,
-                    Done::Skipped => report.skipped += 1,
                 }
+                // The calendar answered a write: access works again.
                 if paused {
                     paused = false;
                     restore(s).await?;
                 }
             }
-            Outcome::Failed(error) => {
+            Err(error) => {
                 let delay = backoff_delay(job.attempts, BACKOFF_BASE, BACKOFF_CAP, &mut rng);
                 s.store
                     .retry_calendar_job(job.id, now + delay, &error.to_string())
@@ -155,24 +161,29 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
     Ok(report)
 }
 
-/// What became of a job that needs no retry.
+/// What a job asks of the calendar.
+enum Work {
+    /// Write this event.
+    Upsert(CalendarEvent),
+    /// Remove the event of this meeting.
+    Cancel(MeetingId),
+}
+
+/// What a carried-out job did.
 enum Done {
     Written,
     Cancelled,
-    Skipped,
 }
 
-enum Outcome {
-    Done(Done),
-    Failed(CalendarError),
-}
-
-async fn carry_out(s: &Services, job: &CalendarJob) -> Result<Outcome, UseCaseError> {
+/// What the calendar must do for a job; `None` when nothing is left to do
+/// (the meeting is gone, or was cancelled or moved before its event was
+/// written).
+async fn work_for(s: &Services, job: &CalendarJob) -> Result<Option<Work>, UseCaseError> {
     match job.kind {
         CalendarJobKind::Upsert => {
             let Some(meeting) = s.store.meeting(job.meeting_id).await? else {
                 tracing::warn!(meeting = %job.meeting_id, "calendar job for an unknown meeting dropped");
-                return Ok(Outcome::Done(Done::Skipped));
+                return Ok(None);
             };
             // A meeting cancelled or moved before its event was written has
             // a Cancel job of its own; writing it now would leave an orphan
@@ -181,23 +192,32 @@ async fn carry_out(s: &Services, job: &CalendarJob) -> Result<Outcome, UseCaseEr
                 meeting.status,
                 MeetingStatus::Cancelled | MeetingStatus::Rescheduled
             ) {
-                return Ok(Outcome::Done(Done::Skipped));
+                return Ok(None);
             }
             let booker = s.store.user(meeting.booker).await?;
             let host = s.host().await?;
-            let event = calendar_event(&meeting, booker.as_ref(), host.as_ref());
-            Ok(match s.calendar.upsert_event(&event).await {
-                Ok(()) => Outcome::Done(Done::Written),
-                Err(error) => Outcome::Failed(error),
-            })
+            Ok(Some(Work::Upsert(calendar_event(
+                &meeting,
+                booker.as_ref(),
+                host.as_ref(),
+            ))))
         }
-        CalendarJobKind::Cancel => Ok(match s.calendar.cancel_event(job.meeting_id).await {
+        CalendarJobKind::Cancel => Ok(Some(Work::Cancel(job.meeting_id))),
+    }
+}
+
+async fn perform(s: &Services, work: Work) -> Result<Done, CalendarError> {
+    match work {
+        Work::Upsert(event) => s
+            .calendar
+            .upsert_event(&event)
+            .await
+            .map(|()| Done::Written),
+        Work::Cancel(meeting) => match s.calendar.cancel_event(meeting).await {
             // Nothing to remove is what a cancel wants.
-            Ok(()) | Err(CalendarError::NotFound | CalendarError::Gone) => {
-                Outcome::Done(Done::Cancelled)
-            }
-            Err(error) => Outcome::Failed(error),
-        }),
+            Ok(()) | Err(CalendarError::NotFound | CalendarError::Gone) => Ok(Done::Cancelled),
+            Err(error) => Err(error),
+        },
     }
 }
 
