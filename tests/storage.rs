@@ -24,6 +24,9 @@ mod postgres {
 }
 
 const INIT: &str = "2026-11-24-000000_init";
+const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp";
+/// Every migration, in the order they apply.
+const ALL: [&str; 2] = [INIT, DONE_ONCE_FEEDBACK_RSVP];
 
 /// One line of a schema description.
 #[derive(QueryableByName, Debug, PartialEq, Eq)]
@@ -75,7 +78,7 @@ fn pg_schema(url: &str) -> Vec<String> {
 async fn sqlite_migrations_go_up_down_and_up_to_the_same_schema() {
     let file = TempSqlite::new();
 
-    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), [INIT]);
+    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), ALL);
     let first = sqlite_schema(&file);
     assert!(
         first.iter().any(|l| l.starts_with("table meetings:")),
@@ -96,7 +99,7 @@ async fn sqlite_migrations_go_up_down_and_up_to_the_same_schema() {
         "down.sql leaves tables behind"
     );
 
-    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), [INIT]);
+    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), ALL);
     assert_eq!(sqlite_schema(&file), first);
 }
 
@@ -106,7 +109,7 @@ async fn postgres_migrations_go_up_down_and_up_to_the_same_schema() {
         return;
     };
 
-    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), [INIT]);
+    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
     let url = db.url.clone();
     let first = tokio::task::spawn_blocking(move || pg_schema(&url))
         .await
@@ -133,7 +136,7 @@ async fn postgres_migrations_go_up_down_and_up_to_the_same_schema() {
         "down.sql leaves tables behind"
     );
 
-    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), [INIT]);
+    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
     let url = db.url.clone();
     assert_eq!(
         tokio::task::spawn_blocking(move || pg_schema(&url))

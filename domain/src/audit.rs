@@ -36,6 +36,10 @@ pub enum AuditAction {
     Resubscribed,
     /// A message went to every active user.
     Broadcast,
+    /// A reminder could not be delivered after its retries.
+    ReminderFailed,
+    /// A booker rated a meeting.
+    FeedbackGiven,
 }
 
 stable_names!(AuditAction {
@@ -53,6 +57,8 @@ stable_names!(AuditAction {
     Unsubscribed => "unsubscribed",
     Resubscribed => "resubscribed",
     Broadcast => "broadcast",
+    ReminderFailed => "reminder_failed",
+    FeedbackGiven => "feedback_given",
 });
 
 /// One line of the audit log.

@@ -2,7 +2,8 @@
 //!
 //! Users and their roles and statuses, who may do what, meetings and their
 //! life cycle, the owner's availability and the free slots it leaves, the
-//! booking policy, reminder plans, the meeting cadence and the audit trail.
+//! booking policy, reminder plans, the meeting cadence, after-meeting
+//! feedback, the weekly group meeting with RSVP and the audit trail.
 //!
 //! This crate must never depend on another crate of ours, on an async runtime
 //! or on anything that does I/O (tokio, diesel, HTTP clients, Telegram or
@@ -13,6 +14,8 @@ pub mod audit;
 pub mod availability;
 pub mod booking;
 pub mod cadence;
+pub mod feedback;
+pub mod group;
 pub mod meeting;
 pub mod permission;
 pub mod reminder;
@@ -26,6 +29,8 @@ pub use availability::{
 };
 pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
 pub use cadence::{Cadence, CadenceState};
+pub use feedback::{Rating, RatingError};
+pub use group::{CronSchedule, GroupMeeting, GroupMeetingError, Occurrence, RsvpAnswer};
 pub use meeting::{
     Meeting, MeetingId, MeetingStatus, MeetingType, NewMeeting, Topic, TransitionError,
 };

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::availability::{Availability, DayWindow, SlotStep, WeeklyHours};
 use crate::booking::BookingPolicy;
 use crate::cadence::Cadence;
+use crate::group::GroupMeeting;
 use crate::meeting::MeetingType;
 use crate::reminder::ReminderOffsets;
 use crate::time::Zone;
@@ -25,6 +26,10 @@ pub struct Settings {
     pub cadence: Cadence,
     /// The departments a person may choose from.
     pub departments: Vec<Department>,
+    /// The weekly group meeting with RSVP, when there is one. Settings saved
+    /// before it existed read as `None`.
+    #[serde(default)]
+    pub group_meeting: Option<GroupMeeting>,
 }
 
 impl Settings {
@@ -64,6 +69,7 @@ impl Default for Settings {
             reminders: ReminderOffsets::default(),
             cadence: Cadence::default(),
             departments: Vec::new(),
+            group_meeting: None,
         }
     }
 }

@@ -23,8 +23,8 @@ pub use clock::Clock;
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Screen, Text, TextArg};
 pub use store::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder,
-    ReminderId, ReminderState, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
+    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 
 #[cfg(feature = "mock")]

@@ -8,8 +8,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
-    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Role,
-    User, UserId,
+    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Rating,
+    Role, RsvpAnswer, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +104,9 @@ pub enum ReminderState {
     Missed,
     /// Gave up after the allowed retries.
     Failed,
+    /// Not sent because its recipient was not reachable when it fell due
+    /// (on vacation, sick, travelling, inactive, or unsubscribed).
+    Skipped,
 }
 
 impl ReminderState {
@@ -115,6 +118,7 @@ impl ReminderState {
             Self::Cancelled => "CANCELLED",
             Self::Missed => "MISSED",
             Self::Failed => "FAILED",
+            Self::Skipped => "SKIPPED",
         }
     }
 
@@ -126,6 +130,7 @@ impl ReminderState {
             Self::Cancelled,
             Self::Missed,
             Self::Failed,
+            Self::Skipped,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -149,6 +154,34 @@ pub struct Reminder {
     pub state: ReminderState,
     /// How many sends were tried.
     pub attempts: u32,
+}
+
+/// A booker's rating of a meeting they had.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    /// The meeting rated.
+    pub meeting_id: MeetingId,
+    /// Who rated it (its booker).
+    pub author: UserId,
+    /// One to five stars.
+    pub rating: Rating,
+    /// What they wrote, if anything.
+    pub comment: Option<String>,
+    /// When it was given (or last changed).
+    pub at: DateTime<Utc>,
+}
+
+/// A person's answer to the invitation to one occurrence of the group meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rsvp {
+    /// The occurrence, by its key (such as `group:2030-01-09`).
+    pub occurrence: String,
+    /// Who answered.
+    pub user: UserId,
+    /// Their latest answer.
+    pub answer: RsvpAnswer,
+    /// When they gave it.
+    pub at: DateTime<Utc>,
 }
 
 /// The store's id of a calendar job.
@@ -335,6 +368,35 @@ pub trait Store: Send + Sync {
 
     /// Stores `value` under `key`, replacing what was there.
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    // ----- done-once ledger -----
+
+    /// Records that the thing named `key` (a nudge, a digest, an invitation
+    /// to one person) was done at `at`. Returns `true` the first time and
+    /// `false` ever after. MUST be atomic: of concurrent calls with one key,
+    /// exactly one gets `true`, also across processes sharing the database.
+    async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    // ----- after-meeting feedback -----
+
+    /// Stores a booker's feedback on a meeting. A second feedback on the
+    /// same meeting MUST replace the first (rating, comment and time).
+    async fn save_feedback(&self, feedback: &Feedback) -> Result<(), StoreError>;
+
+    /// The feedback on a meeting, or `None`.
+    async fn feedback_of(&self, meeting: MeetingId) -> Result<Option<Feedback>, StoreError>;
+
+    /// All feedback, or only `author`'s, oldest first (then by meeting).
+    async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError>;
+
+    // ----- group meeting answers -----
+
+    /// Stores a person's answer for an occurrence; a later answer MUST
+    /// replace the earlier one.
+    async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError>;
+
+    /// The answers for an occurrence, one per person, in order of user id.
+    async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError>;
 
     // ----- audit -----
 

@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, JobId, MeetingQuery, Reminder, ReminderId,
-    ReminderState, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder,
+    ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 use tempfile::TempDir;
 
@@ -274,6 +274,24 @@ impl Store for Guarded {
     }
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.store.set_value(key, value).await
+    }
+    async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.store.record_once(key, at).await
+    }
+    async fn save_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {
+        self.store.save_feedback(feedback).await
+    }
+    async fn feedback_of(&self, meeting: MeetingId) -> Result<Option<Feedback>, StoreError> {
+        self.store.feedback_of(meeting).await
+    }
+    async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
+        self.store.feedbacks(author).await
+    }
+    async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
+        self.store.save_rsvp(rsvp).await
+    }
+    async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
+        self.store.rsvps(occurrence).await
     }
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
         self.store.append_audit(event).await

@@ -1,12 +1,12 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery, Reminder,
-    ReminderId, ReminderState, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
+    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 
 use crate::lock;
@@ -33,6 +33,9 @@ struct State {
     updates: HashMap<i64, DateTime<Utc>>,
     values: HashMap<String, String>,
     audit: Vec<AuditEvent>,
+    done_once: HashSet<String>,
+    feedback: BTreeMap<MeetingId, Feedback>,
+    rsvps: BTreeMap<(String, UserId), Rsvp>,
     next_id: i64,
 }
 
@@ -414,6 +417,51 @@ impl Store for InMemoryStore {
             .values
             .insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    async fn record_once(&self, key: &str, _at: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(lock(&self.state).done_once.insert(key.to_owned()))
+    }
+
+    async fn save_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {
+        lock(&self.state)
+            .feedback
+            .insert(feedback.meeting_id, feedback.clone());
+        Ok(())
+    }
+
+    async fn feedback_of(&self, meeting: MeetingId) -> Result<Option<Feedback>, StoreError> {
+        Ok(lock(&self.state).feedback.get(&meeting).cloned())
+    }
+
+    async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
+        let state = lock(&self.state);
+        let mut all: Vec<Feedback> = state
+            .feedback
+            .values()
+            .filter(|f| author.is_none_or(|a| f.author == a))
+            .cloned()
+            .collect();
+        all.sort_by_key(|f| (f.at, f.meeting_id));
+        Ok(all)
+    }
+
+    async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
+        lock(&self.state)
+            .rsvps
+            .insert((rsvp.occurrence.clone(), rsvp.user), rsvp.clone());
+        Ok(())
+    }
+
+    async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
+        let state = lock(&self.state);
+        // The map is ordered by (occurrence, user), so this is by user id.
+        Ok(state
+            .rsvps
+            .values()
+            .filter(|r| r.occurrence == occurrence)
+            .cloned()
+            .collect())
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {

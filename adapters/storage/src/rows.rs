@@ -8,13 +8,15 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use meetbot_domain::{
     AuditAction, AuditEvent, Department, DisplayName, Email, Interval, Language, Meeting,
-    MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Role, Status, Topic, User, UserId, Zone,
+    MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Rating, Role, RsvpAnswer, Status, Topic,
+    User, UserId, Zone,
 };
 use meetbot_ports::{
-    CalendarJob, CalendarJobKind, JobId, Reminder, ReminderId, ReminderState, StoreError,
+    CalendarJob, CalendarJobKind, Feedback, JobId, Reminder, ReminderId, ReminderState, Rsvp,
+    StoreError,
 };
 
-use crate::schema::{audit_log, calendar_jobs, meetings, reminders, users};
+use crate::schema::{audit_log, calendar_jobs, feedback, meetings, reminders, rsvps, users};
 
 /// An instant as stored: microseconds since the Unix epoch, UTC.
 pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
@@ -348,6 +350,81 @@ impl TryFrom<AuditRow> for AuditEvent {
                 .map_err(|e| bad("audit_log", "action", &row.action, e))?,
             target: row.target,
             details: row.details,
+        })
+    }
+}
+
+/// `feedback` as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = feedback)]
+// A replaced feedback without a comment must clear the old comment.
+#[diesel(treat_none_as_null = true)]
+pub(crate) struct FeedbackRow {
+    pub meeting_id: i64,
+    pub author_id: i64,
+    pub rating: i32,
+    pub comment: Option<String>,
+    pub given_at: i64,
+}
+
+impl From<&Feedback> for FeedbackRow {
+    fn from(f: &Feedback) -> Self {
+        Self {
+            meeting_id: f.meeting_id.0,
+            author_id: f.author.0,
+            rating: i32::from(f.rating.stars()),
+            comment: f.comment.clone(),
+            given_at: micros(f.at),
+        }
+    }
+}
+
+impl TryFrom<FeedbackRow> for Feedback {
+    type Error = StoreError;
+
+    fn try_from(row: FeedbackRow) -> Result<Self, StoreError> {
+        Ok(Feedback {
+            meeting_id: MeetingId(row.meeting_id),
+            author: UserId(row.author_id),
+            rating: Rating::new(i64::from(row.rating))
+                .map_err(|e| bad("feedback", "rating", row.rating, e))?,
+            comment: row.comment,
+            at: instant(row.given_at)?,
+        })
+    }
+}
+
+/// `rsvps` as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = rsvps)]
+pub(crate) struct RsvpRow {
+    pub occurrence: String,
+    pub user_id: i64,
+    pub answer: String,
+    pub answered_at: i64,
+}
+
+impl From<&Rsvp> for RsvpRow {
+    fn from(r: &Rsvp) -> Self {
+        Self {
+            occurrence: r.occurrence.clone(),
+            user_id: r.user.0,
+            answer: r.answer.as_str().to_owned(),
+            answered_at: micros(r.at),
+        }
+    }
+}
+
+impl TryFrom<RsvpRow> for Rsvp {
+    type Error = StoreError;
+
+    fn try_from(row: RsvpRow) -> Result<Self, StoreError> {
+        Ok(Rsvp {
+            answer: RsvpAnswer::parse(&row.answer)
+                .map_err(|e| bad("rsvps", "answer", &row.answer, e))?,
+            occurrence: row.occurrence,
+            user: UserId(row.user_id),
+            at: instant(row.answered_at)?,
         })
     }
 }

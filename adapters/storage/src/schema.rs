@@ -90,3 +90,29 @@ diesel::table! {
         details -> Text,
     }
 }
+
+diesel::table! {
+    done_once (key) {
+        key -> Text,
+        done_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    feedback (meeting_id) {
+        meeting_id -> BigInt,
+        author_id -> BigInt,
+        rating -> Integer,
+        comment -> Nullable<Text>,
+        given_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rsvps (occurrence, user_id) {
+        occurrence -> Text,
+        user_id -> BigInt,
+        answer -> Text,
+        answered_at -> BigInt,
+    }
+}

@@ -50,18 +50,18 @@ macro_rules! shared_store {
         use diesel::prelude::*;
         use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
         use meetbot_ports::{
-            BookingError, BookingRequest, CalendarJob, CalendarJobKind, JobId, MeetingQuery,
-            Reminder, ReminderId, ReminderState, Store, StoreError, UserQuery,
+            BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId,
+            MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
         };
 
         use $crate::failure::Failure;
         use $crate::rows::{
-            AuditRow, JobRow, MeetingRow, NewAuditRow, NewJobRow, NewMeetingRow, NewReminderRow,
-            ReminderRow, UserRow, convert_all, meeting_status, micros,
+            AuditRow, FeedbackRow, JobRow, MeetingRow, NewAuditRow, NewJobRow, NewMeetingRow,
+            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, meeting_status, micros,
         };
         use $crate::schema::{
-            audit_log, calendar_jobs, dialogs, key_values, meetings, processed_updates, reminders,
-            users,
+            audit_log, calendar_jobs, dialogs, done_once, feedback, key_values, meetings,
+            processed_updates, reminders, rsvps, users,
         };
         use $crate::shared::blocking;
 
@@ -610,6 +610,93 @@ macro_rules! shared_store {
                         .set(key_values::value.eq(&value))
                         .execute(conn)?;
                     Ok(())
+                })
+                .await
+            }
+
+            async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                let key = key.to_owned();
+                self.run(move |conn| {
+                    // The primary key decides: of racing inserts one lands,
+                    // the others insert nothing.
+                    let inserted = diesel::insert_into(done_once::table)
+                        .values((done_once::key.eq(&key), done_once::done_at.eq(micros(at))))
+                        .on_conflict_do_nothing()
+                        .execute(conn)?;
+                    Ok(inserted == 1)
+                })
+                .await
+            }
+
+            async fn save_feedback(&self, given: &Feedback) -> Result<(), StoreError> {
+                let row = FeedbackRow::from(given);
+                self.run(move |conn| {
+                    diesel::insert_into(feedback::table)
+                        .values(&row)
+                        .on_conflict(feedback::meeting_id)
+                        .do_update()
+                        .set(&row)
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn feedback_of(
+                &self,
+                meeting: MeetingId,
+            ) -> Result<Option<Feedback>, StoreError> {
+                self.run(move |conn| {
+                    let row = feedback::table
+                        .find(meeting.0)
+                        .select(FeedbackRow::as_select())
+                        .first(conn)
+                        .optional()?;
+                    Ok(row.map(Feedback::try_from).transpose()?)
+                })
+                .await
+            }
+
+            async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
+                self.run(move |conn| {
+                    let mut select = feedback::table.select(FeedbackRow::as_select()).into_boxed();
+                    if let Some(author) = author {
+                        select = select.filter(feedback::author_id.eq(author.0));
+                    }
+                    let rows = select
+                        .order((feedback::given_at, feedback::meeting_id))
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
+                let row = RsvpRow::from(rsvp);
+                self.run(move |conn| {
+                    diesel::insert_into(rsvps::table)
+                        .values(&row)
+                        .on_conflict((rsvps::occurrence, rsvps::user_id))
+                        .do_update()
+                        .set((
+                            rsvps::answer.eq(&row.answer),
+                            rsvps::answered_at.eq(row.answered_at),
+                        ))
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
+                let occurrence = occurrence.to_owned();
+                self.run(move |conn| {
+                    let rows = rsvps::table
+                        .filter(rsvps::occurrence.eq(&occurrence))
+                        .select(RsvpRow::as_select())
+                        .order(rsvps::user_id)
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
                 })
                 .await
             }

@@ -42,6 +42,12 @@ macro_rules! store_contract_tests {
             contract_an_update_is_recorded_once_and_pruned,
             contract_values_are_stored_and_replaced,
             contract_the_audit_log_is_newest_first,
+            contract_every_reminder_state_is_stored_and_read_back,
+            contract_a_key_is_recorded_once,
+            contract_once_only_records_racing_for_one_key_let_exactly_one_win,
+            contract_a_second_feedback_replaces_the_first,
+            contract_feedbacks_are_listed_by_author_oldest_first,
+            contract_rsvp_answers_are_per_occurrence_and_the_latest_wins,
             booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting,
             limit_holds_under_concurrent_bookings_by_one_manager
         );

@@ -13,12 +13,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use meetbot_domain::{
     AuditAction, AuditEvent, DisplayName, Interval, Language, MeetingId, MeetingStatus, NewMeeting,
-    PlannedReminder, Role, Status, Topic, User, UserId, Zone,
+    PlannedReminder, Rating, Role, RsvpAnswer, Status, Topic, User, UserId, Zone,
 };
 
 use crate::store::{
-    BookingError, BookingRequest, CalendarJobKind, MeetingQuery, ReminderState, Store, StoreError,
-    UserQuery,
+    BookingError, BookingRequest, CalendarJobKind, Feedback, MeetingQuery, ReminderState, Rsvp,
+    Store, StoreError, UserQuery,
 };
 
 /// The instant every case treats as "now": Monday 2030-01-07 09:00 UTC.
@@ -886,4 +886,160 @@ pub async fn limit_holds_under_concurrent_bookings_by_one_manager(store: Arc<dyn
         }
     }
     assert_eq!(booked, 3);
+}
+
+/// Every way a reminder's life can end is stored and read back as written.
+pub async fn contract_every_reminder_state_is_stored_and_read_back(store: Arc<dyn Store>) {
+    with_users(&store, &[1]).await;
+    let states = [
+        ReminderState::Sent,
+        ReminderState::Cancelled,
+        ReminderState::Missed,
+        ReminderState::Failed,
+        ReminderState::Skipped,
+    ];
+    let mut req = request(1, hour_at(30));
+    req.reminders = (0..states.len())
+        .map(|i| PlannedReminder {
+            offset_minutes: 60 * (i as u32 + 1),
+            due_at: hour_at(30).start() - Duration::hours(i as i64 + 1),
+            recipient: UserId(1),
+        })
+        .collect();
+    let meeting = store.book(req).await.unwrap();
+    let claimed = store
+        .claim_due_reminders(hour_at(30).start(), Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), states.len());
+    for (reminder, state) in claimed.iter().zip(states) {
+        store.finish_reminder(reminder.id, state).await.unwrap();
+    }
+    let mut stored: Vec<_> = store
+        .reminders_of(meeting.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.state))
+        .collect();
+    stored.sort_by_key(|(id, _)| *id);
+    let mut expected: Vec<_> = claimed.iter().map(|r| r.id).zip(states).collect();
+    expected.sort_by_key(|(id, _)| *id);
+    assert_eq!(stored, expected);
+    assert_eq!(store.next_reminder_at().await.unwrap(), None);
+}
+
+/// A key is recorded the first time only; other keys are independent.
+pub async fn contract_a_key_is_recorded_once(store: Arc<dyn Store>) {
+    assert!(store.record_once("cadence:1:2030-01-21:7", now()).await.unwrap());
+    assert!(
+        !store
+            .record_once("cadence:1:2030-01-21:7", now() + Duration::days(1))
+            .await
+            .unwrap()
+    );
+    assert!(store.record_once("cadence:1:2030-01-21:3", now()).await.unwrap());
+    let long = format!("rsvp:{}", "x".repeat(300));
+    assert!(store.record_once(&long, now()).await.unwrap());
+    assert!(!store.record_once(&long, now()).await.unwrap());
+}
+
+/// Of many claimers of one key at once, exactly one wins.
+pub async fn contract_once_only_records_racing_for_one_key_let_exactly_one_win(
+    store: Arc<dyn Store>,
+) {
+    let racers: Vec<_> = (0..16)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.record_once("digest:2030-01-07", now()).await })
+        })
+        .collect();
+    let mut winners = 0;
+    for racer in racers {
+        if racer.await.unwrap().unwrap() {
+            winners += 1;
+        }
+    }
+    assert_eq!(winners, 1);
+}
+
+fn feedback(meeting: MeetingId, author: i64, stars: i64, comment: Option<&str>) -> Feedback {
+    Feedback {
+        meeting_id: meeting,
+        author: UserId(author),
+        rating: Rating::new(stars).unwrap(),
+        comment: comment.map(str::to_owned),
+        at: now() + Duration::minutes(stars),
+    }
+}
+
+/// Rating a meeting again replaces the rating and the comment.
+pub async fn contract_a_second_feedback_replaces_the_first(store: Arc<dyn Store>) {
+    with_users(&store, &[1]).await;
+    let meeting = store.book(request(1, hour_at(-5))).await.unwrap();
+    assert_eq!(store.feedback_of(meeting.id).await.unwrap(), None);
+    let first = feedback(meeting.id, 1, 2, Some("Слишком коротко"));
+    store.save_feedback(&first).await.unwrap();
+    assert_eq!(store.feedback_of(meeting.id).await.unwrap(), Some(first));
+    let second = feedback(meeting.id, 1, 5, None);
+    store.save_feedback(&second).await.unwrap();
+    assert_eq!(
+        store.feedback_of(meeting.id).await.unwrap(),
+        Some(second.clone())
+    );
+    assert_eq!(store.feedbacks(None).await.unwrap(), [second]);
+}
+
+/// Feedback is listed for everybody or one author, oldest first.
+pub async fn contract_feedbacks_are_listed_by_author_oldest_first(store: Arc<dyn Store>) {
+    with_users(&store, &[1, 2]).await;
+    let a = store.book(request(1, hour_at(-10))).await.unwrap();
+    let b = store.book(request(2, hour_at(-8))).await.unwrap();
+    let c = store.book(request(1, hour_at(-6))).await.unwrap();
+    let (fa, fb, fc) = (
+        feedback(a.id, 1, 4, None),
+        feedback(b.id, 2, 1, Some("late")),
+        feedback(c.id, 1, 5, Some("👍")),
+    );
+    for f in [&fc, &fa, &fb] {
+        store.save_feedback(f).await.unwrap();
+    }
+    assert_eq!(store.feedbacks(None).await.unwrap(), [fb.clone(), fa.clone(), fc.clone()]);
+    assert_eq!(store.feedbacks(Some(UserId(1))).await.unwrap(), [fa, fc]);
+    assert_eq!(store.feedbacks(Some(UserId(3))).await.unwrap(), []);
+}
+
+/// One answer per person and occurrence: the latest one.
+pub async fn contract_rsvp_answers_are_per_occurrence_and_the_latest_wins(store: Arc<dyn Store>) {
+    let answer = |occurrence: &str, user: i64, answer: RsvpAnswer, minutes: i64| Rsvp {
+        occurrence: occurrence.to_owned(),
+        user: UserId(user),
+        answer,
+        at: now() + Duration::minutes(minutes),
+    };
+    let week = "group:2030-01-09";
+    store
+        .save_rsvp(&answer(week, 2, RsvpAnswer::Yes, 1))
+        .await
+        .unwrap();
+    store
+        .save_rsvp(&answer(week, 1, RsvpAnswer::Yes, 2))
+        .await
+        .unwrap();
+    store
+        .save_rsvp(&answer("group:2030-01-16", 1, RsvpAnswer::No, 3))
+        .await
+        .unwrap();
+    store
+        .save_rsvp(&answer(week, 2, RsvpAnswer::No, 4))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.rsvps(week).await.unwrap(),
+        [
+            answer(week, 1, RsvpAnswer::Yes, 2),
+            answer(week, 2, RsvpAnswer::No, 4)
+        ]
+    );
+    assert_eq!(store.rsvps("group:2030-01-23").await.unwrap(), []);
 }
