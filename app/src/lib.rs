@@ -7,7 +7,9 @@
 //! belongs in the domain or the use cases.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod http;
 pub mod logging;
 pub mod run;
 pub mod shutdown;

@@ -30,17 +30,25 @@ fn main() -> ExitCode {
     // Error messages from below (a driver's, say) may quote a URL with a
     // password in it; they pass through the same redaction as the logs.
     let redactor = Redactor::new(config.secrets());
+    // One TLS provider for the whole process: with more than one linked in
+    // (another crate may bring ring), rustls refuses to pick and panics.
+    // An error means one is installed already, which is all we need.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let outcome = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
         .and_then(|runtime| {
-            runtime.block_on(async {
+            let outcome = runtime.block_on(async {
                 match command {
                     Command::Migrate => migrate(config).await,
                     Command::Run | Command::Config => serve(config).await,
                 }
-            })
+            });
+            // The console's read of the terminal cannot be cancelled; do not
+            // wait for a line that may never come.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            outcome
         });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
