@@ -81,11 +81,13 @@ impl Chat {
         .await;
     }
 
-    /// The latest message to `who`, rendered in their language.
+    /// The latest message to `who` that carries no file, rendered in their language.
     fn last(&self, who: UserId) -> String {
         let sent = self.world.messenger.sent_to(who);
         let message = sent
-            .last()
+            .iter()
+            .rev()
+            .find(|m| m.screen.attachment.is_none())
             .unwrap_or_else(|| panic!("nothing was sent to {who}"));
         self.translator
             .screen(message.language, &message.screen)
@@ -362,5 +364,74 @@ async fn chat_rescheduling_by_buttons_moves_the_meeting() {
     assert_eq!(moved[0].status, MeetingStatus::Rescheduled);
     assert_eq!(moved[1].interval.duration(), Duration::minutes(30));
     assert_eq!(moved[1].topic.as_ref().map(|t| t.as_str()), Some("Ретро"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_exports_meetings() {
+    let chat = Chat::new();
+    chat.say(OWNER, "/start").await;
+    chat.say(OWNER, "/book").await;
+    chat.press(OWNER, "60 мин").await;
+    chat.press(OWNER, "🟢9").await;
+    chat.press(OWNER, "10:00").await;
+    chat.press(OWNER, "Без темы").await;
+    chat.press(OWNER, "Подтвердить").await;
+    let invite = chat
+        .world
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .attachment
+        .clone()
+        .unwrap();
+    let invite = String::from_utf8(invite.bytes).unwrap();
+    assert!(
+        invite.contains("METHOD:REQUEST") && invite.contains("DTSTART:20300109T070000Z"),
+        "{invite}"
+    );
+
+    chat.say(OWNER, "/my").await;
+    chat.press(OWNER, "Отменить №1").await;
+    chat.press(OWNER, "Да, отменить").await;
+    let cancel = chat
+        .world
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .attachment
+        .clone()
+        .unwrap();
+    assert!(
+        String::from_utf8(cancel.bytes)
+            .unwrap()
+            .contains("METHOD:CANCEL")
+    );
+
+    chat.say(OWNER, "/export 01.01 31.01").await;
+    let sent = chat.world.messenger.sent_to(OWNER);
+    let files: Vec<_> = sent
+        .iter()
+        .rev()
+        .take(2)
+        .filter_map(|m| m.screen.attachment.clone())
+        .collect();
+
+    assert_eq!(files[1].file_name, "meetings_20300101_20300131.ics");
+    assert_eq!(files[0].mime, "text/csv");
+    assert_eq!(
+        String::from_utf8(files[0].bytes.clone())
+            .unwrap()
+            .lines()
+            .count(),
+        2,
+        "a header and one meeting"
+    );
+    chat.say(OWNER, "/export yesterday").await;
+    assert!(chat.last(OWNER).contains("Не понял дату"));
     chat.assert_everything_rendered();
 }

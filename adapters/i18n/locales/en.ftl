@@ -55,6 +55,7 @@ command-users = Users
 command-settings = Settings
 command-broadcast = Broadcast
 command-audit = Audit log
+command-export = Export meetings (.ics and CSV)
 
 ## Menus and buttons
 menu-book = 📅 Book
@@ -98,6 +99,7 @@ help-owner =
     /settings — working hours, durations, limits
     /broadcast — a message to every active user
     /audit — the audit log
+    /export — meetings as .ics and CSV, e.g. /export 01.01 31.01
 registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
 ask-department = Which department are you in?
 ask-email = Your e-mail (optional):
@@ -219,6 +221,10 @@ broadcast-message =
 audit-title = Audit log (latest entries):
 audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
 audit-empty = The audit log is empty.
+ics-invite = 📎 The meeting file for your calendar.
+ics-cancel = 📎 The cancellation file for your calendar.
+export-ics = Meetings from { $from } to { $to }: { $count } — a file for your calendar.
+export-csv = The same meetings as CSV.
 calendar-auth-failed =
     ⚠️ No access to the calendar: { $error }
     { $fix }

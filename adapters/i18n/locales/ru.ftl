@@ -55,6 +55,7 @@ command-users = Пользователи
 command-settings = Настройки
 command-broadcast = Рассылка
 command-audit = Журнал действий
+command-export = Выгрузка встреч (.ics и CSV)
 
 ## Menus and buttons
 menu-book = 📅 Записаться
@@ -98,6 +99,7 @@ help-owner =
     /settings — рабочие часы, длительности, лимиты
     /broadcast — рассылка всем активным
     /audit — журнал действий
+    /export — выгрузка встреч в .ics и CSV, например /export 01.01 31.01
 registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
 ask-department = Из какого вы отдела?
 ask-email = Ваш e-mail (необязательно):
@@ -219,6 +221,10 @@ broadcast-message =
 audit-title = Журнал действий (последние записи):
 audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
 audit-empty = Журнал пуст.
+ics-invite = 📎 Файл встречи для вашего календаря.
+ics-cancel = 📎 Файл отмены для вашего календаря.
+export-ics = Встречи с { $from } по { $to }: { $count } — файл для календаря.
+export-csv = Те же встречи в CSV.
 calendar-auth-failed =
     ⚠️ Нет доступа к календарю: { $error }
     { $fix }

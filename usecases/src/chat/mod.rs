@@ -8,8 +8,8 @@ pub mod views;
 
 use chrono::{Datelike, NaiveDate};
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Department, Email, Language, MeetingId, Role, Status, Topic,
-    User, Zone,
+    Action, AuditAction, AuditEvent, Department, Email, Interval, Language, Meeting, MeetingId,
+    Role, Status, Topic, User, Zone,
 };
 use meetbot_ports::{MessageRef, Screen};
 
@@ -18,6 +18,7 @@ use self::views::Reader;
 use crate::booking::{self, BookingInput};
 use crate::callback::Callback;
 use crate::error::UseCaseError;
+use crate::ics::{self, IcsMethod};
 use crate::registration::{self, Profile, StartOutcome};
 use crate::services::Services;
 use crate::{audit, broadcast, meetings, members, settings};
@@ -58,7 +59,14 @@ pub fn commands_for(role: Option<Role>) -> Vec<(&'static str, String)> {
         ]);
     }
     if role == Some(Role::Owner) {
-        names.extend(["pending", "users", "settings", "broadcast", "audit"]);
+        names.extend([
+            "pending",
+            "users",
+            "settings",
+            "broadcast",
+            "audit",
+            "export",
+        ]);
     }
     names
         .into_iter()
@@ -276,6 +284,7 @@ impl Chat<'_> {
                 self.send(views::audit(&events, self.reader)).await;
                 Ok(())
             }
+            "export" => self.export(argument).await,
             "cancel" => {
                 self.send(views::note("dialog-aborted")).await;
                 Ok(())
@@ -507,6 +516,15 @@ impl Chat<'_> {
                     self.reader,
                 ))
                 .await;
+                // An edited message cannot gain a file, so the .ics comes as its own message.
+                self.send(self.calendar_file(&meeting, IcsMethod::Request).await?)
+                    .await;
+                if let Some(old) = draft.reschedule_of
+                    && let Some(old) = self.s.store.meeting(old).await?
+                {
+                    self.send(self.calendar_file(&old, IcsMethod::Cancel).await?)
+                        .await;
+                }
                 Ok(())
             }
             Err(error @ UseCaseError::Slot(_)) => {
@@ -681,6 +699,8 @@ impl Chat<'_> {
             Callback::CancelConfirmed(id) => {
                 let meeting = meetings::cancel(s, me, id).await?;
                 self.reply(views::cancelled(&meeting, self.reader)).await;
+                self.send(self.calendar_file(&meeting, IcsMethod::Cancel).await?)
+                    .await;
                 Ok(())
             }
             Callback::Reschedule(id) => self.begin_reschedule(id).await,
@@ -710,6 +730,72 @@ impl Chat<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// The .ics file of a meeting for the reader's own calendar: an
+    /// invitation, or the cancellation that supersedes it.
+    async fn calendar_file(
+        &self,
+        meeting: &Meeting,
+        method: IcsMethod,
+    ) -> Result<Screen, UseCaseError> {
+        let booker = self
+            .s
+            .store
+            .user(meeting.booker)
+            .await?
+            .ok_or(UseCaseError::NotFound)?;
+        let host = self.s.host().await?;
+        let sequence = if method == IcsMethod::Cancel {
+            ics::RESCHEDULED_SEQUENCE
+        } else {
+            0
+        };
+        let content = ics::meeting_ics(
+            meeting,
+            &booker,
+            host.as_ref(),
+            method,
+            sequence,
+            ics::DEFAULT_UID_DOMAIN,
+        );
+        Ok(views::calendar_file(
+            meeting.id,
+            content,
+            method == IcsMethod::Cancel,
+        ))
+    }
+
+    /// /export [from to]: the owner's meetings of a range as .ics and CSV;
+    /// by default from 30 days back to 90 days ahead.
+    async fn export(&self, argument: &str) -> Outcome {
+        let zone = self.owner_zone().await?;
+        let today = zone.date_of(self.s.clock.now());
+        let (from, to) = match argument.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [] => (
+                today - chrono::Duration::days(30),
+                today + chrono::Duration::days(90),
+            ),
+            [from, to] => {
+                // An export looks back as often as ahead: a date without a year is in this year.
+                let this_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+                let read = |d: &str| {
+                    parse::date(d, this_year).ok_or(UseCaseError::Invalid("error-date-invalid"))
+                };
+                (read(from)?, read(to)?)
+            }
+            _ => return Err(UseCaseError::Invalid("error-date-invalid")),
+        };
+        let range = Interval::new(
+            zone.start_of_day(from),
+            zone.start_of_day(to + chrono::Duration::days(1)),
+        )
+        .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
+        let export = ics::export(self.s, self.from.id, range).await?;
+        let (ics_file, csv_file) = views::export_files(from, to, &export);
+        self.send(ics_file).await;
+        self.send(csv_file).await;
+        Ok(())
     }
 
     async fn begin_reschedule(&self, id: MeetingId) -> Outcome {

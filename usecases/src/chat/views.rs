@@ -3,13 +3,14 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use meetbot_domain::{
-    AuditEvent, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingType, Role,
-    Settings, Status, User, Zone,
+    AuditEvent, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType,
+    Role, Settings, Status, User, Zone,
 };
-use meetbot_ports::{Button, Screen, Text, TextArg};
+use meetbot_ports::{Attachment, Button, Screen, Text, TextArg};
 
 use crate::callback::Callback;
 use crate::error::UseCaseError;
+use crate::ics::Export;
 use crate::members::ProfileView;
 use crate::screens::{button, role_key, status_key};
 
@@ -675,5 +676,55 @@ pub fn broadcast_message(text: &str, from: &User) -> Screen {
         Text::new("broadcast-message")
             .plain("text", text)
             .plain("name", &from.name),
+    )
+}
+
+/// An .ics file of one meeting: an invitation, or its cancellation.
+pub fn calendar_file(meeting: MeetingId, content: String, cancellation: bool) -> Screen {
+    let key = if cancellation {
+        "ics-cancel"
+    } else {
+        "ics-invite"
+    };
+    let mut screen = Screen::text(Text::new(key));
+    screen.attachment = Some(Attachment {
+        file_name: format!("meeting-{meeting}.ics"),
+        mime: "text/calendar".to_owned(),
+        bytes: content.into_bytes(),
+    });
+    screen
+}
+
+/// The owner's export: the .ics file and the CSV file, as two messages.
+pub fn export_files(from: NaiveDate, to: NaiveDate, export: &Export) -> (Screen, Screen) {
+    let count = TextArg::Number(export.meetings.len() as i64);
+    let range = format!("{}_{}", from.format("%Y%m%d"), to.format("%Y%m%d"));
+    let file = |key: &str, name: String, mime: &str, bytes: Vec<u8>| Screen {
+        texts: vec![
+            Text::new(key)
+                .arg("count", count.clone())
+                .arg("from", TextArg::Date(from))
+                .arg("to", TextArg::Date(to)),
+        ],
+        buttons: Vec::new(),
+        attachment: Some(Attachment {
+            file_name: name,
+            mime: mime.to_owned(),
+            bytes,
+        }),
+    };
+    (
+        file(
+            "export-ics",
+            format!("meetings_{range}.ics"),
+            "text/calendar",
+            export.ics.clone().into_bytes(),
+        ),
+        file(
+            "export-csv",
+            format!("meetings_{range}.csv"),
+            "text/csv",
+            export.csv.clone().into_bytes(),
+        ),
     )
 }
