@@ -218,3 +218,36 @@ async fn one_chat_gets_a_short_burst_then_one_message_per_second() {
         "{most} messages in one second to one chat"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_with_a_file_is_one_document_with_the_text_as_caption_and_the_buttons() {
+    let fake = FakeTelegram::start().await;
+    let messenger = messenger(&fake);
+    let mut screen = Screen::text(Text::new("not-understood")).row(vec![meetbot_ports::Button {
+        label: Text::new("button-confirm"),
+        data: "1:ok".into(),
+    }]);
+    screen.attachment = Some(meetbot_ports::Attachment {
+        file_name: "meeting-7.ics".into(),
+        mime: "text/calendar".into(),
+        bytes: b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_vec(),
+    });
+
+    let sent = messenger
+        .send(UserId(5), Language::En, &screen)
+        .await
+        .unwrap();
+
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let document = &requests[0];
+    assert_eq!(document.method, "sendDocument");
+    assert_eq!(document.chat_id, Some(5));
+    assert_eq!(document.body["file_name"], "meeting-7.ics");
+    assert!(
+        document.text().contains("did not understand"),
+        "{document:?}"
+    );
+    assert_eq!(document.buttons(), ["1:ok"]);
+    assert_eq!(Some(sent.message_id), document.message_id);
+}

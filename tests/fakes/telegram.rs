@@ -354,6 +354,13 @@ fn multipart_field(body: &[u8], name: &str) -> Option<String> {
     Some(value[..value.find("\r\n")?].to_owned())
 }
 
+fn multipart_filename(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let marker = "filename=\"";
+    let after = &text[text.find(marker)? + marker.len()..];
+    Some(after[..after.find('"')?].to_owned())
+}
+
 async fn call(
     State(shared): State<Shared>,
     Path((token, method)): Path<(String, String)>,
@@ -367,7 +374,13 @@ async fn call(
     let params: Value = if is_json {
         serde_json::from_slice(&body).unwrap_or(Value::Null)
     } else {
-        json!({ "chat_id": multipart_field(&body, "chat_id").and_then(|c| c.parse::<i64>().ok()) })
+        json!({
+            "chat_id": multipart_field(&body, "chat_id").and_then(|c| c.parse::<i64>().ok()),
+            "caption": multipart_field(&body, "caption"),
+            "reply_markup": multipart_field(&body, "reply_markup")
+                .and_then(|m| serde_json::from_str::<Value>(&m).ok()),
+            "file_name": multipart_filename(&body),
+        })
     };
     if method == "getUpdates" {
         return get_updates(&shared, &params).await;
@@ -412,9 +425,10 @@ async fn call(
         chat_id,
         text: params
             .get("text")
+            .or_else(|| params.get("caption"))
             .and_then(Value::as_str)
             .map(str::to_owned),
-        reply_markup: params.get("reply_markup").cloned(),
+        reply_markup: params.get("reply_markup").filter(|m| !m.is_null()).cloned(),
         message_id,
         body: params,
         at: shared.started.elapsed(),

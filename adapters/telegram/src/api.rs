@@ -199,15 +199,30 @@ impl BotApi {
         Ok(())
     }
 
-    /// `sendDocument` with the file's bytes, uploaded as multipart form data.
-    pub async fn send_document(&self, chat: i64, file: &Attachment) -> Result<i64, CallError> {
+    /// `sendDocument` with the file's bytes, uploaded as multipart form
+    /// data, with an optional caption and keyboard.
+    pub async fn send_document(
+        &self,
+        chat: i64,
+        file: &Attachment,
+        caption: Option<&str>,
+        keyboard: Option<&InlineKeyboardMarkup>,
+    ) -> Result<i64, CallError> {
         let part = reqwest::multipart::Part::bytes(file.bytes.clone())
             .file_name(file.file_name.clone())
             .mime_str(&file.mime)
             .map_err(|_| CallError::Unexpected(format!("bad MIME type {:?}", file.mime)))?;
-        let form = reqwest::multipart::Form::new()
+        let mut form = reqwest::multipart::Form::new()
             .text("chat_id", chat.to_string())
             .part("document", part);
+        if let Some(caption) = caption {
+            form = form.text("caption", caption.to_owned());
+        }
+        if let Some(keyboard) = keyboard {
+            let markup = serde_json::to_string(keyboard)
+                .map_err(|error| CallError::Unexpected(error.to_string()))?;
+            form = form.text("reply_markup", markup);
+        }
         let url = format!("{}/sendDocument", self.base.expose_secret());
         let request = self.bot.client.post(url).multipart(form);
         let call = async move {

@@ -19,6 +19,9 @@ use crate::sender::Sender;
 /// Telegram's limit on a message's text, in UTF-16 code units.
 pub const MAX_MESSAGE_UNITS: usize = 4096;
 
+/// Telegram's limit on a file's caption, in UTF-16 code units.
+pub const MAX_CAPTION_UNITS: usize = 1024;
+
 /// Sends and edits screens in Telegram chats.
 #[derive(Debug, Clone)]
 pub struct TelegramMessenger {
@@ -86,7 +89,9 @@ impl TelegramMessenger {
     async fn send_attachment(&self, chat: i64, attachment: &Attachment) {
         if let Err(error) = self
             .sender
-            .send(chat, || self.api.send_document(chat, attachment))
+            .send(chat, || {
+                self.api.send_document(chat, attachment, None, None)
+            })
             .await
         {
             tracing::warn!(chat, file = %attachment.file_name, %error, "a file was not delivered");
@@ -104,6 +109,24 @@ impl Messenger for TelegramMessenger {
     ) -> Result<MessageRef, MessengerError> {
         let rendered = self.translator.screen(language, screen);
         let keyboard = keyboard(&rendered.buttons)?;
+        if let Some(attachment) = &rendered.attachment {
+            // A file with a short text is one message: the text as its caption.
+            if units(&rendered.text) <= MAX_CAPTION_UNITS {
+                let caption = (!rendered.text.trim().is_empty()).then_some(rendered.text.as_str());
+                let message_id = self
+                    .sender
+                    .send(to.0, || {
+                        self.api
+                            .send_document(to.0, attachment, caption, keyboard.as_ref())
+                    })
+                    .await
+                    .map_err(into_messenger_error)?;
+                return Ok(MessageRef {
+                    chat: to,
+                    message_id,
+                });
+            }
+        }
         let chunks = split(&rendered.text);
         let mut last = 0;
         for (i, chunk) in chunks.iter().enumerate() {
