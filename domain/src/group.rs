@@ -240,8 +240,7 @@ impl GroupMeeting {
         reminders: Vec<CronSchedule>,
     ) -> Result<Self, GroupMeetingError> {
         let title = title.trim();
-        if title.is_empty() || title.chars().count() > 100 || title.chars().any(char::is_control)
-        {
+        if title.is_empty() || title.chars().count() > 100 || title.chars().any(char::is_control) {
             return Err(GroupMeetingError::BadTitle);
         }
         let minutes = u32::try_from(minutes)
@@ -337,11 +336,7 @@ impl GroupMeeting {
 
     /// The time an occurrence takes.
     pub fn interval(&self, occurrence: Occurrence) -> Option<Interval> {
-        Interval::starting_at(
-            occurrence.start,
-            Duration::minutes(i64::from(self.minutes)),
-        )
-        .ok()
+        Interval::starting_at(occurrence.start, Duration::minutes(i64::from(self.minutes))).ok()
     }
 
     /// What is due at `now` for the occurrence ahead: the latest invitation
@@ -531,10 +526,7 @@ mod tests {
         let text = group.to_text();
         assert_eq!(GroupMeeting::from_text(&text).unwrap(), group);
         let json = serde_json::to_string(&group).unwrap();
-        assert_eq!(
-            serde_json::from_str::<GroupMeeting>(&json).unwrap(),
-            group
-        );
+        assert_eq!(serde_json::from_str::<GroupMeeting>(&json).unwrap(), group);
     }
 
     #[test]

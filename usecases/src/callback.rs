@@ -5,7 +5,7 @@
 //! that is then checked like a typed command.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use meetbot_domain::{Language, MeetingId, Role, Status, UserId};
+use meetbot_domain::{Language, MeetingId, Role, RsvpAnswer, Status, UserId};
 
 /// The format version; bump it when the encoding changes so stale buttons
 /// are recognised as stale rather than misread.
@@ -57,6 +57,12 @@ pub enum Callback {
     Command(String),
     /// Start editing one setting (owner), by its code.
     EditSetting(String),
+    /// Open a meeting (from its reminder): its details with Cancel and Move.
+    OpenMeeting(MeetingId),
+    /// Rate a meeting held, 1 to 5 stars.
+    Rate(MeetingId, u8),
+    /// Answer the invitation to the group meeting on a date.
+    Rsvp(NaiveDate, RsvpAnswer),
     /// A button that does nothing (a disabled day, a heading).
     Noop,
 }
@@ -94,6 +100,16 @@ impl Callback {
             Self::Lang(l) => format!("lg:{}", l.as_str()),
             Self::Command(c) => format!("cm:{c}"),
             Self::EditSetting(c) => format!("es:{c}"),
+            Self::OpenMeeting(m) => format!("om:{m}"),
+            Self::Rate(m, stars) => format!("rt:{m}:{stars}"),
+            Self::Rsvp(date, answer) => format!(
+                "rv:{}:{}",
+                date.format("%Y%m%d"),
+                match answer {
+                    RsvpAnswer::Yes => "y",
+                    RsvpAnswer::No => "n",
+                }
+            ),
             Self::Noop => "no".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -135,6 +151,19 @@ impl Callback {
             ("us", [u, s]) => Self::SetStatus(user(u)?, Status::parse(s).ok()?),
             ("dp", [i]) => Self::Department(i.parse().ok()?),
             ("sk", []) => Self::Skip,
+            ("om", [m]) => Self::OpenMeeting(meeting(m)?),
+            ("rt", [m, stars]) => Self::Rate(
+                meeting(m)?,
+                stars.parse().ok().filter(|s| (1..=5).contains(s))?,
+            ),
+            ("rv", [d, answer]) => Self::Rsvp(
+                NaiveDate::parse_from_str(d, "%Y%m%d").ok()?,
+                match *answer {
+                    "y" => RsvpAnswer::Yes,
+                    "n" => RsvpAnswer::No,
+                    _ => return None,
+                },
+            ),
             ("no", []) => Self::Noop,
             _ => return None,
         };
@@ -170,6 +199,16 @@ mod tests {
             Callback::Lang(Language::En),
             Callback::Command("abcdefghijklmnop".into()),
             Callback::EditSetting("abcdefghijklmnop".into()),
+            Callback::OpenMeeting(MeetingId(i64::MIN)),
+            Callback::Rate(MeetingId(i64::MIN), 5),
+            Callback::Rsvp(
+                NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or_default(),
+                RsvpAnswer::Yes,
+            ),
+            Callback::Rsvp(
+                NaiveDate::from_ymd_opt(2030, 1, 9).unwrap_or_default(),
+                RsvpAnswer::No,
+            ),
             Callback::Noop,
         ];
         for callback in samples {
@@ -192,6 +231,10 @@ mod tests {
             "1:ap:1:2",
             "1:dy:20260230",
             "1:ок",
+            "1:rt:5:0",
+            "1:rt:5:6",
+            "1:rv:20300109:maybe",
+            "1:om:x",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }

@@ -12,15 +12,19 @@
 
 pub mod audit;
 pub mod booking;
-pub mod calendar_sync;
 pub mod broadcast;
+pub mod cadence;
+pub mod calendar_sync;
 pub mod callback;
 pub mod chat;
 pub mod error;
+pub mod feedback;
 pub mod ics;
 pub mod meetings;
 pub mod members;
 pub mod registration;
+pub mod reminders;
+pub mod rsvp;
 pub mod screens;
 pub mod services;
 pub mod settings;

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, Weekday};
 use meetbot_domain::availability::{DayWindow, SlotStep};
 use meetbot_domain::booking::{ChangeCutoff, UpcomingLimit};
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Cadence, Department, MeetingType, ReminderOffsets, Settings,
-    UserId, Zone,
+    Action, AuditAction, AuditEvent, Cadence, Department, GroupMeeting, MeetingType,
+    ReminderOffsets, Settings, UserId, Zone,
 };
 
 use crate::error::UseCaseError;
@@ -58,6 +58,9 @@ pub enum SettingsChange {
     Cadence(i64, Vec<i64>),
     /// The list of departments.
     Departments(Vec<String>),
+    /// The weekly group meeting in its five-line text form (see
+    /// [`GroupMeeting::from_text`]), or `None` for no group meeting.
+    GroupMeeting(Option<String>),
 }
 
 fn window(text: Option<&String>) -> Result<Option<DayWindow>, UseCaseError> {
@@ -107,6 +110,13 @@ pub fn apply(settings: &mut Settings, change: &SettingsChange) -> Result<(), Use
                 .iter()
                 .map(|n| Department::new(n))
                 .collect::<Result<Vec<_>, _>>()?;
+        }
+        SettingsChange::GroupMeeting(text) => {
+            settings.group_meeting = text
+                .as_deref()
+                .map(GroupMeeting::from_text)
+                .transpose()
+                .map_err(|_| UseCaseError::Invalid("error-group-invalid"))?;
         }
     }
     Ok(())

@@ -100,6 +100,7 @@ help-owner =
     /broadcast — a message to every active user
     /audit — the audit log
     /export — meetings as .ics and CSV, e.g. /export 01.01 31.01
+    /rsvp — who comes to the group meeting
 registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
 ask-department = Which department are you in?
 ask-email = Your e-mail (optional):
@@ -186,6 +187,8 @@ settings =
     Reminders: { $reminders } min before
     Meeting cadence (days, nudges): { $cadence }
     Departments: { $departments }
+    Group meeting:
+    { $group }
 setting-hours = Hours
 setting-zone = Zone
 setting-step = Step
@@ -270,3 +273,65 @@ error-cannot-change-self = You cannot change your own role.
 error-configured-owner = This owner is set in the configuration; their role does not change.
 error-stale-button = This button is out of date. Please start again from the menu.
 error-try-later = Something went wrong. Please try again a little later.
+
+## Reminders, cadence, feedback and the weekly group meeting
+command-rsvp = Who comes to the group meeting
+reminder =
+    ⏰ Reminder: meeting on { $when }, { $minutes } min.
+    With: { $name }
+    Topic: { $topic }
+button-open-meeting = Open the meeting
+reminder-failed = ⚠️ A reminder to { $name } about the meeting on { $when } could not be delivered.
+meeting-card =
+    📅 Meeting on { $when }, { $minutes } min.
+    Booked by: { $name }
+    Topic: { $topic }
+    Status: { $status }
+meeting-status-scheduled = scheduled
+meeting-status-cancelled = cancelled
+meeting-status-completed = held
+meeting-status-rescheduled = moved
+button-cancel-meeting = ❌ Cancel
+button-reschedule-meeting = 🔁 Move
+cadence-nudge =
+    👋 Time to book a meeting with the owner: the next one is due in { $days } { $days ->
+        [one] day
+       *[other] days
+    } ({ $due }).
+cadence-digest = 📋 Overdue for a meeting ({ $count }):
+cadence-digest-line = { $name } — { $days } days overdue
+feedback-ask = How was the meeting on { $when }? Rate it from 1 to 5.
+button-stars = { $n } ⭐
+feedback-thanks = Thank you for rating it { $n } ⭐. You can send a comment as your next message.
+button-no-comment = No comment
+feedback-done = Thank you for the feedback!
+error-feedback-not-held = Only a meeting that took place can be rated.
+user-button-rated = { $name } · { $role } · { $status } · ⭐{ $stars }
+user-card-feedback = Meeting ratings: ⭐{ $stars } ({ $count } in all), latest comment: { $comment }
+rsvp-invitation =
+    📣 { $title }: { $when }, { $minutes } min.
+    Will you come?
+button-rsvp-yes = ✅ Yes, I'll come
+button-rsvp-no = ❌ No, I can't
+rsvp-reminder =
+    ⏰ Reminder: { $title } on { $when }.
+    Plans changed? Press “No”.
+rsvp-answered-yes = ✅ Noted: you will come to “{ $title }” on { $when }. You can change the answer until it starts.
+rsvp-answered-no = Noted: you will not come to “{ $title }” on { $when }. You can change the answer until it starts.
+rsvp-head-count =
+    👥 { $title }, { $when }
+    Coming ({ $yes_count }): { $yes }
+    Not coming ({ $no_count }): { $no }
+    No answer ({ $silent_count }): { $silent }
+rsvp-not-configured = There is no group meeting: /settings → “Group meeting”.
+rsvp-closed = The meeting has started; the answer can no longer change.
+setting-group = Group meeting
+ask-setting-group =
+    Send the group meeting as five lines: title; weekday, time and minutes; time zone; when to invite; when to remind (cron, several separated by “;”). For example:
+    Weekly sync
+    wed 11:00 60
+    Europe/Moscow
+    0 10 * * mon
+    0 9 * * wed; 40 10 * * wed
+    Or “off” to switch it off.
+error-group-invalid = I could not read the meeting. See the example above: five lines, cron with five fields.

@@ -100,6 +100,7 @@ help-owner =
     /broadcast — рассылка всем активным
     /audit — журнал действий
     /export — выгрузка встреч в .ics и CSV, например /export 01.01 31.01
+    /rsvp — кто придёт на общую встречу
 registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
 ask-department = Из какого вы отдела?
 ask-email = Ваш e-mail (необязательно):
@@ -186,6 +187,8 @@ settings =
     Напоминания за: { $reminders } мин
     Регулярность встреч (дни, напоминания): { $cadence }
     Отделы: { $departments }
+    Общая встреча:
+    { $group }
 setting-hours = Часы
 setting-zone = Пояс
 setting-step = Шаг
@@ -270,3 +273,66 @@ error-cannot-change-self = Свою роль изменить нельзя.
 error-configured-owner = Этот владелец задан в конфигурации; его роль не меняется.
 error-stale-button = Эта кнопка устарела. Начните заново с меню.
 error-try-later = Что-то пошло не так. Попробуйте чуть позже.
+
+## Reminders, cadence, feedback and the weekly group meeting
+command-rsvp = Кто придёт на общую встречу
+reminder =
+    ⏰ Напоминание: встреча { $when }, { $minutes } мин.
+    С кем: { $name }
+    Тема: { $topic }
+button-open-meeting = Открыть встречу
+reminder-failed = ⚠️ Не удалось доставить напоминание для { $name } о встрече { $when }.
+meeting-card =
+    📅 Встреча { $when }, { $minutes } мин.
+    Записался: { $name }
+    Тема: { $topic }
+    Статус: { $status }
+meeting-status-scheduled = назначена
+meeting-status-cancelled = отменена
+meeting-status-completed = состоялась
+meeting-status-rescheduled = перенесена
+button-cancel-meeting = ❌ Отменить
+button-reschedule-meeting = 🔁 Перенести
+cadence-nudge =
+    👋 Пора запланировать встречу с руководителем: срок через { $days } { $days ->
+        [one] день
+        [few] дня
+       *[other] дней
+    } ({ $due }).
+cadence-digest = 📋 Давно не встречались ({ $count }):
+cadence-digest-line = { $name } — просрочено на { $days } дн.
+feedback-ask = Как прошла встреча { $when }? Оцените от 1 до 5.
+button-stars = { $n } ⭐
+feedback-thanks = Спасибо за оценку: { $n } ⭐. Можете написать комментарий следующим сообщением.
+button-no-comment = Без комментария
+feedback-done = Спасибо за отзыв!
+error-feedback-not-held = Оценить можно только состоявшуюся встречу.
+user-button-rated = { $name } · { $role } · { $status } · ⭐{ $stars }
+user-card-feedback = Оценки встреч: ⭐{ $stars } (всего { $count }), последний комментарий: { $comment }
+rsvp-invitation =
+    📣 { $title }: { $when }, { $minutes } мин.
+    Придёте?
+button-rsvp-yes = ✅ Да, приду
+button-rsvp-no = ❌ Нет, не смогу
+rsvp-reminder =
+    ⏰ Напоминание: { $title } { $when }.
+    Планы изменились? Нажмите «Нет».
+rsvp-answered-yes = ✅ Записал: вы придёте на «{ $title }» { $when }. Ответ можно изменить до начала.
+rsvp-answered-no = Записал: вас не будет на «{ $title }» { $when }. Ответ можно изменить до начала.
+rsvp-head-count =
+    👥 { $title }, { $when }
+    Придут ({ $yes_count }): { $yes }
+    Не придут ({ $no_count }): { $no }
+    Не ответили ({ $silent_count }): { $silent }
+rsvp-not-configured = Общая встреча не настроена: /settings → «Общая встреча».
+rsvp-closed = Встреча уже началась, ответ изменить нельзя.
+setting-group = Общая встреча
+ask-setting-group =
+    Пришлите общую встречу пятью строками: название; день, время и длительность в минутах; часовой пояс; когда приглашать; когда напоминать (cron, несколько через «;»). Например:
+    Планёрка
+    wed 11:00 60
+    Europe/Moscow
+    0 10 * * mon
+    0 9 * * wed; 40 10 * * wed
+    Или «off», чтобы выключить.
+error-group-invalid = Не понял описание встречи. Посмотрите пример выше: пять строк, cron из пяти полей.

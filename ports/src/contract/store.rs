@@ -931,14 +931,24 @@ pub async fn contract_every_reminder_state_is_stored_and_read_back(store: Arc<dy
 
 /// A key is recorded the first time only; other keys are independent.
 pub async fn contract_a_key_is_recorded_once(store: Arc<dyn Store>) {
-    assert!(store.record_once("cadence:1:2030-01-21:7", now()).await.unwrap());
+    assert!(
+        store
+            .record_once("cadence:1:2030-01-21:7", now())
+            .await
+            .unwrap()
+    );
     assert!(
         !store
             .record_once("cadence:1:2030-01-21:7", now() + Duration::days(1))
             .await
             .unwrap()
     );
-    assert!(store.record_once("cadence:1:2030-01-21:3", now()).await.unwrap());
+    assert!(
+        store
+            .record_once("cadence:1:2030-01-21:3", now())
+            .await
+            .unwrap()
+    );
     let long = format!("rsvp:{}", "x".repeat(300));
     assert!(store.record_once(&long, now()).await.unwrap());
     assert!(!store.record_once(&long, now()).await.unwrap());
@@ -1004,7 +1014,10 @@ pub async fn contract_feedbacks_are_listed_by_author_oldest_first(store: Arc<dyn
     for f in [&fc, &fa, &fb] {
         store.save_feedback(f).await.unwrap();
     }
-    assert_eq!(store.feedbacks(None).await.unwrap(), [fb.clone(), fa.clone(), fc.clone()]);
+    assert_eq!(
+        store.feedbacks(None).await.unwrap(),
+        [fb.clone(), fa.clone(), fc.clone()]
+    );
     assert_eq!(store.feedbacks(Some(UserId(1))).await.unwrap(), [fa, fc]);
     assert_eq!(store.feedbacks(Some(UserId(3))).await.unwrap(), []);
 }

@@ -29,6 +29,11 @@ pub enum Dialog {
     },
     /// The owner is typing a broadcast.
     Broadcast,
+    /// A booker who rated a meeting may type a comment on it.
+    FeedbackComment {
+        /// The meeting rated.
+        meeting: MeetingId,
+    },
 }
 
 /// What was picked so far in the booking picker.

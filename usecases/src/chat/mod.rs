@@ -21,7 +21,7 @@ use crate::error::UseCaseError;
 use crate::ics::{self, IcsMethod};
 use crate::registration::{self, Profile, StartOutcome};
 use crate::services::Services;
-use crate::{audit, broadcast, meetings, members, settings};
+use crate::{audit, broadcast, feedback, meetings, members, rsvp, settings};
 
 /// The longest text accepted from a person (Telegram's own message limit).
 pub const MAX_INPUT_CHARS: usize = 4096;
@@ -66,6 +66,7 @@ pub fn commands_for(role: Option<Role>) -> Vec<(&'static str, String)> {
             "broadcast",
             "audit",
             "export",
+            "rsvp",
         ]);
     }
     names
@@ -205,6 +206,12 @@ impl Chat<'_> {
                     .await;
                 Ok(())
             }
+            Some(Dialog::FeedbackComment { meeting }) => {
+                feedback::comment(self.s, self.from.id, meeting, text).await?;
+                self.save(None).await?;
+                self.send(views::note("feedback-done")).await;
+                Ok(())
+            }
             Some(Dialog::Booking(_)) | None => {
                 self.send(views::note("not-understood")).await;
                 Ok(())
@@ -265,7 +272,18 @@ impl Chat<'_> {
             }
             "users" => {
                 let users = members::list(s, me).await?;
-                self.reply(views::users(&users)).await;
+                let ratings = feedback::summaries(s).await?;
+                self.reply(views::users(&users, &ratings)).await;
+                Ok(())
+            }
+            "rsvp" => {
+                let count = rsvp::head_count(s, me).await?;
+                let group = rsvp::definition(s)
+                    .await?
+                    .ok_or(UseCaseError::Invalid("rsvp-not-configured"))?;
+                let owner = s.actor(me, Action::ViewStatistics).await?;
+                self.send(rsvp::head_count_screen(&group, &count, &owner))
+                    .await;
                 Ok(())
             }
             "settings" => {
@@ -627,6 +645,11 @@ impl Chat<'_> {
                     department,
                     department_answered: true,
                 }) => self.finish_registration(department, None).await,
+                Some(Dialog::FeedbackComment { .. }) => {
+                    self.save(None).await?;
+                    self.reply(views::note("feedback-done")).await;
+                    Ok(())
+                }
                 _ => self.stale(data).await,
             },
             Callback::MeetingType(code) => {
@@ -706,17 +729,38 @@ impl Chat<'_> {
             Callback::Reschedule(id) => self.begin_reschedule(id).await,
             Callback::UserCard(user) => {
                 let user = members::card(s, me, user).await?;
-                self.reply(views::user_card(&user)).await;
-                Ok(())
+                self.show_card(user).await
             }
             Callback::SetRole(user, role) => {
                 let user = members::change_role(s, me, user, role).await?;
-                self.reply(views::user_card(&user)).await;
-                Ok(())
+                self.show_card(user).await
             }
             Callback::SetStatus(user, status) => {
                 let user = members::change_status(s, me, user, status).await?;
-                self.reply(views::user_card(&user)).await;
+                self.show_card(user).await
+            }
+            Callback::OpenMeeting(id) => {
+                let (_, meeting) = meetings::get(s, me, id).await?;
+                let booker = s.store.user(meeting.booker).await?;
+                self.reply(views::meeting_card(&meeting, booker.as_ref(), self.reader))
+                    .await;
+                Ok(())
+            }
+            Callback::Rate(id, stars) => {
+                let given = feedback::rate(s, me, id, i64::from(stars)).await?;
+                self.save(Some(&Dialog::FeedbackComment { meeting: id }))
+                    .await?;
+                self.reply(feedback::thanks_screen(&given)).await;
+                Ok(())
+            }
+            Callback::Rsvp(date, answer) => {
+                let occurrence = rsvp::answer(s, me, date, answer).await?;
+                let group = rsvp::definition(s)
+                    .await?
+                    .ok_or(UseCaseError::Invalid("rsvp-not-configured"))?;
+                let user = s.actor(me, Action::AnswerInvitation).await?;
+                self.reply(rsvp::answered_screen(&group, occurrence, answer, &user))
+                    .await;
                 Ok(())
             }
             Callback::EditSetting(code) => {
@@ -730,6 +774,13 @@ impl Chat<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// A user's card for the owner, with their feedback summary.
+    async fn show_card(&self, user: User) -> Outcome {
+        let rating = feedback::summary(self.s, user.id).await?;
+        self.reply(views::user_card(&user, rating.as_ref())).await;
+        Ok(())
     }
 
     /// The .ics file of a meeting for the reader's own calendar: an

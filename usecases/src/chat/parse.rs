@@ -102,6 +102,7 @@ pub fn setting(code: &str, text: &str, today: NaiveDate) -> Result<SettingsChang
             let every = parts.next().ok_or_else(bad)?;
             SettingsChange::Cadence(every, parts.collect())
         }
+        "group" => SettingsChange::GroupMeeting((!is_off(text)).then(|| text.to_owned())),
         "departments" => SettingsChange::Departments(
             text.split(',')
                 .map(str::trim)

@@ -1,15 +1,18 @@
 //! The screens of the conversation. Keys name messages of the locale files;
 //! times are shown in the reader's zone.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use meetbot_domain::{
     AuditEvent, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType,
-    Role, Settings, Status, User, Zone,
+    Role, Settings, Status, User, UserId, Zone,
 };
 use meetbot_ports::{Attachment, Button, Screen, Text, TextArg};
 
 use crate::callback::Callback;
 use crate::error::UseCaseError;
+use crate::feedback::{RatingSummary, stars_text};
 use crate::ics::Export;
 use crate::members::ProfileView;
 use crate::screens::{button, role_key, status_key};
@@ -363,6 +366,36 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
     screen
 }
 
+/// One meeting, opened from its reminder: when, how long, with whom, the
+/// topic, and Cancel / Move.
+pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) -> Screen {
+    let text = meeting_text(
+        "meeting-card",
+        meeting.interval,
+        meeting.topic.as_ref().map(|t| t.as_str()),
+        reader,
+    )
+    .plain("name", booker.map_or(String::new(), |b| b.name.to_string()))
+    .key(
+        "status",
+        format!(
+            "meeting-status-{}",
+            meeting.status.as_str().to_ascii_lowercase()
+        ),
+    );
+    let screen = Screen::text(text);
+    if meeting.status != meetbot_domain::MeetingStatus::Scheduled {
+        return screen;
+    }
+    screen.row(vec![
+        button("button-cancel-meeting", Callback::Cancel(meeting.id)),
+        button(
+            "button-reschedule-meeting",
+            Callback::Reschedule(meeting.id),
+        ),
+    ])
+}
+
 /// Are you sure you want to cancel?
 pub fn confirm_cancel(meeting: &Meeting, reader: Reader) -> Screen {
     Screen::text(meeting_text(
@@ -440,15 +473,21 @@ pub fn decided(user: &User, approved: bool) -> Screen {
     Screen::text(Text::new(key).plain("name", &user.name))
 }
 
-/// /users: everybody, each a button to their card.
-pub fn users(users: &[User]) -> Screen {
+/// /users: everybody, each a button to their card, with the average
+/// rating of the meetings they had when they rated any.
+pub fn users(users: &[User], ratings: &HashMap<UserId, RatingSummary>) -> Screen {
     let mut screen =
         Screen::text(Text::new("users-title").arg("count", TextArg::Number(users.len() as i64)));
     for user in users {
-        let label = Text::new("user-button")
-            .plain("name", &user.name)
-            .key("role", role_key(user.role))
-            .key("status", status_key(user.status));
+        let label = match ratings.get(&user.id) {
+            Some(rating) => {
+                Text::new("user-button-rated").plain("stars", stars_text(rating.average_tenths))
+            }
+            None => Text::new("user-button"),
+        }
+        .plain("name", &user.name)
+        .key("role", role_key(user.role))
+        .key("status", status_key(user.status));
         screen = screen.row(vec![Button {
             label,
             data: Callback::UserCard(user.id).encode(),
@@ -457,8 +496,8 @@ pub fn users(users: &[User]) -> Screen {
     screen
 }
 
-/// A user's card with role and status buttons.
-pub fn user_card(user: &User) -> Screen {
+/// A user's card with role and status buttons, and their feedback.
+pub fn user_card(user: &User, rating: Option<&RatingSummary>) -> Screen {
     let text = Text::new("user-card")
         .plain("name", &user.name)
         .plain("username", user.username.as_deref().unwrap_or("—"))
@@ -485,7 +524,16 @@ pub fn user_card(user: &User) -> Screen {
             data: Callback::SetStatus(user.id, *s).encode(),
         })
         .collect();
-    let mut screen = Screen::text(text).row(role_buttons);
+    let mut screen = Screen::text(text);
+    if let Some(rating) = rating {
+        screen = screen.then(
+            Text::new("user-card-feedback")
+                .plain("stars", stars_text(rating.average_tenths))
+                .arg("count", TextArg::Number(rating.count as i64))
+                .plain("comment", rating.last_comment.as_deref().unwrap_or("—")),
+        );
+    }
+    let mut screen = screen.row(role_buttons);
     for chunk in status_buttons.chunks(2) {
         screen = screen.row(chunk.to_vec());
     }
@@ -510,6 +558,7 @@ pub const SETTING_CODES: &[&str] = &[
     "reminders",
     "cadence",
     "departments",
+    "group",
 ];
 
 /// /settings: the values in force, each with a button to change it.
@@ -597,6 +646,13 @@ pub fn settings(settings: &Settings) -> Screen {
             } else {
                 departments.join(", ")
             },
+        )
+        .plain(
+            "group",
+            settings
+                .group_meeting
+                .as_ref()
+                .map_or("—".to_owned(), |g| g.to_text()),
         );
     let mut screen = Screen::text(text);
     for chunk in SETTING_CODES.chunks(3) {
