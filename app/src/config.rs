@@ -13,7 +13,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use config::{Format as _, Map, Source, Value, ValueKind};
-use meetbot_domain::{Department, UserId, Zone};
+use meetbot_domain::{
+    Cadence, CronSchedule, Department, GroupMeeting, ReminderOffsets, Settings, UserId, Zone,
+};
 use secrecy::SecretString;
 use tracing_subscriber::EnvFilter;
 
@@ -49,6 +51,16 @@ const KNOWN_KEYS: &[&str] = &[
     "http.listen",
     "organisation.time_zone",
     "organisation.departments",
+    "reminders.offsets",
+    "cadence.every_days",
+    "cadence.nudge_days",
+    "group_meeting.enabled",
+    "group_meeting.title",
+    "group_meeting.when",
+    "group_meeting.minutes",
+    "group_meeting.time_zone",
+    "group_meeting.invitation",
+    "group_meeting.reminders",
     "log.format",
     "log.level",
 ];
@@ -250,6 +262,9 @@ pub struct Config {
     pub http: HttpConfig,
     /// `[organisation]`
     pub organisation: OrganisationConfig,
+    /// `[reminders]`, `[cadence]` and `[group_meeting]`: the defaults of
+    /// the meeting settings (the owner's saved settings win over them).
+    pub meetings: MeetingsConfig,
     /// `[log]`
     pub log: LogConfig,
     /// Where each key's value came from, for `meetbot config`.
@@ -413,6 +428,50 @@ pub struct OrganisationConfig {
     pub departments: Vec<Department>,
 }
 
+/// `[reminders]`, `[cadence]` and `[group_meeting]`.
+#[derive(Debug, Clone)]
+pub struct MeetingsConfig {
+    /// `reminders.offsets`: minutes before a meeting its reminders go out.
+    pub reminders: ReminderOffsets,
+    /// `cadence.every_days` and `cadence.nudge_days`.
+    pub cadence: Cadence,
+    /// `group_meeting.*`: the weekly group meeting, when enabled.
+    pub group_meeting: Option<GroupMeeting>,
+    /// The group meeting as configured, also when not enabled (for `meetbot config`).
+    group_definition: GroupMeeting,
+}
+
+impl MeetingsConfig {
+    /// Puts these defaults into the settings used until the owner saves their own.
+    pub fn apply(&self, settings: &mut Settings) {
+        settings.reminders = self.reminders.clone();
+        settings.cadence = self.cadence.clone();
+        settings.group_meeting = self.group_meeting.clone();
+    }
+}
+
+/// Default group meeting invitation schedule: Monday 10:00.
+pub const DEFAULT_GROUP_INVITATION: &str = "0 10 * * mon";
+/// Default group meeting reminder schedules: Wednesday 09:00 and 10:40.
+pub const DEFAULT_GROUP_REMINDERS: &str = "0 9 * * wed; 40 10 * * wed";
+
+fn schedules(raw: &str) -> Result<Vec<CronSchedule>, (String, Shown)> {
+    raw.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            CronSchedule::parse(s).map_err(|err| {
+                (
+                    format!(
+                        "be cron expressions (minute hour day month weekday) separated by ; ({err})"
+                    ),
+                    Shown::Plain,
+                )
+            })
+        })
+        .collect()
+}
+
 /// `[log]`
 #[derive(Debug, Clone)]
 pub struct LogConfig {
@@ -524,7 +583,19 @@ impl Config {
             "# meetbot's effective configuration; secrets are shown as \"[redacted]\".\n",
         );
         let t = &self.telegram;
-        let sections: [Section<'_>; 5] = [
+        let m = &self.meetings;
+        let numbers = |values: Vec<u32>| list(values.into_iter().map(|v| v.to_string()));
+        let joined = |schedules: &[CronSchedule]| {
+            quote(
+                &schedules
+                    .iter()
+                    .map(CronSchedule::as_str)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        };
+        let group = &m.group_definition;
+        let sections: [Section<'_>; 8] = [
             (
                 "database",
                 vec![("url", Some(quote(&self.database.url.to_string())))],
@@ -563,6 +634,32 @@ impl Config {
                                 .map(|d| quote(d.as_str())),
                         )),
                     ),
+                ],
+            ),
+            (
+                "reminders",
+                vec![("offsets", Some(numbers(m.reminders.minutes().to_vec())))],
+            ),
+            (
+                "cadence",
+                vec![
+                    ("every_days", Some(m.cadence.every_days().to_string())),
+                    (
+                        "nudge_days",
+                        Some(numbers(m.cadence.nudge_days_before().to_vec())),
+                    ),
+                ],
+            ),
+            (
+                "group_meeting",
+                vec![
+                    ("enabled", Some(m.group_meeting.is_some().to_string())),
+                    ("title", Some(quote(group.title()))),
+                    ("when", Some(quote(&group.when()))),
+                    ("minutes", Some(group.minutes().to_string())),
+                    ("time_zone", Some(quote(group.zone().name()))),
+                    ("invitation", Some(joined(group.invitations()))),
+                    ("reminders", Some(joined(group.reminders()))),
                 ],
             ),
             (
@@ -843,6 +940,7 @@ impl Reader<'_> {
                 })
             })?,
         };
+        let meetings = self.meetings(organisation.time_zone)?;
         let log = LogConfig {
             format: self.parsed("log.format", "text", |raw| {
                 match raw.to_lowercase().as_str() {
@@ -862,9 +960,111 @@ impl Reader<'_> {
             telegram,
             http,
             organisation,
+            meetings,
             log,
             origins: std::mem::take(&mut self.origins),
         })
+    }
+
+    fn meetings(&mut self, organisation_zone: Zone) -> Result<MeetingsConfig, ConfigError> {
+        fn whole(what: &'static str) -> impl Fn(&str) -> Result<i64, String> {
+            move |item| {
+                item.parse::<i64>()
+                    .map_err(|_| format!("be a list of whole numbers ({what})"))
+            }
+        }
+        let mut offsets = self.list("reminders.offsets", whole("minutes"))?;
+        if offsets.is_empty() && self.lookup("reminders.offsets").is_none() {
+            offsets = vec![24 * 60, 120, 60];
+        }
+        let reminders =
+            ReminderOffsets::from_minutes(&offsets).map_err(|err| ConfigError::Invalid {
+                key: "reminders.offsets".to_owned(),
+                expected: format!("be minutes before the meeting, each from 1 to 20160 ({err})"),
+                got: Got(None),
+                origin: self.origin_of("reminders.offsets"),
+            })?;
+        let every = self.parsed("cadence.every_days", "14", |raw| {
+            raw.parse::<i64>()
+                .map_err(|_| ("be a whole number of days".to_owned(), Shown::Plain))
+        })?;
+        let mut nudges = self.list("cadence.nudge_days", whole("days"))?;
+        if nudges.is_empty() && self.lookup("cadence.nudge_days").is_none() {
+            nudges = vec![7, 3, 1];
+        }
+        let cadence = Cadence::new(every, &nudges).map_err(|err| ConfigError::Invalid {
+            key: "cadence".to_owned(),
+            expected: format!("have every_days from 1 to 365 and nudge_days within it ({err})"),
+            got: Got(None),
+            origin: self.origin_of("cadence.every_days"),
+        })?;
+        let enabled = self.parsed("group_meeting.enabled", "false", |raw| {
+            match raw.to_lowercase().as_str() {
+                "true" | "yes" | "on" | "1" => Ok(true),
+                "false" | "no" | "off" | "0" => Ok(false),
+                _ => Err(("be true or false".to_owned(), Shown::Plain)),
+            }
+        })?;
+        let title = self.parsed("group_meeting.title", "Weekly meeting", |raw| {
+            Ok::<_, (String, Shown)>(raw.to_owned())
+        })?;
+        let (weekday, time) = self.parsed("group_meeting.when", "wed 11:00", |raw| {
+            meetbot_domain::group::parse_when(raw).map_err(|_| {
+                (
+                    "be a weekday and a 24-hour time, such as \"wed 11:00\"".to_owned(),
+                    Shown::Plain,
+                )
+            })
+        })?;
+        let minutes = self.parsed("group_meeting.minutes", "60", |raw| {
+            raw.parse::<i64>()
+                .map_err(|_| ("be a whole number of minutes".to_owned(), Shown::Plain))
+        })?;
+        let zone = self
+            .optional("group_meeting.time_zone", |raw| {
+                Zone::parse(raw).map_err(|_| {
+                    (
+                        "be an IANA time zone name, such as Europe/Moscow".to_owned(),
+                        Shown::Plain,
+                    )
+                })
+            })?
+            .unwrap_or(organisation_zone);
+        let invitations = self.parsed(
+            "group_meeting.invitation",
+            DEFAULT_GROUP_INVITATION,
+            schedules,
+        )?;
+        let group_reminders = self.parsed(
+            "group_meeting.reminders",
+            DEFAULT_GROUP_REMINDERS,
+            schedules,
+        )?;
+        let group_definition = GroupMeeting::new(
+            &title,
+            weekday,
+            time,
+            minutes,
+            zone,
+            invitations,
+            group_reminders,
+        )
+        .map_err(|err| ConfigError::Invalid {
+            key: "group_meeting".to_owned(),
+            expected: format!("describe a weekly meeting ({err})"),
+            got: Got(None),
+            origin: self.origin_of("group_meeting.title"),
+        })?;
+        Ok(MeetingsConfig {
+            reminders,
+            cadence,
+            group_meeting: enabled.then(|| group_definition.clone()),
+            group_definition,
+        })
+    }
+
+    fn origin_of(&self, key: &str) -> Origin {
+        self.origins.get(key).cloned().unwrap_or_default()
     }
 
     fn lookup(&self, key: &str) -> Option<&Value> {
@@ -1141,6 +1341,53 @@ mod tests {
         assert_eq!(config.log.level, "info");
         assert_eq!(config.transport(), Transport::Console);
         assert_eq!(config.origin("database.url"), Origin::Default);
+        assert_eq!(config.meetings.reminders.minutes(), [1440, 120, 60]);
+        assert_eq!(config.meetings.cadence, Cadence::default());
+        assert!(config.meetings.group_meeting.is_none());
+    }
+
+    #[test]
+    fn the_group_meeting_and_cadence_are_read_and_rendered_back() {
+        let config = load_env(&[
+            ("MEETBOT__GROUP_MEETING__ENABLED", "true"),
+            ("MEETBOT__GROUP_MEETING__WHEN", "thu 15:30"),
+            (
+                "MEETBOT__GROUP_MEETING__REMINDERS",
+                "0 9 * * thu;0 15 * * thu",
+            ),
+            ("MEETBOT__CADENCE__EVERY_DAYS", "21"),
+            ("MEETBOT__CADENCE__NUDGE_DAYS", "10,2"),
+            ("MEETBOT__REMINDERS__OFFSETS", "15,1440"),
+        ])
+        .unwrap();
+        let group = config.meetings.group_meeting.clone().unwrap();
+        assert_eq!(group.when(), "thu 15:30");
+        assert_eq!(group.zone().name(), "Europe/Moscow");
+        assert_eq!(group.reminders().len(), 2);
+        assert_eq!(config.meetings.cadence.every_days(), 21);
+        assert_eq!(config.meetings.reminders.minutes(), [1440, 15]);
+        let mut settings = Settings::default();
+        config.meetings.apply(&mut settings);
+        assert_eq!(settings.group_meeting, Some(group.clone()));
+
+        let (_dir, reloaded) = with_file(&config.render(), &[]);
+        let reloaded = reloaded.unwrap();
+        assert_eq!(reloaded.meetings.group_meeting, Some(group));
+        assert_eq!(reloaded.meetings.cadence, config.meetings.cadence);
+        assert_eq!(reloaded.meetings.reminders, config.meetings.reminders);
+    }
+
+    #[test]
+    fn a_bad_cron_expression_names_its_key() {
+        let err = error_of(load_env(&[(
+            "MEETBOT__GROUP_MEETING__INVITATION",
+            "every monday",
+        )]));
+        assert!(
+            err.starts_with("group_meeting.invitation must be cron"),
+            "{err}"
+        );
+        assert!(err.contains("every monday"), "{err}");
     }
 
     #[test]

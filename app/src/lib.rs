@@ -12,4 +12,5 @@ pub mod config;
 pub mod http;
 pub mod logging;
 pub mod run;
+pub mod scheduler;
 pub mod shutdown;

@@ -3,8 +3,9 @@
 //!
 //! With a bot token the bot talks to Telegram (long polling or a webhook);
 //! without one it runs the console transport in this terminal, as the owner.
-//! Either way `/health` is served on `http.listen` and the calendar outbox
-//! is drained in the background.
+//! Either way `/health` is served on `http.listen`, the calendar outbox
+//! is drained and the scheduler (reminders, cadence, group meeting) runs in
+//! the background.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::SystemClock;
 use crate::config::{Config, TelegramMode};
 use crate::http::{self, Health};
+use crate::scheduler::{self, SchedulerConfig};
 
 /// The console user's id when no owner id is configured.
 pub const LOCAL_OWNER: UserId = UserId(1);
@@ -73,6 +75,7 @@ pub async fn serve(
     default_settings
         .departments
         .clone_from(&config.organisation.departments);
+    config.meetings.apply(&mut default_settings);
     let owner_ids = config.telegram.owner_ids.clone();
     match config.telegram.token.clone() {
         None => {
@@ -155,6 +158,11 @@ async fn console(
         }
     };
     let outbox = tokio::spawn(drain_outbox(services.clone(), shutdown.clone()));
+    let scheduler = tokio::spawn(scheduler::run(
+        services.clone(),
+        SchedulerConfig::default(),
+        shutdown.clone(),
+    ));
     tokio::select! {
         ended = console.run(
             services,
@@ -165,7 +173,7 @@ async fn console(
         () = shutdown.cancelled() => {}
     }
     shutdown.cancel();
-    let _ = outbox.await;
+    let _ = tokio::join!(outbox, scheduler);
     if let Some(server) = server {
         let _ = server.await;
     }
@@ -227,6 +235,11 @@ async fn telegram(
         .with_context(|| format!("cannot listen on {} (http.listen)", config.http.listen))?;
     let server = spawn_server(listener, app, &shutdown)?;
     let outbox = tokio::spawn(drain_outbox(services.clone(), shutdown.clone()));
+    let scheduler = tokio::spawn(scheduler::run(
+        services.clone(),
+        SchedulerConfig::default(),
+        shutdown.clone(),
+    ));
     let prune = tokio::spawn(meetbot_telegram::polling::prune_processed_updates(
         services.store.clone(),
         services.clock.clone(),
@@ -263,7 +276,7 @@ async fn telegram(
     if !dispatcher.drain(DRAIN_AT_SHUTDOWN).await {
         tracing::warn!("some updates were still being handled at shutdown");
     }
-    let _ = tokio::join!(server, outbox, prune);
+    let _ = tokio::join!(server, outbox, scheduler, prune);
     outcome
 }
 
