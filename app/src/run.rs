@@ -195,9 +195,13 @@ async fn telegram(
             description: Text::new(key),
         })
         .collect();
-    if let Err(error) = messenger.set_default_menu(&guest).await {
-        tracing::warn!(%error, "the default command menu was not set");
-    }
+    // In the background: an unreachable Bot API must not hold up start-up
+    // (and /health) while the menu calls are retried.
+    tokio::spawn(async move {
+        if let Err(error) = messenger.set_default_menu(&guest).await {
+            tracing::warn!(%error, "the default command menu was not set");
+        }
+    });
     let dispatcher = Dispatcher::new(
         services.clone(),
         api.clone(),
