@@ -12,12 +12,14 @@
     reason = "test helpers: a panic reports a broken set-up"
 )]
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use meetbot_domain::{
-    AuditAction, DayLoad, DaySlots, Department, DisplayName, Interval, Language, Meeting,
-    MeetingId, MeetingStatus, MeetingType, Role, Settings, Status, Topic, User, UserId, Zone,
+    AuditAction, CronSchedule, DayLoad, DaySlots, Department, DisplayName, GroupMeeting, Interval,
+    Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings, Status,
+    Topic, User, UserId, Zone,
 };
 use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
 use meetbot_ports::{MeetingQuery, Screen, Store, UserQuery};
@@ -25,9 +27,10 @@ use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
 use meetbot_usecases::chat::views::{self, Reader};
 use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::feedback::RatingSummary;
 use meetbot_usecases::members::ProfileView;
 use meetbot_usecases::registration::{self, Profile};
-use meetbot_usecases::{Callback, Services, calendar_sync, screens};
+use meetbot_usecases::{Callback, Services, calendar_sync, feedback, reminders, rsvp, screens};
 
 fn user(id: i64, role: Role, status: Status) -> User {
     User {
@@ -78,7 +81,15 @@ fn every_screen() -> Vec<Screen> {
         }
     }
     for person in &people {
-        screens.push(views::user_card(person));
+        screens.push(views::user_card(person, None));
+        screens.push(views::user_card(
+            person,
+            Some(&RatingSummary {
+                average_tenths: 50,
+                count: usize::MAX,
+                last_comment: Some("к".repeat(500)),
+            }),
+        ));
         screens.push(views::welcome(person));
         screens.push(screens::registration_request(person));
         screens.push(views::decided(person, true));
@@ -92,7 +103,7 @@ fn every_screen() -> Vec<Screen> {
             reader,
         ));
     }
-    screens.push(views::users(&people));
+    screens.push(views::users(&people, &HashMap::new()));
     screens.push(views::pending(&people));
     for role in Role::ALL {
         screens.push(Screen::default());
@@ -176,6 +187,38 @@ fn every_screen() -> Vec<Screen> {
         screens.push(views::my_meetings(&rows, reader));
     }
     screens.push(views::my_meetings(&[], reader));
+    // Sent by the scheduler: reminders, feedback, the group meeting.
+    let reader_user = user(i64::MAX, Role::Manager, Status::Active);
+    let start = Utc.with_ymd_and_hms(2199, 12, 31, 20, 0, 0).unwrap();
+    let held = meeting(i64::MAX, start, 480);
+    screens.push(views::meeting_card(&held, Some(&reader_user), reader));
+    screens.push(views::calendar_file(
+        held.id,
+        "BEGIN:VCALENDAR".into(),
+        true,
+    ));
+    screens.push(feedback::ask_screen(&held, &reader_user));
+    screens.push(reminders::reminder_screen(
+        &held,
+        &reader_user,
+        Some(&reader_user),
+    ));
+    let group = GroupMeeting::new(
+        "Планёрка",
+        Weekday::Wed,
+        NaiveTime::from_hms_opt(10, 40, 0).unwrap(),
+        60,
+        Zone::moscow(),
+        vec![CronSchedule::parse("0 10 * * mon").unwrap()],
+        vec![CronSchedule::parse("0 9 * * wed").unwrap()],
+    )
+    .unwrap();
+    let occurrence = Occurrence {
+        date: NaiveDate::from_ymd_opt(2199, 12, 31).unwrap(),
+        start,
+    };
+    screens.push(rsvp::invitation_screen(&group, occurrence, &reader_user));
+    screens.push(rsvp::reminder_screen(&group, occurrence, &reader_user));
     screens.push(calendar_sync::auth_failed_screen("403 forbidden"));
     screens.push(views::broadcast_done(usize::MAX, usize::MAX));
     screens
@@ -296,6 +339,8 @@ fn forged_buttons(meeting: MeetingId) -> Vec<Callback> {
         Callback::Cancel(meeting),
         Callback::CancelConfirmed(meeting),
         Callback::Reschedule(meeting),
+        Callback::OpenMeeting(meeting),
+        Callback::Rate(meeting, 5),
         Callback::UserCard(MANAGER),
         Callback::SetRole(PENDING, Role::Owner),
         Callback::SetRole(STRANGER, Role::Owner),
