@@ -1,5 +1,6 @@
 //! Use-case scenarios on the in-memory adapters: what people can do, what
 //! they are told, and what is stored.
+#![expect(clippy::unwrap_used, reason = "a test reports a broken step by panicking")]
 
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{

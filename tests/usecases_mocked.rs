@@ -1,4 +1,5 @@
 //! Use cases against mocked ports: exactly which calls they make.
+#![expect(clippy::unwrap_used, reason = "a test reports a broken step by panicking")]
 
 use std::sync::Arc;
 
