@@ -3,5 +3,6 @@
 //! Test support code: it may panic (that is how a broken set-up is
 //! reported) and it depends on whatever the tests need.
 
+pub mod clock;
 pub mod storage;
 pub mod world;

@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder,
-    ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
+    BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
+    ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 use tempfile::TempDir;
 

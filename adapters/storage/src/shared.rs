@@ -659,7 +659,9 @@ macro_rules! shared_store {
 
             async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
                 self.run(move |conn| {
-                    let mut select = feedback::table.select(FeedbackRow::as_select()).into_boxed();
+                    let mut select = feedback::table
+                        .select(FeedbackRow::as_select())
+                        .into_boxed();
                     if let Some(author) = author {
                         select = select.filter(feedback::author_id.eq(author.0));
                     }
