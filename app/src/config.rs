@@ -4,8 +4,9 @@
 //! Every value is validated here, so a bad setting stops start-up with one
 //! line that names the key, says what is expected and where the bad value
 //! came from, instead of failing later in the middle of a conversation.
-//! Secrets (the bot token, the webhook secret, a database password) are held
-//! so that neither `Debug` nor [`Config::render`] can print them.
+//! Secrets (the bot token, the webhook secret, a database password, calendar
+//! credentials) are held so that neither `Debug` nor [`Config::render`] can
+//! print them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
@@ -16,7 +17,7 @@ use config::{Format as _, Map, Source, Value, ValueKind};
 use meetbot_domain::{
     Cadence, CronSchedule, Department, GroupMeeting, ReminderOffsets, Settings, UserId, Zone,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use tracing_subscriber::EnvFilter;
 
 /// The file read when `--config` is not given; it may be absent.
@@ -32,8 +33,12 @@ const ENV_SEPARATOR: &str = "__";
 /// Well-known variable names that other tools use too, and the key each sets.
 /// A `MEETBOT__...` variable for the same key wins over these, because it can
 /// only have been meant for meetbot.
-pub const COMMON_ENV_NAMES: [(&str, &str); 3] = [
+pub const COMMON_ENV_NAMES: [(&str, &str); 4] = [
     ("DATABASE_URL", "database.url"),
+    (
+        "GOOGLE_SERVICE_ACCOUNT_JSON",
+        "calendar.service_account_json",
+    ),
     ("TELEGRAM_BOT_TOKEN", "telegram.token"),
     ("WEBHOOK_URL", "telegram.webhook_url"),
 ];
@@ -61,6 +66,21 @@ const KNOWN_KEYS: &[&str] = &[
     "group_meeting.time_zone",
     "group_meeting.invitation",
     "group_meeting.reminders",
+    "calendar.kind",
+    "calendar.calendar_id",
+    "calendar.service_account_key",
+    "calendar.service_account_json",
+    "calendar.subject",
+    "calendar.client_id",
+    "calendar.client_secret",
+    "calendar.refresh_token",
+    "calendar.api_url",
+    "calendar.token_url",
+    "calendar.meet_links",
+    "calendar.url",
+    "calendar.discover",
+    "calendar.username",
+    "calendar.password",
     "log.format",
     "log.level",
 ];
@@ -265,6 +285,8 @@ pub struct Config {
     /// `[reminders]`, `[cadence]` and `[group_meeting]`: the defaults of
     /// the meeting settings (the owner's saved settings win over them).
     pub meetings: MeetingsConfig,
+    /// `[calendar]`
+    pub calendar: CalendarConfig,
     /// `[log]`
     pub log: LogConfig,
     /// Where each key's value came from, for `meetbot config`.
@@ -472,6 +494,113 @@ fn schedules(raw: &str) -> Result<Vec<CronSchedule>, (String, Shown)> {
         .collect()
 }
 
+/// `[calendar]`: the owner's external calendar, if there is one.
+#[derive(Debug, Clone)]
+pub enum CalendarConfig {
+    /// `calendar.kind = "none"`: the bot's own database is the calendar.
+    None,
+    /// `calendar.kind = "google"`: a Google Calendar.
+    Google(GoogleSettings),
+    /// `calendar.kind = "caldav"`: a calendar on a CalDAV server.
+    CalDav(CalDavSettings),
+}
+
+impl CalendarConfig {
+    /// The name used in the configuration (`calendar.kind`) and on `/health`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CalendarConfig::None => "none",
+            CalendarConfig::Google(_) => "google",
+            CalendarConfig::CalDav(_) => "caldav",
+        }
+    }
+}
+
+/// The `[calendar]` keys of `kind = "google"`.
+#[derive(Debug, Clone)]
+pub struct GoogleSettings {
+    /// `calendar.calendar_id`: `primary` or an address such as
+    /// `…@group.calendar.google.com`.
+    pub calendar_id: String,
+    /// How meetbot signs in to Google.
+    pub access: GoogleAccess,
+    /// `calendar.api_url`: the Calendar API's base URL; `None` is Google's.
+    pub api_url: Option<String>,
+    /// `calendar.token_url`: the OAuth token endpoint; `None` is the one the
+    /// service account key names, or Google's for user credentials.
+    pub token_url: Option<String>,
+    /// `calendar.meet_links`: whether new events get a Google Meet link.
+    pub meet_links: bool,
+}
+
+/// How meetbot signs in to Google: exactly one of these is configured.
+#[derive(Debug, Clone)]
+pub enum GoogleAccess {
+    /// `calendar.service_account_key`: a service account key file, read at
+    /// start-up (so `meetbot config` works without it).
+    KeyFile {
+        /// The key file's path, relative to the working directory.
+        path: PathBuf,
+        /// `calendar.subject`: the user to act as (domain-wide delegation).
+        subject: Option<String>,
+    },
+    /// `calendar.service_account_json` (or `GOOGLE_SERVICE_ACCOUNT_JSON`):
+    /// the key's JSON itself.
+    KeyJson {
+        /// The key's JSON.
+        json: SecretString,
+        /// `calendar.subject`: the user to act as (domain-wide delegation).
+        subject: Option<String>,
+    },
+    /// OAuth credentials of a user who granted meetbot access once.
+    User {
+        /// `calendar.client_id`: the OAuth client's id.
+        client_id: String,
+        /// `calendar.client_secret`: the OAuth client's secret.
+        client_secret: SecretString,
+        /// `calendar.refresh_token`: the refresh token from the user's consent.
+        refresh_token: SecretString,
+    },
+}
+
+/// The `[calendar]` keys of `kind = "caldav"`.
+#[derive(Debug, Clone)]
+pub struct CalDavSettings {
+    /// `calendar.url`: the server (with `discover`) or the calendar
+    /// collection itself.
+    pub url: String,
+    /// `calendar.discover`: whether `url` is the server, where the calendar
+    /// is looked up, or the collection.
+    pub discover: bool,
+    /// `calendar.username`: for HTTP Basic authentication.
+    pub username: String,
+    /// `calendar.password`: for HTTP Basic authentication (an app password
+    /// where the server has them).
+    pub password: SecretString,
+}
+
+/// The keys only `kind = "google"` uses.
+const GOOGLE_KEYS: &[&str] = &[
+    "calendar.calendar_id",
+    "calendar.service_account_key",
+    "calendar.service_account_json",
+    "calendar.subject",
+    "calendar.client_id",
+    "calendar.client_secret",
+    "calendar.refresh_token",
+    "calendar.api_url",
+    "calendar.token_url",
+    "calendar.meet_links",
+];
+
+/// The keys only `kind = "caldav"` uses.
+const CALDAV_KEYS: &[&str] = &[
+    "calendar.url",
+    "calendar.discover",
+    "calendar.username",
+    "calendar.password",
+];
+
 /// `[log]`
 #[derive(Debug, Clone)]
 pub struct LogConfig {
@@ -522,7 +651,8 @@ impl fmt::Display for Transport {
 impl Config {
     /// Reads, merges and validates the configuration. Later layers win:
     /// built-in defaults, then the file, then `DATABASE_URL`,
-    /// `TELEGRAM_BOT_TOKEN` and `WEBHOOK_URL`, then `MEETBOT__SECTION__KEY`.
+    /// `GOOGLE_SERVICE_ACCOUNT_JSON`, `TELEGRAM_BOT_TOKEN` and `WEBHOOK_URL`,
+    /// then `MEETBOT__SECTION__KEY`.
     pub fn load(sources: &Sources) -> Result<Config, ConfigError> {
         let root = merge(sources)?;
         check_known_keys(&root)?;
@@ -558,6 +688,22 @@ impl Config {
         if self.telegram.token.is_none() && self.telegram.mode == TelegramMode::Webhook {
             warnings.push("telegram.mode is webhook but there is no telegram.token".to_owned());
         }
+        // Keys of another calendar kind are most often a forgotten
+        // `calendar.kind`; GOOGLE_SERVICE_ACCOUNT_JSON may also be there for
+        // another tool.
+        let kind = self.calendar.kind();
+        let unused = match self.calendar {
+            CalendarConfig::None => [GOOGLE_KEYS, CALDAV_KEYS].concat(),
+            CalendarConfig::Google(_) => CALDAV_KEYS.to_vec(),
+            CalendarConfig::CalDav(_) => GOOGLE_KEYS.to_vec(),
+        };
+        for key in unused {
+            if let Some(origin) = self.origins.get(key) {
+                warnings.push(format!(
+                    "{key} is set{origin} but calendar.kind is {kind}, so it is not used"
+                ));
+            }
+        }
         warnings
     }
 
@@ -573,7 +719,76 @@ impl Config {
         if let Some(password) = self.database.url.password() {
             secrets.push(SecretString::from(password.to_owned()));
         }
+        match &self.calendar {
+            CalendarConfig::None => {}
+            CalendarConfig::Google(google) => match &google.access {
+                // The file's key is read at start-up, after logging is set up;
+                // the adapter never logs it.
+                GoogleAccess::KeyFile { .. } => {}
+                GoogleAccess::KeyJson { json, .. } => {
+                    secrets.push(json.clone());
+                    secrets.extend(private_key_lines(json.expose_secret()));
+                }
+                GoogleAccess::User {
+                    client_secret,
+                    refresh_token,
+                    ..
+                } => secrets.extend([client_secret.clone(), refresh_token.clone()]),
+            },
+            CalendarConfig::CalDav(caldav) => secrets.push(caldav.password.clone()),
+        }
         secrets
+    }
+
+    /// The `[calendar]` keys of the configured kind, for [`Config::render`].
+    fn calendar_keys(&self) -> Vec<(&'static str, Option<String>)> {
+        let redacted = |_: &SecretString| quote(REDACTED);
+        let mut keys = vec![("kind", Some(quote(self.calendar.kind())))];
+        match &self.calendar {
+            CalendarConfig::None => {}
+            CalendarConfig::Google(google) => {
+                let (key_file, key_json, subject, user) = match &google.access {
+                    GoogleAccess::KeyFile { path, subject } => {
+                        (Some(path), None, subject.as_deref(), None)
+                    }
+                    GoogleAccess::KeyJson { json, subject } => {
+                        (None, Some(json), subject.as_deref(), None)
+                    }
+                    GoogleAccess::User {
+                        client_id,
+                        client_secret,
+                        refresh_token,
+                    } => (
+                        None,
+                        None,
+                        None,
+                        Some((client_id, client_secret, refresh_token)),
+                    ),
+                };
+                keys.extend([
+                    ("calendar_id", Some(quote(&google.calendar_id))),
+                    (
+                        "service_account_key",
+                        key_file.map(|path| quote(&path.display().to_string())),
+                    ),
+                    ("service_account_json", key_json.map(redacted)),
+                    ("subject", subject.map(quote)),
+                    ("client_id", user.map(|(id, _, _)| quote(id))),
+                    ("client_secret", user.map(|(_, secret, _)| redacted(secret))),
+                    ("refresh_token", user.map(|(_, _, token)| redacted(token))),
+                    ("api_url", google.api_url.as_deref().map(quote)),
+                    ("token_url", google.token_url.as_deref().map(quote)),
+                    ("meet_links", Some(google.meet_links.to_string())),
+                ]);
+            }
+            CalendarConfig::CalDav(caldav) => keys.extend([
+                ("url", Some(quote(&caldav.url))),
+                ("discover", Some(caldav.discover.to_string())),
+                ("username", Some(quote(&caldav.username))),
+                ("password", Some(redacted(&caldav.password))),
+            ]),
+        }
+        keys
     }
 
     /// The effective configuration as TOML, secrets replaced by `"[redacted]"`,
@@ -595,7 +810,7 @@ impl Config {
             )
         };
         let group = &m.group_definition;
-        let sections: [Section<'_>; 8] = [
+        let sections: [Section<'_>; 9] = [
             (
                 "database",
                 vec![("url", Some(quote(&self.database.url.to_string())))],
@@ -662,6 +877,7 @@ impl Config {
                     ("reminders", Some(joined(group.reminders()))),
                 ],
             ),
+            ("calendar", self.calendar_keys()),
             (
                 "log",
                 vec![
@@ -941,6 +1157,7 @@ impl Reader<'_> {
             })?,
         };
         let meetings = self.meetings(organisation.time_zone)?;
+        let calendar = self.calendar()?;
         let log = LogConfig {
             format: self.parsed("log.format", "text", |raw| {
                 match raw.to_lowercase().as_str() {
@@ -961,6 +1178,7 @@ impl Reader<'_> {
             http,
             organisation,
             meetings,
+            calendar,
             log,
             origins: std::mem::take(&mut self.origins),
         })
@@ -1061,6 +1279,146 @@ impl Reader<'_> {
             group_meeting: enabled.then(|| group_definition.clone()),
             group_definition,
         })
+    }
+
+    fn calendar(&mut self) -> Result<CalendarConfig, ConfigError> {
+        let kind = self.parsed("calendar.kind", "none", |raw| {
+            match raw.to_lowercase().as_str() {
+                "none" => Ok("none"),
+                "google" => Ok("google"),
+                "caldav" => Ok("caldav"),
+                _ => Err(("be none, google or caldav".to_owned(), Shown::Plain)),
+            }
+        })?;
+        // Every key is checked whatever the kind, so that a value which is
+        // wrong today does not surface only when the kind is switched.
+        let calendar_id = self.optional("calendar.calendar_id", |raw| {
+            filled(
+                raw,
+                "be a calendar id, such as primary or team@group.calendar.google.com",
+            )
+        })?;
+        let google_keys = GoogleKeys {
+            key_file: self.optional("calendar.service_account_key", |raw| {
+                filled(raw, "be the path of a service account key file (JSON)").map(PathBuf::from)
+            })?,
+            key_json: self.secret("calendar.service_account_json", check_service_account_json)?,
+            subject: self.optional("calendar.subject", |raw| {
+                email(raw).map_err(|expected| (expected, Shown::Plain))
+            })?,
+            client_id: self.optional("calendar.client_id", |raw| {
+                filled(raw, "be an OAuth client id")
+            })?,
+            client_secret: self.secret("calendar.client_secret", check_filled)?,
+            refresh_token: self.secret("calendar.refresh_token", check_filled)?,
+        };
+        let api_url = self.optional("calendar.api_url", |raw| {
+            any_url(raw, "https://www.googleapis.com/calendar/v3/")
+        })?;
+        let token_url = self.optional("calendar.token_url", |raw| {
+            any_url(raw, "https://oauth2.googleapis.com/token")
+        })?;
+        let meet_links = self.parsed("calendar.meet_links", "false", boolean)?;
+        let url = self.optional("calendar.url", caldav_url)?;
+        let discover = self.parsed("calendar.discover", "true", boolean)?;
+        let username = self.optional("calendar.username", |raw| {
+            filled(raw, "be the user name on the CalDAV server")
+        })?;
+        let password = self.secret("calendar.password", check_filled)?;
+        match kind {
+            "google" => {
+                let because = "calendar.kind is google";
+                let calendar_id =
+                    calendar_id.ok_or_else(|| missing("calendar.calendar_id", because))?;
+                let access = self.google_access(google_keys)?;
+                Ok(CalendarConfig::Google(GoogleSettings {
+                    calendar_id,
+                    access,
+                    api_url,
+                    token_url,
+                    meet_links,
+                }))
+            }
+            "caldav" => {
+                let because = "calendar.kind is caldav";
+                Ok(CalendarConfig::CalDav(CalDavSettings {
+                    url: url.ok_or_else(|| missing("calendar.url", because))?,
+                    discover,
+                    username: username.ok_or_else(|| missing("calendar.username", because))?,
+                    password: password.ok_or_else(|| missing("calendar.password", because))?,
+                }))
+            }
+            _ => Ok(CalendarConfig::None),
+        }
+    }
+
+    /// The one way of signing in to Google that the keys describe.
+    fn google_access(&self, keys: GoogleKeys) -> Result<GoogleAccess, ConfigError> {
+        let conflict = |key: &str, other: &str, choice: &str| ConfigError::Invalid {
+            key: key.to_owned(),
+            expected: format!("not be set together with {other} ({choice})"),
+            got: Got(None),
+            origin: self.origin_of(key),
+        };
+        let either = "sign in with a service account key or with OAuth user credentials, not both";
+        let user_key = [
+            ("calendar.client_id", keys.client_id.is_some()),
+            ("calendar.client_secret", keys.client_secret.is_some()),
+            ("calendar.refresh_token", keys.refresh_token.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(key, set)| set.then_some(key));
+        match (keys.key_file, keys.key_json, user_key) {
+            (Some(_), Some(_), _) => Err(conflict(
+                "calendar.service_account_json",
+                "calendar.service_account_key",
+                "one service account key, from a file or inline",
+            )),
+            (Some(_), None, Some(user)) => {
+                Err(conflict(user, "calendar.service_account_key", either))
+            }
+            (None, Some(_), Some(user)) => {
+                Err(conflict(user, "calendar.service_account_json", either))
+            }
+            (Some(path), None, None) => Ok(GoogleAccess::KeyFile {
+                path,
+                subject: keys.subject,
+            }),
+            (None, Some(json), None) => Ok(GoogleAccess::KeyJson {
+                json,
+                subject: keys.subject,
+            }),
+            (None, None, Some(user)) => {
+                if keys.subject.is_some() {
+                    return Err(ConfigError::Invalid {
+                        key: "calendar.subject".to_owned(),
+                        expected: "be set only with a service account key (OAuth user \
+                                   credentials always act as their own user)"
+                            .to_owned(),
+                        got: Got(None),
+                        origin: self.origin_of("calendar.subject"),
+                    });
+                }
+                let because = format!("{user} is set");
+                Ok(GoogleAccess::User {
+                    client_id: keys
+                        .client_id
+                        .ok_or_else(|| missing("calendar.client_id", &because))?,
+                    client_secret: keys
+                        .client_secret
+                        .ok_or_else(|| missing("calendar.client_secret", &because))?,
+                    refresh_token: keys
+                        .refresh_token
+                        .ok_or_else(|| missing("calendar.refresh_token", &because))?,
+                })
+            }
+            (None, None, None) => Err(missing(
+                "calendar.service_account_key",
+                "calendar.kind is google (or the key's JSON in GOOGLE_SERVICE_ACCOUNT_JSON, \
+                 or OAuth user credentials: calendar.client_id, calendar.client_secret and \
+                 calendar.refresh_token)",
+            )),
+        }
     }
 
     fn origin_of(&self, key: &str) -> Origin {
@@ -1283,6 +1641,135 @@ fn check_filter(raw: &str) -> Result<(), String> {
         .map_err(|_| "be a log filter such as info, debug or meetbot=debug,info".to_owned())
 }
 
+/// The Google credential keys of `[calendar]` as read, before it is known
+/// which one way of signing in they describe.
+struct GoogleKeys {
+    key_file: Option<PathBuf>,
+    key_json: Option<SecretString>,
+    subject: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    refresh_token: Option<SecretString>,
+}
+
+fn missing(key: &str, because: &str) -> ConfigError {
+    ConfigError::Missing {
+        key: key.to_owned(),
+        because: because.to_owned(),
+    }
+}
+
+/// A value that must not be empty (`key = ""` in the file).
+fn filled(raw: &str, expected: &str) -> Result<String, (String, Shown)> {
+    if raw.is_empty() {
+        Err((expected.to_owned(), Shown::Plain))
+    } else {
+        Ok(raw.to_owned())
+    }
+}
+
+/// A secret that must not be empty.
+fn check_filled(raw: &str) -> Result<(), String> {
+    if raw.is_empty() {
+        Err("not be empty".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// The same words as `group_meeting.enabled` accepts.
+fn boolean(raw: &str) -> Result<bool, (String, Shown)> {
+    match raw.to_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok(true),
+        "false" | "no" | "off" | "0" => Ok(false),
+        _ => Err(("be true or false".to_owned(), Shown::Plain)),
+    }
+}
+
+fn email(raw: &str) -> Result<String, String> {
+    let ok = raw.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.contains('@')
+    }) && !raw.contains(char::is_whitespace);
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err("be the e-mail address of the user to act as, such as owner@example.org".to_owned())
+    }
+}
+
+/// An http(s) URL such as `example`; a password in it is not shown.
+fn any_url(raw: &str, example: &str) -> Result<String, (String, Shown)> {
+    http_url(raw, false).map_err(|_| {
+        (
+            format!("be an http:// or https:// URL, such as {example}"),
+            Shown::Url,
+        )
+    })
+}
+
+/// The CalDAV URL. Credentials belong in `calendar.username` and
+/// `calendar.password`: in the URL they would be shown by `meetbot config`
+/// and quoted in error messages and on `/health`.
+fn caldav_url(raw: &str) -> Result<String, (String, Shown)> {
+    let url = any_url(raw, "https://cloud.example.org/remote.php/dav")?;
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    let authority = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    if authority.contains('@') {
+        return Err((
+            "not hold a user name or password (set calendar.username and calendar.password)"
+                .to_owned(),
+            Shown::Url,
+        ));
+    }
+    Ok(url)
+}
+
+/// A service account key is a JSON object with these fields; checking them
+/// here catches a pasted file name or a truncated key at start-up.
+fn check_service_account_json(raw: &str) -> Result<(), String> {
+    let key: Option<serde_json::Value> = serde_json::from_str(raw).ok();
+    let field = |name: &str| {
+        key.as_ref()
+            .and_then(|key| key.get(name))
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|value| !value.is_empty())
+    };
+    let is_service_account = key
+        .as_ref()
+        .and_then(|key| key.get("type"))
+        .is_some_and(|kind| kind == "service_account");
+    if is_service_account && field("client_email") && field("private_key") {
+        Ok(())
+    } else {
+        Err(
+            "be the JSON of a Google service account key (type service_account, with \
+             client_email and private_key; the value is not shown)"
+                .to_owned(),
+        )
+    }
+}
+
+/// The lines of the private key in a service account key's JSON, for the
+/// log layer: a message may quote the key with its newlines escaped or not,
+/// but never without its base64 lines.
+fn private_key_lines(json: &str) -> Vec<SecretString> {
+    let key: Option<serde_json::Value> = serde_json::from_str(json).ok();
+    let private_key = key
+        .as_ref()
+        .and_then(|key| key.get("private_key"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    private_key
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.len() >= 16 && !line.starts_with("-----"))
+        .map(|line| SecretString::from(line.to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use secrecy::ExposeSecret as _;
@@ -1344,6 +1831,7 @@ mod tests {
         assert_eq!(config.meetings.reminders.minutes(), [1440, 120, 60]);
         assert_eq!(config.meetings.cadence, Cadence::default());
         assert!(config.meetings.group_meeting.is_none());
+        assert!(matches!(config.calendar, CalendarConfig::None));
     }
 
     #[test]
@@ -1851,5 +2339,480 @@ mod tests {
         let config = load_env(&[("WEBHOOK_URL", "https://bot.example.org/hook")]).unwrap();
 
         assert_eq!(config.warnings().len(), 1);
+    }
+
+    /// A service account key's shape, with a private key that is only a canary.
+    const KEY_JSON: &str = r#"{"type": "service_account", "client_email": "meetbot@project.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nCANARYKEYLINECANARYKEYLINECANARYKEYLINE\n-----END PRIVATE KEY-----\n"}"#;
+
+    #[test]
+    fn a_full_google_configuration_with_a_key_file_loads_into_the_google_variant() {
+        let toml = r#"
+            [calendar]
+            kind = "google"
+            calendar_id = "team@group.calendar.google.com"
+            service_account_key = "secrets/google-key.json"
+            subject = "owner@example.org"
+            api_url = "http://127.0.0.1:9001/calendar/v3/"
+            token_url = "http://127.0.0.1:9001/token"
+            meet_links = true
+        "#;
+
+        let (_dir, loaded) = with_file(toml, &[]);
+        let config = loaded.unwrap();
+
+        let CalendarConfig::Google(google) = &config.calendar else {
+            panic!("expected Google, got {:?}", config.calendar);
+        };
+        assert_eq!(google.calendar_id, "team@group.calendar.google.com");
+        assert!(matches!(
+            &google.access,
+            GoogleAccess::KeyFile { path, subject }
+                if path == Path::new("secrets/google-key.json")
+                    && subject.as_deref() == Some("owner@example.org")
+        ));
+        assert_eq!(
+            google.api_url.as_deref(),
+            Some("http://127.0.0.1:9001/calendar/v3")
+        );
+        assert_eq!(
+            google.token_url.as_deref(),
+            Some("http://127.0.0.1:9001/token")
+        );
+        assert!(google.meet_links);
+        assert_eq!(config.calendar.kind(), "google");
+        assert!(config.warnings().is_empty(), "{:?}", config.warnings());
+    }
+
+    #[test]
+    fn a_google_key_in_google_service_account_json_is_used_inline() {
+        let config = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            ("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON),
+        ])
+        .unwrap();
+
+        let CalendarConfig::Google(google) = &config.calendar else {
+            panic!("expected Google, got {:?}", config.calendar);
+        };
+        assert!(matches!(
+            &google.access,
+            GoogleAccess::KeyJson { json, subject: None } if json.expose_secret() == KEY_JSON
+        ));
+        assert!(google.api_url.is_none() && google.token_url.is_none());
+        assert!(!google.meet_links);
+        assert_eq!(
+            config.origin("calendar.service_account_json"),
+            Origin::Env("GOOGLE_SERVICE_ACCOUNT_JSON".into())
+        );
+    }
+
+    #[test]
+    fn google_oauth_user_credentials_load_into_the_user_variant() {
+        let config = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            (
+                "MEETBOT__CALENDAR__CLIENT_ID",
+                "123.apps.googleusercontent.com",
+            ),
+            ("MEETBOT__CALENDAR__CLIENT_SECRET", "client-secret"),
+            ("MEETBOT__CALENDAR__REFRESH_TOKEN", "refresh-token"),
+        ])
+        .unwrap();
+
+        let CalendarConfig::Google(google) = &config.calendar else {
+            panic!("expected Google, got {:?}", config.calendar);
+        };
+        let GoogleAccess::User {
+            client_id,
+            client_secret,
+            refresh_token,
+        } = &google.access
+        else {
+            panic!("expected user credentials, got {:?}", google.access);
+        };
+        assert_eq!(client_id, "123.apps.googleusercontent.com");
+        assert_eq!(client_secret.expose_secret(), "client-secret");
+        assert_eq!(refresh_token.expose_secret(), "refresh-token");
+    }
+
+    #[test]
+    fn a_full_caldav_configuration_loads_into_the_caldav_variant() {
+        let toml = r#"
+            [calendar]
+            kind = "caldav"
+            url = "https://cloud.example.org/remote.php/dav/calendars/owner/work/"
+            discover = false
+            username = "owner"
+            password = "app-password"
+        "#;
+
+        let (_dir, loaded) = with_file(toml, &[]);
+        let config = loaded.unwrap();
+
+        let CalendarConfig::CalDav(caldav) = &config.calendar else {
+            panic!("expected CalDAV, got {:?}", config.calendar);
+        };
+        assert_eq!(
+            caldav.url,
+            "https://cloud.example.org/remote.php/dav/calendars/owner/work"
+        );
+        assert!(!caldav.discover);
+        assert_eq!(caldav.username, "owner");
+        assert_eq!(caldav.password.expose_secret(), "app-password");
+        assert_eq!(config.calendar.kind(), "caldav");
+    }
+
+    #[test]
+    fn caldav_discovers_the_calendar_unless_told_otherwise() {
+        let config = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "CalDAV"),
+            ("MEETBOT__CALENDAR__URL", "http://127.0.0.1:5232"),
+            ("MEETBOT__CALENDAR__USERNAME", "owner"),
+            ("MEETBOT__CALENDAR__PASSWORD", "pw"),
+        ])
+        .unwrap();
+
+        assert!(matches!(&config.calendar, CalendarConfig::CalDav(c) if c.discover));
+    }
+
+    #[test]
+    fn an_unknown_calendar_kind_is_refused() {
+        let message = error_of(load_env(&[("MEETBOT__CALENDAR__KIND", "outlook")]));
+
+        assert_eq!(
+            message,
+            "calendar.kind must be none, google or caldav, got \"outlook\" \
+             (from environment variable MEETBOT__CALENDAR__KIND)"
+        );
+    }
+
+    #[test]
+    fn google_without_a_calendar_id_is_refused() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON),
+        ]));
+
+        assert_eq!(
+            message,
+            "calendar.calendar_id is required when calendar.kind is google"
+        );
+    }
+
+    #[test]
+    fn google_without_any_credentials_is_refused() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+        ]));
+
+        assert!(
+            message.starts_with(
+                "calendar.service_account_key is required when calendar.kind is google (or"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("GOOGLE_SERVICE_ACCOUNT_JSON"), "{message}");
+        assert!(message.contains("calendar.refresh_token"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
+
+    #[test]
+    fn google_with_both_a_key_and_user_credentials_is_refused() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            ("MEETBOT__CALENDAR__SERVICE_ACCOUNT_KEY", "key.json"),
+            ("MEETBOT__CALENDAR__REFRESH_TOKEN", "CANARYREFRESH"),
+        ]));
+
+        assert_eq!(
+            message,
+            "calendar.refresh_token must not be set together with calendar.service_account_key \
+             (sign in with a service account key or with OAuth user credentials, not both) \
+             (from environment variable MEETBOT__CALENDAR__REFRESH_TOKEN)"
+        );
+    }
+
+    #[test]
+    fn a_key_file_and_an_inline_key_together_are_refused() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            ("MEETBOT__CALENDAR__SERVICE_ACCOUNT_KEY", "key.json"),
+            ("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON),
+        ]));
+
+        assert!(
+            message.starts_with(
+                "calendar.service_account_json must not be set together with \
+                 calendar.service_account_key"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("(from environment variable GOOGLE_SERVICE_ACCOUNT_JSON)"),
+            "{message}"
+        );
+        assert!(!message.contains("CANARY"), "{message}");
+    }
+
+    #[test]
+    fn incomplete_user_credentials_name_the_missing_key() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            (
+                "MEETBOT__CALENDAR__CLIENT_ID",
+                "123.apps.googleusercontent.com",
+            ),
+            ("MEETBOT__CALENDAR__REFRESH_TOKEN", "refresh-token"),
+        ]));
+
+        assert_eq!(
+            message,
+            "calendar.client_secret is required when calendar.client_id is set"
+        );
+    }
+
+    #[test]
+    fn a_subject_with_user_credentials_is_refused() {
+        let message = error_of(load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            (
+                "MEETBOT__CALENDAR__CLIENT_ID",
+                "123.apps.googleusercontent.com",
+            ),
+            ("MEETBOT__CALENDAR__CLIENT_SECRET", "client-secret"),
+            ("MEETBOT__CALENDAR__REFRESH_TOKEN", "refresh-token"),
+            ("MEETBOT__CALENDAR__SUBJECT", "owner@example.org"),
+        ]));
+
+        assert!(
+            message.starts_with("calendar.subject must be set only with a service account key"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn caldav_without_its_url_user_name_or_password_is_refused() {
+        let url = ("MEETBOT__CALENDAR__URL", "https://dav.example.org/");
+        let user = ("MEETBOT__CALENDAR__USERNAME", "owner");
+        let kind = ("MEETBOT__CALENDAR__KIND", "caldav");
+
+        let no_url = error_of(load_env(&[kind, user]));
+        let no_user = error_of(load_env(&[kind, url]));
+        let no_password = error_of(load_env(&[kind, url, user]));
+
+        assert_eq!(
+            no_url,
+            "calendar.url is required when calendar.kind is caldav"
+        );
+        assert_eq!(
+            no_user,
+            "calendar.username is required when calendar.kind is caldav"
+        );
+        assert_eq!(
+            no_password,
+            "calendar.password is required when calendar.kind is caldav"
+        );
+    }
+
+    #[test]
+    fn malformed_calendar_urls_and_booleans_are_refused_with_their_key() {
+        let url = error_of(load_env(&[("MEETBOT__CALENDAR__URL", "dav.example.org")]));
+        let api_url = error_of(load_env(&[("MEETBOT__CALENDAR__API_URL", "ftp://x")]));
+        let token_url = error_of(load_env(&[("MEETBOT__CALENDAR__TOKEN_URL", "token")]));
+        let discover = error_of(load_env(&[("MEETBOT__CALENDAR__DISCOVER", "maybe")]));
+        let (_dir, meet_links) = with_file("[calendar]\nmeet_links = 2\n", &[]);
+        let meet_links = error_of(meet_links);
+        let subject = error_of(load_env(&[("MEETBOT__CALENDAR__SUBJECT", "owner")]));
+
+        assert_eq!(
+            url,
+            "calendar.url must be an http:// or https:// URL, such as \
+             https://cloud.example.org/remote.php/dav, got \"dav.example.org\" \
+             (from environment variable MEETBOT__CALENDAR__URL)"
+        );
+        assert!(
+            api_url.starts_with("calendar.api_url must be an http:// or https:// URL"),
+            "{api_url}"
+        );
+        assert!(
+            token_url.starts_with("calendar.token_url must be an http:// or https:// URL"),
+            "{token_url}"
+        );
+        assert_eq!(
+            discover,
+            "calendar.discover must be true or false, got \"maybe\" \
+             (from environment variable MEETBOT__CALENDAR__DISCOVER)"
+        );
+        assert!(
+            meet_links.starts_with("calendar.meet_links must be true or false, got \"2\" (in "),
+            "{meet_links}"
+        );
+        assert!(
+            subject.starts_with("calendar.subject must be the e-mail address"),
+            "{subject}"
+        );
+    }
+
+    #[test]
+    fn a_caldav_url_with_credentials_in_it_is_refused_without_showing_the_password() {
+        let message = error_of(load_env(&[(
+            "MEETBOT__CALENDAR__URL",
+            "https://owner:CANARYPW@dav.example.org/",
+        )]));
+
+        assert!(
+            message.starts_with("calendar.url must not hold a user name or password"),
+            "{message}"
+        );
+        assert!(!message.contains("CANARY"), "{message}");
+    }
+
+    #[test]
+    fn an_inline_key_that_is_not_a_service_account_key_is_refused_unseen() {
+        let message = error_of(load_env(&[(
+            "GOOGLE_SERVICE_ACCOUNT_JSON",
+            r#"{"type": "authorized_user", "client_secret": "CANARY"}"#,
+        )]));
+
+        assert_eq!(
+            message,
+            "calendar.service_account_json must be the JSON of a Google service account key \
+             (type service_account, with client_email and private_key; the value is not shown) \
+             (from environment variable GOOGLE_SERVICE_ACCOUNT_JSON)"
+        );
+    }
+
+    #[test]
+    fn calendar_secrets_never_appear_in_debug_or_render_and_are_redacted_in_logs() {
+        let inline = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            ("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON),
+        ])
+        .unwrap();
+        let user = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            (
+                "MEETBOT__CALENDAR__CLIENT_ID",
+                "123.apps.googleusercontent.com",
+            ),
+            ("MEETBOT__CALENDAR__CLIENT_SECRET", "CANARYCLIENTSECRET"),
+            ("MEETBOT__CALENDAR__REFRESH_TOKEN", "CANARYREFRESHTOKEN"),
+        ])
+        .unwrap();
+        let caldav = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "caldav"),
+            ("MEETBOT__CALENDAR__URL", "https://dav.example.org/"),
+            ("MEETBOT__CALENDAR__USERNAME", "owner"),
+            ("MEETBOT__CALENDAR__PASSWORD", "CANARYPASSWORD"),
+        ])
+        .unwrap();
+
+        for config in [&inline, &user, &caldav] {
+            let debug = format!("{config:?}");
+            let rendered = config.render();
+            for shown in [&debug, &rendered] {
+                assert!(!shown.contains("CANARY"), "{shown}");
+            }
+        }
+        assert!(
+            inline.render().contains(
+                "service_account_json = \"[redacted]\"  # env GOOGLE_SERVICE_ACCOUNT_JSON"
+            ),
+            "{}",
+            inline.render()
+        );
+        assert!(
+            user.render()
+                .contains("refresh_token = \"[redacted]\"  # env MEETBOT__CALENDAR__REFRESH_TOKEN"),
+            "{}",
+            user.render()
+        );
+        assert!(
+            caldav.render().contains("password = \"[redacted]\""),
+            "{}",
+            caldav.render()
+        );
+        let exposed = |config: &Config| -> Vec<String> {
+            config
+                .secrets()
+                .iter()
+                .map(|s| s.expose_secret().to_owned())
+                .collect()
+        };
+        assert!(exposed(&inline).contains(&KEY_JSON.to_owned()));
+        assert!(exposed(&inline).contains(&"CANARYKEYLINECANARYKEYLINECANARYKEYLINE".to_owned()));
+        assert_eq!(exposed(&user), ["CANARYCLIENTSECRET", "CANARYREFRESHTOKEN"]);
+        assert_eq!(exposed(&caldav), ["CANARYPASSWORD"]);
+    }
+
+    #[test]
+    fn the_rendered_calendar_configuration_loads_back() {
+        let config = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            (
+                "MEETBOT__CALENDAR__SERVICE_ACCOUNT_KEY",
+                "/etc/meetbot/key.json",
+            ),
+            ("MEETBOT__CALENDAR__MEET_LINKS", "yes"),
+        ])
+        .unwrap();
+
+        let rendered = config.render();
+        let (_dir, reloaded) = with_file(&rendered, &[]);
+        let reloaded = reloaded.unwrap();
+
+        assert!(
+            rendered.contains("\n[calendar]\nkind = \"google\"  # env MEETBOT__CALENDAR__KIND\n"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("# client_secret is not set"),
+            "{rendered}"
+        );
+        let CalendarConfig::Google(google) = reloaded.calendar else {
+            panic!("expected Google, got {:?}", reloaded.calendar);
+        };
+        assert!(matches!(
+            google.access,
+            GoogleAccess::KeyFile { path, subject: None } if path == Path::new("/etc/meetbot/key.json")
+        ));
+        assert!(google.meet_links);
+    }
+
+    #[test]
+    fn calendar_keys_of_another_kind_get_a_warning() {
+        let none = load_env(&[("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON)]).unwrap();
+        let google = load_env(&[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "primary"),
+            ("GOOGLE_SERVICE_ACCOUNT_JSON", KEY_JSON),
+            ("MEETBOT__CALENDAR__USERNAME", "owner"),
+        ])
+        .unwrap();
+
+        assert_eq!(
+            none.warnings(),
+            [
+                "calendar.service_account_json is set (from environment variable \
+              GOOGLE_SERVICE_ACCOUNT_JSON) but calendar.kind is none, so it is not used"
+            ]
+        );
+        assert_eq!(
+            google.warnings(),
+            [
+                "calendar.username is set (from environment variable MEETBOT__CALENDAR__USERNAME) \
+              but calendar.kind is google, so it is not used"
+            ]
+        );
     }
 }
