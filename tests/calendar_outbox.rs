@@ -12,100 +12,44 @@ mod google_fake;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use google_fake::{CALENDAR_ID, FakeGoogle};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime};
 use meetbot_domain::{
     DisplayName, Email, Interval, Language, Meeting, MeetingId, MeetingStatus, NewMeeting, Role,
-    Settings, Status, Topic, User, UserId, Zone,
+    Status, Topic, User, UserId, Zone,
 };
 use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials, event_id};
-use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
+use meetbot_memory::InMemoryCalendar;
 use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
-use meetbot_usecases::booking::{self, BookingInput};
+use meetbot_test_support::world::{OWNER, World, monday_noon_moscow, moscow};
+use meetbot_usecases::booking;
 use meetbot_usecases::calendar_sync::{self, BACKOFF_CAP, DrainReport};
 use meetbot_usecases::ics::{self, IcsMethod};
-use meetbot_usecases::registration::{self, Profile};
-use meetbot_usecases::{Services, UseCaseError, meetings};
+use meetbot_usecases::{UseCaseError, meetings};
 use secrecy::SecretString;
 
-const OWNER: UserId = UserId(100);
 const ANNA: UserId = UserId(1);
 
-struct World {
-    services: Services,
-    store: Arc<InMemoryStore>,
-    messenger: Arc<InMemoryMessenger>,
-    clock: Arc<ManualClock>,
-}
-
-/// Monday 2030-01-07 12:00 Moscow.
-fn monday_noon_moscow() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap()
-}
-
-/// An instant given as Moscow wall-clock time in January 2030 (UTC+3).
-fn moscow(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2030, 1, day, hour - 3, minute, 0)
-        .unwrap()
-}
-
-fn profile(id: UserId, name: &str) -> Profile {
-    Profile {
-        id,
-        first_name: name.into(),
-        last_name: None,
-        username: Some(name.to_lowercase()),
-        language_code: Some("ru".into()),
-    }
-}
-
-impl World {
-    /// The owner has started the bot and the managers are approved; nothing
-    /// was sent yet.
-    async fn new(calendar: Arc<dyn Calendar>, managers: &[UserId]) -> Self {
-        let store = Arc::new(InMemoryStore::new());
-        let messenger = Arc::new(InMemoryMessenger::new());
-        let clock = Arc::new(ManualClock::new(monday_noon_moscow()));
-        let services = Services {
-            store: store.clone(),
-            calendar,
-            messenger: messenger.clone(),
-            clock: clock.clone(),
-            owner_ids: vec![OWNER],
-            default_settings: Settings::default(),
-        };
-        registration::start(&services, &profile(OWNER, "Owner"))
-            .await
-            .unwrap();
-        for &id in managers {
-            let p = profile(id, &format!("Manager{}", id.0));
-            let email = Email::new(&format!("manager{}@example.com", id.0)).unwrap();
-            registration::register(&services, &p, None, Some(email))
-                .await
-                .unwrap();
-            registration::approve(&services, OWNER, id).await.unwrap();
-        }
-        messenger.clear();
-        Self {
-            services,
-            store,
-            messenger,
-            clock,
-        }
-    }
-
-    async fn book_at(&self, who: UserId, start: DateTime<Utc>) -> Result<Meeting, UseCaseError> {
-        booking::book(
-            &self.services,
-            who,
-            BookingInput {
-                start,
-                meeting_type: "m60".into(),
-                topic: Some("Бюджет, Q1".into()),
-            },
-        )
+/// A world over `calendar` with the owner started and the managers approved.
+async fn world(calendar: Arc<dyn Calendar>, managers: &[UserId]) -> World {
+    World::new()
+        .with_calendar(calendar)
+        .approved(managers)
         .await
+}
+
+/// Steps of the outbox scenarios.
+trait Outbox {
+    async fn book_at(&self, who: UserId, start: DateTime<Utc>) -> Result<Meeting, UseCaseError>;
+    async fn drain(&self) -> DrainReport;
+    async fn drain_later(&self) -> DrainReport;
+    fn alerts_to_owner(&self) -> usize;
+}
+
+impl Outbox for World {
+    async fn book_at(&self, who: UserId, start: DateTime<Utc>) -> Result<Meeting, UseCaseError> {
+        self.book(who, start, "m60", Some("Бюджет, Q1")).await
     }
 
     async fn drain(&self) -> DrainReport {
@@ -145,7 +89,7 @@ async fn google(fake: &FakeGoogle) -> Arc<GoogleCalendar> {
 #[tokio::test]
 async fn outbox_google_failing_three_times_delays_the_event_never_the_booking_and_writes_it_once() {
     let fake = FakeGoogle::start().await;
-    let world = World::new(google(&fake).await, &[ANNA]).await;
+    let world = world(google(&fake).await, &[ANNA]).await;
     fake.fail_next_writes(3, 500);
 
     let meeting = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
@@ -189,7 +133,7 @@ async fn outbox_google_failing_three_times_delays_the_event_never_the_booking_an
 #[tokio::test]
 async fn outbox_retries_wait_with_backoff_and_record_the_error() {
     let fake = FakeGoogle::start().await;
-    let world = World::new(google(&fake).await, &[ANNA]).await;
+    let world = world(google(&fake).await, &[ANNA]).await;
     fake.fail_next_writes(1, 503);
     world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
     let failed_at = world.clock.now();
@@ -216,7 +160,7 @@ async fn outbox_retries_wait_with_backoff_and_record_the_error() {
 #[tokio::test]
 async fn outbox_a_cancelled_or_moved_meeting_leaves_the_calendar_with_the_right_events() {
     let fake = FakeGoogle::start().await;
-    let world = World::new(google(&fake).await, &[ANNA]).await;
+    let world = world(google(&fake).await, &[ANNA]).await;
     let first = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
     let second = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
     world.drain().await;
@@ -240,7 +184,7 @@ async fn outbox_a_cancelled_or_moved_meeting_leaves_the_calendar_with_the_right_
 #[tokio::test]
 async fn outbox_a_meeting_cancelled_before_its_event_was_written_never_reaches_the_calendar() {
     let calendar = Arc::new(InMemoryCalendar::new());
-    let world = World::new(calendar.clone(), &[ANNA]).await;
+    let world = world(calendar.clone(), &[ANNA]).await;
     let meeting = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
     meetings::cancel(&world.services, ANNA, meeting.id)
         .await
@@ -258,7 +202,7 @@ async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all
  {
     let fake = FakeGoogle::start().await;
     let managers: Vec<UserId> = (1..=5).map(UserId).collect();
-    let world = World::new(google(&fake).await, &managers).await;
+    let world = world(google(&fake).await, &managers).await;
     fake.fail_always(Some(401));
 
     let mut booked = Vec::new();
@@ -339,7 +283,7 @@ async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all
 #[tokio::test]
 async fn alert_is_sent_again_only_after_access_was_restored_and_lost_again() {
     let calendar = Arc::new(InMemoryCalendar::new());
-    let world = World::new(calendar.clone(), &[ANNA]).await;
+    let world = world(calendar.clone(), &[ANNA]).await;
     calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
         "revoked".into(),
     )));
@@ -383,7 +327,7 @@ fn without(times: &[&str]) -> Vec<String> {
 #[tokio::test]
 async fn external_busy_time_only_in_google_blocks_free_slots_and_free_events_do_not() {
     let fake = FakeGoogle::start().await;
-    let world = World::new(google(&fake).await, &[ANNA]).await;
+    let world = world(google(&fake).await, &[ANNA]).await;
     fake.add_external_event(moscow(9, 15, 0), moscow(9, 16, 0), false);
     fake.add_external_event(moscow(9, 11, 0), moscow(9, 12, 0), true);
     let date = NaiveDate::from_ymd_opt(2030, 1, 9).unwrap();
@@ -410,7 +354,7 @@ async fn external_busy_time_only_in_google_blocks_free_slots_and_free_events_do_
 #[tokio::test]
 async fn external_busy_time_only_in_the_in_memory_calendar_blocks_free_slots() {
     let calendar = Arc::new(InMemoryCalendar::new());
-    let world = World::new(calendar.clone(), &[ANNA]).await;
+    let world = world(calendar.clone(), &[ANNA]).await;
     calendar.add_external_busy(Interval::new(moscow(9, 10, 0), moscow(9, 11, 30)).unwrap());
     let date = NaiveDate::from_ymd_opt(2030, 1, 9).unwrap();
     let slots = booking::free_slots(&world.services, ANNA, date, "m60")
@@ -538,7 +482,7 @@ fn ics_a_berlin_meeting_on_the_dst_day_imports_at_its_wall_clock_time() {
 
 #[tokio::test]
 async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
-    let world = World::new(Arc::new(InMemoryCalendar::new()), &[ANNA]).await;
+    let world = world(Arc::new(InMemoryCalendar::new()), &[ANNA]).await;
     let kept = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
     let dropped = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
     meetings::cancel(&world.services, ANNA, dropped.id)
@@ -581,7 +525,7 @@ async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
 #[tokio::test]
 async fn alert_stays_until_the_calendar_itself_accepts_a_write_again() {
     let calendar = Arc::new(InMemoryCalendar::new());
-    let world = World::new(calendar.clone(), &[ANNA]).await;
+    let world = world(calendar.clone(), &[ANNA]).await;
     calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
         "revoked".into(),
     )));

@@ -1,6 +1,9 @@
 //! Use-case scenarios on the in-memory adapters: what people can do, what
 //! they are told, and what is stored.
-#![expect(clippy::unwrap_used, reason = "a test reports a broken step by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test reports a broken step by panicking"
+)]
 
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
@@ -24,6 +27,7 @@ trait Steps {
         who: UserId,
         start: DateTime<Utc>,
     ) -> Result<meetbot_domain::Meeting, UseCaseError>;
+
     async fn last_audit(&self) -> meetbot_domain::AuditEvent;
 }
 
@@ -33,16 +37,7 @@ impl Steps for World {
         who: UserId,
         start: DateTime<Utc>,
     ) -> Result<meetbot_domain::Meeting, UseCaseError> {
-        booking::book(
-            &self.services,
-            who,
-            BookingInput {
-                start,
-                meeting_type: "m60".into(),
-                topic: None,
-            },
-        )
-        .await
+        self.book(who, start, "m60", None).await
     }
 
     async fn last_audit(&self) -> meetbot_domain::AuditEvent {

@@ -1,14 +1,19 @@
 //! A world of in-memory adapters for use-case and conversation tests, with
 //! the clock on Monday 2030-01-07 12:00 in Moscow.
-#![expect(clippy::unwrap_used, reason = "a failed set-up step is reported by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed set-up step is reported by panicking"
+)]
 
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use meetbot_domain::{Settings, UserId};
+use meetbot_domain::{Email, Meeting, Settings, UserId};
 use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
-use meetbot_usecases::Services;
+use meetbot_ports::Calendar;
+use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::registration::{self, Profile};
+use meetbot_usecases::{Services, UseCaseError};
 
 /// The configured owner.
 pub const OWNER: UserId = UserId(100);
@@ -76,21 +81,49 @@ impl World {
 
     /// The owner has started the bot, and the given people are approved managers.
     pub async fn with_managers(ids: &[UserId]) -> Self {
-        let world = Self::new();
-        registration::start(&world.services, &profile(OWNER, "Owner"))
+        Self::new().approved(ids).await
+    }
+
+    /// The same world with another calendar behind the use cases.
+    pub fn with_calendar(mut self, calendar: Arc<dyn Calendar>) -> Self {
+        self.services.calendar = calendar;
+        self
+    }
+
+    /// The owner starts the bot and approves each of `ids` as a manager
+    /// (with an e-mail, `manager<id>@example.com`); nothing sent is kept.
+    pub async fn approved(self, ids: &[UserId]) -> Self {
+        registration::start(&self.services, &profile(OWNER, "Owner"))
             .await
             .unwrap();
         for &id in ids {
             let p = profile(id, &format!("Manager{}", id.0));
-            registration::register(&world.services, &p, None, None)
+            let email = Email::new(&format!("manager{}@example.com", id.0)).unwrap();
+            registration::register(&self.services, &p, None, Some(email))
                 .await
                 .unwrap();
-            registration::approve(&world.services, OWNER, id)
+            registration::approve(&self.services, OWNER, id)
                 .await
                 .unwrap();
         }
-        world.messenger.clear();
-        world
+        self.messenger.clear();
+        self
+    }
+
+    /// `who` books a meeting of `meeting_type` at `start`.
+    pub async fn book(
+        &self,
+        who: UserId,
+        start: DateTime<Utc>,
+        meeting_type: &str,
+        topic: Option<&str>,
+    ) -> Result<Meeting, UseCaseError> {
+        let input = BookingInput {
+            start,
+            meeting_type: meeting_type.into(),
+            topic: topic.map(str::to_owned),
+        };
+        booking::book(&self.services, who, input).await
     }
 }
 
