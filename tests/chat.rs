@@ -94,6 +94,26 @@ impl Chat {
             .text
     }
 
+    /// Goes through the booking picker up to the confirmation: /book, the
+    /// meeting type, the day, the time, then the topic typed or skipped.
+    async fn pick(
+        &self,
+        who: UserId,
+        meeting_type: &str,
+        day: &str,
+        time: &str,
+        topic: Option<&str>,
+    ) {
+        self.say(who, "/book").await;
+        self.press(who, meeting_type).await;
+        self.press(who, day).await;
+        self.press(who, time).await;
+        match topic {
+            Some(topic) => self.say(who, topic).await,
+            None => self.press(who, "Без темы").await,
+        }
+    }
+
     /// Every screen sent so far renders in both languages and every button fits Telegram.
     fn assert_everything_rendered(&self) {
         for message in self.world.messenger.sent() {
@@ -131,11 +151,7 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
     assert!(chat.last(OWNER).contains("одобрен"));
     assert!(chat.last(ANNA).contains("одобрена"));
 
-    chat.say(ANNA, "/book").await;
-    chat.press(ANNA, "60 мин").await;
-    chat.press(ANNA, "🟢9").await;
-    chat.press(ANNA, "10:00").await;
-    chat.press(ANNA, "Без темы").await;
+    chat.pick(ANNA, "60 мин", "🟢9", "10:00", None).await;
     assert!(chat.last(ANNA).contains("Записать вас"));
     chat.press(ANNA, "Подтвердить").await;
     assert!(
@@ -165,11 +181,7 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
 async fn chat_a_slot_taken_meanwhile_is_explained_and_the_days_slots_are_offered_again() {
     let chat = Chat::new();
     chat.say(OWNER, "/start").await;
-    chat.say(OWNER, "/book").await;
-    chat.press(OWNER, "60 мин").await;
-    chat.press(OWNER, "🟢9").await;
-    chat.press(OWNER, "10:00").await;
-    chat.press(OWNER, "Без темы").await;
+    chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
     // Somebody else takes 10:00 before the owner confirms.
     let world = &chat.world;
     let input = meetbot_usecases::booking::BookingInput {
@@ -336,11 +348,8 @@ async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited()
 async fn chat_rescheduling_by_buttons_moves_the_meeting() {
     let chat = Chat::new();
     chat.say(OWNER, "/start").await;
-    chat.say(OWNER, "/book").await;
-    chat.press(OWNER, "30 мин").await;
-    chat.press(OWNER, "🟢9").await;
-    chat.press(OWNER, "10:00").await;
-    chat.say(OWNER, "Ретро").await;
+    chat.pick(OWNER, "30 мин", "🟢9", "10:00", Some("Ретро"))
+        .await;
     chat.press(OWNER, "Подтвердить").await;
     chat.say(OWNER, "/my").await;
     chat.press(OWNER, "Перенести №1").await;
@@ -371,11 +380,7 @@ async fn chat_rescheduling_by_buttons_moves_the_meeting() {
 async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_exports_meetings() {
     let chat = Chat::new();
     chat.say(OWNER, "/start").await;
-    chat.say(OWNER, "/book").await;
-    chat.press(OWNER, "60 мин").await;
-    chat.press(OWNER, "🟢9").await;
-    chat.press(OWNER, "10:00").await;
-    chat.press(OWNER, "Без темы").await;
+    chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
     chat.press(OWNER, "Подтвердить").await;
     let invite = chat
         .world
