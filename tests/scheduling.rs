@@ -110,6 +110,23 @@ async fn say(s: &Services, who: UserId, text: &str) {
     .await;
 }
 
+/// Every screen sent renders fully in Russian and English, and every
+/// button carries ASCII data of at most 64 bytes.
+fn assert_everything_rendered(messenger: &InMemoryMessenger) {
+    let translator = Translator::new();
+    for message in messenger.sent() {
+        let missing = translator.missing_keys(&message.screen);
+        assert!(missing.is_empty(), "{missing:?} in {:?}", message.screen);
+        for button in message.screen.all_buttons() {
+            assert!(
+                button.data.is_ascii() && button.data.len() <= 64,
+                "{}",
+                button.data
+            );
+        }
+    }
+}
+
 fn rendered(messenger: &InMemoryMessenger, who: UserId) -> Vec<String> {
     let translator = Translator::new();
     messenger
@@ -251,6 +268,7 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
     );
     press(&s, ANNA, Callback::OpenMeeting(meeting.id)).await;
     assert_eq!(messenger.keys_sent_to(ANNA).last().unwrap(), "meeting-card");
+    assert_everything_rendered(&messenger);
 
     shutdown.cancel();
     dispatcher.await.unwrap();
@@ -530,6 +548,7 @@ async fn reminder_sends_are_retried_with_backoff_then_failed_and_the_owner_is_to
         );
     }
     assert_eq!(count_of(&world.messenger, OWNER, "reminder-failed"), 2);
+    assert_everything_rendered(&world.messenger);
     assert_eq!(
         count_of(&world.messenger, OWNER, "reminder"),
         2,
@@ -841,6 +860,7 @@ async fn cadence_of_14_days_nudges_on_days_7_11_and_13_once_each_and_then_lists_
         Callback::decode(&book),
         Some(Callback::Command("book".into()))
     );
+    assert_everything_rendered(&world.messenger);
 }
 
 #[tokio::test]
@@ -951,6 +971,7 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
         card.contains("⭐5.0") && card.contains("Too short"),
         "{card}"
     );
+    assert_everything_rendered(&world.messenger);
 }
 
 #[tokio::test]
@@ -1054,6 +1075,7 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
     );
 
     // Wednesday 09:00 and 10:40: reminders to exactly the two yes, once each time.
+    assert_everything_rendered(&world.messenger);
     world.messenger.clear();
     let nine = tick_at(&world, moscow(9, 9, 0)).await;
     let reminded: BTreeSet<UserId> = nine.reminded.iter().copied().collect();
@@ -1094,6 +1116,8 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
         "{count}"
     );
     assert!(line("Не ответили (1)").contains("Manager5"), "{count}");
+
+    assert_everything_rendered(&world.messenger);
 
     // Once it started, answers no longer change.
     world.clock.set(moscow(9, 11, 0));
