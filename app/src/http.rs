@@ -11,10 +11,16 @@ use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use meetbot_ports::Store;
 use meetbot_telegram::BotApi;
+use meetbot_usecases::Services;
+use meetbot_usecases::calendar_sync::{self, CalendarHealth};
 use serde_json::json;
 
 /// How long the database may take to answer a health check.
 const DATABASE_CHECK: Duration = Duration::from_secs(3);
+
+/// How long the calendar may take to answer a health check. The adapters
+/// wait up to 30 s for a call; a health checker gives up long before that.
+const CALENDAR_CHECK: Duration = Duration::from_secs(5);
 
 /// What `/health` looks at.
 #[derive(Clone)]
@@ -24,12 +30,18 @@ pub struct Health {
     /// The Bot API client, for the time of its last successful call (none
     /// in console mode).
     pub telegram: Option<BotApi>,
+    /// The configured calendar's kind (`none`, `google`, `caldav`).
+    pub calendar_kind: &'static str,
+    /// What the calendar's health is read through: its probe, and the pause
+    /// flag the outbox keeps in the store.
+    pub services: Services,
 }
 
 impl std::fmt::Debug for Health {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Health")
             .field("telegram", &self.telegram)
+            .field("calendar_kind", &self.calendar_kind)
             .finish_non_exhaustive()
     }
 }
@@ -41,27 +53,167 @@ pub fn router(health: Health) -> Router {
         .with_state(health)
 }
 
-/// 200 when the database answers, else 503, with a JSON body:
-/// `{"status", "database": {"reachable"}, "telegram": {"last_success"}, "version"}`.
+/// 200 when the database answers and the calendar works, else 503, with a
+/// JSON body: `{"status", "database": {"reachable"}, "telegram":
+/// {"last_success"}, "calendar": {"kind", "status", "reason"}, "version"}`.
+///
+/// The calendar is probed live on every call (no cached answer), so a
+/// monitor should poll every few seconds at most, not in a tight loop.
 async fn health_check(State(health): State<Health>) -> impl IntoResponse {
-    let reachable = matches!(
-        tokio::time::timeout(DATABASE_CHECK, health.store.value("health.check")).await,
-        Ok(Ok(_))
+    let (database, calendar) = tokio::join!(
+        tokio::time::timeout(DATABASE_CHECK, health.store.value("health.check")),
+        tokio::time::timeout(
+            CALENDAR_CHECK,
+            calendar_sync::calendar_health(&health.services)
+        ),
     );
+    let reachable = matches!(database, Ok(Ok(_)));
+    let failure = match calendar {
+        Ok(Ok(state)) => calendar_failure(&state),
+        Ok(Err(error)) => Some(format!("cannot read the calendar's state: {error}")),
+        Err(_) => Some(format!("no answer within {} s", CALENDAR_CHECK.as_secs())),
+    };
+    let healthy = reachable && failure.is_none();
     let telegram = health
         .telegram
         .as_ref()
         .map(|api| json!({ "last_success": api.last_success().map(|at| at.to_rfc3339()) }));
-    let status = if reachable {
+    let calendar = match &failure {
+        None => json!({ "kind": health.calendar_kind, "status": "ok" }),
+        Some(reason) => json!({
+            "kind": health.calendar_kind,
+            "status": "failing",
+            "reason": reason,
+        }),
+    };
+    let status = if healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({
-        "status": if reachable { "ok" } else { "unavailable" },
+        "status": if healthy { "ok" } else { "unavailable" },
         "database": { "reachable": reachable },
         "telegram": telegram,
+        "calendar": calendar,
         "version": env!("CARGO_PKG_VERSION"),
     });
     (status, Json(body))
+}
+
+/// Why the calendar is failing, if it is. A pause outranks the probe: it
+/// means writes were refused, which a person has to fix, even when the
+/// probe happens to pass.
+fn calendar_failure(state: &CalendarHealth) -> Option<String> {
+    if let Some(failure) = &state.auth_failure {
+        return Some(format!(
+            "sync paused since {}: {}",
+            failure.since.to_rfc3339(),
+            failure.error
+        ));
+    }
+    state.probe.as_ref().err().map(ToString::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use meetbot_domain::Settings;
+    use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore};
+    use meetbot_ports::CalendarError;
+    use meetbot_usecases::calendar_sync::AUTH_FAILED_KEY;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::clock::SystemClock;
+
+    /// Serves `/health` over `calendar` on a free port; returns its status
+    /// and body.
+    async fn health_of(store: Arc<InMemoryStore>, calendar: Arc<InMemoryCalendar>) -> (u16, Value) {
+        let services = Services {
+            store: store.clone(),
+            calendar,
+            messenger: Arc::new(InMemoryMessenger::new()),
+            clock: Arc::new(SystemClock::new()),
+            owner_ids: Vec::new(),
+            default_settings: Settings::default(),
+        };
+        let app = router(Health {
+            store,
+            telegram: None,
+            calendar_kind: "caldav",
+            services,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let answer = reqwest::get(format!("http://{address}/health"))
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let body = answer.json().await.unwrap();
+        server.abort();
+        (status, body)
+    }
+
+    #[tokio::test]
+    async fn health_is_ok_when_the_database_answers_and_the_calendar_works() {
+        let (status, body) = health_of(
+            Arc::new(InMemoryStore::new()),
+            Arc::new(InMemoryCalendar::new()),
+        )
+        .await;
+
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "ok", "{body}");
+        assert_eq!(body["database"]["reachable"], true, "{body}");
+        assert_eq!(
+            body["calendar"],
+            json!({ "kind": "caldav", "status": "ok" })
+        );
+    }
+
+    #[tokio::test]
+    async fn health_is_503_with_the_reason_when_the_calendar_cannot_be_reached() {
+        let calendar = Arc::new(InMemoryCalendar::new());
+        calendar.fail_with(Some(CalendarError::Unavailable(
+            "cannot reach the CalDAV server".to_owned(),
+        )));
+
+        let (status, body) = health_of(Arc::new(InMemoryStore::new()), calendar).await;
+
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["status"], "unavailable", "{body}");
+        assert_eq!(body["database"]["reachable"], true, "{body}");
+        assert_eq!(
+            body["calendar"],
+            json!({
+                "kind": "caldav",
+                "status": "failing",
+                "reason": "unavailable: cannot reach the CalDAV server",
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn health_is_503_while_the_calendar_sync_is_paused_even_if_the_probe_passes() {
+        let store = Arc::new(InMemoryStore::new());
+        store
+            .set_value(
+                AUTH_FAILED_KEY,
+                r#"{"since": "2025-03-01T09:00:00Z", "error": "HTTP 401"}"#,
+            )
+            .await
+            .unwrap();
+
+        let (status, body) = health_of(store, Arc::new(InMemoryCalendar::new())).await;
+
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["calendar"]["status"], "failing", "{body}");
+        assert_eq!(
+            body["calendar"]["reason"], "sync paused since 2025-03-01T09:00:00+00:00: HTTP 401",
+            "{body}"
+        );
+    }
 }

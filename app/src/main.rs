@@ -99,6 +99,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         version = env!("CARGO_PKG_VERSION"),
         database = %url,
         transport = %config.transport(),
+        calendar = config.calendar.kind(),
         time_zone = %config.organisation.time_zone,
         "meetbot started"
     );

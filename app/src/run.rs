@@ -4,15 +4,17 @@
 //! With a bot token the bot talks to Telegram (long polling or a webhook);
 //! without one it runs the console transport in this terminal, as the owner.
 //! Either way `/health` is served on `http.listen`, the calendar outbox
-//! is drained and the scheduler (reminders, cadence, group meeting) runs in
-//! the background.
+//! is drained into the configured calendar (none, Google or CalDAV) and the
+//! scheduler (reminders, cadence, group meeting) runs in the background.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use meetbot_caldav::{CalDavCalendar, CalDavConfig};
 use meetbot_calendar_none::NoCalendar;
 use meetbot_domain::{Settings, UserId};
+use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials};
 use meetbot_i18n::Translator;
 use meetbot_ports::{Calendar, Clock, MenuCommand, Store, Text};
 use meetbot_telegram::dispatch::{DEFAULT_BACKLOG, DEFAULT_CONCURRENCY};
@@ -25,7 +27,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SystemClock;
-use crate::config::{Config, TelegramMode};
+use crate::config::{CalendarConfig, Config, GoogleAccess, TelegramMode};
 use crate::http::{self, Health};
 use crate::scheduler::{self, SchedulerConfig};
 
@@ -67,7 +69,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let translator = Arc::new(Translator::new());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-    let calendar: Arc<dyn Calendar> = Arc::new(NoCalendar::new());
+    let calendar = calendar(&config).await?;
     let mut default_settings = Settings::default();
     default_settings
         .availability
@@ -104,6 +106,70 @@ pub async fn serve(
                 default_settings,
             };
             telegram(&config, services, api, messenger, shutdown).await
+        }
+    }
+}
+
+/// The calendar `config` selects. A Google key file is read here, at
+/// start-up, so a missing or unreadable key stops the bot at once, naming
+/// the key, instead of pausing the calendar sync at the first booking.
+/// Nothing is asked of the calendar yet: an unreachable one shows on
+/// `/health` and must not keep the bot from starting.
+pub async fn calendar(config: &Config) -> anyhow::Result<Arc<dyn Calendar>> {
+    // The key, and where its value came from, that the operator has to fix.
+    let named = |key: &str| format!("{key}{}", config.origin(key));
+    match &config.calendar {
+        CalendarConfig::None => Ok(Arc::new(NoCalendar::new())),
+        CalendarConfig::Google(google) => {
+            let (credentials, key) = match &google.access {
+                GoogleAccess::KeyFile { path, subject } => (
+                    GoogleCredentials::service_account_file(path, subject.clone())
+                        .with_context(|| named("calendar.service_account_key"))?,
+                    "calendar.service_account_key",
+                ),
+                GoogleAccess::KeyJson { json, subject } => (
+                    GoogleCredentials::ServiceAccount {
+                        key_json: json.clone(),
+                        subject: subject.clone(),
+                    },
+                    "calendar.service_account_json",
+                ),
+                GoogleAccess::User {
+                    client_id,
+                    client_secret,
+                    refresh_token,
+                } => (
+                    GoogleCredentials::AuthorizedUser {
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                        refresh_token: refresh_token.clone(),
+                    },
+                    "calendar.client_id",
+                ),
+            };
+            let mut settings = GoogleConfig::new(google.calendar_id.clone(), credentials);
+            if let Some(url) = &google.api_url {
+                settings.api_base_url.clone_from(url);
+            }
+            settings.token_url.clone_from(&google.token_url);
+            settings.meet_links = google.meet_links;
+            let calendar = GoogleCalendar::new(settings)
+                .await
+                .with_context(|| named(key))?;
+            Ok(Arc::new(calendar))
+        }
+        CalendarConfig::CalDav(caldav) => {
+            let calendar = CalDavCalendar::new(CalDavConfig {
+                url: caldav.url.clone(),
+                discover: caldav.discover,
+                username: caldav.username.clone(),
+                password: caldav.password.clone(),
+                // Floating times and all-day events on the calendar are
+                // read in the owner's zone.
+                zone: config.organisation.time_zone,
+            })
+            .with_context(|| named("calendar.url"))?;
+            Ok(Arc::new(calendar))
         }
     }
 }
@@ -148,6 +214,8 @@ async fn console(
     let health = Health {
         store,
         telegram: None,
+        calendar_kind: config.calendar.kind(),
+        services: services.clone(),
     };
     // A busy port must not spoil a local try-out: /health is then skipped.
     let server = match TcpListener::bind(config.http.listen).await {
@@ -211,6 +279,8 @@ async fn telegram(
     let mut app = http::router(Health {
         store: services.store.clone(),
         telegram: Some(api.clone()),
+        calendar_kind: config.calendar.kind(),
+        services: services.clone(),
     });
     let webhook = match config.telegram.mode {
         TelegramMode::Polling => None,

@@ -304,7 +304,8 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
         assert!(data.is_ascii() && data.len() <= 64, "{data}");
     }
 
-    // /health: the database answers and Telegram was reached.
+    // /health: the database answers, Telegram was reached, and the calendar
+    // (none configured: the bot's own database) works.
     let health: Value = reqwest::get(bot.url("/health"))
         .await
         .unwrap()
@@ -314,6 +315,11 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["database"]["reachable"], true, "{health}");
     assert!(health["telegram"]["last_success"].is_string(), "{health}");
+    assert_eq!(
+        health["calendar"],
+        serde_json::json!({ "kind": "none", "status": "ok" }),
+        "{health}"
+    );
     assert!(health["version"].is_string(), "{health}");
 
     let (status, logs) = bot.stop().await;
