@@ -1,6 +1,9 @@
 //! The console transport, driven through its input and output streams like
 //! a person at a terminal: one full booking.
-#![expect(clippy::unwrap_used, reason = "a test reports a broken step by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test reports a broken step by panicking"
+)]
 
 use std::sync::Arc;
 

@@ -1,5 +1,8 @@
 //! Use cases against mocked ports: exactly which calls they make.
-#![expect(clippy::unwrap_used, reason = "a test reports a broken step by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test reports a broken step by panicking"
+)]
 
 use std::sync::Arc;
 
