@@ -1,7 +1,10 @@
 //! The real binary without a Telegram token: the console transport on the
 //! embedded SQLite file, driven through stdin and stdout through one full
 //! booking, as the README's first command gives it to a person.
-#![expect(clippy::expect_used, reason = "a test reports a broken step by panicking")]
+#![expect(
+    clippy::expect_used,
+    reason = "a test reports a broken step by panicking"
+)]
 
 use std::process::Stdio;
 
