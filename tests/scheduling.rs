@@ -32,7 +32,7 @@ use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::reminders::{self, Dispatch};
 use meetbot_usecases::settings::{self, SettingsChange};
-use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, registration, rsvp};
+use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, rsvp};
 use tokio_util::sync::CancellationToken;
 
 const ANNA: UserId = UserId(1);
@@ -46,27 +46,8 @@ async fn services_with(
     clock: Arc<dyn Clock>,
     managers: &[UserId],
 ) -> (Services, Arc<InMemoryMessenger>) {
-    let messenger = Arc::new(InMemoryMessenger::new());
-    let services = Services {
-        store: Arc::new(InMemoryStore::new()),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: messenger.clone(),
-        clock,
-        owner_ids: vec![OWNER],
-        default_settings: Settings::default(),
-    };
-    registration::start(&services, &profile(OWNER, "Owner"))
-        .await
-        .unwrap();
-    for &id in managers {
-        let p = profile(id, &format!("Manager{}", id.0));
-        registration::register(&services, &p, None, None)
-            .await
-            .unwrap();
-        registration::approve(&services, OWNER, id).await.unwrap();
-    }
-    messenger.clear();
-    (services, messenger)
+    let world = World::new().with_clock(clock).approved(managers).await;
+    (world.services, world.messenger)
 }
 
 /// The first-paragraph keys of what `who` was sent, as `(key, count)`.
@@ -330,28 +311,14 @@ async fn downtime_of_three_hours_sends_late_reminders_only_for_meetings_not_yet_
     let s = &world.services;
     // Monday 12:00. Anna meets at 14:30 (started before the bot is back at
     // 15:00); Boris at 16:30 (still ahead).
-    let started = booking::book(
-        s,
-        ANNA,
-        BookingInput {
-            start: moscow(7, 14, 30),
-            meeting_type: "m30".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
-    let ahead = booking::book(
-        s,
-        BORIS,
-        BookingInput {
-            start: moscow(7, 16, 30),
-            meeting_type: "m30".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let started = world
+        .book(ANNA, moscow(7, 14, 30), "m30", None)
+        .await
+        .unwrap();
+    let ahead = world
+        .book(BORIS, moscow(7, 16, 30), "m30", None)
+        .await
+        .unwrap();
     world.messenger.clear();
 
     // Down from 12:00 to 15:00; the dispatcher's first round after the restart.
@@ -401,28 +368,14 @@ async fn downtime_of_three_hours_sends_late_reminders_only_for_meetings_not_yet_
 async fn reminder_to_a_person_on_vacation_is_skipped_and_one_for_a_cancelled_meeting_is_not_sent() {
     let world = World::with_managers(&[ANNA, BORIS]).await;
     let s = &world.services;
-    let anna = booking::book(
-        s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 11, 0),
-            meeting_type: "m30".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
-    let boris = booking::book(
-        s,
-        BORIS,
-        BookingInput {
-            start: moscow(8, 14, 0),
-            meeting_type: "m30".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let anna = world
+        .book(ANNA, moscow(8, 11, 0), "m30", None)
+        .await
+        .unwrap();
+    let boris = world
+        .book(BORIS, moscow(8, 14, 0), "m30", None)
+        .await
+        .unwrap();
     say(s, ANNA, "/vacation").await;
     meetings::cancel(s, BORIS, boris.id).await.unwrap();
     world.messenger.clear();
@@ -502,17 +455,10 @@ async fn reminder_sends_are_retried_with_backoff_then_failed_and_the_owner_is_to
         down_for: ANNA,
     });
     let s = &world.services;
-    let meeting = booking::book(
-        s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 11, 0),
-            meeting_type: "m30".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let meeting = world
+        .book(ANNA, moscow(8, 11, 0), "m30", None)
+        .await
+        .unwrap();
     world.messenger.clear();
     let dispatch = Dispatch::default();
     world.clock.set(moscow(8, 10, 0));
@@ -877,17 +823,10 @@ async fn cadence_nudges_stop_as_soon_as_the_manager_books() {
 
     // Day 12 (Saturday 19th): Anna books Monday the 21st.
     world.clock.set(moscow(19, 12, 0));
-    booking::book(
-        &world.services,
-        ANNA,
-        BookingInput {
-            start: moscow(21, 10, 0),
-            meeting_type: "m60".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    world
+        .book(ANNA, moscow(21, 10, 0), "m60", None)
+        .await
+        .unwrap();
     let after = cadence_days(&world, 12..=14).await;
     assert!(after.iter().all(|(_, n, d)| *n == 0 && !d), "{after:?}");
 }
@@ -898,17 +837,10 @@ async fn cadence_nudges_stop_as_soon_as_the_manager_books() {
 async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_the_first() {
     let world = World::with_managers(&[ANNA]).await;
     let s = &world.services;
-    let meeting = booking::book(
-        s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 10, 0),
-            meeting_type: "m60".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let meeting = world
+        .book(ANNA, moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
     world.messenger.clear();
     let asked_at = |hour: u32, minute: u32| {
         world.clock.set(moscow(8, hour, minute));
@@ -978,17 +910,10 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
 async fn feedback_on_somebody_elses_meeting_or_one_not_held_is_refused() {
     let world = World::with_managers(&[ANNA, BORIS]).await;
     let s = &world.services;
-    let meeting = booking::book(
-        s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 10, 0),
-            meeting_type: "m60".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let meeting = world
+        .book(ANNA, moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
     assert!(
         feedback::rate(s, ANNA, meeting.id, 4).await.is_err(),
         "not held yet"

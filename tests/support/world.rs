@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use meetbot_domain::{Email, Meeting, Settings, UserId};
 use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
-use meetbot_ports::Calendar;
+use meetbot_ports::{Calendar, Clock};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::registration::{self, Profile};
 use meetbot_usecases::{Services, UseCaseError};
@@ -87,6 +87,13 @@ impl World {
     /// The same world with another calendar behind the use cases.
     pub fn with_calendar(mut self, calendar: Arc<dyn Calendar>) -> Self {
         self.services.calendar = calendar;
+        self
+    }
+
+    /// The same world with another clock behind the use cases (the
+    /// `clock` handle then no longer moves their time).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.services.clock = clock;
         self
     }
 
