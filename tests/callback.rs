@@ -80,8 +80,12 @@ fn every_screen() -> Vec<Screen> {
             }
         }
     }
+    // Departments up to the longest name, so department buttons are as long as they get.
+    let departments: Vec<Department> = (0..40)
+        .map(|i| Department::new(&format!("{i}{}", "ю".repeat(60))).unwrap())
+        .collect();
     for person in &people {
-        screens.push(views::user_card(person, None));
+        screens.push(views::user_card(person, None, &departments));
         screens.push(views::user_card(
             person,
             Some(&RatingSummary {
@@ -89,6 +93,7 @@ fn every_screen() -> Vec<Screen> {
                 count: usize::MAX,
                 last_comment: Some("к".repeat(500)),
             }),
+            &[],
         ));
         screens.push(views::welcome(person));
         screens.push(screens::registration_request(person));

@@ -261,8 +261,16 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
     chat.say(OWNER, "sat 10:00-14:00").await;
     assert!(chat.last(OWNER).contains("sat 10:00-14:00"));
 
+    chat.press(OWNER, "Отделы").await;
+    chat.say(OWNER, "Продажи, Маркетинг").await;
     chat.say(OWNER, "/users").await;
     chat.press(OWNER, "Anna1").await;
+    chat.press(OWNER, "Маркетинг").await;
+    assert!(
+        chat.last(OWNER).contains("Отдел: Маркетинг"),
+        "{}",
+        chat.last(OWNER)
+    );
     chat.press(OWNER, "в отпуске").await;
     assert_eq!(
         chat.world.store.user(ANNA).await.unwrap().unwrap().status,

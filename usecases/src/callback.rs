@@ -47,6 +47,8 @@ pub enum Callback {
     SetRole(UserId, Role),
     /// Give a user a status (owner).
     SetStatus(UserId, Status),
+    /// Put a user in a department, by its index in the list (owner).
+    SetDepartment(UserId, u16),
     /// Choose a department by its index in the list.
     Department(u16),
     /// Skip an optional registration question.
@@ -94,6 +96,7 @@ impl Callback {
             Self::Reschedule(m) => format!("rs:{m}"),
             Self::UserCard(u) => format!("uc:{u}"),
             Self::SetRole(u, r) => format!("ur:{u}:{}", r.as_str()),
+            Self::SetDepartment(u, i) => format!("ud:{u}:{i}"),
             Self::SetStatus(u, s) => format!("us:{u}:{}", s.as_str()),
             Self::Department(i) => format!("dp:{i}"),
             Self::Skip => "sk".to_owned(),
@@ -148,6 +151,7 @@ impl Callback {
             ("rs", [m]) => Self::Reschedule(meeting(m)?),
             ("uc", [u]) => Self::UserCard(user(u)?),
             ("ur", [u, r]) => Self::SetRole(user(u)?, Role::parse(r).ok()?),
+            ("ud", [u, i]) => Self::SetDepartment(user(u)?, i.parse().ok()?),
             ("us", [u, s]) => Self::SetStatus(user(u)?, Status::parse(s).ok()?),
             ("dp", [i]) => Self::Department(i.parse().ok()?),
             ("sk", []) => Self::Skip,
@@ -193,6 +197,7 @@ mod tests {
             Callback::Reschedule(MeetingId(i64::MAX)),
             Callback::UserCard(big),
             Callback::SetRole(big, Role::Manager),
+            Callback::SetDepartment(big, u16::MAX),
             Callback::SetStatus(big, Status::BusinessTrip),
             Callback::Department(u16::MAX),
             Callback::Skip,

@@ -78,6 +78,7 @@ button-reschedule-n = 🔁 Move #{ $n }
 button-yes-cancel = Yes, cancel it
 button-keep = No, keep it
 button-set-role = Make { $role }
+button-set-department = 🏢 { $department }
 meeting-type-button = { $name } · { $minutes } min
 
 ## Start, help, registration

@@ -78,6 +78,7 @@ button-reschedule-n = 🔁 Перенести №{ $n }
 button-yes-cancel = Да, отменить
 button-keep = Нет, оставить
 button-set-role = Сделать: { $role }
+button-set-department = 🏢 { $department }
 meeting-type-button = { $name } · { $minutes } мин
 
 ## Start, help, registration

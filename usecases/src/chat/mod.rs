@@ -739,6 +739,15 @@ impl Chat<'_> {
                 let user = members::change_status(s, me, user, status).await?;
                 self.show_card(user).await
             }
+            Callback::SetDepartment(user, index) => {
+                let departments = s.settings().await?.departments;
+                let Some(department) = departments.get(usize::from(index)) else {
+                    return self.stale(data).await;
+                };
+                let user =
+                    members::change_department(s, me, user, Some(department.clone())).await?;
+                self.show_card(user).await
+            }
             Callback::OpenMeeting(id) => {
                 let (_, meeting) = meetings::get(s, me, id).await?;
                 let booker = s.store.user(meeting.booker).await?;
@@ -779,7 +788,9 @@ impl Chat<'_> {
     /// A user's card for the owner, with their feedback summary.
     async fn show_card(&self, user: User) -> Outcome {
         let rating = feedback::summary(self.s, user.id).await?;
-        self.reply(views::user_card(&user, rating.as_ref())).await;
+        let departments = self.s.settings().await?.departments;
+        self.reply(views::user_card(&user, rating.as_ref(), &departments))
+            .await;
         Ok(())
     }
 

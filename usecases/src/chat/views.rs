@@ -497,7 +497,11 @@ pub fn users(users: &[User], ratings: &HashMap<UserId, RatingSummary>) -> Screen
 }
 
 /// A user's card with role and status buttons, and their feedback.
-pub fn user_card(user: &User, rating: Option<&RatingSummary>) -> Screen {
+pub fn user_card(
+    user: &User,
+    rating: Option<&RatingSummary>,
+    departments: &[Department],
+) -> Screen {
     let text = Text::new("user-card")
         .plain("name", &user.name)
         .plain("username", user.username.as_deref().unwrap_or("—"))
@@ -533,8 +537,17 @@ pub fn user_card(user: &User, rating: Option<&RatingSummary>) -> Screen {
                 .plain("comment", rating.last_comment.as_deref().unwrap_or("—")),
         );
     }
+    let department_buttons: Vec<Button> = departments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| user.department.as_ref() != Some(*d))
+        .map(|(i, d)| Button {
+            label: Text::new("button-set-department").plain("department", d),
+            data: Callback::SetDepartment(user.id, i as u16).encode(),
+        })
+        .collect();
     let mut screen = screen.row(role_buttons);
-    for chunk in status_buttons.chunks(2) {
+    for chunk in status_buttons.chunks(2).chain(department_buttons.chunks(2)) {
         screen = screen.row(chunk.to_vec());
     }
     screen.row(vec![button(
