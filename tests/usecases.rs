@@ -624,3 +624,57 @@ async fn an_approved_manager_gets_the_manager_command_menu() {
             .contains(&"settings".to_owned())
     );
 }
+
+#[tokio::test]
+async fn reminder_offsets_of_one_meeting_type_replace_the_general_ones_for_that_type_only() {
+    let world = World::with_managers(&[ANNA]).await;
+    let s = &world.services;
+    settings::change(
+        s,
+        OWNER,
+        SettingsChange::TypeReminders("m30".into(), Some(vec![60, 15])),
+    )
+    .await
+    .unwrap();
+    let short = world
+        .book(ANNA, moscow(9, 10, 0), "m30", None)
+        .await
+        .unwrap();
+    let long = world
+        .book(ANNA, moscow(9, 14, 0), "m60", None)
+        .await
+        .unwrap();
+    let offsets = |reminders: Vec<meetbot_ports::Reminder>| {
+        let mut minutes: Vec<u32> = reminders.iter().map(|r| r.offset_minutes).collect();
+        minutes.dedup();
+        minutes
+    };
+    assert_eq!(
+        offsets(world.store.reminders_of(short.id).await.unwrap()),
+        [60, 15]
+    );
+    assert_eq!(
+        offsets(world.store.reminders_of(long.id).await.unwrap()),
+        [1440, 120, 60]
+    );
+    assert_eq!(
+        settings::change(
+            s,
+            OWNER,
+            SettingsChange::TypeReminders("m45".into(), Some(vec![60]))
+        )
+        .await,
+        Err(UseCaseError::Invalid("error-meeting-type-unknown"))
+    );
+    settings::change(s, OWNER, SettingsChange::TypeReminders("m30".into(), None))
+        .await
+        .unwrap();
+    let again = world
+        .book(ANNA, moscow(10, 10, 0), "m30", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        offsets(world.store.reminders_of(again.id).await.unwrap()),
+        [1440, 120, 60]
+    );
+}

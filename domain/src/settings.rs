@@ -1,5 +1,7 @@
 //! Everything the owner can tune, with the defaults the product promises.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::availability::{Availability, DayWindow, SlotStep, WeeklyHours};
@@ -20,8 +22,12 @@ pub struct Settings {
     pub meeting_types: Vec<MeetingType>,
     /// Limits and the cancellation cutoff.
     pub policy: BookingPolicy,
-    /// When reminders go out.
+    /// When reminders go out, unless the meeting's type has its own.
     pub reminders: ReminderOffsets,
+    /// Reminder offsets of particular meeting types, by type code. Settings
+    /// saved before they existed read as none.
+    #[serde(default)]
+    pub type_reminders: BTreeMap<String, ReminderOffsets>,
     /// How often managers should meet the owner.
     pub cadence: Cadence,
     /// The departments a person may choose from.
@@ -36,6 +42,14 @@ impl Settings {
     /// The meeting type with this code.
     pub fn meeting_type(&self, code: &str) -> Option<&MeetingType> {
         self.meeting_types.iter().find(|t| t.code() == code)
+    }
+
+    /// When the reminders of a meeting of this type go out: its own offsets,
+    /// else the general ones.
+    pub fn reminders_for(&self, type_code: &str) -> &ReminderOffsets {
+        self.type_reminders
+            .get(type_code)
+            .unwrap_or(&self.reminders)
     }
 }
 
@@ -67,6 +81,7 @@ impl Default for Settings {
             meeting_types,
             policy: BookingPolicy::default(),
             reminders: ReminderOffsets::default(),
+            type_reminders: BTreeMap::new(),
             cadence: Cadence::default(),
             departments: Vec::new(),
             group_meeting: None,

@@ -185,7 +185,9 @@ async fn place(
         buffer: settings.availability.buffer(),
         max_upcoming: (!booker.is_owner()).then_some(settings.policy.limit.get()),
         now,
-        reminders: settings.reminders.plan(slot.start(), &recipients, now),
+        reminders: settings
+            .reminders_for(kind.code())
+            .plan(slot.start(), &recipients, now),
     };
     // The store decides atomically: the checks above give good reasons, the
     // store makes sure that two presses at once cannot both win.

@@ -54,6 +54,9 @@ pub enum SettingsChange {
     MeetingTypes(Vec<(String, String, i64)>),
     /// Reminder offsets in minutes before the start.
     Reminders(Vec<i64>),
+    /// Reminder offsets of one meeting type by its code; `None` returns it
+    /// to the general ones.
+    TypeReminders(String, Option<Vec<i64>>),
     /// The cadence in days and the nudge days before the due date.
     Cadence(i64, Vec<i64>),
     /// The list of departments.
@@ -103,6 +106,20 @@ pub fn apply(settings: &mut Settings, change: &SettingsChange) -> Result<(), Use
         }
         SettingsChange::Reminders(minutes) => {
             settings.reminders = ReminderOffsets::from_minutes(minutes)?
+        }
+        SettingsChange::TypeReminders(code, minutes) => {
+            if settings.meeting_type(code).is_none() {
+                return Err(UseCaseError::Invalid("error-meeting-type-unknown"));
+            }
+            match minutes {
+                Some(minutes) => {
+                    let offsets = ReminderOffsets::from_minutes(minutes)?;
+                    settings.type_reminders.insert(code.clone(), offsets);
+                }
+                None => {
+                    settings.type_reminders.remove(code);
+                }
+            }
         }
         SettingsChange::Cadence(every, nudges) => settings.cadence = Cadence::new(*every, nudges)?,
         SettingsChange::Departments(names) => {

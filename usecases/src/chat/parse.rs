@@ -96,7 +96,17 @@ pub fn setting(code: &str, text: &str, today: NaiveDate) -> Result<SettingsChang
                 hours => SettingsChange::DateOverride(date, Some(hours.to_owned())),
             }
         }
-        "reminders" => SettingsChange::Reminders(numbers(text).ok_or_else(bad)?),
+        // `1440, 120, 60` for every meeting, `m30: 60, 15` for one type, `m30: default` to undo that.
+        "reminders" => match text.split_once(':') {
+            Some((code, rest)) if rest.trim().eq_ignore_ascii_case("default") => {
+                SettingsChange::TypeReminders(code.trim().to_owned(), None)
+            }
+            Some((code, rest)) => SettingsChange::TypeReminders(
+                code.trim().to_owned(),
+                Some(numbers(rest).ok_or_else(bad)?),
+            ),
+            None => SettingsChange::Reminders(numbers(text).ok_or_else(bad)?),
+        },
         "cadence" => {
             let mut parts = numbers(text).ok_or_else(bad)?.into_iter();
             let every = parts.next().ok_or_else(bad)?;
@@ -162,6 +172,17 @@ mod tests {
                 NaiveDate::from_ymd_opt(2030, 1, 15).unwrap(),
                 None
             ))
+        );
+        assert_eq!(
+            setting("reminders", "m30: 60, 15", today),
+            Ok(SettingsChange::TypeReminders(
+                "m30".into(),
+                Some(vec![60, 15])
+            ))
+        );
+        assert_eq!(
+            setting("reminders", "m30: default", today),
+            Ok(SettingsChange::TypeReminders("m30".into(), None))
         );
         assert_eq!(
             setting("cadence", "14 7,3,1", today),

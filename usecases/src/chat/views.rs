@@ -597,12 +597,21 @@ pub fn settings(settings: &Settings) -> Screen {
         .iter()
         .map(|t| t.minutes().to_string())
         .collect();
-    let reminders: Vec<String> = settings
-        .reminders
-        .minutes()
-        .iter()
-        .map(u32::to_string)
-        .collect();
+    let minutes = |offsets: &meetbot_domain::ReminderOffsets| -> String {
+        offsets
+            .minutes()
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut reminders = vec![minutes(&settings.reminders)];
+    reminders.extend(
+        settings
+            .type_reminders
+            .iter()
+            .map(|(code, offsets)| format!("{code}: {}", minutes(offsets))),
+    );
     let nudges: Vec<String> = settings
         .cadence
         .nudge_days_before()
@@ -647,7 +656,7 @@ pub fn settings(settings: &Settings) -> Screen {
                 overrides.join(", ")
             },
         )
-        .plain("reminders", reminders.join(", "))
+        .plain("reminders", reminders.join("; "))
         .plain(
             "cadence",
             format!("{} ({})", settings.cadence.every_days(), nudges.join(", ")),
