@@ -89,8 +89,8 @@ async fn console_binary_books_a_meeting_through_stdin_and_stdout() {
     assert!(welcome.contains("TELEGRAM_BOT_TOKEN"), "{welcome}");
 
     let types = terminal.type_line("/book").await;
-    let thirty =
-        first_button(&types, &["30 min"]).unwrap_or_else(|| panic!("no 30-minute type:\n{types}"));
+    let thirty = first_button(&types, &["30 мин", "30 min"])
+        .unwrap_or_else(|| panic!("no 30-minute type:\n{types}"));
     let mut month = terminal.type_line(&thirty).await;
     // Near the end of a month every bookable day may be in the next one.
     let day = loop {

@@ -79,7 +79,7 @@ button-yes-cancel = Yes, cancel it
 button-keep = No, keep it
 button-set-role = Make { $role }
 button-set-department = 🏢 { $department }
-meeting-type-button = { $name } · { $minutes } min
+meeting-type-button = { $minutes } min
 
 ## Start, help, registration
 welcome = Hello, { $name }! Your role: { $role }.

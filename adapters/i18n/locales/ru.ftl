@@ -79,7 +79,7 @@ button-yes-cancel = Да, отменить
 button-keep = Нет, оставить
 button-set-role = Сделать: { $role }
 button-set-department = 🏢 { $department }
-meeting-type-button = { $name } · { $minutes } мин
+meeting-type-button = { $minutes } мин
 
 ## Start, help, registration
 welcome = Здравствуйте, { $name }! Ваша роль: { $role }.
