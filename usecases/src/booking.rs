@@ -228,14 +228,7 @@ pub async fn reschedule(
 ) -> Result<Meeting, UseCaseError> {
     let (acting, old) =
         crate::meetings::changeable(s, actor, id, Action::RescheduleOwnMeeting).await?;
-    let booker = if old.booker == acting.id {
-        acting.clone()
-    } else {
-        s.store
-            .user(old.booker)
-            .await?
-            .ok_or(UseCaseError::NotFound)?
-    };
+    let booker = crate::meetings::booker_of(s, &acting, &old).await?;
     let input = BookingInput {
         start: new_start,
         meeting_type: old.meeting_type.clone(),

@@ -28,18 +28,44 @@ pub async fn upcoming(s: &Services, actor: UserId) -> Result<Vec<Meeting>, UseCa
         .collect())
 }
 
+/// The acting person and a meeting they may do `action` on: their own, or
+/// any for the owner. A refusal is recorded in the audit log.
+async fn owned(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+    action: Action,
+) -> Result<(User, Meeting), UseCaseError> {
+    let acting = s.actor(actor, action).await?;
+    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
+    if let Err(denial) = crate::booking::may_touch(&acting, &meeting, action) {
+        return Err(s.refuse(actor, action, denial).await);
+    }
+    Ok((acting, meeting))
+}
+
 /// One meeting of the acting person (any meeting for the owner).
 pub async fn get(
     s: &Services,
     actor: UserId,
     id: MeetingId,
 ) -> Result<(User, Meeting), UseCaseError> {
-    let acting = s.actor(actor, Action::ViewOwnMeetings).await?;
-    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
-    if let Err(denial) = crate::booking::may_touch(&acting, &meeting, Action::ViewOwnMeetings) {
-        return Err(s.refuse(actor, Action::ViewOwnMeetings, denial).await);
+    owned(s, actor, id, Action::ViewOwnMeetings).await
+}
+
+/// Who booked `meeting`: `acting` when it is theirs, else read from the store.
+pub(crate) async fn booker_of(
+    s: &Services,
+    acting: &User,
+    meeting: &Meeting,
+) -> Result<User, UseCaseError> {
+    if meeting.booker == acting.id {
+        return Ok(acting.clone());
     }
-    Ok((acting, meeting))
+    s.store
+        .user(meeting.booker)
+        .await?
+        .ok_or(UseCaseError::NotFound)
 }
 
 /// Checks, before the picker opens, that a meeting may be moved now.
@@ -61,11 +87,7 @@ pub(crate) async fn changeable(
     id: MeetingId,
     action: Action,
 ) -> Result<(User, Meeting), UseCaseError> {
-    let acting = s.actor(actor, action).await?;
-    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
-    if let Err(denial) = crate::booking::may_touch(&acting, &meeting, action) {
-        return Err(s.refuse(actor, action, denial).await);
-    }
+    let (acting, meeting) = owned(s, actor, id, action).await?;
     let settings = s.settings().await?;
     settings
         .policy
@@ -97,14 +119,7 @@ pub async fn cancel(s: &Services, actor: UserId, id: MeetingId) -> Result<Meetin
         .await?;
     s.audit(AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingCancelled).on(id))
         .await?;
-    let booker = if meeting.booker == acting.id {
-        acting.clone()
-    } else {
-        s.store
-            .user(meeting.booker)
-            .await?
-            .ok_or(UseCaseError::NotFound)?
-    };
+    let booker = booker_of(s, &acting, &meeting).await?;
     tell_other_side(s, &acting, &booker, |reader| {
         screens::meeting_cancelled(&cancelled, &acting, reader)
     })
