@@ -678,3 +678,27 @@ async fn reminder_offsets_of_one_meeting_type_replace_the_general_ones_for_that_
         [1440, 120, 60]
     );
 }
+
+#[tokio::test]
+async fn the_month_view_counts_busy_time_whose_buffer_reaches_back_into_the_last_day() {
+    let world = World::with_managers(&[ANNA]).await;
+    let s = &world.services;
+    settings::change(
+        s,
+        OWNER,
+        SettingsChange::WorkingHours(chrono::Weekday::Thu, Some("23:00-24:00".into())),
+    )
+    .await
+    .unwrap();
+    settings::change(s, OWNER, SettingsChange::Buffer(60))
+        .await
+        .unwrap();
+    // Busy just after midnight on 1 February (Moscow): with an hour of buffer it
+    // takes the only slot of Thursday 31 January, 23:00–24:00.
+    let just_after = chrono::TimeZone::with_ymd_and_hms(&Utc, 2030, 1, 31, 21, 0, 0).unwrap();
+    world
+        .calendar
+        .add_external_busy(Interval::starting_at(just_after, Duration::minutes(30)).unwrap());
+    let month = booking::month(s, ANNA, 2030, 1, "m60").await.unwrap();
+    assert_eq!(month[30].1, meetbot_domain::DayLoad::Full);
+}

@@ -96,9 +96,12 @@ pub async fn month(
     let next = first + Duration::days(32);
     let next_first = NaiveDate::from_ymd_opt(next.year(), next.month(), 1)
         .ok_or(UseCaseError::Invalid("error-date-invalid"))?;
+    let last = next_first - Duration::days(1);
+    // From the first day's widened start to the last day's widened end, so a
+    // meeting whose buffer reaches into the month is counted too.
     let range = Interval::new(
         day_range(&settings, first)?.start(),
-        day_range(&settings, next_first)?.start(),
+        day_range(&settings, last)?.end(),
     )
     .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
     // One query for the month, not one per day.
