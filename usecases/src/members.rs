@@ -114,12 +114,7 @@ pub async fn change_department(
     department: Option<Department>,
 ) -> Result<User, UseCaseError> {
     let owner = s.actor(actor, Action::ChangeDepartment).await?;
-    if let Some(department) = &department {
-        let known = s.settings().await?.departments;
-        if !known.is_empty() && !known.contains(department) {
-            return Err(UseCaseError::Invalid("error-department-unknown"));
-        }
-    }
+    s.check_department(department.as_ref()).await?;
     let mut user = target(s, id).await?;
     let details = format!(
         "{} -> {}",

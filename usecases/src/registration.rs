@@ -132,12 +132,7 @@ pub async fn register(
     department: Option<Department>,
     email: Option<Email>,
 ) -> Result<User, UseCaseError> {
-    if let Some(department) = &department {
-        let known = s.settings().await?.departments;
-        if !known.is_empty() && !known.contains(department) {
-            return Err(UseCaseError::Invalid("error-department-unknown"));
-        }
-    }
+    s.check_department(department.as_ref()).await?;
     let user = new_user(s, profile, Role::Pending, department, email);
     match s.store.insert_user(&user).await {
         Ok(()) => {}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Denial, Role, Settings, User, UserId, authorize,
+    Action, AuditAction, AuditEvent, Denial, Department, Role, Settings, User, UserId, authorize,
 };
 use meetbot_ports::{Calendar, Clock, MenuCommand, Messenger, Screen, Store, Text, UserQuery};
 
@@ -125,6 +125,23 @@ impl Services {
             }
         }
         Ok(())
+    }
+
+    /// Checks that a department is one of the configured list (any is fine
+    /// when there is no list).
+    pub async fn check_department(
+        &self,
+        department: Option<&Department>,
+    ) -> Result<(), UseCaseError> {
+        let Some(department) = department else {
+            return Ok(());
+        };
+        let known = self.settings().await?.departments;
+        if known.is_empty() || known.contains(department) {
+            Ok(())
+        } else {
+            Err(UseCaseError::Invalid("error-department-unknown"))
+        }
     }
 
     /// The organisation's current settings.
