@@ -1,7 +1,7 @@
 //! The messages use cases send on their own (notifications), as screens.
 //! Times are shown in the reader's zone.
 
-use meetbot_domain::{Meeting, Role, Status, User};
+use meetbot_domain::{Interval, Meeting, Role, Status, User, Zone};
 use meetbot_ports::{Button, Screen, Text, TextArg};
 
 use crate::callback::Callback;
@@ -34,14 +34,31 @@ fn when(meeting: &Meeting, reader: &User) -> TextArg {
     }
 }
 
-fn meeting_text(key: &str, meeting: &Meeting, reader: &User) -> Text {
+/// Message `key` about a time span: its start in `zone`, its length and a topic.
+pub(crate) fn slot_text(key: &str, interval: Interval, topic: Option<&str>, zone: Zone) -> Text {
     Text::new(key)
-        .arg("when", when(meeting, reader))
+        .arg(
+            "when",
+            TextArg::Time {
+                at: interval.start(),
+                zone,
+            },
+        )
         .arg(
             "minutes",
-            TextArg::Number(meeting.interval.duration().num_minutes()),
+            TextArg::Number(interval.duration().num_minutes()),
         )
-        .plain("topic", meeting.topic.as_ref().map_or("", |t| t.as_str()))
+        .plain("topic", topic.unwrap_or(""))
+}
+
+/// Message `key` about a meeting, its time shown in `zone`.
+pub(crate) fn meeting_text(key: &str, meeting: &Meeting, zone: Zone) -> Text {
+    slot_text(
+        key,
+        meeting.interval,
+        meeting.topic.as_ref().map(|t| t.as_str()),
+        zone,
+    )
 }
 
 /// To the owners: somebody registered; Approve / Reject.
@@ -83,18 +100,20 @@ pub fn status_changed(status: Status) -> Screen {
 
 /// To an owner: a meeting was booked.
 pub fn meeting_booked(meeting: &Meeting, booker: &User, reader: &User) -> Screen {
-    Screen::text(meeting_text("owner-meeting-booked", meeting, reader).plain("name", &booker.name))
+    Screen::text(
+        meeting_text("owner-meeting-booked", meeting, reader.zone).plain("name", &booker.name),
+    )
 }
 
 /// To the other side: a meeting was cancelled by `by`.
 pub fn meeting_cancelled(meeting: &Meeting, by: &User, reader: &User) -> Screen {
-    Screen::text(meeting_text("meeting-cancelled-by", meeting, reader).plain("name", &by.name))
+    Screen::text(meeting_text("meeting-cancelled-by", meeting, reader.zone).plain("name", &by.name))
 }
 
 /// To the other side: a meeting was moved by `by`.
 pub fn meeting_rescheduled(old: &Meeting, new: &Meeting, by: &User, reader: &User) -> Screen {
     Screen::text(
-        meeting_text("meeting-rescheduled-by", new, reader)
+        meeting_text("meeting-rescheduled-by", new, reader.zone)
             .plain("name", &by.name)
             .arg("old_when", when(old, reader)),
     )

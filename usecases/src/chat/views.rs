@@ -15,7 +15,7 @@ use crate::error::UseCaseError;
 use crate::feedback::{RatingSummary, stars_text};
 use crate::ics::Export;
 use crate::members::ProfileView;
-use crate::screens::{button, role_key, status_key};
+use crate::screens::{button, meeting_text, role_key, slot_text, status_key};
 
 /// Who reads a screen: their language and zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,22 +278,6 @@ pub fn ask_topic() -> Screen {
     ])
 }
 
-fn meeting_text(key: &str, interval: Interval, topic: Option<&str>, reader: Reader) -> Text {
-    Text::new(key)
-        .arg(
-            "when",
-            TextArg::Time {
-                at: interval.start(),
-                zone: reader.zone,
-            },
-        )
-        .arg(
-            "minutes",
-            TextArg::Number(interval.duration().num_minutes()),
-        )
-        .plain("topic", topic.unwrap_or(""))
-}
-
 /// The summary to confirm before booking.
 pub fn confirm(
     interval: Interval,
@@ -306,7 +290,7 @@ pub fn confirm(
     } else {
         "confirm-booking"
     };
-    Screen::text(meeting_text(key, interval, topic, reader)).row(vec![
+    Screen::text(slot_text(key, interval, topic, reader.zone)).row(vec![
         button("button-confirm", Callback::Confirm),
         button("button-abort", Callback::Abort),
     ])
@@ -319,13 +303,8 @@ pub fn booked(meeting: &Meeting, rescheduled: bool, reader: Reader) -> Screen {
     } else {
         "meeting-booked"
     };
-    Screen::text(meeting_text(
-        key,
-        meeting.interval,
-        meeting.topic.as_ref().map(|t| t.as_str()),
-        reader,
-    ))
-    .row(vec![button("menu-my", Callback::Command("my".into()))])
+    Screen::text(meeting_text(key, meeting, reader.zone))
+        .row(vec![button("menu-my", Callback::Command("my".into()))])
 }
 
 /// /my: upcoming meetings, each with Cancel and Reschedule.
@@ -338,19 +317,14 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
     for (i, (meeting, booker)) in meetings.iter().enumerate() {
         let number = i as i64 + 1;
         screen = screen.then(
-            meeting_text(
-                "my-meeting-line",
-                meeting.interval,
-                meeting.topic.as_ref().map(|t| t.as_str()),
-                reader,
-            )
-            .arg("n", TextArg::Number(number))
-            .plain(
-                "name",
-                booker
-                    .as_ref()
-                    .map_or(String::new(), |b| b.name.to_string()),
-            ),
+            meeting_text("my-meeting-line", meeting, reader.zone)
+                .arg("n", TextArg::Number(number))
+                .plain(
+                    "name",
+                    booker
+                        .as_ref()
+                        .map_or(String::new(), |b| b.name.to_string()),
+                ),
         );
         screen = screen.row(vec![
             Button {
@@ -369,20 +343,15 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
 /// One meeting, opened from its reminder: when, how long, with whom, the
 /// topic, and Cancel / Move.
 pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) -> Screen {
-    let text = meeting_text(
-        "meeting-card",
-        meeting.interval,
-        meeting.topic.as_ref().map(|t| t.as_str()),
-        reader,
-    )
-    .plain("name", booker.map_or(String::new(), |b| b.name.to_string()))
-    .key(
-        "status",
-        format!(
-            "meeting-status-{}",
-            meeting.status.as_str().to_ascii_lowercase()
-        ),
-    );
+    let text = meeting_text("meeting-card", meeting, reader.zone)
+        .plain("name", booker.map_or(String::new(), |b| b.name.to_string()))
+        .key(
+            "status",
+            format!(
+                "meeting-status-{}",
+                meeting.status.as_str().to_ascii_lowercase()
+            ),
+        );
     let screen = Screen::text(text);
     if meeting.status != meetbot_domain::MeetingStatus::Scheduled {
         return screen;
@@ -398,13 +367,7 @@ pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) ->
 
 /// Are you sure you want to cancel?
 pub fn confirm_cancel(meeting: &Meeting, reader: Reader) -> Screen {
-    Screen::text(meeting_text(
-        "confirm-cancel",
-        meeting.interval,
-        meeting.topic.as_ref().map(|t| t.as_str()),
-        reader,
-    ))
-    .row(vec![
+    Screen::text(meeting_text("confirm-cancel", meeting, reader.zone)).row(vec![
         button("button-yes-cancel", Callback::CancelConfirmed(meeting.id)),
         button("button-keep", Callback::Abort),
     ])
@@ -412,12 +375,7 @@ pub fn confirm_cancel(meeting: &Meeting, reader: Reader) -> Screen {
 
 /// The meeting is cancelled.
 pub fn cancelled(meeting: &Meeting, reader: Reader) -> Screen {
-    Screen::text(meeting_text(
-        "meeting-cancelled",
-        meeting.interval,
-        meeting.topic.as_ref().map(|t| t.as_str()),
-        reader,
-    ))
+    Screen::text(meeting_text("meeting-cancelled", meeting, reader.zone))
 }
 
 /// /profile.
