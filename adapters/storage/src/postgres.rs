@@ -71,7 +71,7 @@ impl PgStore {
     /// and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let url = url.to_owned();
-        tokio::task::spawn_blocking(move || {
+        crate::blocking(StorageError::Connect, move || {
             // One connection first: a wrong URL fails at once with libpq's
             // reason, rather than after the pool's connection timeout.
             let applied = migrate(&url)?;
@@ -86,7 +86,6 @@ impl PgStore {
             Ok(Self { pool })
         })
         .await
-        .map_err(|e| StorageError::Connect(format!("the connecting task failed: {e}")))?
     }
 }
 

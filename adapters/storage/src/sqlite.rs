@@ -115,7 +115,7 @@ impl SqliteStore {
     /// missing) and applies pending migrations.
     pub async fn open(path: impl Into<PathBuf>) -> Result<Self, StorageError> {
         let path = path.into();
-        tokio::task::spawn_blocking(move || {
+        crate::blocking(StorageError::Connect, move || {
             let applied = migrate(&path)?;
             for name in &applied {
                 tracing::info!(migration = %name, "applied a migration to SQLite");
@@ -130,7 +130,6 @@ impl SqliteStore {
             Ok(Self { pool, path })
         })
         .await
-        .map_err(|e| StorageError::Connect(format!("the opening task failed: {e}")))?
     }
 
     /// The database file.
