@@ -377,8 +377,7 @@ macro_rules! shared_store {
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
-                let pool = self.pool.clone();
-                blocking(&pool, move |conn| book(conn, request))
+                blocking(&self.pool, move |conn| book(conn, request))
                     .await
                     .map_err(BookingError::from)
             }
