@@ -51,8 +51,16 @@ fn sqlite_schema(file: &TempSqlite) -> Vec<String> {
 }
 
 /// Columns, indexes and constraints of the public schema, except diesel's
-/// bookkeeping.
-fn pg_schema(url: &str) -> Vec<String> {
+/// bookkeeping; read on the blocking pool.
+async fn pg_schema(url: &str) -> Vec<String> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || pg_schema_now(&url))
+        .await
+        .unwrap()
+}
+
+/// [`pg_schema`] on the calling thread.
+fn pg_schema_now(url: &str) -> Vec<String> {
     let mut conn = PgConnection::establish(url).unwrap();
     let queries = [
         "SELECT concat_ws(' ', 'column', table_name, column_name, data_type, is_nullable, column_default, \
@@ -110,10 +118,7 @@ async fn postgres_migrations_go_up_down_and_up_to_the_same_schema() {
     };
 
     assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
-    let url = db.url.clone();
-    let first = tokio::task::spawn_blocking(move || pg_schema(&url))
-        .await
-        .unwrap();
+    let first = pg_schema(&db.url).await;
     assert!(
         first
             .iter()
@@ -126,24 +131,14 @@ async fn postgres_migrations_go_up_down_and_up_to_the_same_schema() {
     );
 
     meetbot_storage::revert_all(&db.url).await.unwrap();
-    let url = db.url.clone();
-    let after_down = tokio::task::spawn_blocking(move || pg_schema(&url))
-        .await
-        .unwrap();
     assert_eq!(
-        after_down,
+        pg_schema(&db.url).await,
         Vec::<String>::new(),
         "down.sql leaves tables behind"
     );
 
     assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
-    let url = db.url.clone();
-    assert_eq!(
-        tokio::task::spawn_blocking(move || pg_schema(&url))
-            .await
-            .unwrap(),
-        first
-    );
+    assert_eq!(pg_schema(&db.url).await, first);
 }
 
 /// A user whose stored role was changed by hand to something unknown.
