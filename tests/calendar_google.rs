@@ -20,31 +20,21 @@ use secrecy::SecretString;
 
 /// The adapter signed in as the fake's service account.
 async fn service_account(fake: &FakeGoogle, subject: Option<&str>) -> GoogleCalendar {
-    let mut config = GoogleConfig::new(
-        CALENDAR_ID,
-        GoogleCredentials::ServiceAccount {
-            key_json: SecretString::from(fake.service_account_json()),
-            subject: subject.map(str::to_owned),
-        },
-    );
-    config.api_base_url = fake.api_base_url();
-    config.token_url = Some(fake.token_url());
-    GoogleCalendar::new(config).await.unwrap()
+    GoogleCalendar::new(fake.config(CALENDAR_ID, fake.service_account(subject)))
+        .await
+        .unwrap()
 }
 
 /// The adapter signed in with OAuth user credentials.
 async fn authorized_user(fake: &FakeGoogle, refresh_token: &str) -> GoogleCalendar {
-    let mut config = GoogleConfig::new(
-        CALENDAR_ID,
-        GoogleCredentials::AuthorizedUser {
-            client_id: "client-id".into(),
-            client_secret: SecretString::from("client-secret"),
-            refresh_token: SecretString::from(refresh_token.to_owned()),
-        },
-    );
-    config.api_base_url = fake.api_base_url();
-    config.token_url = Some(fake.token_url());
-    GoogleCalendar::new(config).await.unwrap()
+    let credentials = GoogleCredentials::AuthorizedUser {
+        client_id: "client-id".into(),
+        client_secret: SecretString::from("client-secret"),
+        refresh_token: SecretString::from(refresh_token.to_owned()),
+    };
+    GoogleCalendar::new(fake.config(CALENDAR_ID, credentials))
+        .await
+        .unwrap()
 }
 
 meetbot_ports::calendar_contract_tests!(async {
@@ -161,15 +151,7 @@ async fn google_free_events_do_not_block_and_busy_events_come_back_whole() {
 #[tokio::test]
 async fn google_meet_links_are_requested_with_a_stable_request_id() {
     let fake = FakeGoogle::start().await;
-    let mut config = GoogleConfig::new(
-        CALENDAR_ID,
-        GoogleCredentials::ServiceAccount {
-            key_json: SecretString::from(fake.service_account_json()),
-            subject: None,
-        },
-    );
-    config.api_base_url = fake.api_base_url();
-    config.token_url = Some(fake.token_url());
+    let mut config = fake.config(CALENDAR_ID, fake.service_account(None));
     config.meet_links = true;
     let calendar = GoogleCalendar::new(config).await.unwrap();
     calendar.upsert_event(&event(5, hour_at(2))).await.unwrap();
@@ -256,15 +238,7 @@ async fn google_http_failures_map_to_the_port_errors_the_outbox_acts_on() {
 #[tokio::test]
 async fn google_an_unknown_calendar_is_not_found() {
     let fake = FakeGoogle::start().await;
-    let mut config = GoogleConfig::new(
-        "someone-else@example.com",
-        GoogleCredentials::ServiceAccount {
-            key_json: SecretString::from(fake.service_account_json()),
-            subject: None,
-        },
-    );
-    config.api_base_url = fake.api_base_url();
-    config.token_url = Some(fake.token_url());
+    let config = fake.config("someone-else@example.com", fake.service_account(None));
     let calendar = GoogleCalendar::new(config).await.unwrap();
     assert_eq!(calendar.probe().await, Err(CalendarError::NotFound));
     assert_eq!(

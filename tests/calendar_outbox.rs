@@ -19,7 +19,7 @@ use meetbot_domain::{
     DisplayName, Email, Interval, Language, Meeting, MeetingId, MeetingStatus, NewMeeting, Role,
     Status, Topic, User, UserId, Zone,
 };
-use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials, event_id};
+use meetbot_google_calendar::{GoogleCalendar, event_id};
 use meetbot_memory::InMemoryCalendar;
 use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
 use meetbot_test_support::world::{OWNER, World, monday_noon_moscow, moscow};
@@ -27,7 +27,6 @@ use meetbot_usecases::booking;
 use meetbot_usecases::calendar_sync::{self, BACKOFF_CAP, DrainReport};
 use meetbot_usecases::ics::{self, IcsMethod};
 use meetbot_usecases::{UseCaseError, meetings};
-use secrecy::SecretString;
 
 const ANNA: UserId = UserId(1);
 
@@ -74,15 +73,7 @@ impl Outbox for World {
 }
 
 async fn google(fake: &FakeGoogle) -> Arc<GoogleCalendar> {
-    let mut config = GoogleConfig::new(
-        CALENDAR_ID,
-        GoogleCredentials::ServiceAccount {
-            key_json: SecretString::from(fake.service_account_json()),
-            subject: None,
-        },
-    );
-    config.api_base_url = fake.api_base_url();
-    config.token_url = Some(fake.token_url());
+    let config = fake.config(CALENDAR_ID, fake.service_account(None));
     Arc::new(GoogleCalendar::new(config).await.unwrap())
 }
 

@@ -32,6 +32,8 @@ use axum::routing::{get, patch, post};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
+use meetbot_google_calendar::{GoogleConfig, GoogleCredentials};
+use secrecy::SecretString;
 use serde_json::{Value, json};
 
 /// The calendar the fake holds.
@@ -162,6 +164,24 @@ impl FakeGoogle {
             "token_uri": self.token_url(),
         })
         .to_string()
+    }
+
+    /// The fake's service account, acting as `subject` (domain-wide
+    /// delegation) when one is given.
+    pub fn service_account(&self, subject: Option<&str>) -> GoogleCredentials {
+        GoogleCredentials::ServiceAccount {
+            key_json: SecretString::from(self.service_account_json()),
+            subject: subject.map(str::to_owned),
+        }
+    }
+
+    /// The adapter's configuration for `calendar_id`, signed in with
+    /// `credentials` and pointed at this fake.
+    pub fn config(&self, calendar_id: &str, credentials: GoogleCredentials) -> GoogleConfig {
+        let mut config = GoogleConfig::new(calendar_id, credentials);
+        config.api_base_url = self.api_base_url();
+        config.token_url = Some(self.token_url());
+        config
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
