@@ -21,7 +21,7 @@ use meetbot_ports::{MessengerError, Reminder, ReminderState, Screen, Text, TextA
 use crate::calendar_sync::backoff_delay;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
-use crate::screens::button;
+use crate::screens::{button, slot_text};
 use crate::services::Services;
 
 /// How the dispatcher claims, paces and retries.
@@ -258,20 +258,9 @@ async fn give_up(
 /// The reminder as its recipient reads it: the time in their zone, the
 /// topic, who they meet, and a button that opens the meeting.
 pub fn reminder_screen(meeting: &Meeting, recipient: &User, other: Option<&User>) -> Screen {
-    let text = Text::new("reminder")
-        .arg(
-            "when",
-            TextArg::Time {
-                at: meeting.interval.start(),
-                zone: recipient.zone,
-            },
-        )
-        .arg(
-            "minutes",
-            TextArg::Number(meeting.interval.duration().num_minutes()),
-        )
-        .plain("name", other.map_or("—".to_owned(), |u| u.name.to_string()))
-        .plain("topic", meeting.topic.as_ref().map_or("—", |t| t.as_str()));
+    let topic = meeting.topic.as_ref().map_or("—", |t| t.as_str());
+    let text = slot_text("reminder", meeting.interval, Some(topic), recipient.zone)
+        .plain("name", other.map_or("—".to_owned(), |u| u.name.to_string()));
     Screen::text(text).row(vec![button(
         "button-open-meeting",
         Callback::OpenMeeting(meeting.id),
