@@ -399,17 +399,19 @@ impl GroupMeeting {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        let [title, when, zone, invitations, reminders] = lines.as_slice() else {
+        match lines.as_slice() {
+            [title, when, zone, invitations, reminders] => {
+                Self::from_parts(title, when, zone, invitations, reminders)
+            }
             // A definition without reminders is fine: four lines.
-            let [title, when, zone, invitations] = lines.as_slice() else {
-                return Err(GroupMeetingError::BadText(format!(
-                    "expected 4 or 5 lines, got {}",
-                    lines.len()
-                )));
-            };
-            return Self::from_parts(title, when, zone, invitations, "");
-        };
-        Self::from_parts(title, when, zone, invitations, reminders)
+            [title, when, zone, invitations] => {
+                Self::from_parts(title, when, zone, invitations, "")
+            }
+            _ => Err(GroupMeetingError::BadText(format!(
+                "expected 4 or 5 lines, got {}",
+                lines.len()
+            ))),
+        }
     }
 
     fn from_parts(
