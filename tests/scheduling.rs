@@ -28,7 +28,6 @@ use meetbot_ports::{
 use meetbot_test_support::clock::TokioClock;
 use meetbot_test_support::storage::{TempPgDatabase, TempSqlite};
 use meetbot_test_support::world::{OWNER, World, moscow, profile};
-use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::reminders::{self, Dispatch};
 use meetbot_usecases::settings::{self, SettingsChange};
@@ -39,16 +38,6 @@ const ANNA: UserId = UserId(1);
 const BORIS: UserId = UserId(2);
 
 // ---------------------------------------------------------------- helpers
-
-/// Services over in-memory adapters with `clock`, the owner and the given
-/// managers registered and approved.
-async fn services_with(
-    clock: Arc<dyn Clock>,
-    managers: &[UserId],
-) -> (Services, Arc<InMemoryMessenger>) {
-    let world = World::new().with_clock(clock).approved(managers).await;
-    (world.services, world.messenger)
-}
 
 /// The first-paragraph keys of what `who` was sent, as `(key, count)`.
 fn count_of(messenger: &InMemoryMessenger, who: UserId, key: &str) -> usize {
@@ -178,18 +167,15 @@ fn stop_when_all_done(
 async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_once_each() {
     // Monday 09:00 in Moscow; the meeting is on Tuesday at 10:00.
     let clock = TokioClock::starting_at(moscow(7, 9, 0));
-    let (s, messenger) = services_with(Arc::new(clock), &[ANNA]).await;
-    let meeting = booking::book(
-        &s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 10, 0),
-            meeting_type: "m60".into(),
-            topic: Some("Q1 plan".into()),
-        },
-    )
-    .await
-    .unwrap();
+    let world = World::new()
+        .with_clock(Arc::new(clock))
+        .approved(&[ANNA])
+        .await;
+    let meeting = world
+        .book(ANNA, moscow(8, 10, 0), "m60", Some("Q1 plan"))
+        .await
+        .unwrap();
+    let (s, messenger) = (world.services, world.messenger);
     messenger.clear();
     let shutdown = CancellationToken::new();
     let dispatcher = tokio::spawn(scheduler::dispatch_reminders(
@@ -258,18 +244,15 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
 #[tokio::test(start_paused = true)]
 async fn reminder_after_the_first_stops_when_the_meeting_is_cancelled() {
     let clock = TokioClock::starting_at(moscow(7, 9, 0));
-    let (s, messenger) = services_with(Arc::new(clock), &[ANNA]).await;
-    let meeting = booking::book(
-        &s,
-        ANNA,
-        BookingInput {
-            start: moscow(8, 10, 0),
-            meeting_type: "m60".into(),
-            topic: None,
-        },
-    )
-    .await
-    .unwrap();
+    let world = World::new()
+        .with_clock(Arc::new(clock))
+        .approved(&[ANNA])
+        .await;
+    let meeting = world
+        .book(ANNA, moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    let (s, messenger) = (world.services, world.messenger);
     messenger.clear();
     let shutdown = CancellationToken::new();
     let dispatcher = tokio::spawn(scheduler::dispatch_reminders(
