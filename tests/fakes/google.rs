@@ -260,6 +260,15 @@ impl FakeGoogle {
         Some(google_error(code, reason_for(code), "injected failure"))
     }
 
+    /// What an event write is answered with before it is looked at: an
+    /// injected failure, a bad token or an unknown calendar; `None` when
+    /// it may go ahead.
+    fn refuse_write(&self, headers: &HeaderMap, cal: &str) -> Option<Response> {
+        self.write_injected()
+            .or_else(|| self.injected(headers))
+            .or_else(|| (cal != CALENDAR_ID).then(|| google_error(404, "notFound", "Not Found")))
+    }
+
     /// The failure to answer this API call with, if any.
     fn injected(&self, headers: &HeaderMap) -> Option<Response> {
         let mut inner = self.lock();
@@ -284,6 +293,15 @@ pub fn b64url(part: &str) -> Vec<u8> {
 
 fn b64_json(part: &str) -> Value {
     serde_json::from_slice(&b64url(part)).unwrap()
+}
+
+/// The token endpoint's refusal: 400 with the OAuth error code.
+fn oauth_error(error: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "error": error })),
+    )
+        .into_response()
 }
 
 async fn token(State(fake): State<FakeGoogle>, body: String) -> Response {
@@ -313,11 +331,7 @@ async fn token(State(fake): State<FakeGoogle>, body: String) -> Response {
             let assertion = form.get("assertion").cloned().unwrap_or_default();
             let parts: Vec<&str> = assertion.split('.').collect();
             if parts.len() != 3 {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    axum::Json(json!({"error": "invalid_grant"})),
-                )
-                    .into_response();
+                return oauth_error("invalid_grant");
             }
             let header = b64_json(parts[0]);
             let claims = b64_json(parts[1]);
@@ -337,28 +351,16 @@ async fn token(State(fake): State<FakeGoogle>, body: String) -> Response {
                     .as_str()
                     .is_some_and(|s| s.contains("auth/calendar"));
             if !(signature_ok && fits) {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    axum::Json(json!({"error": "invalid_grant"})),
-                )
-                    .into_response();
+                return oauth_error("invalid_grant");
             }
         }
         Some("refresh_token") => {
             if form.get("refresh_token").map(String::as_str) != Some("test-refresh-token") {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    axum::Json(json!({"error": "invalid_grant"})),
-                )
-                    .into_response();
+                return oauth_error("invalid_grant");
             }
         }
         _ => {
-            return (
-                StatusCode::BAD_REQUEST,
-                axum::Json(json!({"error": "unsupported_grant_type"})),
-            )
-                .into_response();
+            return oauth_error("unsupported_grant_type");
         }
     }
     let mut inner = fake.lock();
@@ -486,14 +488,8 @@ async fn insert(
     Query(query): Query<BTreeMap<String, String>>,
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
-    if let Some(failure) = fake.write_injected() {
-        return failure;
-    }
-    if let Some(failure) = fake.injected(&headers) {
-        return failure;
-    }
-    if cal != CALENDAR_ID {
-        return google_error(404, "notFound", "Not Found");
+    if let Some(refusal) = fake.refuse_write(&headers, &cal) {
+        return refusal;
     }
     let id = body["id"].as_str().unwrap_or_default().to_owned();
     if !legal_event_id(&id) {
@@ -531,14 +527,8 @@ async fn patch_event(
     Query(query): Query<BTreeMap<String, String>>,
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
-    if let Some(failure) = fake.write_injected() {
-        return failure;
-    }
-    if let Some(failure) = fake.injected(&headers) {
-        return failure;
-    }
-    if cal != CALENDAR_ID {
-        return google_error(404, "notFound", "Not Found");
+    if let Some(refusal) = fake.refuse_write(&headers, &cal) {
+        return refusal;
     }
     let mut inner = fake.lock();
     let Some(event) = inner.events.get_mut(&id) else {
@@ -553,14 +543,8 @@ async fn delete_event(
     headers: HeaderMap,
     Path((cal, id)): Path<(String, String)>,
 ) -> Response {
-    if let Some(failure) = fake.write_injected() {
-        return failure;
-    }
-    if let Some(failure) = fake.injected(&headers) {
-        return failure;
-    }
-    if cal != CALENDAR_ID {
-        return google_error(404, "notFound", "Not Found");
+    if let Some(refusal) = fake.refuse_write(&headers, &cal) {
+        return refusal;
     }
     let mut inner = fake.lock();
     match inner.events.get_mut(&id) {
