@@ -36,14 +36,19 @@ pub async fn definition(s: &Services) -> Result<Option<GroupMeeting>, UseCaseErr
     Ok(s.settings().await?.group_meeting)
 }
 
-/// Who is invited: approved members (managers and owners) who are ACTIVE
-/// and subscribed.
+/// Whether a person is invited: an approved member (manager or owner) who
+/// is ACTIVE and subscribed.
+fn is_invited(user: &User) -> bool {
+    matches!(user.role, Role::Manager | Role::Owner) && user.is_reachable()
+}
+
+/// Everybody who is invited.
 async fn invitees(s: &Services) -> Result<Vec<User>, UseCaseError> {
     Ok(s.store
         .users(UserQuery::default())
         .await?
         .into_iter()
-        .filter(|u| matches!(u.role, Role::Manager | Role::Owner) && u.is_reachable())
+        .filter(is_invited)
         .collect())
 }
 
@@ -148,6 +153,8 @@ pub async fn head_count(s: &Services, actor: UserId) -> Result<HeadCount, UseCas
         .ok_or(UseCaseError::Invalid("rsvp-not-configured"))?;
     let occurrence = group.occurrence_after(s.clock.now());
     let answers = s.store.rsvps(&occurrence.key()).await?;
+    // One list of everybody serves both the answers' names and the silent.
+    let users = s.store.users(UserQuery::default()).await?;
     let mut count = HeadCount {
         occurrence,
         yes: Vec::new(),
@@ -155,17 +162,16 @@ pub async fn head_count(s: &Services, actor: UserId) -> Result<HeadCount, UseCas
         silent: Vec::new(),
     };
     for answer in &answers {
-        if let Some(user) = s.store.user(answer.user).await? {
+        if let Some(user) = users.iter().find(|u| u.id == answer.user) {
             match answer.answer {
-                RsvpAnswer::Yes => count.yes.push(user),
-                RsvpAnswer::No => count.no.push(user),
+                RsvpAnswer::Yes => count.yes.push(user.clone()),
+                RsvpAnswer::No => count.no.push(user.clone()),
             }
         }
     }
-    count.silent = invitees(s)
-        .await?
+    count.silent = users
         .into_iter()
-        .filter(|u| !answers.iter().any(|a| a.user == u.id))
+        .filter(|u| is_invited(u) && !answers.iter().any(|a| a.user == u.id))
         .collect();
     Ok(count)
 }
