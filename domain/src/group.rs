@@ -11,7 +11,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::time::{Interval, Zone};
+use crate::time::Zone;
 use crate::user::ValueError;
 
 /// Why a group meeting definition does not fit.
@@ -332,11 +332,6 @@ impl GroupMeeting {
             }
             date += Duration::days(7);
         }
-    }
-
-    /// The time an occurrence takes.
-    pub fn interval(&self, occurrence: Occurrence) -> Option<Interval> {
-        Interval::starting_at(occurrence.start, Duration::minutes(i64::from(self.minutes))).ok()
     }
 
     /// What is due at `now` for the occurrence ahead: the latest invitation
