@@ -29,7 +29,7 @@ use std::future::Future;
 use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use google_calendar3::api::{
     ConferenceData, ConferenceSolutionKey, CreateConferenceRequest, Event, EventAttendee,
     EventDateTime, EventExtendedProperties, FreeBusyRequest, FreeBusyRequestItem, Scope,
@@ -292,16 +292,8 @@ impl GoogleCalendar {
             id: Some(event_id(event.meeting_id)),
             summary: Some(event.title.clone()),
             description: Some(description),
-            start: Some(EventDateTime {
-                date_time: Some(event.interval.start()),
-                time_zone: Some("UTC".to_owned()),
-                ..EventDateTime::default()
-            }),
-            end: Some(EventDateTime {
-                date_time: Some(event.interval.end()),
-                time_zone: Some("UTC".to_owned()),
-                ..EventDateTime::default()
-            }),
+            start: Some(utc(event.interval.start())),
+            end: Some(utc(event.interval.end())),
             attendees,
             // A patch of a cancelled (deleted) event brings it back.
             status: Some("confirmed".to_owned()),
@@ -351,6 +343,15 @@ impl GoogleCalendar {
             .send_updates(self.send_updates())
             .conference_data_version(i32::from(self.meet_links));
         timed(call.doit()).await.map(drop)
+    }
+}
+
+/// An event's start or end, given in UTC.
+fn utc(at: DateTime<Utc>) -> EventDateTime {
+    EventDateTime {
+        date_time: Some(at),
+        time_zone: Some("UTC".to_owned()),
+        ..EventDateTime::default()
     }
 }
 
