@@ -67,9 +67,16 @@ impl Node {
         found
     }
 
-    /// The first descendant with this local name.
+    /// The first descendant (depth first) with this local name; the
+    /// search stops there.
     pub fn find(&self, name: &str) -> Option<&Node> {
-        self.descendants(name).into_iter().next()
+        self.children.iter().find_map(|child| {
+            if child.name == name {
+                Some(child)
+            } else {
+                child.find(name)
+            }
+        })
     }
 
     /// The trimmed text of the first descendant `href` inside the first
