@@ -1216,13 +1216,7 @@ impl Reader<'_> {
             got: Got(None),
             origin: self.origin_of("cadence.every_days"),
         })?;
-        let enabled = self.parsed("group_meeting.enabled", "false", |raw| {
-            match raw.to_lowercase().as_str() {
-                "true" | "yes" | "on" | "1" => Ok(true),
-                "false" | "no" | "off" | "0" => Ok(false),
-                _ => Err(("be true or false".to_owned(), Shown::Plain)),
-            }
-        })?;
+        let enabled = self.parsed("group_meeting.enabled", "false", boolean)?;
         let title = self.parsed("group_meeting.title", "Weekly meeting", |raw| {
             Ok::<_, (String, Shown)>(raw.to_owned())
         })?;
@@ -1677,7 +1671,7 @@ fn check_filled(raw: &str) -> Result<(), String> {
     }
 }
 
-/// The same words as `group_meeting.enabled` accepts.
+/// A yes/no value: `true`, `yes`, `on`, `1` or `false`, `no`, `off`, `0`.
 fn boolean(raw: &str) -> Result<bool, (String, Shown)> {
     match raw.to_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok(true),
