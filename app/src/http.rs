@@ -1,7 +1,6 @@
 //! The HTTP endpoints: `GET /health` in every mode, and Telegram's webhook
 //! route when the bot runs in webhook mode.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -9,7 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
-use meetbot_ports::Store;
 use meetbot_telegram::BotApi;
 use meetbot_usecases::Services;
 use meetbot_usecases::calendar_sync::{self, CalendarHealth};
@@ -25,15 +23,14 @@ const CALENDAR_CHECK: Duration = Duration::from_secs(5);
 /// What `/health` looks at.
 #[derive(Clone)]
 pub struct Health {
-    /// The database, asked for a small value.
-    pub store: Arc<dyn Store>,
     /// The Bot API client, for the time of its last successful call (none
     /// in console mode).
     pub telegram: Option<BotApi>,
     /// The configured calendar's kind (`none`, `google`, `caldav`).
     pub calendar_kind: &'static str,
-    /// What the calendar's health is read through: its probe, and the pause
-    /// flag the outbox keeps in the store.
+    /// The database, asked for a small value, and what the calendar's
+    /// health is read through: its probe, and the pause flag the outbox
+    /// keeps in the store.
     pub services: Services,
 }
 
@@ -61,7 +58,7 @@ pub fn router(health: Health) -> Router {
 /// monitor should poll every few seconds at most, not in a tight loop.
 async fn health_check(State(health): State<Health>) -> impl IntoResponse {
     let (database, calendar) = tokio::join!(
-        tokio::time::timeout(DATABASE_CHECK, health.store.value("health.check")),
+        tokio::time::timeout(DATABASE_CHECK, health.services.store.value("health.check")),
         tokio::time::timeout(
             CALENDAR_CHECK,
             calendar_sync::calendar_health(&health.services)
@@ -121,7 +118,7 @@ mod tests {
 
     use meetbot_domain::Settings;
     use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore};
-    use meetbot_ports::CalendarError;
+    use meetbot_ports::{CalendarError, Store};
     use meetbot_usecases::calendar_sync::AUTH_FAILED_KEY;
     use serde_json::Value;
 
@@ -132,7 +129,7 @@ mod tests {
     /// and body.
     async fn health_of(store: Arc<InMemoryStore>, calendar: Arc<InMemoryCalendar>) -> (u16, Value) {
         let services = Services {
-            store: store.clone(),
+            store,
             calendar,
             messenger: Arc::new(InMemoryMessenger::new()),
             clock: Arc::new(SystemClock::new()),
@@ -140,7 +137,6 @@ mod tests {
             default_settings: Settings::default(),
         };
         let app = router(Health {
-            store,
             telegram: None,
             calendar_kind: "caldav",
             services,

@@ -204,7 +204,7 @@ async fn console(
     };
     let console = meetbot_console::Console::new(translator.clone());
     let services = Services {
-        store: store.clone(),
+        store,
         calendar,
         messenger: console.clone(),
         clock,
@@ -212,7 +212,6 @@ async fn console(
         default_settings,
     };
     let health = Health {
-        store,
         telegram: None,
         calendar_kind: config.calendar.kind(),
         services: services.clone(),
@@ -277,7 +276,6 @@ async fn telegram(
         DEFAULT_BACKLOG,
     );
     let mut app = http::router(Health {
-        store: services.store.clone(),
         telegram: Some(api.clone()),
         calendar_kind: config.calendar.kind(),
         services: services.clone(),
