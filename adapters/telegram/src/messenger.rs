@@ -72,16 +72,29 @@ impl TelegramMessenger {
             .collect()
     }
 
-    async fn send_chunk(
+    /// Sends `chunks` as new messages, the buttons under the last part,
+    /// where the reader ends up; returns the last message's id (0 when
+    /// there is none).
+    async fn send_chunks(
         &self,
         chat: i64,
-        text: &str,
+        chunks: &[String],
         keyboard: Option<&InlineKeyboardMarkup>,
     ) -> Result<i64, MessengerError> {
-        self.sender
-            .send(chat, || self.api.send_message(chat, text, keyboard))
-            .await
-            .map_err(into_messenger_error)
+        let mut last = 0;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let buttons = if i + 1 == chunks.len() {
+                keyboard
+            } else {
+                None
+            };
+            last = self
+                .sender
+                .send(chat, || self.api.send_message(chat, chunk, buttons))
+                .await
+                .map_err(into_messenger_error)?;
+        }
+        Ok(last)
     }
 
     /// Sends the file after the message it belongs to. A failed file does
@@ -127,17 +140,9 @@ impl Messenger for TelegramMessenger {
                 });
             }
         }
-        let chunks = split(&rendered.text);
-        let mut last = 0;
-        for (i, chunk) in chunks.iter().enumerate() {
-            // The buttons go under the last part, where the reader ends up.
-            let buttons = if i + 1 == chunks.len() {
-                keyboard.as_ref()
-            } else {
-                None
-            };
-            last = self.send_chunk(to.0, chunk, buttons).await?;
-        }
+        let last = self
+            .send_chunks(to.0, &split(&rendered.text), keyboard.as_ref())
+            .await?;
         if let Some(attachment) = &rendered.attachment {
             self.send_attachment(to.0, attachment).await;
         }
@@ -178,14 +183,7 @@ impl Messenger for TelegramMessenger {
             Err(error) => return Err(into_messenger_error(error)),
         }
         // A screen too long for one message continues in new ones.
-        for (i, chunk) in rest.iter().enumerate() {
-            let buttons = if i + 1 == rest.len() {
-                keyboard.as_ref()
-            } else {
-                None
-            };
-            self.send_chunk(chat, chunk, buttons).await?;
-        }
+        self.send_chunks(chat, rest, keyboard.as_ref()).await?;
         if let Some(attachment) = &rendered.attachment {
             self.send_attachment(chat, attachment).await;
         }
