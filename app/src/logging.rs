@@ -64,15 +64,15 @@ where
     }
 }
 
-/// Installs the process-wide subscriber: stderr, redacting `secrets`.
+/// Installs the process-wide subscriber: stderr, through `redactor`.
 /// Records of the `log` crate (used by some dependencies) are routed in too.
 pub fn init(
     config: &LogConfig,
     rust_log: Option<&str>,
-    secrets: Vec<SecretString>,
+    redactor: Redactor,
 ) -> Result<(), ConfigError> {
     let filter = filter(config, rust_log)?;
-    let writer = RedactingMakeWriter::new(io::stderr, Redactor::new(secrets));
+    let writer = RedactingMakeWriter::new(io::stderr, redactor);
     let subscriber = subscriber(config, filter, writer, io::stderr().is_terminal());
     // Fails only when a subscriber is already installed, and then that one
     // keeps working; nothing to report.

@@ -23,13 +23,13 @@ fn main() -> ExitCode {
         print!("{}", config.render());
         return ExitCode::SUCCESS;
     }
-    let rust_log = std::env::var("RUST_LOG").ok();
-    if let Err(err) = logging::init(&config.log, rust_log.as_deref(), config.secrets()) {
-        return configuration_error(&err);
-    }
     // Error messages from below (a driver's, say) may quote a URL with a
     // password in it; they pass through the same redaction as the logs.
     let redactor = Redactor::new(config.secrets());
+    let rust_log = std::env::var("RUST_LOG").ok();
+    if let Err(err) = logging::init(&config.log, rust_log.as_deref(), redactor.clone()) {
+        return configuration_error(&err);
+    }
     // One TLS provider for the whole process: with more than one linked in
     // (another crate may bring ring), rustls refuses to pick and panics.
     // An error means one is installed already, which is all we need.
