@@ -52,19 +52,7 @@ pub struct Recorded {
 impl Recorded {
     /// The callback data of every button of the inline keyboard, row by row.
     pub fn buttons(&self) -> Vec<String> {
-        self.reply_markup
-            .as_ref()
-            .and_then(|m| m.get("inline_keyboard"))
-            .and_then(Value::as_array)
-            .map(|rows| {
-                rows.iter()
-                    .filter_map(Value::as_array)
-                    .flatten()
-                    .filter_map(|b| b.get("callback_data").and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.of_every_button("callback_data")
     }
 
     /// The data of the first button whose data starts with `prefix`.
@@ -74,6 +62,11 @@ impl Recorded {
 
     /// The labels of every button, row by row.
     pub fn labels(&self) -> Vec<String> {
+        self.of_every_button("text")
+    }
+
+    /// The string `field` of every button of the inline keyboard, row by row.
+    fn of_every_button(&self, field: &str) -> Vec<String> {
         self.reply_markup
             .as_ref()
             .and_then(|m| m.get("inline_keyboard"))
@@ -82,7 +75,7 @@ impl Recorded {
                 rows.iter()
                     .filter_map(Value::as_array)
                     .flatten()
-                    .filter_map(|b| b.get("text").and_then(Value::as_str))
+                    .filter_map(|b| b.get(field).and_then(Value::as_str))
                     .map(str::to_owned)
                     .collect()
             })
