@@ -27,8 +27,12 @@ use secrecy::SecretString;
 const TOKEN: &str = "123456789:AAHtestTESTtestTESTtestTEST";
 
 fn messenger(fake: &FakeTelegram) -> Arc<TelegramMessenger> {
+    messenger_with(fake, Limits::default())
+}
+
+fn messenger_with(fake: &FakeTelegram, limits: Limits) -> Arc<TelegramMessenger> {
     let api = BotApi::new(&fake.url, &SecretString::from(TOKEN.to_owned())).unwrap();
-    let sender = Arc::new(Sender::new(Limits::default()));
+    let sender = Arc::new(Sender::new(limits));
     Arc::new(TelegramMessenger::new(
         api,
         sender,
@@ -108,12 +112,13 @@ async fn retry_after_holds_back_only_its_chat_while_other_chats_go_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_given_up_after_too_many_answers_is_reported_as_rate_limited() {
     let fake = FakeTelegram::start().await;
-    let api = BotApi::new(&fake.url, &SecretString::from(TOKEN.to_owned())).unwrap();
-    let sender = Arc::new(Sender::new(Limits {
-        max_rate_limited: 1,
-        ..Limits::default()
-    }));
-    let messenger = TelegramMessenger::new(api, sender, Arc::new(Translator::new()));
+    let messenger = messenger_with(
+        &fake,
+        Limits {
+            max_rate_limited: 1,
+            ..Limits::default()
+        },
+    );
     fake.rate_limit(9, 5, 1);
 
     let result = messenger.send(UserId(9), Language::En, &hello()).await;
