@@ -159,6 +159,16 @@ async fn press(
     fake.wait_for_button(mark, who.id, expect).await
 }
 
+/// The command names a `setMyCommands` request set.
+fn commands_of(menu: &Recorded) -> Vec<&str> {
+    menu.body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect()
+}
+
 fn rust_log_trace() -> [(&'static str, &'static str); 1] {
     [("RUST_LOG", "trace")]
 }
@@ -185,12 +195,7 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
             },
         )
         .await;
-    let guest: Vec<&str> = default_menu.body["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["command"].as_str().unwrap())
-        .collect();
+    let guest = commands_of(&default_menu);
     assert!(
         guest.contains(&"start") && !guest.contains(&"book"),
         "{guest:?}"
@@ -246,12 +251,7 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
             r.method == "setMyCommands" && r.body["scope"]["chat_id"] == MANAGER
         })
         .await;
-    let commands: Vec<&str> = menu.body["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["command"].as_str().unwrap())
-        .collect();
+    let commands = commands_of(&menu);
     assert!(
         commands.contains(&"book") && !commands.contains(&"pending"),
         "{commands:?}"
