@@ -315,6 +315,7 @@ impl Store for InMemoryStore {
     ) -> Result<(), StoreError> {
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.reminder.state = ReminderState::Pending;
         stored.reminder.attempts += 1;
         stored.leased_until = Some(not_before);
         Ok(())
