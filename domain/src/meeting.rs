@@ -261,6 +261,15 @@ impl Meeting {
         self.status == MeetingStatus::Scheduled && self.interval.start() > now
     }
 
+    /// Whether the meeting was called off or moved: it will not take place
+    /// at its time, and calendars should show it as cancelled.
+    pub fn is_called_off(&self) -> bool {
+        matches!(
+            self.status,
+            MeetingStatus::Cancelled | MeetingStatus::Rescheduled
+        )
+    }
+
     /// Whether the meeting holds its time (blocks the slot for others).
     pub fn holds_time(&self) -> bool {
         self.status == MeetingStatus::Scheduled

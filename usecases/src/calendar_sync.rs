@@ -12,7 +12,7 @@
 //! until the calendar accepts writes again.
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{Language, Meeting, MeetingId, MeetingStatus, User};
+use meetbot_domain::{Language, Meeting, MeetingId, User};
 use meetbot_ports::{CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, Screen, Text};
 use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
@@ -188,10 +188,7 @@ async fn work_for(s: &Services, job: &CalendarJob) -> Result<Option<Work>, UseCa
             // A meeting cancelled or moved before its event was written has
             // a Cancel job of its own; writing it now would leave an orphan
             // event if that Cancel job ran first.
-            if matches!(
-                meeting.status,
-                MeetingStatus::Cancelled | MeetingStatus::Rescheduled
-            ) {
+            if meeting.is_called_off() {
                 return Ok(None);
             }
             let booker = s.store.user(meeting.booker).await?;

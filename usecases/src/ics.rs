@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
-use meetbot_domain::{Action, Interval, Meeting, MeetingStatus, User, UserId, Zone};
+use meetbot_domain::{Action, Interval, Meeting, User, UserId, Zone};
 use meetbot_ports::MeetingQuery;
 
 use crate::calendar_sync::calendar_event;
@@ -155,11 +155,14 @@ pub fn export_ics(
     let mut calendar = calendar(IcsMethod::Publish);
     for meeting in meetings {
         let booker = users.iter().find(|u| u.id == meeting.booker);
-        let cancelled = matches!(
-            meeting.status,
-            MeetingStatus::Cancelled | MeetingStatus::Rescheduled
-        );
-        calendar.push(event(meeting, booker, host, cancelled, 0, domain));
+        calendar.push(event(
+            meeting,
+            booker,
+            host,
+            meeting.is_called_off(),
+            0,
+            domain,
+        ));
     }
     calendar.to_string()
 }
