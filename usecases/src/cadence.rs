@@ -14,6 +14,7 @@ use meetbot_domain::{CadenceState, MeetingStatus, Role, User, UserId};
 use meetbot_ports::{MeetingQuery, Screen, Text, TextArg, UserQuery};
 
 use crate::callback::Callback;
+use crate::chat::Command;
 use crate::error::UseCaseError;
 use crate::screens::button;
 use crate::services::Services;
@@ -111,7 +112,7 @@ pub fn nudge_screen(due: NaiveDate, days_left: u32) -> Screen {
             .arg("days", TextArg::Number(i64::from(days_left)))
             .arg("due", TextArg::Date(due)),
     )
-    .row(vec![button("menu-book", Callback::Command("book".into()))])
+    .row(vec![button("menu-book", Callback::Command(Command::Book))])
 }
 
 /// To the owners: the managers past their due date, most overdue first.

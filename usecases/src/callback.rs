@@ -7,6 +7,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use meetbot_domain::{Language, MeetingId, Role, RsvpAnswer, Status, UserId};
 
+use crate::chat::{Command, SettingCode};
+
 /// The format version; bump it when the encoding changes so stale buttons
 /// are recognised as stale rather than misread.
 const VERSION: &str = "1";
@@ -55,10 +57,10 @@ pub enum Callback {
     Skip,
     /// Switch the language.
     Lang(Language),
-    /// Run a command, as if typed (menu buttons): `book` for /book.
-    Command(String),
-    /// Start editing one setting (owner), by its code.
-    EditSetting(String),
+    /// Run a command, as if typed (menu buttons).
+    Command(Command),
+    /// Start editing one setting (owner).
+    EditSetting(SettingCode),
     /// Open a meeting (from its reminder): its details with Cancel and Move.
     OpenMeeting(MeetingId),
     /// Rate a meeting held, 1 to 5 stars.
@@ -69,10 +71,10 @@ pub enum Callback {
     Noop,
 }
 
-/// Whether `code` is a short lowercase ASCII word, fit for button data.
-fn is_code(code: &str) -> bool {
+/// Whether `code` is a lowercase ASCII word of at most `max` bytes, fit for button data.
+fn is_code(code: &str, max: usize) -> bool {
     !code.is_empty()
-        && code.len() <= 16
+        && code.len() <= max
         && code
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -101,8 +103,8 @@ impl Callback {
             Self::Department(i) => format!("dp:{i}"),
             Self::Skip => "sk".to_owned(),
             Self::Lang(l) => format!("lg:{}", l.as_str()),
-            Self::Command(c) => format!("cm:{c}"),
-            Self::EditSetting(c) => format!("es:{c}"),
+            Self::Command(command) => format!("cm:{}", command.button_code()),
+            Self::EditSetting(setting) => format!("es:{}", setting.code()),
             Self::OpenMeeting(m) => format!("om:{m}"),
             Self::Rate(m, stars) => format!("rt:{m}:{stars}"),
             Self::Rsvp(date, answer) => format!(
@@ -139,10 +141,11 @@ impl Callback {
             }
             ("dy", [d]) => Self::Day(NaiveDate::parse_from_str(d, "%Y%m%d").ok()?),
             ("sl", [t]) => Self::Slot(DateTime::from_timestamp(t.parse().ok()?, 0)?),
-            ("mt", [code]) if is_code(code) => Self::MeetingType((*code).to_owned()),
+            ("mt", [code]) if is_code(code, 16) => Self::MeetingType((*code).to_owned()),
             ("lg", [l]) => Self::Lang(Language::parse(l).ok()?),
-            ("cm", [c]) if is_code(c) => Self::Command((*c).to_owned()),
-            ("es", [c]) if is_code(c) => Self::EditSetting((*c).to_owned()),
+            // A command's code may carry a date range (`export20300101_20300131`).
+            ("cm", [c]) if is_code(c, 32) => Self::Command(Command::from_button_code(c)),
+            ("es", [c]) => Self::EditSetting(SettingCode::from_code(c)?),
             ("nt", []) => Self::SkipTopic,
             ("ok", []) => Self::Confirm,
             ("ab", []) => Self::Abort,
@@ -202,8 +205,11 @@ mod tests {
             Callback::Department(u16::MAX),
             Callback::Skip,
             Callback::Lang(Language::En),
-            Callback::Command("abcdefghijklmnop".into()),
-            Callback::EditSetting("abcdefghijklmnop".into()),
+            Callback::Command(Command::Book),
+            Callback::Command(Command::from_button_code("export20300101_20300131")),
+            Callback::Command(Command::from_button_code("free0901")),
+            Callback::Command(Command::Unknown),
+            Callback::EditSetting(SettingCode::Departments),
             Callback::OpenMeeting(MeetingId(i64::MIN)),
             Callback::Rate(MeetingId(i64::MIN), 5),
             Callback::Rsvp(
@@ -240,9 +246,33 @@ mod tests {
             "1:rt:5:6",
             "1:rv:20300109:maybe",
             "1:om:x",
+            "1:es:colour",
+            "1:cm:Book",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }
         assert_eq!(Callback::decode(&"1:no".repeat(20)), None);
+    }
+
+    #[test]
+    fn buttons_already_sent_keep_their_meaning() {
+        let sent = [
+            ("1:cm:book", Callback::Command(Command::Book)),
+            ("1:cm:users", Callback::Command(Command::Users)),
+            (
+                "1:cm:free20300109",
+                Callback::Command(Command::from_button_code("free20300109")),
+            ),
+            ("1:cm:nonsense", Callback::Command(Command::Unknown)),
+            ("1:es:hours", Callback::EditSetting(SettingCode::Hours)),
+            ("1:es:group", Callback::EditSetting(SettingCode::Group)),
+        ];
+        for (data, callback) in sent {
+            assert_eq!(Callback::decode(data), Some(callback), "{data}");
+        }
+        assert!(matches!(
+            Callback::decode("1:cm:free20300109"),
+            Some(Callback::Command(Command::Free(Some(_))))
+        ));
     }
 }

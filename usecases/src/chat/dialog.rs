@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use meetbot_domain::{Department, MeetingId, UserId};
 use serde::{Deserialize, Serialize};
 
+use super::setting::SettingCode;
 use crate::error::UseCaseError;
 use crate::services::Services;
 
@@ -24,8 +25,8 @@ pub enum Dialog {
     Booking(BookingDraft),
     /// The owner is typing a new value for a setting.
     Setting {
-        /// The setting's code.
-        code: String,
+        /// The setting being edited, saved as its short code.
+        code: SettingCode,
     },
     /// The owner is typing a broadcast.
     Broadcast,
@@ -74,4 +75,28 @@ pub async fn save(s: &Services, user: UserId, dialog: Option<&Dialog>) -> Result
         .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
     s.store.save_dialog(user, json).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_setting_dialog_reads_back_and_an_unknown_code_does_not() {
+        let saved = r#"{"dialog":"setting","code":"reminders"}"#;
+        assert_eq!(
+            serde_json::from_str::<Dialog>(saved).unwrap(),
+            Dialog::Setting {
+                code: SettingCode::Reminders
+            }
+        );
+        let dialog = Dialog::Setting {
+            code: SettingCode::Dayoff,
+        };
+        assert_eq!(
+            serde_json::to_string(&dialog).unwrap(),
+            r#"{"dialog":"setting","code":"dayoff"}"#
+        );
+        assert!(serde_json::from_str::<Dialog>(r#"{"dialog":"setting","code":"colour"}"#).is_err());
+    }
 }

@@ -10,6 +10,8 @@ use meetbot_domain::{
 };
 use meetbot_ports::{Attachment, Button, Screen, Text, TextArg};
 
+use super::command::{Command, DateArg};
+use super::setting::SettingCode;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
 use crate::feedback::{RatingSummary, stars_text};
@@ -49,23 +51,23 @@ pub fn error(error: &UseCaseError) -> Screen {
 
 /// The main menu of a role.
 pub fn menu(role: Role) -> Vec<Vec<Button>> {
-    let command = |key: &str, code: &str| button(key, Callback::Command(code.to_owned()));
+    let command = |key: &str, command: Command| button(key, Callback::Command(command));
     let mut rows = Vec::new();
     if matches!(role, Role::Manager | Role::Owner) {
-        rows.push(vec![command("menu-book", "book"), command("menu-my", "my")]);
+        rows.push(vec![command("menu-book", Command::Book), command("menu-my", Command::My)]);
         rows.push(vec![
-            command("menu-free", "free"),
-            command("menu-profile", "profile"),
+            command("menu-free", Command::Free(None)),
+            command("menu-profile", Command::Profile),
         ]);
     }
     if role == Role::Owner {
         rows.push(vec![
-            command("menu-pending", "pending"),
-            command("menu-users", "users"),
+            command("menu-pending", Command::Pending),
+            command("menu-users", Command::Users),
         ]);
         rows.push(vec![
-            command("menu-settings", "settings"),
-            command("menu-audit", "audit"),
+            command("menu-settings", Command::Settings),
+            command("menu-audit", Command::Audit),
         ]);
     }
     rows
@@ -266,7 +268,7 @@ pub fn free_slots(date: NaiveDate, slots: &DaySlots, reader: Reader) -> Screen {
     let next = date + Duration::days(1);
     screen.row(vec![plain_button(
         "›",
-        Callback::Command(format!("free{}", next.format("%Y%m%d"))),
+        Callback::Command(Command::Free(Some(DateArg::Full(next)))),
     )])
 }
 
@@ -304,14 +306,14 @@ pub fn booked(meeting: &Meeting, rescheduled: bool, reader: Reader) -> Screen {
         "meeting-booked"
     };
     Screen::text(meeting_text(key, meeting, reader.zone))
-        .row(vec![button("menu-my", Callback::Command("my".into()))])
+        .row(vec![button("menu-my", Callback::Command(Command::My))])
 }
 
 /// /my: upcoming meetings, each with Cancel and Reschedule.
 pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Screen {
     if meetings.is_empty() {
         return Screen::text(Text::new("no-meetings"))
-            .row(vec![button("menu-book", Callback::Command("book".into()))]);
+            .row(vec![button("menu-book", Callback::Command(Command::Book))]);
     }
     let mut screen = Screen::text(Text::new("my-meetings-title"));
     for (i, (meeting, booker)) in meetings.iter().enumerate() {
@@ -510,27 +512,9 @@ pub fn user_card(
     }
     screen.row(vec![button(
         "menu-users",
-        Callback::Command("users".into()),
+        Callback::Command(Command::Users),
     )])
 }
-
-/// The codes of the settings the owner can edit, in screen order.
-pub const SETTING_CODES: &[&str] = &[
-    "hours",
-    "zone",
-    "step",
-    "types",
-    "buffer",
-    "notice",
-    "horizon",
-    "limit",
-    "cutoff",
-    "dayoff",
-    "reminders",
-    "cadence",
-    "departments",
-    "group",
-];
 
 /// /settings: the values in force, each with a button to change it.
 pub fn settings(settings: &Settings) -> Screen {
@@ -635,14 +619,14 @@ pub fn settings(settings: &Settings) -> Screen {
                 .map_or("—".to_owned(), |g| g.to_text()),
         );
     let mut screen = Screen::text(text);
-    for chunk in SETTING_CODES.chunks(3) {
+    for chunk in SettingCode::ALL.chunks(3) {
         screen = screen.row(
             chunk
                 .iter()
-                .map(|code| {
+                .map(|setting| {
                     button(
-                        &format!("setting-{code}"),
-                        Callback::EditSetting((*code).to_owned()),
+                        &format!("setting-{}", setting.code()),
+                        Callback::EditSetting(*setting),
                     )
                 })
                 .collect(),
@@ -665,8 +649,8 @@ pub fn day_code(day: chrono::Weekday) -> &'static str {
 }
 
 /// Asks for a setting's new value, with an example of the format.
-pub fn ask_setting(code: &str) -> Screen {
-    Screen::text(Text::new(format!("ask-setting-{code}"))).row(abort_row())
+pub fn ask_setting(setting: SettingCode) -> Screen {
+    Screen::text(Text::new(format!("ask-setting-{}", setting.code()))).row(abort_row())
 }
 
 /// The audit log, newest first.

@@ -1,0 +1,104 @@
+//! One event being handled: who acts, in which language and zone, and the
+//! reads and refusals every flow shares.
+
+use chrono::NaiveDate;
+use meetbot_domain::{AuditAction, AuditEvent, Meeting, Role, User, Zone};
+use meetbot_ports::Screen;
+
+use super::reply::Reply;
+use super::views::{self, Reader};
+use crate::error::UseCaseError;
+use crate::feedback;
+use crate::ics::{self, IcsMethod};
+use crate::registration::Profile;
+use crate::services::Services;
+
+/// What a handler returns: the reply, or why nothing was done.
+pub type Handled = Result<Reply, UseCaseError>;
+
+/// One event being handled.
+pub struct Chat<'a> {
+    /// The services the use cases run on.
+    pub s: &'a Services,
+    /// Who acts, as the transport knows them.
+    pub from: &'a Profile,
+    /// Who acts, as the store knows them (read once per event).
+    pub user: Option<User>,
+    /// The language and zone of the replies.
+    pub reader: Reader,
+    /// The data of the pressed button, kept for the audit of a stale press.
+    pub button: Option<&'a str>,
+}
+
+impl Chat<'_> {
+    /// The role of the person acting; `None` when not registered.
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    /// The owner's zone, in which days are counted.
+    pub async fn owner_zone(&self) -> Result<Zone, UseCaseError> {
+        Ok(self.s.settings().await?.availability.zone())
+    }
+
+    /// Today, in the owner's zone.
+    pub async fn today(&self) -> Result<NaiveDate, UseCaseError> {
+        Ok(self.owner_zone().await?.date_of(self.s.clock.now()))
+    }
+
+    /// A button that no longer fits (or never did): audited as a refusal,
+    /// and the person is told it is stale.
+    pub async fn stale(&self) -> Handled {
+        let data = self.button.unwrap_or_default();
+        let event = AuditEvent::new(
+            self.s.clock.now(),
+            Some(self.from.id),
+            AuditAction::PermissionDenied,
+        )
+        .on("button")
+        .with(data.chars().take(64).collect::<String>());
+        self.s.audit(event).await?;
+        Ok(Reply::send(views::note("error-stale-button")))
+    }
+
+    /// A user's card for the owner, with their feedback summary.
+    pub async fn user_card(&self, user: &User) -> Result<Screen, UseCaseError> {
+        let rating = feedback::summary(self.s, user.id).await?;
+        let departments = self.s.settings().await?.departments;
+        Ok(views::user_card(user, rating.as_ref(), &departments))
+    }
+
+    /// The .ics file of a meeting for the reader's own calendar: an
+    /// invitation, or the cancellation that supersedes it.
+    pub async fn calendar_file(
+        &self,
+        meeting: &Meeting,
+        method: IcsMethod,
+    ) -> Result<Screen, UseCaseError> {
+        let booker = self
+            .s
+            .store
+            .user(meeting.booker)
+            .await?
+            .ok_or(UseCaseError::NotFound)?;
+        let host = self.s.host().await?;
+        let sequence = if method == IcsMethod::Cancel {
+            ics::RESCHEDULED_SEQUENCE
+        } else {
+            0
+        };
+        let content = ics::meeting_ics(
+            meeting,
+            &booker,
+            host.as_ref(),
+            method,
+            sequence,
+            ics::DEFAULT_UID_DOMAIN,
+        );
+        Ok(views::calendar_file(
+            meeting.id,
+            content,
+            method == IcsMethod::Cancel,
+        ))
+    }
+}

@@ -1,0 +1,112 @@
+//! The owner's tools: registrations, people, broadcast, audit, export.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use meetbot_domain::{Action, Interval, Role, Status, UserId};
+
+use crate::chat::command::DateArg;
+use crate::chat::context::{Chat, Handled};
+use crate::chat::dialog::Dialog;
+use crate::chat::reply::Reply;
+use crate::chat::views;
+use crate::error::UseCaseError;
+use crate::{audit, broadcast, feedback, ics, members, registration};
+
+/// How many audit entries /audit shows.
+const AUDIT_ENTRIES: u32 = 20;
+
+/// /pending: registrations waiting, each with Approve / Reject.
+pub async fn pending(chat: &Chat<'_>) -> Handled {
+    let users = members::pending(chat.s, chat.from.id).await?;
+    Ok(Reply::send(views::pending(&users)))
+}
+
+/// Approve or Reject pressed on a registration.
+pub async fn decide(chat: &Chat<'_>, user: UserId, approved: bool) -> Handled {
+    let decided = if approved {
+        registration::approve(chat.s, chat.from.id, user).await?
+    } else {
+        registration::reject(chat.s, chat.from.id, user).await?
+    };
+    Ok(Reply::edit(views::decided(&decided, approved)))
+}
+
+/// /users: everybody, with their ratings.
+pub async fn users(chat: &Chat<'_>) -> Handled {
+    let users = members::list(chat.s, chat.from.id).await?;
+    let ratings = feedback::summaries(chat.s).await?;
+    Ok(Reply::edit(views::users(&users, &ratings)))
+}
+
+/// A user's card opened.
+pub async fn card(chat: &Chat<'_>, user: UserId) -> Handled {
+    let user = members::card(chat.s, chat.from.id, user).await?;
+    Ok(Reply::edit(chat.user_card(&user).await?))
+}
+
+/// A role given on a user's card.
+pub async fn set_role(chat: &Chat<'_>, user: UserId, role: Role) -> Handled {
+    let user = members::change_role(chat.s, chat.from.id, user, role).await?;
+    Ok(Reply::edit(chat.user_card(&user).await?))
+}
+
+/// A status given on a user's card.
+pub async fn set_status(chat: &Chat<'_>, user: UserId, status: Status) -> Handled {
+    let user = members::change_status(chat.s, chat.from.id, user, status).await?;
+    Ok(Reply::edit(chat.user_card(&user).await?))
+}
+
+/// A department given on a user's card, by its index in the list.
+pub async fn set_department(chat: &Chat<'_>, user: UserId, index: u16) -> Handled {
+    let departments = chat.s.settings().await?.departments;
+    let Some(department) = departments.get(usize::from(index)) else {
+        return chat.stale().await;
+    };
+    let user =
+        members::change_department(chat.s, chat.from.id, user, Some(department.clone())).await?;
+    Ok(Reply::edit(chat.user_card(&user).await?))
+}
+
+/// /broadcast: the next text goes to everybody.
+pub async fn begin_broadcast(chat: &Chat<'_>) -> Handled {
+    chat.s.actor(chat.from.id, Action::Broadcast).await?;
+    Ok(Reply::send(views::note("ask-broadcast")).with_dialog(Dialog::Broadcast))
+}
+
+/// The broadcast typed: sent, and counted.
+pub async fn broadcast(chat: &Chat<'_>, text: &str) -> Handled {
+    let report = broadcast::broadcast(chat.s, chat.from.id, text).await?;
+    Ok(Reply::send(views::broadcast_done(report.delivered, report.failed)).ending_dialog())
+}
+
+/// /audit: the latest entries.
+pub async fn audit(chat: &Chat<'_>) -> Handled {
+    let events = audit::recent(chat.s, chat.from.id, AUDIT_ENTRIES).await?;
+    Ok(Reply::send(views::audit(&events, chat.reader)))
+}
+
+/// /export [from to]: the meetings of a range as .ics and CSV; by default
+/// from 30 days back to 90 days ahead.
+pub async fn export(chat: &Chat<'_>, range: Option<(DateArg, DateArg)>) -> Handled {
+    let zone = chat.owner_zone().await?;
+    let today = zone.date_of(chat.s.clock.now());
+    let (from, to) = match range {
+        None => (today - Duration::days(30), today + Duration::days(90)),
+        Some((from, to)) => {
+            // An export looks back as often as ahead: a date without a year is in this year.
+            let new_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+            let read = |date: DateArg| {
+                date.on_or_after(new_year)
+                    .ok_or(UseCaseError::Invalid("error-date-invalid"))
+            };
+            (read(from)?, read(to)?)
+        }
+    };
+    let range = Interval::new(
+        zone.start_of_day(from),
+        zone.start_of_day(to + Duration::days(1)),
+    )
+    .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
+    let export = ics::export(chat.s, chat.from.id, range).await?;
+    let (ics_file, csv_file) = views::export_files(from, to, &export);
+    Ok(Reply::send(ics_file).then_send(csv_file))
+}
