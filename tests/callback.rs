@@ -26,7 +26,7 @@ use meetbot_ports::{MeetingQuery, Screen, Store, UserQuery};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
 use meetbot_usecases::chat::views::{self, Reader};
-use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::chat::{self, Command, Event, Incoming, SettingCode};
 use meetbot_usecases::feedback::RatingSummary;
 use meetbot_usecases::members::ProfileView;
 use meetbot_usecases::registration::{self, Profile};
@@ -129,8 +129,8 @@ fn every_screen() -> Vec<Screen> {
         .collect();
     screens.push(views::settings(&settings));
     screens.push(views::settings(&Settings::default()));
-    for code in views::SETTING_CODES {
-        screens.push(views::ask_setting(code));
+    for setting in SettingCode::ALL {
+        screens.push(views::ask_setting(setting));
     }
     screens.push(views::ask_department(&settings.departments));
     screens.push(views::ask_email());
@@ -351,13 +351,13 @@ fn forged_buttons(meeting: MeetingId) -> Vec<Callback> {
         Callback::SetRole(STRANGER, Role::Owner),
         Callback::SetRole(MANAGER, Role::Blocked),
         Callback::SetStatus(MANAGER, Status::Inactive),
-        Callback::EditSetting(views::SETTING_CODES[0].to_owned()),
-        Callback::Command("pending".into()),
-        Callback::Command("users".into()),
-        Callback::Command("settings".into()),
-        Callback::Command("broadcast".into()),
-        Callback::Command("book".into()),
-        Callback::Command("my".into()),
+        Callback::EditSetting(SettingCode::ALL[0]),
+        Callback::Command(Command::Pending),
+        Callback::Command(Command::Users),
+        Callback::Command(Command::Settings),
+        Callback::Command(Command::Broadcast),
+        Callback::Command(Command::Book),
+        Callback::Command(Command::My),
         Callback::MeetingType("m60".into()),
         Callback::Month(2030, 1),
         Callback::Day(NaiveDate::from_ymd_opt(2030, 1, 10).unwrap()),

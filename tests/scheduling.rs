@@ -28,7 +28,7 @@ use meetbot_ports::{
 use meetbot_test_support::clock::TokioClock;
 use meetbot_test_support::storage::{TempPgDatabase, TempSqlite};
 use meetbot_test_support::world::{OWNER, World, moscow, profile};
-use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::chat::{self, Command, Event, Incoming};
 use meetbot_usecases::reminders::{self, Dispatch};
 use meetbot_usecases::settings::{self, SettingsChange};
 use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, rsvp};
@@ -787,7 +787,7 @@ async fn cadence_of_14_days_nudges_on_days_7_11_and_13_once_each_and_then_lists_
     let book = nudge.screen.all_buttons().next().unwrap().data.clone();
     assert_eq!(
         Callback::decode(&book),
-        Some(Callback::Command("book".into()))
+        Some(Callback::Command(Command::Book))
     );
     assert_everything_rendered(&world.messenger);
 }

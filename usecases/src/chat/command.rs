@@ -136,10 +136,11 @@ impl DateArg {
             8 => NaiveDate::parse_from_str(code, "%Y%m%d")
                 .ok()
                 .map(Self::Full),
-            4 => Some(Self::DayMonth {
-                day: code[..2].parse().ok()?,
-                month: code[2..].parse().ok()?,
-            }),
+            4 => {
+                let day = code[..2].parse().ok().filter(|d| (1..=31).contains(d))?;
+                let month = code[2..].parse().ok().filter(|m| (1..=12).contains(m))?;
+                Some(Self::DayMonth { day, month })
+            }
             _ => None,
         }
     }

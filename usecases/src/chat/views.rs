@@ -518,7 +518,34 @@ pub fn user_card(
 
 /// /settings: the values in force, each with a button to change it.
 pub fn settings(settings: &Settings) -> Screen {
-    let availability = &settings.availability;
+    let mut screen = Screen::text(settings_text(settings));
+    for chunk in SettingCode::ALL.chunks(3) {
+        screen = screen.row(
+            chunk
+                .iter()
+                .map(|setting| {
+                    button(
+                        &format!("setting-{}", setting.code()),
+                        Callback::EditSetting(*setting),
+                    )
+                })
+                .collect(),
+        );
+    }
+    screen
+}
+
+/// A list shown as it is, or a dash when empty.
+fn or_dash(items: &[String], separator: &str) -> String {
+    if items.is_empty() {
+        "—".to_owned()
+    } else {
+        items.join(separator)
+    }
+}
+
+/// The weekly hours, a line a day: `mon 09:00-17:00`, `sat —`.
+fn weekly_hours(availability: &meetbot_domain::Availability) -> String {
     let hours: Vec<String> = (0..7)
         .map(|d| {
             let day = chrono::Weekday::try_from(d as u8).unwrap_or(chrono::Weekday::Mon);
@@ -529,16 +556,11 @@ pub fn settings(settings: &Settings) -> Screen {
             format!("{} {window}", day_code(day))
         })
         .collect();
-    let overrides: Vec<String> = availability
-        .overrides()
-        .iter()
-        .map(|(date, w)| format!("{date} {}", w.map_or("off".to_owned(), |w| w.to_string())))
-        .collect();
-    let types: Vec<String> = settings
-        .meeting_types
-        .iter()
-        .map(|t| t.minutes().to_string())
-        .collect();
+    hours.join("\n")
+}
+
+/// The reminders for every meeting, then those of single types: `1440, 60; m30: 15`.
+fn reminders_text(settings: &Settings) -> String {
     let minutes = |offsets: &meetbot_domain::ReminderOffsets| -> String {
         offsets
             .minutes()
@@ -554,30 +576,41 @@ pub fn settings(settings: &Settings) -> Screen {
             .iter()
             .map(|(code, offsets)| format!("{code}: {}", minutes(offsets))),
     );
+    reminders.join("; ")
+}
+
+/// The settings in force, as the text of the settings screen.
+fn settings_text(settings: &Settings) -> Text {
+    let availability = &settings.availability;
+    let overrides: Vec<String> = availability
+        .overrides()
+        .iter()
+        .map(|(date, w)| format!("{date} {}", w.map_or("off".to_owned(), |w| w.to_string())))
+        .collect();
+    let types: Vec<String> = settings
+        .meeting_types
+        .iter()
+        .map(|t| t.minutes().to_string())
+        .collect();
     let nudges: Vec<String> = settings
         .cadence
         .nudge_days_before()
         .iter()
         .map(u32::to_string)
         .collect();
-    let departments: Vec<&str> = settings
+    let departments: Vec<String> = settings
         .departments
         .iter()
-        .map(Department::as_str)
+        .map(|d| d.as_str().to_owned())
         .collect();
-    let text = Text::new("settings")
-        .plain("hours", hours.join("\n"))
+    let minutes = |duration: Duration| TextArg::Number(duration.num_minutes());
+    Text::new("settings")
+        .plain("hours", weekly_hours(availability))
         .plain("zone", availability.zone())
         .arg("step", TextArg::Number(availability.step().minutes()))
         .plain("types", types.join(", "))
-        .arg(
-            "buffer",
-            TextArg::Number(availability.buffer().num_minutes()),
-        )
-        .arg(
-            "notice",
-            TextArg::Number(availability.notice().num_minutes()),
-        )
+        .arg("buffer", minutes(availability.buffer()))
+        .arg("notice", minutes(availability.notice()))
         .arg(
             "horizon",
             TextArg::Number(i64::from(availability.horizon_days())),
@@ -590,49 +623,20 @@ pub fn settings(settings: &Settings) -> Screen {
             "cutoff",
             TextArg::Number(i64::from(settings.policy.cutoff.hours())),
         )
-        .plain(
-            "overrides",
-            if overrides.is_empty() {
-                "—".to_owned()
-            } else {
-                overrides.join(", ")
-            },
-        )
-        .plain("reminders", reminders.join("; "))
+        .plain("overrides", or_dash(&overrides, ", "))
+        .plain("reminders", reminders_text(settings))
         .plain(
             "cadence",
             format!("{} ({})", settings.cadence.every_days(), nudges.join(", ")),
         )
-        .plain(
-            "departments",
-            if departments.is_empty() {
-                "—".to_owned()
-            } else {
-                departments.join(", ")
-            },
-        )
+        .plain("departments", or_dash(&departments, ", "))
         .plain(
             "group",
             settings
                 .group_meeting
                 .as_ref()
                 .map_or("—".to_owned(), |g| g.to_text()),
-        );
-    let mut screen = Screen::text(text);
-    for chunk in SettingCode::ALL.chunks(3) {
-        screen = screen.row(
-            chunk
-                .iter()
-                .map(|setting| {
-                    button(
-                        &format!("setting-{}", setting.code()),
-                        Callback::EditSetting(*setting),
-                    )
-                })
-                .collect(),
-        );
-    }
-    screen
+        )
 }
 
 /// The short code of a weekday used in the hours setting: mon … sun.
