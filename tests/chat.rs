@@ -6,9 +6,11 @@
 use chrono::Duration;
 use meetbot_domain::{AuditAction, Language, MeetingStatus, Role, Status, UserId};
 use meetbot_i18n::Translator;
-use meetbot_ports::{MeetingQuery, Store};
+use meetbot_ports::{MeetingQuery, Screen, Store};
 use meetbot_test_support::world::{OWNER, World, profile};
-use meetbot_usecases::chat::{self, Event, Incoming};
+use meetbot_usecases::Callback;
+use meetbot_usecases::chat::dialog::{self, Dialog};
+use meetbot_usecases::chat::{self, DialogUpdate, Event, Incoming, Reply};
 use meetbot_usecases::registration::Profile;
 
 const ANNA: UserId = UserId(1);
@@ -447,4 +449,96 @@ async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_export
     chat.say(OWNER, "/export yesterday").await;
     assert!(chat.last(OWNER).contains("Не понял дату"));
     chat.assert_everything_rendered();
+}
+
+/// One event answered without a messenger: the reply is returned and its
+/// dialog saved, as the transport-facing `chat::handle` would.
+async fn answer(world: &World, who: UserId, event: Event) -> Reply {
+    let incoming = Incoming {
+        from: profile(who, "Anna"),
+        event,
+    };
+    let reply = chat::answer(&world.services, &incoming).await;
+    match &reply.dialog {
+        DialogUpdate::Keep => {}
+        DialogUpdate::Set(next) => dialog::save(&world.services, who, Some(next))
+            .await
+            .unwrap(),
+        DialogUpdate::End => dialog::save(&world.services, who, None).await.unwrap(),
+    }
+    reply
+}
+
+/// The data of the first button of `screen` that decodes to what `wanted` accepts.
+fn first_button(screen: &Screen, wanted: impl Fn(&Callback) -> bool) -> Event {
+    let data = screen
+        .all_buttons()
+        .map(|b| b.data.clone())
+        .find(|data| Callback::decode(data).is_some_and(|c| wanted(&c)))
+        .unwrap_or_else(|| panic!("no such button on {screen:?}"));
+    Event::Button {
+        data,
+        message: None,
+    }
+}
+
+#[tokio::test]
+async fn chat_booking_flow_returns_its_screens_and_next_dialog_without_a_messenger() {
+    let world = World::with_managers(&[ANNA]).await;
+
+    let mut reply = answer(&world, ANNA, Event::Text("/book".into())).await;
+    if reply.edit.as_ref().unwrap().key() == "pick-meeting-type" {
+        let pick = first_button(reply.edit.as_ref().unwrap(), |c| {
+            matches!(c, Callback::MeetingType(_))
+        });
+        reply = answer(&world, ANNA, pick).await;
+    }
+    let month = reply.edit.unwrap();
+    assert_eq!(month.key(), "pick-day");
+    let day = first_button(&month, |c| matches!(c, Callback::Day(_)));
+    let slots = answer(&world, ANNA, day).await.edit.unwrap();
+    assert_eq!(slots.key(), "pick-slot");
+    let slot = first_button(&slots, |c| matches!(c, Callback::Slot(_)));
+    let reply = answer(&world, ANNA, slot).await;
+    assert_eq!(reply.edit.as_ref().unwrap().key(), "ask-topic");
+    assert!(matches!(
+        &reply.dialog,
+        DialogUpdate::Set(Dialog::Booking(draft)) if draft.awaiting_topic
+    ));
+
+    let reply = answer(&world, ANNA, Event::Text("Roadmap".into())).await;
+    let confirm = reply.edit.unwrap();
+    assert_eq!(confirm.key(), "confirm-booking");
+    let reply = answer(
+        &world,
+        ANNA,
+        first_button(&confirm, |c| *c == Callback::Confirm),
+    )
+    .await;
+
+    let keys: Vec<&str> = reply.screens().map(Screen::key).collect();
+    assert_eq!(keys, ["meeting-booked", "ics-invite"]);
+    assert!(reply.send[0].attachment.is_some());
+    assert_eq!(reply.dialog, DialogUpdate::End);
+    let booked = world.store.meetings(MeetingQuery::default()).await.unwrap();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0].topic.as_ref().unwrap().as_str(), "Roadmap");
+    // The owner hears of the booking from the use case; Anna's screens were only returned.
+    assert!(world.messenger.sent_to(ANNA).is_empty());
+}
+
+#[tokio::test]
+async fn chat_a_typed_command_ends_the_dialog_even_when_its_argument_is_refused() {
+    let world = World::with_managers(&[ANNA]).await;
+    answer(&world, ANNA, Event::Text("/book".into())).await;
+    assert!(world.store.dialog(ANNA).await.unwrap().is_some());
+
+    let reply = answer(&world, ANNA, Event::Text("/free someday".into())).await;
+
+    assert_eq!(
+        reply.screens().map(Screen::key).collect::<Vec<_>>(),
+        ["error-date-invalid"]
+    );
+    assert_eq!(reply.dialog, DialogUpdate::End);
+    assert_eq!(world.store.dialog(ANNA).await.unwrap(), None);
 }

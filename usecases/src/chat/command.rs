@@ -285,7 +285,10 @@ mod tests {
     fn commands_lose_the_bot_name_and_keep_their_arguments() {
         assert_eq!(
             Command::parse("/free@meetbot 09.01"),
-            Some(Ok(Command::Free(Some(DateArg::DayMonth { day: 9, month: 1 }))))
+            Some(Ok(Command::Free(Some(DateArg::DayMonth {
+                day: 9,
+                month: 1
+            }))))
         );
         assert_eq!(Command::parse("/BOOK"), Some(Ok(Command::Book)));
         assert_eq!(

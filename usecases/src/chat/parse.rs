@@ -95,7 +95,9 @@ pub fn setting(
             let every = parts.next().ok_or_else(bad)?;
             SettingsChange::Cadence(every, parts.collect())
         }
-        SettingCode::Group => SettingsChange::GroupMeeting((!is_off(text)).then(|| text.to_owned())),
+        SettingCode::Group => {
+            SettingsChange::GroupMeeting((!is_off(text)).then(|| text.to_owned()))
+        }
         SettingCode::Departments => SettingsChange::Departments(
             text.split(',')
                 .map(str::trim)

@@ -93,10 +93,7 @@ mod tests {
             assert_eq!(SettingCode::from_code(setting.code()), Some(setting));
             let json = serde_json::to_string(&setting).unwrap();
             assert_eq!(json, format!("\"{}\"", setting.code()));
-            assert_eq!(
-                serde_json::from_str::<SettingCode>(&json).unwrap(),
-                setting
-            );
+            assert_eq!(serde_json::from_str::<SettingCode>(&json).unwrap(), setting);
         }
     }
 

@@ -54,7 +54,10 @@ pub fn menu(role: Role) -> Vec<Vec<Button>> {
     let command = |key: &str, command: Command| button(key, Callback::Command(command));
     let mut rows = Vec::new();
     if matches!(role, Role::Manager | Role::Owner) {
-        rows.push(vec![command("menu-book", Command::Book), command("menu-my", Command::My)]);
+        rows.push(vec![
+            command("menu-book", Command::Book),
+            command("menu-my", Command::My),
+        ]);
         rows.push(vec![
             command("menu-free", Command::Free(None)),
             command("menu-profile", Command::Profile),

@@ -23,7 +23,9 @@ pub async fn begin(chat: &Chat<'_>, mut draft: BookingDraft) -> Handled {
         draft.meeting_type = types.first().map(|t| t.code().to_owned());
     }
     if draft.meeting_type.is_none() {
-        return Ok(Reply::edit(views::pick_meeting_type(&types)).with_dialog(Dialog::Booking(draft)));
+        return Ok(
+            Reply::edit(views::pick_meeting_type(&types)).with_dialog(Dialog::Booking(draft))
+        );
     }
     let today = chat.today().await?;
     month(chat, draft, today.year(), today.month()).await
@@ -69,7 +71,10 @@ pub async fn month(chat: &Chat<'_>, draft: BookingDraft, year: i32, month: u32) 
 pub async fn day(chat: &Chat<'_>, draft: BookingDraft, date: NaiveDate) -> Handled {
     let code = meeting_type_of(&draft)?;
     let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
-    Ok(Reply::edit(views::day_slots(date, &slots, chat.reader)).with_dialog(Dialog::Booking(draft)))
+    Ok(
+        Reply::edit(views::day_slots(date, &slots, chat.reader))
+            .with_dialog(Dialog::Booking(draft)),
+    )
 }
 
 /// A start picked: a move goes straight to the confirmation, a booking asks

@@ -13,7 +13,8 @@ use crate::{feedback, rsvp};
 /// Stars given: thanks, and the next text is a comment.
 pub async fn rate(chat: &Chat<'_>, meeting: MeetingId, stars: u8) -> Handled {
     let given = feedback::rate(chat.s, chat.from.id, meeting, i64::from(stars)).await?;
-    Ok(Reply::edit(feedback::thanks_screen(&given)).with_dialog(Dialog::FeedbackComment { meeting }))
+    Ok(Reply::edit(feedback::thanks_screen(&given))
+        .with_dialog(Dialog::FeedbackComment { meeting }))
 }
 
 /// The comment typed.

@@ -41,8 +41,10 @@ pub async fn cancel(chat: &Chat<'_>, id: MeetingId) -> Handled {
     let meeting = meetings::cancel(chat.s, chat.from.id, id).await?;
     let reply = Reply::edit(views::cancelled(&meeting, chat.reader));
     // The meeting is cancelled even when its file cannot be made.
-    Ok(match chat.calendar_file(&meeting, IcsMethod::Cancel).await {
-        Ok(file) => reply.then_send(file),
-        Err(error) => reply.then_error(&error),
-    })
+    Ok(
+        match chat.calendar_file(&meeting, IcsMethod::Cancel).await {
+            Ok(file) => reply.then_send(file),
+            Err(error) => reply.then_error(&error),
+        },
+    )
 }

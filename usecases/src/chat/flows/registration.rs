@@ -101,11 +101,7 @@ fn department_chosen(department: Department) -> Reply {
 
 /// Sends the registration to the owners; the dialog ends either way, a
 /// refusal included.
-async fn finish(
-    chat: &Chat<'_>,
-    department: Option<Department>,
-    email: Option<Email>,
-) -> Handled {
+async fn finish(chat: &Chat<'_>, department: Option<Department>, email: Option<Email>) -> Handled {
     let reply = match registration::register(chat.s, chat.from, department, email).await {
         Ok(_) => Reply::edit(views::note("registration-sent")),
         Err(UseCaseError::AlreadyDecided) => Reply::edit(views::note("registration-pending")),
