@@ -459,13 +459,13 @@ async fn answer(world: &World, who: UserId, event: Event) -> Reply {
         event,
     };
     let reply = chat::answer(&world.services, &incoming).await;
-    match &reply.dialog {
-        DialogUpdate::Keep => {}
-        DialogUpdate::Set(next) => dialog::save(&world.services, who, Some(next))
-            .await
-            .unwrap(),
-        DialogUpdate::End => dialog::save(&world.services, who, None).await.unwrap(),
-    }
+    let next = match &reply.dialog {
+        DialogUpdate::Keep => return reply,
+        DialogUpdate::Set(next) => Some(next),
+        DialogUpdate::End => None,
+    };
+    let saved = dialog::save(&world.services, who, next).await;
+    assert!(saved.is_ok(), "{saved:?}");
     reply
 }
 

@@ -1,6 +1,13 @@
 //! The conversation: what a person types or presses, turned into use cases,
 //! and the screens they get back. Transport-neutral: the Telegram and the
 //! console adapters both feed [`Incoming`] events to [`handle`].
+//!
+//! An event is read once into a typed input (a [`Command`], a [`Callback`],
+//! or text), the dialog in progress is loaded once, and one routing step
+//! matches on the two and hands over to the handler of a flow (registration,
+//! booking, my meetings, owner tools, settings, feedback and RSVP). Handlers
+//! return a [`Reply`]; only [`handle`] talks to the messenger and saves the
+//! dialog, so [`answer`] gives a flow's screens without a messenger.
 
 pub mod command;
 mod context;
