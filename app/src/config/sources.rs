@@ -157,6 +157,14 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
         None => None,
     };
     let mut errors = reader.errors;
+    // A section with a refused value is incomplete: what its other keys
+    // lack follows from that refusal, which is reported already.
+    let intact = |section: &str| {
+        !reader
+            .removed
+            .iter()
+            .any(|key| key.split_once('.').is_some_and(|(s, _)| s == section))
+    };
     let origin = |key: &str| origins.get(key).cloned().unwrap_or_default();
     let (
         Some(database),
@@ -183,19 +191,23 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
         return Err(ConfigErrors(errors));
     };
     let telegram: meetbot_telegram::TelegramConfig = telegram;
-    errors.extend(telegram.validate().iter().map(|problem| ConfigError::Refused {
-        message: problem.to_string(),
-        origin: Origin::Default,
-    }));
-    errors.extend(
-        calendar
-            .problems()
-            .into_iter()
-            .map(|(key, message)| ConfigError::Refused {
-                message,
-                origin: origin(&format!("calendar.{key}")),
-            }),
-    );
+    if intact("telegram") {
+        errors.extend(telegram.validate().iter().map(|problem| ConfigError::Refused {
+            message: problem.to_string(),
+            origin: Origin::Default,
+        }));
+    }
+    if intact("calendar") {
+        errors.extend(
+            calendar
+                .problems()
+                .into_iter()
+                .map(|(key, message)| ConfigError::Refused {
+                    message,
+                    origin: origin(&format!("calendar.{key}")),
+                }),
+        );
+    }
     let organisation: super::OrganisationConfig = organisation;
     let meetings = match MeetingsConfig::from_sections(
         &reminders,
@@ -414,7 +426,11 @@ impl Reader {
         }
         self.errors.push(ConfigError::Invalid {
             key: "calendar.kind".to_owned(),
-            expected: format!("be {}", calendar::KINDS.join(", ")),
+            expected: format!(
+                "be {} or {}",
+                calendar::KINDS[..calendar::KINDS.len() - 1].join(", "),
+                calendar::KINDS[calendar::KINDS.len() - 1]
+            ),
             got: Got::shown(raw),
             origin,
         });
@@ -441,8 +457,15 @@ impl Reader {
             let path = error.path.join(".");
             let (key, problem) = match &error.kind {
                 figment::error::Kind::UnknownField(field, known) => {
-                    let key = join(section, &join(&path, field));
-                    let known: Vec<String> = known.iter().map(|k| format!("{section}.{k}")).collect();
+                    // figment's path ends with the unknown field already.
+                    let key = join(section, if path.is_empty() { field } else { &path });
+                    // The calendar's kind is read before its other keys.
+                    let kind = (section == "calendar").then(|| "kind".to_owned());
+                    let known: Vec<String> = kind
+                        .into_iter()
+                        .chain(known.iter().map(|k| (*k).to_owned()))
+                        .map(|k| format!("{section}.{k}"))
+                        .collect();
                     let problem = ConfigError::UnknownKey {
                         origin: origin_of(&key),
                         key: key.clone(),
@@ -451,7 +474,7 @@ impl Reader {
                     (Some(key), problem)
                 }
                 figment::error::Kind::MissingField(field) => {
-                    let key = join(section, &join(&path, field));
+                    let key = join(section, if path.is_empty() { field } else { &path });
                     if self.removed.contains(&key) {
                         // Its value was refused, which is reported already.
                         return None;
