@@ -47,7 +47,10 @@ impl CalDavCalendarConfig {
 impl CalDavCalendar {
     /// Sets the adapter up from its configuration; floating times and all-day
     /// events on the calendar are read in `zone`, the owner's.
-    pub fn from_config(config: &CalDavCalendarConfig, zone: Zone) -> Result<Self, CalDavSetupError> {
+    pub fn from_config(
+        config: &CalDavCalendarConfig,
+        zone: Zone,
+    ) -> Result<Self, CalDavSetupError> {
         Self::new(CalDavConfig {
             url: config.url.clone(),
             discover: config.discover,
@@ -137,7 +140,8 @@ mod tests {
     #[test]
     fn the_calendar_is_discovered_unless_told_otherwise() {
         let config =
-            from_toml("url = \"http://127.0.0.1:5232\"\nusername = \"o\"\npassword = \"p\"").unwrap();
+            from_toml("url = \"http://127.0.0.1:5232\"\nusername = \"o\"\npassword = \"p\"")
+                .unwrap();
 
         assert!(config.discover);
     }

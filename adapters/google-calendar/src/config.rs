@@ -148,9 +148,8 @@ impl GoogleConfigError {
     /// The key within `[calendar]` the error is about.
     pub fn key(&self) -> &'static str {
         match self {
-            GoogleConfigError::Conflict { key, .. } | GoogleConfigError::IncompleteUser { key, .. } => {
-                key
-            }
+            GoogleConfigError::Conflict { key, .. }
+            | GoogleConfigError::IncompleteUser { key, .. } => key,
             GoogleConfigError::SubjectWithUser => "subject",
             GoogleConfigError::NoCredentials => "service_account_key",
         }
@@ -258,7 +257,11 @@ impl GoogleCalendarConfig {
                     refresh_token: refresh_token.clone(),
                 }
             }
-            _ => return Err(GoogleSetupError::Auth(GoogleConfigError::NoCredentials.to_string())),
+            _ => {
+                return Err(GoogleSetupError::Auth(
+                    GoogleConfigError::NoCredentials.to_string(),
+                ));
+            }
         };
         let mut settings = GoogleConfig::new(self.calendar_id.clone(), credentials);
         if let Some(url) = &self.api_url {
@@ -270,7 +273,10 @@ impl GoogleCalendarConfig {
     }
 }
 
-fn redacted<S: Serializer>(secret: &Option<SecretString>, serializer: S) -> Result<S::Ok, S::Error> {
+fn redacted<S: Serializer>(
+    secret: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match secret {
         Some(_) => serializer.serialize_str(REDACTED),
         None => serializer.serialize_none(),
@@ -433,7 +439,10 @@ mod tests {
             config.api_url.as_deref(),
             Some("http://127.0.0.1:9001/calendar/v3")
         );
-        assert_eq!(config.token_url.as_deref(), Some("http://127.0.0.1:9001/token"));
+        assert_eq!(
+            config.token_url.as_deref(),
+            Some("http://127.0.0.1:9001/token")
+        );
         assert!(config.meet_links);
     }
 
@@ -527,9 +536,15 @@ mod tests {
         )
         .unwrap_err();
 
-        assert!(api_url.starts_with("be an http:// or https:// URL"), "{api_url}");
+        assert!(
+            api_url.starts_with("be an http:// or https:// URL"),
+            "{api_url}"
+        );
         assert!(subject.starts_with("be the e-mail address"), "{subject}");
-        assert!(json.starts_with("be the JSON of a Google service account key"), "{json}");
+        assert!(
+            json.starts_with("be the JSON of a Google service account key"),
+            "{json}"
+        );
         assert!(!json.contains("CANARY"), "{json}");
     }
 }

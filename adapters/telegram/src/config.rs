@@ -18,8 +18,10 @@ pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
 
 /// Well-known variable names other tools use too, and the key of this
 /// section each one sets.
-pub const COMMON_ENV_NAMES: [(&str, &str); 2] =
-    [("TELEGRAM_BOT_TOKEN", "token"), ("WEBHOOK_URL", "webhook_url")];
+pub const COMMON_ENV_NAMES: [(&str, &str); 2] = [
+    ("TELEGRAM_BOT_TOKEN", "token"),
+    ("WEBHOOK_URL", "webhook_url"),
+];
 
 /// What secrets are shown as.
 const REDACTED: &str = "[redacted]";
@@ -46,7 +48,10 @@ pub struct TelegramConfig {
     /// `telegram.mode`: how updates arrive.
     pub mode: TelegramMode,
     /// `telegram.webhook_url`: the public HTTPS URL Telegram posts updates to.
-    #[serde(deserialize_with = "webhook_url", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "webhook_url",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub webhook_url: Option<String>,
     /// `telegram.webhook_secret`: the secret token Telegram sends back in a
     /// header with every webhook call.
@@ -155,7 +160,10 @@ impl TelegramConfig {
     }
 }
 
-fn redacted<S: Serializer>(secret: &Option<SecretString>, serializer: S) -> Result<S::Ok, S::Error> {
+fn redacted<S: Serializer>(
+    secret: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match secret {
         Some(_) => serializer.serialize_str(REDACTED),
         None => serializer.serialize_none(),
@@ -365,7 +373,10 @@ mod tests {
         let message = from_toml("api_url = \"ftp://x\"").unwrap_err();
 
         assert_eq!(config.api_url, "http://127.0.0.1:9000");
-        assert!(message.starts_with("be an http:// or https:// URL"), "{message}");
+        assert!(
+            message.starts_with("be an http:// or https:// URL"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -420,7 +420,10 @@ mod tests {
     fn a_caldav_url_with_credentials_in_it_is_refused_without_showing_the_password() {
         let message = error_of(load_env(&[
             ("MEETBOT__CALENDAR__KIND", "caldav"),
-            ("MEETBOT__CALENDAR__URL", "https://owner:CANARYPW@dav.example.org/"),
+            (
+                "MEETBOT__CALENDAR__URL",
+                "https://owner:CANARYPW@dav.example.org/",
+            ),
             ("MEETBOT__CALENDAR__USERNAME", "owner"),
             ("MEETBOT__CALENDAR__PASSWORD", "pw"),
         ]));

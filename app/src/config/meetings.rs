@@ -2,9 +2,7 @@
 //! meeting settings, read as written and turned into the domain's values
 //! by [`MeetingsConfig::from_sections`].
 
-use meetbot_domain::{
-    Cadence, CronSchedule, GroupMeeting, ReminderOffsets, Settings, Zone,
-};
+use meetbot_domain::{Cadence, CronSchedule, GroupMeeting, ReminderOffsets, Settings, Zone};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -185,7 +183,10 @@ impl MeetingsConfig {
             )
         });
         let group_meeting = group_meeting(group, organisation_zone).map_err(|err| {
-            invalid("group_meeting.title", format!("describe a weekly meeting ({err})"))
+            invalid(
+                "group_meeting.title",
+                format!("describe a weekly meeting ({err})"),
+            )
         });
         match (reminders, cadence, group_meeting) {
             (Ok(reminders), Ok(cadence), Ok(group_meeting)) => Ok(Self {
@@ -193,14 +194,12 @@ impl MeetingsConfig {
                 cadence,
                 group_meeting: group.enabled.then_some(group_meeting),
             }),
-            (reminders, cadence, group_meeting) => Err([
-                reminders.err(),
-                cadence.err(),
-                group_meeting.err(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()),
+            (reminders, cadence, group_meeting) => {
+                Err([reminders.err(), cadence.err(), group_meeting.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }

@@ -30,9 +30,11 @@ use tracing_subscriber::EnvFilter;
 
 pub use calendar::CalendarConfig;
 pub use error::{ConfigError, ConfigErrors, Got, Origin};
-pub use meetbot_storage::config::{DEFAULT_DATABASE_URL, DatabaseBackend, DatabaseUrl};
 pub use meetbot_storage::StorageConfig;
-pub use meetbot_telegram::config::{DEFAULT_API_URL as DEFAULT_TELEGRAM_API_URL, TelegramConfig, TelegramMode};
+pub use meetbot_storage::config::{DEFAULT_DATABASE_URL, DatabaseBackend, DatabaseUrl};
+pub use meetbot_telegram::config::{
+    DEFAULT_API_URL as DEFAULT_TELEGRAM_API_URL, TelegramConfig, TelegramMode,
+};
 pub use meetings::{CadenceConfig, GroupMeetingConfig, MeetingsConfig, RemindersConfig};
 pub use sources::{ConfigFile, DEFAULT_CONFIG_FILE, ENV_PREFIX, Sources};
 

@@ -192,10 +192,15 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
     };
     let telegram: meetbot_telegram::TelegramConfig = telegram;
     if intact("telegram") {
-        errors.extend(telegram.validate().iter().map(|problem| ConfigError::Refused {
-            message: problem.to_string(),
-            origin: Origin::Default,
-        }));
+        errors.extend(
+            telegram
+                .validate()
+                .iter()
+                .map(|problem| ConfigError::Refused {
+                    message: problem.to_string(),
+                    origin: Origin::Default,
+                }),
+        );
     }
     if intact("calendar") {
         errors.extend(
@@ -377,9 +382,9 @@ pub(super) struct Reader {
 
 impl Reader {
     fn figment(&self) -> Figment {
-        self.layers
-            .iter()
-            .fold(Figment::new(), |figment, layer| figment.merge(layer.clone()))
+        self.layers.iter().fold(Figment::new(), |figment, layer| {
+            figment.merge(layer.clone())
+        })
     }
 
     fn remove(&mut self, section: &str, key: &str) {
@@ -440,7 +445,11 @@ impl Reader {
     /// Reads `section` into `T`. A refused value is reported and left out,
     /// and the section read again, until it reads or a problem cannot be
     /// left out; `because` is appended to "is required".
-    pub(super) fn section<T: DeserializeOwned>(&mut self, section: &str, because: &str) -> Option<T> {
+    pub(super) fn section<T: DeserializeOwned>(
+        &mut self,
+        section: &str,
+        because: &str,
+    ) -> Option<T> {
         // Each round leaves one key out, so this ends.
         loop {
             let figment = self.figment();
@@ -497,8 +506,13 @@ impl Reader {
                 }
             };
             self.errors.push(problem);
-            match key.and_then(|key| key.split_once('.').map(|(s, k)| (s.to_owned(), k.to_owned()))) {
-                Some((section_name, field)) if !self.removed.contains(&format!("{section_name}.{field}")) => {
+            match key.and_then(|key| {
+                key.split_once('.')
+                    .map(|(s, k)| (s.to_owned(), k.to_owned()))
+            }) {
+                Some((section_name, field))
+                    if !self.removed.contains(&format!("{section_name}.{field}")) =>
+                {
                     self.removed.insert(format!("{section_name}.{field}"));
                     self.remove(&section_name, &field);
                 }

@@ -345,8 +345,7 @@ fn a_listen_address_that_is_not_one_is_refused() {
     let message = error_of(loaded);
 
     assert!(
-        message
-            .starts_with("http.listen must be an IP address and port, such as 127.0.0.1:8080"),
+        message.starts_with("http.listen must be an IP address and port, such as 127.0.0.1:8080"),
         "{message}"
     );
     assert!(message.contains("got \"nope\""), "{message}");
