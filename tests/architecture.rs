@@ -468,3 +468,55 @@ fn the_dependency_checker_lets_adapters_share_the_renderer_but_nothing_behind_it
         ]
     );
 }
+
+/// The `.rs` files under `dir`, at any depth.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|err| panic!("cannot list {}: {err}", folder.display()));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|err| panic!("cannot list {}: {err}", folder.display()))
+                .path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Adding a calendar must stay one variant of the configuration's enum and
+/// one arm of the wiring that builds it: no other file of the app may know
+/// the calendars by name.
+#[test]
+fn the_calendar_adapters_are_named_in_at_most_two_files_of_the_app() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+
+    let naming: Vec<String> = rust_files(&app)
+        .into_iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path)
+                .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+            let text = text.to_lowercase();
+            text.contains("google") || text.contains("caldav")
+        })
+        .map(|path| {
+            path.strip_prefix(&app)
+                .unwrap_or(&path)
+                .display()
+                .to_string()
+        })
+        .collect();
+
+    assert!(
+        naming.len() <= 2,
+        "the calendar adapters are named in {} files of app/src: {naming:?}",
+        naming.len()
+    );
+}

@@ -26,7 +26,7 @@ pub struct Health {
     /// The Bot API client, for the time of its last successful call (none
     /// in console mode).
     pub telegram: Option<BotApi>,
-    /// The configured calendar's kind (`none`, `google`, `caldav`).
+    /// The configured calendar's kind, as `calendar.kind` names it.
     pub calendar_kind: &'static str,
     /// The database, asked for a small value, and what the calendar's
     /// health is read through: its probe, and the pause flag the outbox
@@ -138,7 +138,7 @@ mod tests {
         };
         let app = router(Health {
             telegram: None,
-            calendar_kind: "caldav",
+            calendar_kind: "remote",
             services,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -166,7 +166,7 @@ mod tests {
         assert_eq!(body["database"]["reachable"], true, "{body}");
         assert_eq!(
             body["calendar"],
-            json!({ "kind": "caldav", "status": "ok" })
+            json!({ "kind": "remote", "status": "ok" })
         );
     }
 
@@ -174,7 +174,7 @@ mod tests {
     async fn health_is_503_with_the_reason_when_the_calendar_cannot_be_reached() {
         let calendar = Arc::new(InMemoryCalendar::new());
         calendar.fail_with(Some(CalendarError::Unavailable(
-            "cannot reach the CalDAV server".to_owned(),
+            "cannot reach the calendar server".to_owned(),
         )));
 
         let (status, body) = health_of(Arc::new(InMemoryStore::new()), calendar).await;
@@ -185,9 +185,9 @@ mod tests {
         assert_eq!(
             body["calendar"],
             json!({
-                "kind": "caldav",
+                "kind": "remote",
                 "status": "failing",
-                "reason": "unavailable: cannot reach the CalDAV server",
+                "reason": "unavailable: cannot reach the calendar server",
             })
         );
     }

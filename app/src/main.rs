@@ -16,7 +16,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(&Sources::from_process(cli.config.clone())) {
         Ok(config) => config,
-        Err(err) => return configuration_error(&err),
+        Err(errors) => {
+            // Every problem at once, so one edit fixes them all.
+            for err in &errors.0 {
+                eprintln!("meetbot: configuration error: {err}");
+            }
+            return ExitCode::from(2);
+        }
     };
     let command = cli.subcommand();
     if command == Command::Config {

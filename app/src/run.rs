@@ -11,10 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use meetbot_caldav::{CalDavCalendar, CalDavConfig};
+use meetbot_caldav::CalDavCalendar;
 use meetbot_calendar_none::NoCalendar;
 use meetbot_domain::{Settings, UserId};
-use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials};
+use meetbot_google_calendar::GoogleCalendar;
 use meetbot_i18n::Translator;
 use meetbot_ports::{Calendar, Clock, MenuCommand, Store, Text};
 use meetbot_telegram::dispatch::{DEFAULT_BACKLOG, DEFAULT_CONCURRENCY};
@@ -27,7 +27,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SystemClock;
-use crate::config::{CalendarConfig, Config, GoogleAccess, TelegramMode};
+use crate::config::{CalendarConfig, Config, TelegramMode};
 use crate::http::{self, Health};
 use crate::scheduler::{self, SchedulerConfig};
 
@@ -119,56 +119,20 @@ pub async fn calendar(config: &Config) -> anyhow::Result<Arc<dyn Calendar>> {
     // The key, and where its value came from, that the operator has to fix.
     let named = |key: &str| format!("{key}{}", config.origin(key));
     match &config.calendar {
-        CalendarConfig::None => Ok(Arc::new(NoCalendar::new())),
+        CalendarConfig::None(_) => Ok(Arc::new(NoCalendar::new())),
         CalendarConfig::Google(google) => {
-            let (credentials, key) = match &google.access {
-                GoogleAccess::KeyFile { path, subject } => (
-                    GoogleCredentials::service_account_file(path, subject.clone())
-                        .with_context(|| named("calendar.service_account_key"))?,
-                    "calendar.service_account_key",
-                ),
-                GoogleAccess::KeyJson { json, subject } => (
-                    GoogleCredentials::ServiceAccount {
-                        key_json: json.clone(),
-                        subject: subject.clone(),
-                    },
-                    "calendar.service_account_json",
-                ),
-                GoogleAccess::User {
-                    client_id,
-                    client_secret,
-                    refresh_token,
-                } => (
-                    GoogleCredentials::AuthorizedUser {
-                        client_id: client_id.clone(),
-                        client_secret: client_secret.clone(),
-                        refresh_token: refresh_token.clone(),
-                    },
-                    "calendar.client_id",
-                ),
-            };
-            let mut settings = GoogleConfig::new(google.calendar_id.clone(), credentials);
-            if let Some(url) = &google.api_url {
-                settings.api_base_url.clone_from(url);
-            }
-            settings.token_url.clone_from(&google.token_url);
-            settings.meet_links = google.meet_links;
+            let key = format!("calendar.{}", google.access_key());
+            let settings = google.settings().with_context(|| named(&key))?;
             let calendar = GoogleCalendar::new(settings)
                 .await
-                .with_context(|| named(key))?;
+                .with_context(|| named(&key))?;
             Ok(Arc::new(calendar))
         }
+        // Floating times and all-day events on the calendar are read in the
+        // owner's zone.
         CalendarConfig::CalDav(caldav) => {
-            let calendar = CalDavCalendar::new(CalDavConfig {
-                url: caldav.url.clone(),
-                discover: caldav.discover,
-                username: caldav.username.clone(),
-                password: caldav.password.clone(),
-                // Floating times and all-day events on the calendar are
-                // read in the owner's zone.
-                zone: config.organisation.time_zone,
-            })
-            .with_context(|| named("calendar.url"))?;
+            let calendar = CalDavCalendar::from_config(caldav, config.organisation.time_zone)
+                .with_context(|| named("calendar.url"))?;
             Ok(Arc::new(calendar))
         }
     }

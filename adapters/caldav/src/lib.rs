@@ -18,6 +18,7 @@
 //! or a chat library. The password is never logged and is redacted in
 //! `Debug` output.
 
+pub mod config;
 mod ical;
 mod xml;
 
@@ -29,6 +30,8 @@ use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::OnceCell;
+
+pub use config::CalDavCalendarConfig;
 
 /// How long one request may take before it counts as unavailable.
 const REQUEST_TIMEOUT: StdDuration = StdDuration::from_secs(30);

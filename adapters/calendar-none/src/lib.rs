@@ -17,9 +17,13 @@
 //! Depends on the ports and the domain only; never on a database driver or
 //! an HTTP client.
 
+pub mod config;
+
 use async_trait::async_trait;
 use meetbot_domain::{Interval, MeetingId};
 use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+
+pub use config::NoCalendarConfig;
 
 /// A calendar that holds nothing: no busy time beyond the store's meetings,
 /// and writes that succeed without effect.

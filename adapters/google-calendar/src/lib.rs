@@ -21,6 +21,7 @@
 //! or a chat library. Keys and tokens are never logged and are redacted in
 //! `Debug` output.
 
+pub mod config;
 mod error;
 mod token;
 
@@ -43,6 +44,7 @@ use meetbot_domain::{Interval, MeetingId};
 use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
 use secrecy::{ExposeSecret, SecretString};
 
+pub use config::GoogleCalendarConfig;
 pub use error::map_error;
 
 /// Google's Calendar API, unless configured otherwise.

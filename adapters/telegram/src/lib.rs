@@ -17,6 +17,7 @@
 //! adapters or the app.
 
 pub mod api;
+pub mod config;
 pub mod dispatch;
 pub mod messenger;
 pub mod polling;
@@ -24,6 +25,7 @@ pub mod sender;
 pub mod webhook;
 
 pub use api::{BotApi, CallError};
+pub use config::{TelegramConfig, TelegramMode};
 pub use dispatch::{Accepted, Dispatcher};
 pub use messenger::TelegramMessenger;
 pub use sender::{Limits, Sender};
