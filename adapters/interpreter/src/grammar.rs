@@ -143,7 +143,7 @@ fn is_hours(kind: Option<&Kind>) -> bool {
 /// Never after "в"/"at" (that is a time: "в 2 часа"), and never when a part
 /// of the day follows ("3 часа дня").
 fn length(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
-    if !matches!(prep, None | Some(Prep::On)) {
+    if !matches!(prep, None | Some(Prep::On | Prep::For)) {
         return None;
     }
     let (minutes, taken) = match t {
@@ -154,7 +154,7 @@ fn length(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
             (hours * 60 + minutes, 4)
         }
         [Kind::Number(hours), h, ..] if h.is(Lex::Hours) => (hours.saturating_mul(60), 2),
-        [h, ..] if h.is(Lex::Hours) && prep == Some(Prep::On) => (60, 1),
+        [h, ..] if h.is(Lex::Hours) && prep.is_some() => (60, 1),
         [Kind::Number(minutes), m, ..] if m.is(Lex::Minutes) => (*minutes, 2),
         [Kind::Dotted(whole, tenth), h, ..] if *tenth < 10 && h.is(Lex::Hours) => {
             (whole.saturating_mul(60) + tenth * 6, 2)
@@ -181,7 +181,9 @@ fn span(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
         (Some(Prep::From), [from, rest @ ..]) => {
             let start = span_end(from)?;
             let (until, rest) = match rest {
-                [until, rest @ ..] if prep_of(until) == Some(Prep::Until) => (1, rest),
+                [until, rest @ ..] if matches!(prep_of(until), Some(Prep::Until | Prep::To)) => {
+                    (1, rest)
+                }
                 _ => (0, rest),
             };
             let end = span_end(rest.first()?)?;
@@ -394,6 +396,9 @@ fn time(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
                     minute = *m;
                     taken += 2;
                 }
+                // "в 11 25 января", "в 10 2 часа": the second number is a
+                // day or a length, not minutes.
+                [Kind::Number(_), next, ..] if month(next).is_some() || next.is(Lex::Hours) => {}
                 [Kind::Number(m), ..] if *m < 60 && said_at && !hours_word => {
                     minute = *m;
                     taken += 1;
@@ -408,7 +413,7 @@ fn time(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
             if *h > 23 && (part.is_none() && prep != Some(Prep::At) || *h >= 100) {
                 return None;
             }
-            let bare = part.is_none() && !o_clock;
+            let bare = part.is_none();
             (time_or_impossible(hour_of_day(*h, minute, part, bare)), taken)
         }
         _ => return None,

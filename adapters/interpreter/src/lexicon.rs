@@ -85,8 +85,10 @@ pub(crate) enum DayPart {
 pub(crate) enum Prep {
     /// "в", "at": a time or a weekday follows.
     At,
-    /// "на", "on", "for": a date, a time to move to, or a length follows.
+    /// "на": a date, a time to move to, or a length follows.
     On,
+    /// "on", "for": a date or a length follows, never where a meeting moves.
+    For,
     /// "to": where a meeting moves.
     To,
     /// "через", "in": a count of days or weeks follows.

@@ -198,8 +198,8 @@ impl Sentence<'_, '_> {
 
     /// What is left of the sentence once the dates, times and lengths are
     /// taken out: everything after "про"/"about" when one is there, else
-    /// the words that are no request word or filler; cut to the longest
-    /// topic there can be.
+    /// everything but the request words ("встреча", "book"); without the
+    /// filler words at either end, and cut to the longest topic there can be.
     fn topic(&self) -> Option<Topic> {
         let leftovers = &self.scan.leftovers;
         let marker = leftovers
@@ -210,7 +210,7 @@ impl Sentence<'_, '_> {
             None => leftovers
                 .iter()
                 .copied()
-                .filter(|&i| !self.is_filler(i))
+                .filter(|&i| !self.is_request_word(i))
                 .collect(),
         };
         // Prepositions and the like at either end belong to nothing.
@@ -229,11 +229,11 @@ impl Sentence<'_, '_> {
         Topic::new(&text).ok()
     }
 
-    fn is_filler(&self, term: usize) -> bool {
+    /// "запиши", "встреча", "book": words that say what is wanted, not what about.
+    fn is_request_word(&self, term: usize) -> bool {
         let kind = &self.terms[term].kind;
-        kind.is(Lex::Filler)
-            || kind.is(Lex::Article)
-            || kind.find(|lex| matches!(lex, Lex::Intent(_)).then_some(())).is_some()
+        kind.find(|lex| matches!(lex, Lex::Intent(_)).then_some(()))
+            .is_some()
     }
 
     /// "перенеси встречу в пятницу на 16:00": what comes before "на"/"to"

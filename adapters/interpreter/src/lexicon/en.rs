@@ -70,7 +70,7 @@ pub(crate) const ENGLISH: Language = Language {
         ("midnight", Lex::Midnight),
         ("a|an|the", Lex::Article),
         ("at|around|by", Lex::Prep(Prep::At)),
-        ("on|for", Lex::Prep(Prep::On)),
+        ("on|for", Lex::Prep(Prep::For)),
         ("to", Lex::Prep(Prep::To)),
         ("in", Lex::Prep(Prep::In)),
         ("from|between", Lex::Prep(Prep::From)),
