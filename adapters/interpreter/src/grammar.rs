@@ -241,21 +241,15 @@ fn date(t: &[Kind], prep: Option<Prep>, cx: &Context) -> Option<(Piece, usize)> 
     };
     let in_week = |weeks: i64, day: Weekday| {
         Piece::Day(
-            monday
-                + Duration::weeks(weeks)
-                + Duration::days(i64::from(day.num_days_from_monday())),
+            monday + Duration::weeks(weeks) + Duration::days(i64::from(day.num_days_from_monday())),
         )
     };
     let found = match t {
         [k, ..] if relative_day(k).is_some() => {
             (Piece::Day(today + Duration::days(relative_day(k)?)), 1)
         }
-        [n, k, ..] if n.is(Lex::Next) && weekday(k).is_some() => {
-            (in_week(1, weekday(k)?), 2)
-        }
-        [n, k, ..] if n.is(Lex::This) && weekday(k).is_some() => {
-            (in_week(0, weekday(k)?), 2)
-        }
+        [n, k, ..] if n.is(Lex::Next) && weekday(k).is_some() => (in_week(1, weekday(k)?), 2),
+        [n, k, ..] if n.is(Lex::This) && weekday(k).is_some() => (in_week(0, weekday(k)?), 2),
         [k, ..] if weekday(k).is_some() => {
             let day = weekday(k)?;
             let ahead = (7 + i64::from(day.num_days_from_monday())
@@ -339,7 +333,7 @@ fn exact_date(year: u32, month: u32, day: u32) -> Piece {
 /// "15.01", "01/15": a day and a month in the order the language writes
 /// them; English reads month first unless only the other order is a date.
 fn day_and_month(today: NaiveDate, a: u32, b: u32, month_first: bool) -> Piece {
-    let (day, month) = if month_first && a <= 12 || b > 12 && a <= 12 {
+    let (day, month) = if a <= 12 && (month_first || b > 12) {
         (b, a)
     } else {
         (a, b)
@@ -372,11 +366,15 @@ fn next_day_of_month(today: NaiveDate, day: u32) -> Piece {
 /// (after "на" a bare hour is a time: "перенеси на 15").
 fn time(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
     let said_at = matches!(prep, Some(Prep::At | Prep::On | Prep::To));
-    let time_or_impossible = |time: Option<NaiveTime>| time.map_or(Piece::ImpossibleTime, Piece::Time);
+    let time_or_impossible =
+        |time: Option<NaiveTime>| time.map_or(Piece::ImpossibleTime, Piece::Time);
     let found = match t {
         [k, ..] if k.is(Lex::Noon) => (Piece::Time(NaiveTime::MIN + Duration::hours(12)), 1),
         [k, ..] if k.is(Lex::Midnight) => (Piece::Time(NaiveTime::MIN), 1),
-        [Kind::Meridiem(h, m, part), ..] => (time_or_impossible(hour_of_day(*h, *m, Some(*part), false)), 1),
+        [Kind::Meridiem(h, m, part), ..] => (
+            time_or_impossible(hour_of_day(*h, *m, Some(*part), false)),
+            1,
+        ),
         [Kind::Clock(h, m), rest @ ..] => {
             let part = day_part(rest.first());
             let taken = 1 + usize::from(part.is_some());
@@ -414,7 +412,10 @@ fn time(t: &[Kind], prep: Option<Prep>) -> Option<(Piece, usize)> {
                 return None;
             }
             let bare = part.is_none();
-            (time_or_impossible(hour_of_day(*h, minute, part, bare)), taken)
+            (
+                time_or_impossible(hour_of_day(*h, minute, part, bare)),
+                taken,
+            )
         }
         _ => return None,
     };

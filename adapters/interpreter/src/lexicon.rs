@@ -131,7 +131,14 @@ pub(crate) struct Lexicon {
     /// The meanings of each single word.
     words: HashMap<&'static str, Vec<Lex>>,
     /// Phrases of two or more words, by their first word, longest first.
-    phrases: HashMap<&'static str, Vec<(Vec<&'static str>, [Lex; 1])>>,
+    phrases: HashMap<&'static str, Vec<Phrase>>,
+}
+
+/// A phrase of two or more words and its one meaning.
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<&'static str>,
+    meaning: [Lex; 1],
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::from(&[ru::RUSSIAN, en::ENGLISH]));
@@ -153,17 +160,16 @@ impl Lexicon {
                 let words: Vec<&'static str> = phrase.split(' ').collect();
                 match words.as_slice() {
                     [word] => lexicon.words.entry(word).or_default().push(*meaning),
-                    [first, ..] => lexicon
-                        .phrases
-                        .entry(first)
-                        .or_default()
-                        .push((words.clone(), [*meaning])),
+                    [first, ..] => lexicon.phrases.entry(first).or_default().push(Phrase {
+                        words: words.clone(),
+                        meaning: [*meaning],
+                    }),
                     [] => {}
                 }
             }
         }
         for phrases in lexicon.phrases.values_mut() {
-            phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+            phrases.sort_by_key(|phrase| std::cmp::Reverse(phrase.words.len()));
         }
         lexicon
     }
@@ -180,12 +186,13 @@ impl Lexicon {
         words: impl Fn(usize) -> Option<&'w str>,
     ) -> Option<(usize, &'static [Lex])> {
         let first = words(0)?;
-        self.phrases.get(first)?.iter().find_map(|(phrase, meaning)| {
+        self.phrases.get(first)?.iter().find_map(|phrase| {
             let matches = phrase
+                .words
                 .iter()
                 .enumerate()
                 .all(|(i, expected)| words(i) == Some(*expected));
-            matches.then_some((phrase.len(), meaning.as_slice()))
+            matches.then_some((phrase.words.len(), phrase.meaning.as_slice()))
         })
     }
 }

@@ -77,8 +77,8 @@ fn is_word_char(before: Option<char>, c: char, after: Option<char>) -> bool {
     if c.is_alphanumeric() {
         return true;
     }
-    let between_digit_and_more = before.is_some_and(|b| b.is_ascii_digit())
-        && after.is_some_and(char::is_alphanumeric);
+    let between_digit_and_more =
+        before.is_some_and(|b| b.is_ascii_digit()) && after.is_some_and(char::is_alphanumeric);
     let inside_a_word =
         before.is_some_and(char::is_alphabetic) && after.is_some_and(char::is_alphabetic);
     match c {
@@ -273,7 +273,17 @@ mod tests {
     fn punctuation_and_emoji_separate_words_but_stay_inside_numbers() {
         assert_eq!(
             normals("Созвон 25 ЯНВАРЯ, в 14.30!!! 🎉 на 15-е (Ёлка) o'clock"),
-            ["созвон", "25", "января", "в", "14.30", "на", "15-е", "елка", "oclock"]
+            [
+                "созвон",
+                "25",
+                "января",
+                "в",
+                "14.30",
+                "на",
+                "15-е",
+                "елка",
+                "oclock"
+            ]
         );
     }
 
@@ -285,7 +295,10 @@ mod tests {
         assert_eq!(read("15-е"), Some(Kind::Ordinal(15)));
         assert_eq!(read("3pm"), Some(Kind::Meridiem(3, 0, DayPart::Pm)));
         assert_eq!(read("2027-01-25"), Some(Kind::Triple(2027, 1, 25)));
-        assert_eq!(read("14:00-16:30"), Some(Kind::ClockSpan((14, 0), (16, 30))));
+        assert_eq!(
+            read("14:00-16:30"),
+            Some(Kind::ClockSpan((14, 0), (16, 30)))
+        );
         assert_eq!(number_word("90min"), Some((Kind::Number(90), "min")));
         assert_eq!(read("1:2:3"), None);
         assert_eq!(read("99999999999"), None);

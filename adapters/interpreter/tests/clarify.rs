@@ -34,7 +34,10 @@ fn clarify_a_booking_without_a_time_is_completed_by_the_time_alone() {
     let (missing, partial) = asked("встреча завтра про бюджет");
     assert_eq!(missing, Missing::Time);
 
-    assert_eq!(answered(partial, "в 10"), "book 2026-01-15 10:00 - \"бюджет\"");
+    assert_eq!(
+        answered(partial, "в 10"),
+        "book 2026-01-15 10:00 - \"бюджет\""
+    );
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn clarify_a_booking_without_day_and_time_is_completed_by_both() {
     let (missing, partial) = asked("создай встречу");
     assert_eq!(missing, Missing::DateAndTime);
 
-    assert_eq!(answered(partial, "послезавтра в 3 часа дня"), "book 2026-01-16 15:00 -");
+    assert_eq!(
+        answered(partial, "послезавтра в 3 часа дня"),
+        "book 2026-01-16 15:00 -"
+    );
 }
 
 #[test]
@@ -81,7 +87,10 @@ fn clarify_a_move_without_a_target_is_completed_by_the_new_time() {
 fn clarify_a_request_of_its_own_replaces_the_pending_one() {
     let (_, partial) = asked("встреча завтра");
 
-    assert_eq!(answered(partial, "что у меня на завтра"), "query 2026-01-15..2026-01-15");
+    assert_eq!(
+        answered(partial, "что у меня на завтра"),
+        "query 2026-01-15..2026-01-15"
+    );
 }
 
 #[test]

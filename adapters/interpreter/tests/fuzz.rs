@@ -15,7 +15,10 @@ use support::{corpus_now, situation};
 fn read_in_bounded_time(text: &str) -> Interpretation {
     let interpreter = OfflineInterpreter::new();
     let started = Instant::now();
-    let result = interpreter.read(text, &situation(corpus_now(), "Asia/Vladivostok", Language::En));
+    let result = interpreter.read(
+        text,
+        &situation(corpus_now(), "Asia/Vladivostok", Language::En),
+    );
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "reading {} characters took {:?}",
@@ -31,8 +34,8 @@ fn tricky_char() -> impl Strategy<Value = char> {
         any::<char>(),
         prop::sample::select(vec![
             'в', 'ё', 'Ё', 'İ', 'ß', 'ﬁ', '0', '9', ':', '.', '/', '-', ',', '\'', '’', ' ', '\n',
-            '\t', '\u{0}', '\u{7f}', '\u{200f}', '\u{202e}', 'א', 'ש', 'ع', '中', '🎉', '👍', '\u{fe0f}',
-            '\u{301}',
+            '\t', '\u{0}', '\u{7f}', '\u{200f}', '\u{202e}', 'א', 'ש', 'ع', '中', '🎉', '👍',
+            '\u{fe0f}', '\u{301}',
         ]),
     ]
 }
@@ -66,10 +69,16 @@ fn fuzz_empty_text_is_not_understood() {
 
 #[test]
 fn fuzz_ten_thousand_characters_are_refused_before_they_are_read() {
-    for text in ["я".repeat(10_000), "🎉".repeat(10_000), "в 10 ".repeat(2_000)] {
+    for text in [
+        "я".repeat(10_000),
+        "🎉".repeat(10_000),
+        "в 10 ".repeat(2_000),
+    ] {
         assert_eq!(
             read_in_bounded_time(&text),
-            Interpretation::Refused(Refusal::TooLong { max_chars: MAX_CHARS })
+            Interpretation::Refused(Refusal::TooLong {
+                max_chars: MAX_CHARS
+            })
         );
     }
 }

@@ -48,7 +48,11 @@ fn must_be_refused(expected: &str) -> bool {
 fn phrases_of_the_corpus_are_read_as_expected() {
     let interpreter = OfflineInterpreter::new();
     let phrases = corpus();
-    assert!(phrases.len() >= 300, "the corpus has {} phrases", phrases.len());
+    assert!(
+        phrases.len() >= 300,
+        "the corpus has {} phrases",
+        phrases.len()
+    );
 
     let mut mismatches = Vec::new();
     let mut refusals_missed = 0;
@@ -69,12 +73,17 @@ fn phrases_of_the_corpus_are_read_as_expected() {
 
     let exact = phrases.len() - mismatches.len();
     let rate = exact as f64 / phrases.len() as f64;
-    println!("{exact} of {} phrases read exactly ({:.1}%)", phrases.len(), rate * 100.0);
+    println!(
+        "{exact} of {} phrases read exactly ({:.1}%)",
+        phrases.len(),
+        rate * 100.0
+    );
     for mismatch in &mismatches {
         println!("{mismatch}");
     }
     assert_eq!(
-        refusals_missed, 0,
+        refusals_missed,
+        0,
         "impossible times and noise must all be refused:\n{}",
         mismatches.join("\n")
     );

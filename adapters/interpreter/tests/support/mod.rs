@@ -1,6 +1,11 @@
 //! What the interpreter's tests share: a situation at a fixed instant and a
 //! one-line description of an interpretation that the corpus compares with.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test set-up: a bad constant fails the test"
+)]
+
 use chrono::{DateTime, Utc};
 use meetbot_domain::request::{Interpretation, MeetingRef, Missing, MoveTarget, Refusal, Request};
 use meetbot_domain::{Language, Zone};
