@@ -19,6 +19,7 @@ pub mod group;
 pub mod meeting;
 pub mod permission;
 pub mod reminder;
+pub mod request;
 pub mod settings;
 pub mod time;
 pub mod user;
