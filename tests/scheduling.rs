@@ -14,7 +14,7 @@ use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use meetbot::scheduler::{self, SchedulerConfig};
+use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_domain::{
     Interval, Language, MeetingId, NewMeeting, PlannedReminder, RsvpAnswer, Settings, UserId,
 };

@@ -12,5 +12,4 @@ pub mod config;
 pub mod http;
 pub mod logging;
 pub mod run;
-pub mod scheduler;
 pub mod shutdown;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meetbot::clock::SystemClock;
-use meetbot::scheduler::{self, SchedulerConfig};
+use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_domain::Settings;
 use meetbot_i18n::Translator;
 use meetbot_memory::InMemoryCalendar;
