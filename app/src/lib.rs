@@ -6,6 +6,7 @@
 //! business rule: anything a user could notice besides start-up and shutdown
 //! belongs in the domain or the use cases.
 
+pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,3 +14,4 @@ pub mod http;
 pub mod logging;
 pub mod run;
 pub mod shutdown;
+pub mod supervise;

@@ -168,7 +168,11 @@ pub async fn cadence_loop(
                     tracing::info!(?report, "cadence nudges and digest sent");
                 }
                 // An unreadable zone is read again after the longest sleep.
-                let zone = services.settings().await.ok().map(|s| s.availability.zone());
+                let zone = services
+                    .settings()
+                    .await
+                    .ok()
+                    .map(|s| s.availability.zone());
                 match zone.and_then(|zone| next_cadence_run(now, zone)) {
                     Some(at) => until(&services, at, config.cadence_longest_sleep),
                     None => config.cadence_longest_sleep,
