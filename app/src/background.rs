@@ -33,7 +33,6 @@ pub struct HttpEndpoints {
 #[derive(Debug)]
 pub struct Background {
     handles: Vec<JoinHandle<()>>,
-    tasks: TaskStates,
 }
 
 impl Background {
@@ -75,12 +74,7 @@ impl Background {
             backoff,
             shutdown.clone(),
         ));
-        Ok(Self { handles, tasks })
-    }
-
-    /// How each task is doing, by name.
-    pub fn tasks(&self) -> TaskStates {
-        self.tasks.clone()
+        Ok(Self { handles })
     }
 
     /// Waits for every task to stop; call once shutdown is cancelled.
