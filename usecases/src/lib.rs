@@ -8,8 +8,7 @@
 //! transport-neutral [`meetbot_ports::Screen`] that any chat adapter renders.
 //!
 //! This crate depends on the domain and the ports only: never on a database
-//! driver, an HTTP client, a chat library or an adapter. Only the
-//! [`scheduler`] uses tokio, for its timer and its cancellation token.
+//! driver, an HTTP client, a chat library or an adapter.
 
 pub mod audit;
 pub mod booking;

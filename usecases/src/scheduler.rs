@@ -4,11 +4,14 @@
 //! outbox's drain.
 //!
 //! Every rule lives in the other use cases (and the domain); this module only
-//! decides when to call them. Time is read from the `Clock` port; tokio's
-//! timer does the sleeping and a cancellation token stops the loops. Each use case is safe to call again and from several instances at
-//! once (claims with leases, a done-once ledger), so the loops never need
-//! to coordinate: a restart, a late wake-up or a second instance cannot
-//! double a message.
+//! decides when to call them. Each use case is safe to call again and from
+//! several instances at once (claims with leases, a done-once ledger), so
+//! the loops never need to coordinate: a restart, a late wake-up or a second
+//! instance cannot double a message.
+//!
+//! Time is read from the `Clock` port. tokio's timer does the sleeping (so
+//! tests can pause it) and a cancellation token stops the loops: the only
+//! use of tokio in the use cases.
 
 use std::time::Duration;
 
