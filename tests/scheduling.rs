@@ -14,7 +14,6 @@ use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use meetbot::scheduler::{self, SchedulerConfig};
 use meetbot_domain::{
     Interval, Language, MeetingId, NewMeeting, PlannedReminder, RsvpAnswer, Settings, UserId,
 };
@@ -30,6 +29,7 @@ use meetbot_test_support::storage::{TempPgDatabase, TempSqlite};
 use meetbot_test_support::world::{OWNER, World, moscow, profile};
 use meetbot_usecases::chat::{self, Command, Event, Incoming};
 use meetbot_usecases::reminders::{self, Dispatch};
+use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_usecases::settings::{self, SettingsChange};
 use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, rsvp};
 use tokio_util::sync::CancellationToken;

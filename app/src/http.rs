@@ -13,6 +13,8 @@ use meetbot_usecases::Services;
 use meetbot_usecases::calendar_sync::{self, CalendarHealth};
 use serde_json::json;
 
+use crate::supervise::{TaskState, TaskStates};
+
 /// How long the database may take to answer a health check.
 const DATABASE_CHECK: Duration = Duration::from_secs(3);
 
@@ -32,6 +34,8 @@ pub struct Health {
     /// health is read through: its probe, and the pause flag the outbox
     /// keeps in the store.
     pub services: Services,
+    /// The supervised background tasks: one that is not running fails the check.
+    pub tasks: TaskStates,
 }
 
 impl std::fmt::Debug for Health {
@@ -39,6 +43,7 @@ impl std::fmt::Debug for Health {
         f.debug_struct("Health")
             .field("telegram", &self.telegram)
             .field("calendar_kind", &self.calendar_kind)
+            .field("tasks", &self.tasks)
             .finish_non_exhaustive()
     }
 }
@@ -50,9 +55,11 @@ pub fn router(health: Health) -> Router {
         .with_state(health)
 }
 
-/// 200 when the database answers and the calendar works, else 503, with a
-/// JSON body: `{"status", "database": {"reachable"}, "telegram":
-/// {"last_success"}, "calendar": {"kind", "status", "reason"}, "version"}`.
+/// 200 when the database answers, the calendar works and every background
+/// task runs, else 503, with a JSON body: `{"status", "database":
+/// {"reachable"}, "telegram": {"last_success"}, "calendar": {"kind",
+/// "status", "reason"}, "tasks": {name: "running" or "restarting: why"},
+/// "version"}`.
 ///
 /// The calendar is probed live on every call (no cached answer), so a
 /// monitor should poll every few seconds at most, not in a tight loop.
@@ -70,7 +77,9 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
         Ok(Err(error)) => Some(format!("cannot read the calendar's state: {error}")),
         Err(_) => Some(format!("no answer within {} s", CALENDAR_CHECK.as_secs())),
     };
-    let healthy = reachable && failure.is_none();
+    let tasks = health.tasks.snapshot();
+    let tasks_run = tasks.values().all(|state| *state == TaskState::Running);
+    let healthy = reachable && failure.is_none() && tasks_run;
     let telegram = health
         .telegram
         .as_ref()
@@ -93,6 +102,10 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
         "database": { "reachable": reachable },
         "telegram": telegram,
         "calendar": calendar,
+        "tasks": tasks
+            .iter()
+            .map(|(name, state)| (*name, state.to_string()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
         "version": env!("CARGO_PKG_VERSION"),
     });
     (status, Json(body))
@@ -140,6 +153,7 @@ mod tests {
             telegram: None,
             calendar_kind: "remote",
             services,
+            tasks: TaskStates::default(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();

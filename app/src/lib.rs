@@ -6,11 +6,12 @@
 //! business rule: anything a user could notice besides start-up and shutdown
 //! belongs in the domain or the use cases.
 
+pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod http;
 pub mod logging;
 pub mod run;
-pub mod scheduler;
 pub mod shutdown;
+pub mod supervise;

@@ -1,8 +1,41 @@
 //! The meeting cadence: every manager is expected to meet the owner every N
 //! days, is nudged before the due date, and is listed to the owner once overdue.
+//! Nudges and the owner's digest go out from 09:00 in the owner's zone.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::time::Zone;
+
+/// The hour (in the owner's zone) from which nudges and the digest go out.
+pub const SEND_FROM_HOUR: u32 = 9;
+
+/// 09:00, the wall-clock time the cadence's messages go out from.
+const SEND_FROM: NaiveTime = match NaiveTime::from_hms_opt(SEND_FROM_HOUR, 0, 0) {
+    Some(time) => time,
+    None => NaiveTime::MIN,
+};
+
+/// Whether the cadence's messages may go out at `now`: from 09:00 to the
+/// end of the day in `zone`. A bot that was down at 09:00 still sends that
+/// day's messages when it comes back later in the day.
+pub fn cadence_is_due(now: DateTime<Utc>, zone: Zone) -> bool {
+    zone.local(now).time() >= SEND_FROM
+}
+
+/// The next 09:00 in `zone` strictly after `now`: today's when it is still
+/// to come, else tomorrow's. On a day whose 09:00 falls in a daylight-saving
+/// gap it is the first instant after the gap; `None` only at the end of
+/// representable time.
+pub fn next_cadence_run(now: DateTime<Utc>, zone: Zone) -> Option<DateTime<Utc>> {
+    let local = zone.local(now);
+    let date = if local.time() < SEND_FROM {
+        local.date()
+    } else {
+        local.date().succ_opt()?
+    };
+    Some(zone.to_utc(date.and_time(SEND_FROM)))
+}
 
 /// A cadence setting out of range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -157,6 +190,64 @@ impl Default for Cadence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_cadence_is_due_from_nine_in_the_owners_zone_until_midnight() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+
+        // 07:59 and 08:00 UTC are 08:59 and 09:00 in Berlin in winter.
+        assert!(!cadence_is_due(at("2026-01-15T07:59:00Z"), berlin));
+        assert!(cadence_is_due(at("2026-01-15T08:00:00Z"), berlin));
+        assert!(cadence_is_due(at("2026-01-15T22:59:00Z"), berlin));
+        assert!(!cadence_is_due(at("2026-01-15T23:00:00Z"), berlin));
+    }
+
+    #[test]
+    fn the_next_cadence_run_is_todays_nine_before_it_and_tomorrows_after() {
+        let new_york = Zone::parse("America/New_York").unwrap();
+
+        assert_eq!(
+            next_cadence_run(at("2026-01-15T13:59:00Z"), new_york),
+            Some(at("2026-01-15T14:00:00Z"))
+        );
+        assert_eq!(
+            next_cadence_run(at("2026-01-15T14:00:00Z"), new_york),
+            Some(at("2026-01-16T14:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_next_cadence_run_keeps_nine_local_across_a_daylight_saving_switch() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+
+        // Clocks go forward on 2026-03-29: 09:00 is 08:00 UTC the day
+        // before and 07:00 UTC that day, 23 hours later.
+        let before = next_cadence_run(at("2026-03-28T09:00:00Z"), berlin).unwrap();
+        assert_eq!(before, at("2026-03-29T07:00:00Z"));
+        assert!(cadence_is_due(before, berlin));
+        assert!(!cadence_is_due(before - Duration::minutes(1), berlin));
+        // And back on 2026-10-25: 25 hours from 09:00 to 09:00.
+        assert_eq!(
+            next_cadence_run(at("2026-10-24T07:00:00Z"), berlin),
+            Some(at("2026-10-25T08:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn the_next_cadence_run_is_nine_on_a_day_whose_midnight_does_not_exist() {
+        // Havana's clocks jump from 00:00 to 01:00 on 2026-03-08: the day
+        // starts an hour late, and 09:00 is already at the summer offset.
+        let havana = Zone::parse("America/Havana").unwrap();
+
+        assert_eq!(
+            next_cadence_run(at("2026-03-07T15:00:00Z"), havana),
+            Some(at("2026-03-08T13:00:00Z"))
+        );
+    }
 
     #[test]
     fn a_bad_cadence_is_refused_by_the_constructor() {

@@ -29,7 +29,7 @@ pub use availability::{
     Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
 };
 pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
-pub use cadence::{Cadence, CadenceState};
+pub use cadence::{Cadence, CadenceState, cadence_is_due, next_cadence_run};
 pub use feedback::{Rating, RatingError};
 pub use group::{CronSchedule, GroupMeeting, GroupMeetingError, Occurrence, RsvpAnswer};
 pub use meeting::{

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meetbot::clock::SystemClock;
-use meetbot::scheduler::{self, SchedulerConfig};
 use meetbot_domain::Settings;
 use meetbot_i18n::Translator;
 use meetbot_memory::InMemoryCalendar;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger};
 use meetbot_usecases::Services;
 use meetbot_usecases::reminders::Dispatch;
+use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 

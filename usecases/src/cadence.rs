@@ -9,8 +9,8 @@
 //! Calling it after 09:00 on a day the bot was down at 09:00 still sends
 //! that day's messages.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use meetbot_domain::{CadenceState, MeetingStatus, Role, User, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use meetbot_domain::{CadenceState, MeetingStatus, Role, User, UserId, cadence_is_due};
 use meetbot_ports::{MeetingQuery, Screen, Text, TextArg, UserQuery};
 
 use crate::callback::Callback;
@@ -20,7 +20,7 @@ use crate::screens::button;
 use crate::services::Services;
 
 /// The hour (in the owner's zone) from which nudges and the digest go out.
-pub const SEND_FROM_HOUR: u32 = 9;
+pub use meetbot_domain::cadence::SEND_FROM_HOUR;
 
 /// What one run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -48,8 +48,7 @@ pub async fn run(s: &Services, now: DateTime<Utc>) -> Result<CadenceReport, UseC
     let zone = settings.availability.zone();
     let local = zone.local(now);
     let mut report = CadenceReport::default();
-    let send_from = NaiveTime::from_hms_opt(SEND_FROM_HOUR, 0, 0).unwrap_or_default();
-    if local.time() < send_from {
+    if !cadence_is_due(now, zone) {
         return Ok(report);
     }
     let today = local.date();

@@ -28,6 +28,7 @@ pub mod members;
 pub mod registration;
 pub mod reminders;
 pub mod rsvp;
+pub mod scheduler;
 pub mod screens;
 pub mod services;
 pub mod settings;

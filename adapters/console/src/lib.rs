@@ -14,7 +14,46 @@ use meetbot_ports::{MenuCommand, MessageRef, Messenger, MessengerError, Screen};
 use meetbot_usecases::Services;
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::registration::Profile;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+/// The console user's id when no owner id is configured.
+pub const LOCAL_OWNER: UserId = UserId(1);
+
+/// The person at the keyboard, who is the owner: the first of `owner_ids`,
+/// else [`LOCAL_OWNER`], added to `owner_ids` here.
+pub fn owner_at_keyboard(owner_ids: &mut Vec<UserId>) -> Profile {
+    let owner = owner_ids.first().copied().unwrap_or(LOCAL_OWNER);
+    if !owner_ids.contains(&owner) {
+        owner_ids.push(owner);
+    }
+    Profile {
+        id: owner,
+        first_name: "Owner".to_owned(),
+        last_name: None,
+        username: None,
+        language_code: None,
+    }
+}
+
+/// Chats with `person` on this process's terminal until the input ends or
+/// `shutdown` is cancelled. `services.messenger` must be `console`.
+pub async fn serve(
+    console: Arc<Console>,
+    services: Services,
+    person: Profile,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    tokio::select! {
+        ended = console.run(
+            services,
+            person,
+            BufReader::new(tokio::io::stdin()),
+            tokio::io::stdout(),
+        ) => ended,
+        () = shutdown.cancelled() => Ok(()),
+    }
+}
 
 /// The data of buttons that do nothing; they are shown without a number.
 const INERT: &str = "1:no";

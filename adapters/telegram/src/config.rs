@@ -144,6 +144,26 @@ impl TelegramConfig {
         .collect()
     }
 
+    /// How updates come in, as the transport serves it. Webhook mode without
+    /// its URL or secret is refused again here, not only by [`Self::validate`]:
+    /// an unauthenticated webhook accepts forged updates.
+    pub fn receive_mode(&self) -> Result<crate::serve::Mode, TelegramConfigError> {
+        match self.mode {
+            TelegramMode::Polling => Ok(crate::serve::Mode::Polling),
+            TelegramMode::Webhook => {
+                let url = self
+                    .webhook_url
+                    .clone()
+                    .ok_or(TelegramConfigError::MissingForWebhook("webhook_url"))?;
+                let secret = self
+                    .webhook_secret
+                    .clone()
+                    .ok_or(TelegramConfigError::MissingForWebhook("webhook_secret"))?;
+                Ok(crate::serve::Mode::Webhook { url, secret })
+            }
+        }
+    }
+
     /// Settings that are valid but probably not what was meant.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();

@@ -6,6 +6,10 @@
 //! at most once, then handled by the conversation (`usecases::chat`) with
 //! bounded concurrency and in order per person ([`Dispatcher`]).
 //!
+//! [`TelegramTransport`] runs all of it from start-up to shutdown: the
+//! default command menu, `setWebhook` or `deleteWebhook`, the pruning of
+//! old processed update ids, the drain of accepted updates at shutdown.
+//!
 //! Out: [`TelegramMessenger`], the `Messenger` port, renders screens with
 //! the i18n translator into plain text and inline keyboards and sends them
 //! through the one rate-limited [`Sender`].
@@ -22,6 +26,7 @@ pub mod dispatch;
 pub mod messenger;
 pub mod polling;
 pub mod sender;
+pub mod serve;
 pub mod webhook;
 
 pub use api::{BotApi, CallError};
@@ -29,6 +34,7 @@ pub use config::{TelegramConfig, TelegramMode};
 pub use dispatch::{Accepted, Dispatcher};
 pub use messenger::TelegramMessenger;
 pub use sender::{Limits, Sender};
+pub use serve::TelegramTransport;
 
 /// A failure to set the transport up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

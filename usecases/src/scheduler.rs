@@ -1,19 +1,27 @@
 //! The loops that make things happen on time: reminders, meeting
-//! completion and feedback requests, the cadence nudges and digest, and the
-//! weekly group meeting's invitations and reminders.
+//! completion and feedback requests, the cadence nudges and digest, the
+//! weekly group meeting's invitations and reminders, and the calendar
+//! outbox's drain.
 //!
-//! Every rule lives in the use cases; this module only decides when to call
-//! them. Each use case is safe to call again and from several instances at
-//! once (claims with leases, a done-once ledger), so the loops never need
-//! to coordinate: a restart, a late wake-up or a second instance cannot
-//! double a message.
+//! Every rule lives in the other use cases (and the domain); this module only
+//! decides when to call them. Each use case is safe to call again and from
+//! several instances at once (claims with leases, a done-once ledger), so
+//! the loops never need to coordinate: a restart, a late wake-up or a second
+//! instance cannot double a message.
+//!
+//! Time is read from the `Clock` port. tokio's timer does the sleeping (so
+//! tests can pause it) and a cancellation token stops the loops: the only
+//! use of tokio in the use cases.
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, Utc};
-use meetbot_usecases::reminders::{self, Dispatch};
-use meetbot_usecases::{Services, cadence, feedback, rsvp};
+use chrono::{DateTime, Utc};
+use meetbot_domain::next_cadence_run;
 use tokio_util::sync::CancellationToken;
+
+use crate::reminders::{self, Dispatch};
+use crate::services::Services;
+use crate::{cadence, calendar_sync, feedback, rsvp};
 
 /// How often and how long the loops wait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,11 +42,14 @@ pub struct SchedulerConfig {
     pub group_longest_sleep: Duration,
     /// How long a loop waits after the store failed before trying again.
     pub after_failure: Duration,
+    /// How often the calendar outbox is drained.
+    pub outbox_every: Duration,
 }
 
 impl Default for SchedulerConfig {
     /// Sleeps of at most 30 s for reminders, a minute for completion and
-    /// feedback, an hour for the cadence, five minutes for the group meeting.
+    /// feedback, an hour for the cadence, five minutes for the group meeting;
+    /// the calendar outbox drained every five seconds.
     fn default() -> Self {
         Self {
             dispatch: Dispatch::default(),
@@ -47,11 +58,13 @@ impl Default for SchedulerConfig {
             cadence_longest_sleep: Duration::from_secs(3600),
             group_longest_sleep: Duration::from_secs(300),
             after_failure: Duration::from_secs(5),
+            outbox_every: Duration::from_secs(5),
         }
     }
 }
 
-/// Runs every loop until `shutdown` is cancelled.
+/// Runs every loop but the calendar outbox's (see
+/// [`drain_calendar_outbox`]) until `shutdown` is cancelled.
 pub async fn run(services: Services, config: SchedulerConfig, shutdown: CancellationToken) {
     tracing::info!("scheduler started: reminders, meeting completion, cadence, group meeting");
     tokio::join!(
@@ -143,19 +156,6 @@ pub async fn after_meetings(
     }
 }
 
-/// The next 09:00 in the owner's zone after `now`.
-async fn next_cadence_run(services: &Services, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let zone = services.settings().await.ok()?.availability.zone();
-    let at = NaiveTime::from_hms_opt(cadence::SEND_FROM_HOUR, 0, 0)?;
-    let local = zone.local(now);
-    let date = if local.time() < at {
-        local.date()
-    } else {
-        local.date().succ_opt()?
-    };
-    Some(zone.to_utc(date.and_time(at)))
-}
-
 /// The cadence: nudges and the owner's digest at 09:00 in the owner's zone.
 /// It also runs at start-up, so a bot that was down at 09:00 catches up.
 pub async fn cadence_loop(
@@ -170,7 +170,13 @@ pub async fn cadence_loop(
                 if !report.nudged.is_empty() || !report.digest.is_empty() {
                     tracing::info!(?report, "cadence nudges and digest sent");
                 }
-                match next_cadence_run(&services, now).await {
+                // An unreadable zone is read again after the longest sleep.
+                let zone = services
+                    .settings()
+                    .await
+                    .ok()
+                    .map(|s| s.availability.zone());
+                match zone.and_then(|zone| next_cadence_run(now, zone)) {
                     Some(at) => until(&services, at, config.cadence_longest_sleep),
                     None => config.cadence_longest_sleep,
                 }
@@ -214,6 +220,28 @@ pub async fn group_meeting_loop(
             }
         };
         if !pause(wait.max(Duration::from_millis(100)), &shutdown).await {
+            return;
+        }
+    }
+}
+
+/// Drains the calendar outbox every [`SchedulerConfig::outbox_every`] until
+/// shutdown. The drain itself backs off failing jobs and pauses on refused
+/// credentials; this loop only keeps calling it.
+pub async fn drain_calendar_outbox(
+    services: Services,
+    config: SchedulerConfig,
+    shutdown: CancellationToken,
+) {
+    loop {
+        match calendar_sync::drain_once(&services, services.clock.now()).await {
+            Ok(report) if report != calendar_sync::DrainReport::default() => {
+                tracing::debug!(?report, "calendar outbox drained");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not drain the calendar outbox"),
+        }
+        if !pause(config.outbox_every, &shutdown).await {
             return;
         }
     }

@@ -1,0 +1,138 @@
+//! The background set every transport shares: the HTTP server (`/health`
+//! and the transport's routes), the calendar outbox's drain and the
+//! scheduler, each supervised (see [`crate::supervise`]).
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use meetbot_telegram::BotApi;
+use meetbot_usecases::Services;
+use meetbot_usecases::scheduler::{self, SchedulerConfig};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::http::{self, Health};
+use crate::supervise::{Backoff, TaskStates, supervise};
+
+/// What the HTTP server serves, and where.
+#[derive(Debug)]
+pub struct HttpEndpoints {
+    /// Where to listen, bound already so that a busy port is known at once.
+    pub listener: tokio::net::TcpListener,
+    /// The Bot API client, for `/health`'s last successful call (none on
+    /// the console).
+    pub telegram: Option<BotApi>,
+    /// The configured calendar's kind, for `/health`.
+    pub calendar_kind: &'static str,
+    /// The transport's own routes (Telegram's webhook), served beside `/health`.
+    pub routes: Router,
+}
+
+/// The running background tasks.
+#[derive(Debug)]
+pub struct Background {
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Starts the scheduler, the calendar outbox's drain and, when `http`
+    /// is given, the HTTP server, until `shutdown` is cancelled.
+    pub fn start(
+        services: &Services,
+        http: Option<HttpEndpoints>,
+        scheduler: SchedulerConfig,
+        backoff: Backoff,
+        shutdown: &CancellationToken,
+    ) -> anyhow::Result<Self> {
+        let tasks = TaskStates::default();
+        let mut handles = Vec::new();
+        if let Some(http) = http {
+            let (listener, app) = http_server(http, services, &tasks)?;
+            let stop = shutdown.clone();
+            handles.push(supervise(
+                "http",
+                move || serve_http(listener.clone(), app.clone(), stop.clone()),
+                tasks.clone(),
+                backoff,
+                shutdown.clone(),
+            ));
+        }
+        let (for_outbox, stop) = (services.clone(), shutdown.clone());
+        handles.push(supervise(
+            "outbox",
+            move || scheduler::drain_calendar_outbox(for_outbox.clone(), scheduler, stop.clone()),
+            tasks.clone(),
+            backoff,
+            shutdown.clone(),
+        ));
+        let (for_scheduler, stop) = (services.clone(), shutdown.clone());
+        handles.push(supervise(
+            "scheduler",
+            move || scheduler::run(for_scheduler.clone(), scheduler, stop.clone()),
+            tasks.clone(),
+            backoff,
+            shutdown.clone(),
+        ));
+        Ok(Self { handles })
+    }
+
+    /// Waits for every task to stop; call once shutdown is cancelled.
+    pub async fn stopped(self) {
+        for handle in self.handles {
+            if let Err(error) = handle.await {
+                tracing::error!(%error, "a task supervisor failed");
+            }
+        }
+    }
+}
+
+/// The listener, kept so that a restarted server listens on the same
+/// socket, and the routes.
+fn http_server(
+    http: HttpEndpoints,
+    services: &Services,
+    tasks: &TaskStates,
+) -> anyhow::Result<(Arc<std::net::TcpListener>, Router)> {
+    let address = http
+        .listener
+        .local_addr()
+        .context("the HTTP listener has no address")?;
+    let listener = http
+        .listener
+        .into_std()
+        .context("the HTTP listener cannot be shared")?;
+    tracing::info!(%address, "HTTP endpoints listening");
+    let app = http::router(Health {
+        telegram: http.telegram,
+        calendar_kind: http.calendar_kind,
+        services: services.clone(),
+        tasks: tasks.clone(),
+    })
+    .merge(http.routes);
+    Ok((Arc::new(listener), app))
+}
+
+/// Serves `app` on (a handle to) `listener` until shutdown.
+async fn serve_http(
+    listener: Arc<std::net::TcpListener>,
+    app: Router,
+    shutdown: CancellationToken,
+) {
+    let listener = match listener
+        .try_clone()
+        .and_then(tokio::net::TcpListener::from_std)
+    {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!(%error, "cannot serve HTTP on the listener");
+            return;
+        }
+    };
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await;
+    if let Err(error) = served {
+        tracing::error!(%error, "the HTTP server stopped");
+    }
+}
