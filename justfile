@@ -27,9 +27,13 @@ test-pg *ARGS:
 deps:
     cargo test -p meetbot-tests --test architecture
 
-# Check licences, sources and duplicates (and advisories, when GitHub is reachable).
+# Check licences, sources and duplicate versions (works offline).
 deny:
-    cargo deny check
+    cargo deny check licenses bans sources
+
+# Check for security advisories (fetches the RustSec database from GitHub).
+advisories:
+    cargo deny check advisories
 
 # Run the bot (`just run config` prints the effective configuration).
 run *ARGS:
