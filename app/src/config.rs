@@ -1579,10 +1579,11 @@ fn http_url(raw: &str, https_only: bool) -> Result<String, String> {
         if has_host(rest) {
             return Ok(raw.trim_end_matches('/').to_owned());
         }
-    } else if let Some(rest) = raw.strip_prefix("http://") {
-        if has_host(rest) && !https_only {
-            return Ok(raw.trim_end_matches('/').to_owned());
-        }
+    } else if let Some(rest) = raw.strip_prefix("http://")
+        && has_host(rest)
+        && !https_only
+    {
+        return Ok(raw.trim_end_matches('/').to_owned());
     }
     Err(if https_only {
         "be an https:// URL (Telegram only calls HTTPS webhooks), such as https://bot.example.org/telegram".to_owned()

@@ -254,7 +254,6 @@ impl Sender {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "a failed test reports the error")]
 mod tests {
     use std::sync::Arc;
     use std::sync::atomic::AtomicU32;
