@@ -556,7 +556,7 @@ async fn instances_two_dispatchers_on_one_postgres_database_send_1000_reminders_
 /// SQLite file through the real scheduler and Telegram messenger to a fake
 /// Bot API is killed with SIGKILL at random moments and restarted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "takes about a minute; .ci/run runs it with --run-ignored"]
+#[ignore = "takes about a minute; .ci/run runs it with -- --ignored"]
 async fn crash_with_sigkill_at_random_moments_loses_no_reminder_and_doubles_only_those_in_flight() {
     use rand::Rng as _;
     const REMINDERS: i64 = 1000;
