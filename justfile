@@ -17,15 +17,23 @@ lint:
 
 # Run the tests (the Postgres ones skip without TEST_DATABASE_URL).
 test *ARGS:
-    cargo nextest run --workspace {{ARGS}}
+    cargo test --workspace {{ARGS}}
 
 # Run the tests with the Postgres ones against a local server.
 test-pg *ARGS:
-    TEST_DATABASE_URL={{postgres_url}} cargo nextest run --workspace {{ARGS}}
+    TEST_DATABASE_URL={{postgres_url}} cargo test --workspace {{ARGS}}
 
 # Check the dependency rules between the crates (domain, ports, use cases, adapters).
 deps:
-    cargo nextest run -p meetbot-tests --test architecture
+    cargo test -p meetbot-tests --test architecture
+
+# Check licences, sources and duplicate versions (works offline).
+deny:
+    cargo deny check licenses bans sources
+
+# Check for security advisories (fetches the RustSec database from GitHub).
+advisories:
+    cargo deny check advisories
 
 # Run the bot (`just run config` prints the effective configuration).
 run *ARGS:
@@ -35,6 +43,6 @@ run *ARGS:
 migrate:
     cargo run --release -p meetbot -- migrate
 
-# What CI runs: Postgres up, fmt, clippy, all tests.
+# What CI runs: Postgres up, fmt, clippy, cargo-deny, all tests.
 ci:
     bash .ci/run

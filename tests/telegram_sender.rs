@@ -1,7 +1,8 @@
 //! The Telegram sender against a fake Bot API that records when each
 //! message arrived: Telegram's rate limits are kept, and a 429's
-//! `retry_after` holds back only the chat it was about. Real time: the
-//! sender's buckets and waits are what is being measured.
+//! `retry_after` holds back only the chat it was about. Paused tokio time:
+//! the sender's buckets and waits and the fake's clock all read tokio's
+//! clock, so a minute of pacing passes in moments and is measured exactly.
 
 #![expect(
     clippy::unwrap_used,
@@ -64,7 +65,7 @@ fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
     most
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn retry_after_holds_back_only_its_chat_while_other_chats_go_on() {
     let fake = FakeTelegram::start().await;
     let messenger = messenger(&fake);
@@ -109,7 +110,7 @@ async fn retry_after_holds_back_only_its_chat_while_other_chats_go_on() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn retry_after_given_up_after_too_many_answers_is_reported_as_rate_limited() {
     let fake = FakeTelegram::start().await;
     let messenger = messenger_with(
@@ -146,7 +147,7 @@ fn manager(id: i64) -> User {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn broadcast_to_200_managers_never_exceeds_30_per_second_or_1_per_second_per_chat() {
     let fake = FakeTelegram::start().await;
     let store = Arc::new(InMemoryStore::new());
@@ -192,7 +193,7 @@ async fn broadcast_to_200_managers_never_exceeds_30_per_second_or_1_per_second_p
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn one_chat_gets_a_short_burst_then_one_message_per_second() {
     let fake = FakeTelegram::start().await;
     let messenger = messenger(&fake);
@@ -224,7 +225,7 @@ async fn one_chat_gets_a_short_burst_then_one_message_per_second() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_screen_with_a_file_is_one_document_with_the_text_as_caption_and_the_buttons() {
     let fake = FakeTelegram::start().await;
     let messenger = messenger(&fake);

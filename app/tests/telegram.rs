@@ -73,10 +73,10 @@ impl Bot {
     async fn wait_until_healthy(&self) {
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(answer) = client.get(self.url("/health")).send().await {
-                if answer.status().is_success() {
-                    return;
-                }
+            if let Ok(answer) = client.get(self.url("/health")).send().await
+                && answer.status().is_success()
+            {
+                return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

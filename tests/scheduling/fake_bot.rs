@@ -1,7 +1,8 @@
 //! A small fake Bot API for the reminder tests: it answers `sendMessage`
 //! like Telegram and records, per chat, how many messages came and when,
 //! so a test can count deliveries (also across processes it kills) and
-//! measure the busiest second.
+//! measure the busiest second. Times are read from tokio's clock, so a test
+//! in paused time measures paused time.
 #![expect(
     clippy::unwrap_used,
     reason = "test support: a panic reports a broken set-up"
@@ -9,18 +10,19 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
 #[derive(Default)]
 struct Log {
     per_chat: BTreeMap<i64, usize>,
-    arrivals: Vec<Instant>,
+    arrivals: Vec<(Instant, i64)>,
 }
 
 /// The fake, listening on 127.0.0.1 until dropped.
@@ -49,7 +51,7 @@ async fn method(
     let id = {
         let mut log = log.lock().unwrap();
         *log.per_chat.entry(chat).or_default() += 1;
-        log.arrivals.push(Instant::now());
+        log.arrivals.push((Instant::now(), chat));
         log.arrivals.len()
     };
     Json(json!({
@@ -90,15 +92,40 @@ impl FakeBot {
 
     /// The most messages that arrived within any one second (a sliding window).
     pub fn most_in_one_second(&self) -> usize {
-        let arrivals = self.log.lock().unwrap().arrivals.clone();
-        let mut most = 0;
-        let mut first = 0;
-        for (last, at) in arrivals.iter().enumerate() {
-            while at.duration_since(arrivals[first]) >= Duration::from_secs(1) {
-                first += 1;
-            }
-            most = most.max(last - first + 1);
-        }
-        most
+        let arrivals: Vec<Instant> = self
+            .log
+            .lock()
+            .unwrap()
+            .arrivals
+            .iter()
+            .map(|(at, _)| *at)
+            .collect();
+        most_within_one_second(&arrivals)
     }
+
+    /// The most messages one chat got within any one second.
+    pub fn most_in_one_second_to_one_chat(&self) -> usize {
+        let mut per_chat: BTreeMap<i64, Vec<Instant>> = BTreeMap::new();
+        for (at, chat) in &self.log.lock().unwrap().arrivals {
+            per_chat.entry(*chat).or_default().push(*at);
+        }
+        per_chat
+            .values()
+            .map(|arrivals| most_within_one_second(arrivals))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The most of `arrivals` (in order) within any one second.
+fn most_within_one_second(arrivals: &[Instant]) -> usize {
+    let mut most = 0;
+    let mut first = 0;
+    for (last, at) in arrivals.iter().enumerate() {
+        while at.duration_since(arrivals[first]) >= Duration::from_secs(1) {
+            first += 1;
+        }
+        most = most.max(last - first + 1);
+    }
+    most
 }

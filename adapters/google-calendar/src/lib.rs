@@ -417,12 +417,11 @@ impl Calendar for GoogleCalendar {
         }
         let mut busy = Vec::new();
         for period in calendar.busy.unwrap_or_default() {
-            if let (Some(start), Some(end)) = (period.start, period.end) {
-                if let Ok(interval) = Interval::new(start, end) {
-                    if interval.overlaps(&range) {
-                        busy.push(interval);
-                    }
-                }
+            if let (Some(start), Some(end)) = (period.start, period.end)
+                && let Ok(interval) = Interval::new(start, end)
+                && interval.overlaps(&range)
+            {
+                busy.push(interval);
             }
         }
         busy.sort();

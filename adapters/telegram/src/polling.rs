@@ -87,13 +87,12 @@ pub async fn poll(
                 }
             }
         }
-        if offset != before {
-            if let Some(next) = offset {
-                if let Err(error) = store.set_value(OFFSET_KEY, &next.to_string()).await {
-                    // The processed set still keeps a restart from repeating them.
-                    tracing::warn!(%error, "could not save the polling offset");
-                }
-            }
+        if offset != before
+            && let Some(next) = offset
+            && let Err(error) = store.set_value(OFFSET_KEY, &next.to_string()).await
+        {
+            // The processed set still keeps a restart from repeating them.
+            tracing::warn!(%error, "could not save the polling offset");
         }
     }
     tracing::info!("polling stopped");

@@ -2,6 +2,10 @@
 //! which keeps Telegram's limits with token buckets (governor), waits out a
 //! chat's `retry_after` without holding up other chats, and retries passing
 //! failures a bounded number of times.
+//!
+//! The buckets read tokio's clock and their waits are tokio sleeps, so the
+//! sender keeps no timer thread of its own and tests with paused tokio time
+//! drive it like every other wait.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -9,7 +13,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::HashMapStateStore;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
 
 use crate::api::CallError;
@@ -53,13 +61,43 @@ impl Default for Limits {
 /// Every so many sends the keyed limiters forget chats that are quiet again.
 const FORGET_EVERY: u64 = 1024;
 
+/// governor's view of tokio's clock: the time since the sender was made.
+/// Under paused tokio time (tests) it stands still until the runtime
+/// advances it, like every tokio timer.
+#[derive(Clone, Copy, Debug)]
+struct TokioClock {
+    origin: Instant,
+}
+
+impl TokioClock {
+    fn new() -> Self {
+        Self {
+            origin: Instant::now(),
+        }
+    }
+}
+
+impl Clock for TokioClock {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.origin)
+    }
+}
+
+/// One bucket over all chats.
+type DirectLimiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
+/// One bucket per chat.
+type KeyedLimiter = RateLimiter<i64, HashMapStateStore<i64>, TokioClock, NoOpMiddleware<Duration>>;
+
 /// Paces and retries Bot API calls that write to chats.
 #[derive(Debug)]
 pub struct Sender {
     limits: Limits,
-    overall: DefaultDirectRateLimiter,
-    per_chat: DefaultKeyedRateLimiter<i64>,
-    per_group: DefaultKeyedRateLimiter<i64>,
+    clock: TokioClock,
+    overall: DirectLimiter,
+    per_chat: KeyedLimiter,
+    per_group: KeyedLimiter,
     /// Chats Telegram told us to leave alone until the instant given. A std
     /// mutex: it is held for a map lookup, never across an await.
     paused: Mutex<HashMap<i64, Instant>>,
@@ -88,11 +126,13 @@ impl Sender {
         let per_group =
             Quota::with_period(Duration::from_secs(60) / non_zero(limits.group_per_minute).get())
                 .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN));
+        let clock = TokioClock::new();
         Self {
             limits,
-            overall: RateLimiter::direct(overall),
-            per_chat: RateLimiter::keyed(per_chat),
-            per_group: RateLimiter::keyed(per_group),
+            clock,
+            overall: RateLimiter::direct_with_clock(overall, clock),
+            per_chat: RateLimiter::hashmap_with_clock(per_chat, clock),
+            per_group: RateLimiter::hashmap_with_clock(per_group, clock),
             paused: Mutex::new(HashMap::new()),
             sends: AtomicU64::new(0),
         }
@@ -116,12 +156,12 @@ impl Sender {
         let mut rate_limited = 0;
         loop {
             self.wait_until_unpaused(chat).await;
-            self.per_chat.until_key_ready(&chat).await;
+            self.until_key_ready(&self.per_chat, chat).await;
             // Group and supergroup ids are negative.
             if chat < 0 {
-                self.per_group.until_key_ready(&chat).await;
+                self.until_key_ready(&self.per_group, chat).await;
             }
-            self.overall.until_ready().await;
+            self.until_ready().await;
             self.count_send();
             match call().await {
                 Err(CallError::RateLimited(seconds)) => {
@@ -152,7 +192,7 @@ impl Sender {
     {
         let mut failures = 0;
         loop {
-            self.overall.until_ready().await;
+            self.until_ready().await;
             match call().await {
                 Err(CallError::RateLimited(seconds)) if failures < self.limits.max_retries => {
                     failures += 1;
@@ -164,6 +204,20 @@ impl Sender {
                 }
                 other => return other,
             }
+        }
+    }
+
+    /// Waits for a token of the overall bucket.
+    async fn until_ready(&self) {
+        while let Err(not_until) = self.overall.check() {
+            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
+        }
+    }
+
+    /// Waits for a token of `chat`'s bucket in `limiter`.
+    async fn until_key_ready(&self, limiter: &KeyedLimiter, chat: i64) {
+        while let Err(not_until) = limiter.check_key(&chat) {
+            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
         }
     }
 
@@ -250,6 +304,80 @@ mod tests {
             .await;
 
         assert_eq!(result, Ok(42));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_overall_bucket_paces_calls_on_tokios_clock() {
+        let sender = Sender::new(fast_limits());
+        let started = Instant::now();
+
+        for _ in 0..61 {
+            let _: Result<(), CallError> = sender.call(|| async { Ok(()) }).await;
+        }
+
+        // 61 calls at 30 a second: the first at once, the others 1/30 s
+        // apart (and a little more), so at least two seconds of paused time.
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_secs(2), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(2200), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_chat_waits_a_second_per_message_after_its_burst() {
+        let sender = Sender::new(fast_limits());
+        let started = Instant::now();
+        let mut times = Vec::new();
+
+        for _ in 0..5 {
+            sender.send(5, || async { Ok(()) }).await.unwrap();
+            times.push(started.elapsed());
+        }
+
+        // A burst of 3 at once, then one a second.
+        assert!(times[2] < Duration::from_millis(200), "{times:?}");
+        assert!(times[3] >= Duration::from_secs(1), "{times:?}");
+        assert!(times[4] >= Duration::from_secs(2), "{times:?}");
+        assert!(times[4] < Duration::from_millis(2200), "{times:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_gets_at_most_20_messages_a_minute() {
+        let sender = Sender::new(fast_limits());
+        let started = Instant::now();
+
+        for _ in 0..21 {
+            sender.send(-100, || async { Ok(()) }).await.unwrap();
+        }
+
+        // 20 a minute, one token: the 21st comes 20 intervals of 3 s later.
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_secs(60), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(61), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_waited_out_before_the_chat_is_written_to_again() {
+        let sender = Sender::new(fast_limits());
+        let calls = Arc::new(AtomicU32::new(0));
+        let started = Instant::now();
+
+        let result = sender
+            .send(5, || {
+                let calls = calls.clone();
+                async move {
+                    match calls.fetch_add(1, Ordering::SeqCst) {
+                        0 => Err(CallError::RateLimited(7)),
+                        _ => Ok(started.elapsed()),
+                    }
+                }
+            })
+            .await;
+
+        let second_call_at = result.unwrap();
+        assert!(
+            second_call_at >= Duration::from_secs(7),
+            "{second_call_at:?}"
+        );
     }
 
     #[tokio::test]
