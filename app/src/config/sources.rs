@@ -141,121 +141,162 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
         errors,
     };
     let origins = reader.origins();
-    let database = reader.section("database", "");
-    let telegram = reader.section("telegram", "");
-    let http = reader.section("http", "");
-    let organisation = reader.section("organisation", "");
-    let reminders = reader.section("reminders", "");
-    let cadence = reader.section("cadence", "");
-    let group_meeting = reader.section("group_meeting", "");
-    let log = reader.section("log", "");
-    let calendar = match reader.calendar_kind() {
-        Some(kind) => {
-            reader.remove("calendar", "kind");
-            CalendarConfig::read(&kind, &mut reader)
-        }
-        None => None,
-    };
-    let mut errors = reader.errors;
-    // A section with a refused value is incomplete: what its other keys
-    // lack follows from that refusal, which is reported already.
-    let intact = |section: &str| {
-        !reader
-            .removed
-            .iter()
-            .any(|key| key.split_once('.').is_some_and(|(s, _)| s == section))
-    };
-    let origin = |key: &str| origins.get(key).cloned().unwrap_or_default();
-    let (
-        Some(database),
-        Some(telegram),
-        Some(http),
-        Some(organisation),
-        Some(reminders),
-        Some(cadence),
-        Some(group_meeting),
-        Some(calendar),
-        Some(log),
-    ) = (
-        database,
-        telegram,
-        http,
-        organisation,
-        reminders,
-        cadence,
-        group_meeting,
-        calendar,
-        log,
-    )
-    else {
+    let sections = Sections::read(&mut reader);
+    let mut errors = std::mem::take(&mut reader.errors);
+    let Some(sections) = sections else {
         return Err(ConfigErrors(errors));
     };
-    let telegram: meetbot_telegram::TelegramConfig = telegram;
-    if intact("telegram") {
-        errors.extend(
-            telegram
-                .validate()
-                .iter()
-                .map(|problem| ConfigError::Refused {
-                    message: problem.to_string(),
-                    origin: Origin::Default,
-                }),
-        );
-    }
-    if intact("calendar") {
-        errors.extend(
-            calendar
-                .problems()
-                .into_iter()
-                .map(|(key, message)| ConfigError::Refused {
-                    message,
-                    origin: origin(&format!("calendar.{key}")),
-                }),
-        );
-    }
-    let organisation: super::OrganisationConfig = organisation;
-    let meetings = match MeetingsConfig::from_sections(
-        &reminders,
-        &cadence,
-        &group_meeting,
-        organisation.time_zone,
-    ) {
+    errors.extend(sections.combination_problems(&reader, &origins));
+    let meetings = match sections.meetings(&origins) {
         Ok(meetings) => Some(meetings),
         Err(problems) => {
-            errors.extend(problems.into_iter().map(|problem| match problem {
-                ConfigError::Invalid {
-                    key,
-                    expected,
-                    got,
-                    origin: _,
-                } => ConfigError::Invalid {
-                    origin: origin(&key),
-                    key,
-                    expected,
-                    got,
-                },
-                other => other,
-            }));
+            errors.extend(problems);
             None
         }
     };
     match meetings {
-        Some(meetings) if errors.is_empty() => Ok(Config {
-            database,
-            telegram,
-            http,
-            organisation,
-            reminders,
-            cadence,
-            group_meeting,
-            calendar,
-            log,
+        Some(meetings) if errors.is_empty() => Ok(sections.into_config(meetings, origins, unused)),
+        _ => Err(ConfigErrors(errors)),
+    }
+}
+
+/// Every section, each read on its own so that the problems of all of them
+/// are found in one run.
+struct Sections {
+    database: meetbot_storage::config::StorageConfig,
+    telegram: meetbot_telegram::TelegramConfig,
+    http: super::HttpConfig,
+    organisation: super::OrganisationConfig,
+    reminders: super::meetings::RemindersConfig,
+    cadence: super::meetings::CadenceConfig,
+    group_meeting: super::meetings::GroupMeetingConfig,
+    calendar: CalendarConfig,
+    log: super::LogConfig,
+}
+
+impl Sections {
+    /// Every section, or `None` when one could not be read (its problems
+    /// are then in the reader's errors).
+    fn read(reader: &mut Reader) -> Option<Self> {
+        let database = reader.section("database", "");
+        let telegram = reader.section("telegram", "");
+        let http = reader.section("http", "");
+        let organisation = reader.section("organisation", "");
+        let reminders = reader.section("reminders", "");
+        let cadence = reader.section("cadence", "");
+        let group_meeting = reader.section("group_meeting", "");
+        let log = reader.section("log", "");
+        let calendar = reader.calendar_kind().and_then(|kind| {
+            reader.remove("calendar", "kind");
+            CalendarConfig::read(&kind, reader)
+        });
+        Some(Self {
+            database: database?,
+            telegram: telegram?,
+            http: http?,
+            organisation: organisation?,
+            reminders: reminders?,
+            cadence: cadence?,
+            group_meeting: group_meeting?,
+            calendar: calendar?,
+            log: log?,
+        })
+    }
+
+    /// What the adapters refuse in a combination of keys (webhook mode
+    /// without its secret, a calendar without its credentials). A section
+    /// with a refused value is skipped: what its other keys lack follows
+    /// from that refusal, which is reported already.
+    fn combination_problems(
+        &self,
+        reader: &Reader,
+        origins: &BTreeMap<String, Origin>,
+    ) -> Vec<ConfigError> {
+        let intact = |section: &str| {
+            !reader
+                .removed
+                .iter()
+                .any(|key| key.split_once('.').is_some_and(|(s, _)| s == section))
+        };
+        let mut problems = Vec::new();
+        if intact("telegram") {
+            problems.extend(
+                self.telegram
+                    .validate()
+                    .iter()
+                    .map(|problem| ConfigError::Refused {
+                        message: problem.to_string(),
+                        origin: Origin::Default,
+                    }),
+            );
+        }
+        if intact("calendar") {
+            problems.extend(self.calendar.problems().into_iter().map(|(key, message)| {
+                ConfigError::Refused {
+                    message,
+                    origin: origin_of(origins, &format!("calendar.{key}")),
+                }
+            }));
+        }
+        problems
+    }
+
+    /// The meeting defaults as the domain's values, each problem naming
+    /// where its value came from.
+    fn meetings(
+        &self,
+        origins: &BTreeMap<String, Origin>,
+    ) -> Result<MeetingsConfig, Vec<ConfigError>> {
+        MeetingsConfig::from_sections(
+            &self.reminders,
+            &self.cadence,
+            &self.group_meeting,
+            self.organisation.time_zone,
+        )
+        .map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|problem| match problem {
+                    ConfigError::Invalid {
+                        key, expected, got, ..
+                    } => ConfigError::Invalid {
+                        origin: origin_of(origins, &key),
+                        key,
+                        expected,
+                        got,
+                    },
+                    other => other,
+                })
+                .collect()
+        })
+    }
+
+    fn into_config(
+        self,
+        meetings: MeetingsConfig,
+        origins: BTreeMap<String, Origin>,
+        unused: Vec<String>,
+    ) -> Config {
+        Config {
+            database: self.database,
+            telegram: self.telegram,
+            http: self.http,
+            organisation: self.organisation,
+            reminders: self.reminders,
+            cadence: self.cadence,
+            group_meeting: self.group_meeting,
+            calendar: self.calendar,
+            log: self.log,
             meetings,
             origins,
             unused,
-        }),
-        _ => Err(ConfigErrors(errors)),
+        }
     }
+}
+
+/// Where `key`'s value came from: the default when no layer set it.
+fn origin_of(origins: &BTreeMap<String, Origin>, key: &str) -> Origin {
+    origins.get(key).cloned().unwrap_or_default()
 }
 
 /// The layers of the environment: the common names, then `MEETBOT__`
@@ -288,10 +329,10 @@ fn env_layers(
                     known: "section.key, as MEETBOT__SECTION__KEY".to_owned(),
                 }),
             }
-        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name) {
-            if let Some((section, key)) = key.split_once('.') {
-                common.push(Layer::single(origin, section, key, value));
-            }
+        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name)
+            && let Some((section, key)) = key.split_once('.')
+        {
+            common.push(Layer::single(origin, section, key, value));
         }
     }
     // The kind decides which calendar's common names apply.
