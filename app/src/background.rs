@@ -33,6 +33,9 @@ pub struct HttpEndpoints {
 #[derive(Debug)]
 pub struct Background {
     handles: Vec<JoinHandle<()>>,
+    tasks: TaskStates,
+    backoff: Backoff,
+    shutdown: CancellationToken,
 }
 
 impl Background {
@@ -74,7 +77,30 @@ impl Background {
             backoff,
             shutdown.clone(),
         ));
-        Ok(Self { handles })
+        Ok(Self {
+            handles,
+            tasks,
+            backoff,
+            shutdown: shutdown.clone(),
+        })
+    }
+
+    /// Supervises one more task beside the shared ones (a transport's own,
+    /// such as Telegram's pruning of processed updates): `start` makes a
+    /// run of it, given the shutdown signal.
+    pub fn supervise<F, Fut>(&mut self, name: &'static str, mut start: F)
+    where
+        F: FnMut(CancellationToken) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let stop = self.shutdown.clone();
+        self.handles.push(supervise(
+            name,
+            move || start(stop.clone()),
+            self.tasks.clone(),
+            self.backoff,
+            self.shutdown.clone(),
+        ));
     }
 
     /// Waits for every task to stop; call once shutdown is cancelled.

@@ -183,7 +183,16 @@ async fn telegram(
         calendar_kind: config.calendar.kind(),
         routes: transport.routes(),
     };
-    let background = start_background(&services, Some(http), &shutdown)?;
+    let mut background = start_background(&services, Some(http), &shutdown)?;
+    let (store, clock) = (services.store.clone(), services.clock.clone());
+    background.supervise("prune_updates", move |stop| {
+        meetbot_telegram::polling::prune_processed_updates(
+            store.clone(),
+            clock.clone(),
+            meetbot_telegram::serve::PRUNE_EVERY,
+            stop,
+        )
+    });
     let served = transport.serve(shutdown.clone()).await;
     shutdown.cancel();
     background.stopped().await;

@@ -1,7 +1,9 @@
 //! Serving Telegram from start to shutdown: the default command menu, the
 //! way updates come in (long polling, or a webhook registered with
-//! `setWebhook`), the pruning of old processed update ids, and at shutdown
-//! the drain of the updates already accepted.
+//! `setWebhook`), and at shutdown the drain of the updates already
+//! accepted. The pruning of old processed update ids
+//! ([`polling::prune_processed_updates`], every [`PRUNE_EVERY`]) is a
+//! background task the app supervises with its others.
 //!
 //! In webhook mode the route is served by the app's HTTP server next to
 //! `/health`: [`TelegramTransport::routes`] hands it over before
@@ -22,7 +24,7 @@ use crate::messenger::TelegramMessenger;
 use crate::{TelegramError, polling, webhook};
 
 /// How often processed update ids older than a day are forgotten.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+pub const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// How long updates already accepted may take to finish at shutdown.
 const DRAIN_AT_SHUTDOWN: Duration = Duration::from_secs(10);
@@ -96,12 +98,6 @@ impl TelegramTransport {
     /// registered; `shutdown` is cancelled then too.
     pub async fn serve(self, shutdown: CancellationToken) -> Result<(), TelegramError> {
         set_default_menu_in_background(self.messenger.clone());
-        let prune = tokio::spawn(polling::prune_processed_updates(
-            self.services.store.clone(),
-            self.services.clock.clone(),
-            PRUNE_EVERY,
-            shutdown.clone(),
-        ));
         let outcome = match &self.mode {
             Mode::Polling => {
                 self.poll(shutdown.clone()).await;
@@ -122,9 +118,6 @@ impl TelegramTransport {
         shutdown.cancel();
         if !self.dispatcher.drain(DRAIN_AT_SHUTDOWN).await {
             tracing::warn!("some updates were still being handled at shutdown");
-        }
-        if let Err(error) = prune.await {
-            tracing::error!(%error, "the pruning of processed updates failed");
         }
         outcome
     }
