@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod config;
 pub mod interpreter;
 pub mod messenger;
 pub mod screen;

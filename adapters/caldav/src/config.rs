@@ -5,13 +5,12 @@
 use meetbot_domain::Zone;
 use secrecy::SecretString;
 use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::{CalDavCalendar, CalDavConfig, CalDavSetupError};
+use meetbot_ports::config::redacted;
 
-/// What secrets are shown as.
-const REDACTED: &str = "[redacted]";
+use crate::{CalDavCalendar, CalDavConfig, CalDavSetupError};
 
 /// The `[calendar]` keys of `kind = "caldav"`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,10 +58,6 @@ impl CalDavCalendar {
             zone,
         })
     }
-}
-
-fn redacted<S: Serializer>(_: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(REDACTED)
 }
 
 /// The CalDAV URL, without its trailing `/`. Credentials belong in

@@ -9,8 +9,10 @@ use std::path::PathBuf;
 
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use url::Url;
+
+use meetbot_ports::config::redacted_if_set;
 
 use crate::{GoogleConfig, GoogleCredentials, GoogleSetupError};
 
@@ -18,9 +20,6 @@ use crate::{GoogleConfig, GoogleCredentials, GoogleSetupError};
 /// `[calendar]` each one sets.
 pub const COMMON_ENV_NAMES: [(&str, &str); 1] =
     [("GOOGLE_SERVICE_ACCOUNT_JSON", "service_account_json")];
-
-/// What secrets are shown as.
-const REDACTED: &str = "[redacted]";
 
 /// The `[calendar]` keys of `kind = "google"`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,7 +42,7 @@ pub struct GoogleCalendarConfig {
     #[serde(
         default,
         deserialize_with = "key_json",
-        serialize_with = "redacted",
+        serialize_with = "redacted_if_set",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_account_json: Option<SecretString>,
@@ -65,7 +64,7 @@ pub struct GoogleCalendarConfig {
     #[serde(
         default,
         deserialize_with = "filled_secret",
-        serialize_with = "redacted",
+        serialize_with = "redacted_if_set",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_secret: Option<SecretString>,
@@ -73,7 +72,7 @@ pub struct GoogleCalendarConfig {
     #[serde(
         default,
         deserialize_with = "filled_secret",
-        serialize_with = "redacted",
+        serialize_with = "redacted_if_set",
         skip_serializing_if = "Option::is_none"
     )]
     pub refresh_token: Option<SecretString>,
@@ -270,16 +269,6 @@ impl GoogleCalendarConfig {
         settings.token_url.clone_from(&self.token_url);
         settings.meet_links = self.meet_links;
         Ok(settings)
-    }
-}
-
-fn redacted<S: Serializer>(
-    secret: &Option<SecretString>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match secret {
-        Some(_) => serializer.serialize_str(REDACTED),
-        None => serializer.serialize_none(),
     }
 }
 

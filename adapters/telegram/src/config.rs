@@ -9,9 +9,11 @@
 
 use meetbot_domain::UserId;
 use secrecy::SecretString;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
 use url::Url;
+
+use meetbot_ports::config::{list_items, redacted_if_set};
 
 /// The public Telegram Bot API.
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
@@ -23,9 +25,6 @@ pub const COMMON_ENV_NAMES: [(&str, &str); 2] = [
     ("WEBHOOK_URL", "webhook_url"),
 ];
 
-/// What secrets are shown as.
-const REDACTED: &str = "[redacted]";
-
 /// `[telegram]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -34,7 +33,7 @@ pub struct TelegramConfig {
     /// talks on the console instead of Telegram.
     #[serde(
         deserialize_with = "bot_token",
-        serialize_with = "redacted",
+        serialize_with = "redacted_if_set",
         skip_serializing_if = "Option::is_none"
     )]
     pub token: Option<SecretString>,
@@ -57,7 +56,7 @@ pub struct TelegramConfig {
     /// header with every webhook call.
     #[serde(
         deserialize_with = "webhook_secret",
-        serialize_with = "redacted",
+        serialize_with = "redacted_if_set",
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_secret: Option<SecretString>,
@@ -180,16 +179,6 @@ impl TelegramConfig {
     }
 }
 
-fn redacted<S: Serializer>(
-    secret: &Option<SecretString>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match secret {
-        Some(_) => serializer.serialize_str(REDACTED),
-        None => serializer.serialize_none(),
-    }
-}
-
 /// A bot token is `<bot id>:<secret>`; checking the shape catches a pasted
 /// chat id or a truncated token at start-up instead of at the first request.
 fn bot_token<'de, D: Deserializer<'de>>(de: D) -> Result<Option<SecretString>, D::Error> {
@@ -264,86 +253,6 @@ fn owner_ids<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<UserId>, D::Error> 
             })
         })
         .collect()
-}
-
-/// The items of a list as text: a TOML array, or from the environment a
-/// comma-separated string (`1,2`). Empty items are dropped.
-fn list_items<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
-    struct Items;
-
-    impl<'de> Visitor<'de> for Items {
-        type Value = Vec<String>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a list")
-        }
-
-        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            Ok(text
-                .split(',')
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(str::to_owned)
-                .collect())
-        }
-
-        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-            Ok(vec![value.to_string()])
-        }
-
-        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
-            Ok(vec![value.to_string()])
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(item) = seq.next_element::<Scalar>()? {
-                items.push(item.0);
-            }
-            Ok(items)
-        }
-    }
-
-    de.deserialize_any(Items)
-}
-
-/// One item of a list, whatever its TOML type, as text.
-struct Scalar(String);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct Text;
-
-        impl Visitor<'_> for Text {
-            type Value = Scalar;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a single value")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Scalar, E> {
-                Ok(Scalar(text.trim().to_owned()))
-            }
-
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Scalar, E> {
-                Ok(Scalar(value.to_string()))
-            }
-
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Scalar, E> {
-                Ok(Scalar(value.to_string()))
-            }
-
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Scalar, E> {
-                Ok(Scalar(value.to_string()))
-            }
-
-            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Scalar, E> {
-                Ok(Scalar(value.to_string()))
-            }
-        }
-
-        de.deserialize_any(Text)
-    }
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub const DEFAULT_TIME_ZONE: &str = "Europe/Moscow";
 /// The default log filter.
 pub const DEFAULT_LOG_LEVEL: &str = "info";
 /// What secrets are replaced with wherever they would be shown.
-pub const REDACTED: &str = "[redacted]";
+pub use meetbot_ports::config::REDACTED;
 
 /// The whole, validated configuration. Its sections serialise in the order
 /// `meetbot config` shows them.
