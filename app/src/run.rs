@@ -17,6 +17,8 @@ use meetbot_console::Console;
 use meetbot_domain::{Settings, UserId};
 use meetbot_google_calendar::GoogleCalendar;
 use meetbot_i18n::Translator;
+use meetbot_interpreter::OfflineInterpreter;
+use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
@@ -68,6 +70,7 @@ pub async fn serve(
         store,
         calendar,
         clock,
+        interpreter: Arc::new(OfflineInterpreter::new()),
         owner_ids: config.telegram.owner_ids.clone(),
         default_settings,
     };
@@ -85,6 +88,7 @@ struct Core {
     store: Arc<dyn Store>,
     calendar: Arc<dyn Calendar>,
     clock: Arc<dyn Clock>,
+    interpreter: Arc<dyn Interpreter>,
     owner_ids: Vec<UserId>,
     default_settings: Settings,
 }
@@ -97,6 +101,7 @@ impl Core {
             calendar: self.calendar,
             messenger,
             clock: self.clock,
+            interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
         }

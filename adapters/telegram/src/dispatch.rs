@@ -349,6 +349,7 @@ mod tests {
             messenger: messenger.clone(),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             owner_ids: Vec::new(),
+            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
             default_settings: Settings::default(),
         };
         // Text messages need no Bot API call of their own.
