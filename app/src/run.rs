@@ -20,6 +20,7 @@ use meetbot_i18n::Translator;
 use meetbot_interpreter::OfflineInterpreter;
 use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
+use meetbot_speech::OpenAiSpeech;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
 use meetbot_usecases::scheduler::SchedulerConfig;
@@ -178,7 +179,12 @@ async fn telegram(
     let sender = Arc::new(Sender::new(Limits::default()));
     let messenger = Arc::new(TelegramMessenger::new(api.clone(), sender, translator));
     let services = core.with(messenger.clone());
-    let transport = TelegramTransport::new(services.clone(), api.clone(), messenger, mode);
+    let mut transport = TelegramTransport::new(services.clone(), api.clone(), messenger, mode);
+    if let Some(speech) =
+        OpenAiSpeech::from_config(&config.speech).context("cannot set up speech (speech.url)")?
+    {
+        transport = transport.with_speech(Arc::new(speech));
+    }
     let listener = TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen on {} (http.listen)", config.http.listen))?;

@@ -148,6 +148,7 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
     let reminders = reader.section("reminders", "");
     let cadence = reader.section("cadence", "");
     let group_meeting = reader.section("group_meeting", "");
+    let speech = reader.section("speech", "");
     let log = reader.section("log", "");
     let calendar = match reader.calendar_kind() {
         Some(kind) => {
@@ -175,6 +176,7 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
         Some(cadence),
         Some(group_meeting),
         Some(calendar),
+        Some(speech),
         Some(log),
     ) = (
         database,
@@ -185,6 +187,7 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
         cadence,
         group_meeting,
         calendar,
+        speech,
         log,
     )
     else {
@@ -249,6 +252,7 @@ pub(super) fn load(sources: &Sources) -> Result<Config, ConfigErrors> {
             cadence,
             group_meeting,
             calendar,
+            speech,
             log,
             meetings,
             origins,
