@@ -182,12 +182,14 @@ pub(crate) fn terms(words: &[Word<'_>]) -> Vec<Term> {
 fn join_compound_numbers(terms: &mut Vec<Term>) {
     let mut i = 0;
     while i + 1 < terms.len() {
-        if let (Kind::Number(tens), Kind::Number(units)) = (terms[i].kind, terms[i + 1].kind) {
-            if (20..=90).contains(&tens) && tens % 10 == 0 && (1..=9).contains(&units) {
-                terms[i].kind = Kind::Number(tens + units);
-                terms[i].words += terms[i + 1].words;
-                terms.remove(i + 1);
-            }
+        if let (Kind::Number(tens), Kind::Number(units)) = (terms[i].kind, terms[i + 1].kind)
+            && (20..=90).contains(&tens)
+            && tens % 10 == 0
+            && (1..=9).contains(&units)
+        {
+            terms[i].kind = Kind::Number(tens + units);
+            terms[i].words += terms[i + 1].words;
+            terms.remove(i + 1);
         }
         i += 1;
     }

@@ -99,8 +99,6 @@ fn redacted<S: Serializer>(value: &Option<SecretString>, serializer: S) -> Resul
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "a failed step is reported by panicking")]
-
     use super::*;
 
     #[test]

@@ -292,10 +292,10 @@ fn env_layers(
                     known: "section.key, as MEETBOT__SECTION__KEY".to_owned(),
                 }),
             }
-        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name) {
-            if let Some((section, key)) = key.split_once('.') {
-                common.push(Layer::single(origin, section, key, value));
-            }
+        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name)
+            && let Some((section, key)) = key.split_once('.')
+        {
+            common.push(Layer::single(origin, section, key, value));
         }
     }
     // The kind decides which calendar's common names apply.
