@@ -284,6 +284,7 @@ async fn world() -> World {
         messenger: messenger.clone(),
         clock: Arc::new(ManualClock::new(now)),
         owner_ids: vec![OWNER],
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
     registration::start(&services, &profile(OWNER, "Olga"))

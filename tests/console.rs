@@ -57,6 +57,7 @@ async fn console_books_a_meeting_through_stdin_and_stdout() {
             Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap(),
         )),
         owner_ids: vec![UserId(1)],
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
     let person = Profile {

@@ -521,6 +521,7 @@ async fn instances_two_dispatchers_on_one_postgres_database_send_1000_reminders_
             messenger,
             clock: Arc::new(meetbot::clock::SystemClock::new()),
             owner_ids: Vec::new(),
+            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
             default_settings: Settings::default(),
         };
         instances.push(tokio::spawn(scheduler::dispatch_reminders(
@@ -663,6 +664,7 @@ async fn fanout_of_5000_reminders_due_at_once_keeps_within_30_messages_a_second(
         )),
         clock,
         owner_ids: Vec::new(),
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
     let shutdown = CancellationToken::new();

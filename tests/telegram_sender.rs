@@ -165,6 +165,7 @@ async fn broadcast_to_200_managers_never_exceeds_30_per_second_or_1_per_second_p
         messenger: messenger(&fake),
         clock: Arc::new(ManualClock::new(Utc::now())),
         owner_ids: vec![owner.id],
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
 

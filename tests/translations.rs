@@ -171,9 +171,11 @@ fn is_key_shaped(literal: &str) -> bool {
 }
 
 /// Key-shaped literals of the code that are not message keys: an HTTP
-/// header, CalDAV's XML element names, the calendar event ids' template.
+/// header, CalDAV's XML element names, the calendar event ids' template,
+/// the default speech-to-text model.
 const NOT_KEYS: &[&str] = &[
     "x-telegram-bot-api-secret-token",
+    "whisper-1",
     "calendar-data",
     "calendar-home-set",
     "current-user-principal",

@@ -39,6 +39,7 @@ fn services(store: MockStore, messenger: MockMessenger) -> Services {
         messenger: Arc::new(messenger),
         clock: Arc::new(clock),
         owner_ids: vec![UserId(100)],
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     }
 }

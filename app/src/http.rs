@@ -147,6 +147,7 @@ mod tests {
             messenger: Arc::new(InMemoryMessenger::new()),
             clock: Arc::new(SystemClock::new()),
             owner_ids: Vec::new(),
+            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
             default_settings: Settings::default(),
         };
         let app = router(Health {

@@ -17,7 +17,10 @@ use meetbot_console::Console;
 use meetbot_domain::{Settings, UserId};
 use meetbot_google_calendar::GoogleCalendar;
 use meetbot_i18n::Translator;
+use meetbot_interpreter::OfflineInterpreter;
+use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
+use meetbot_speech::OpenAiSpeech;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
 use meetbot_usecases::scheduler::SchedulerConfig;
@@ -68,6 +71,7 @@ pub async fn serve(
         store,
         calendar,
         clock,
+        interpreter: Arc::new(OfflineInterpreter::new()),
         owner_ids: config.telegram.owner_ids.clone(),
         default_settings,
     };
@@ -85,6 +89,7 @@ struct Core {
     store: Arc<dyn Store>,
     calendar: Arc<dyn Calendar>,
     clock: Arc<dyn Clock>,
+    interpreter: Arc<dyn Interpreter>,
     owner_ids: Vec<UserId>,
     default_settings: Settings,
 }
@@ -97,6 +102,7 @@ impl Core {
             calendar: self.calendar,
             messenger,
             clock: self.clock,
+            interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
         }
@@ -173,7 +179,12 @@ async fn telegram(
     let sender = Arc::new(Sender::new(Limits::default()));
     let messenger = Arc::new(TelegramMessenger::new(api.clone(), sender, translator));
     let services = core.with(messenger.clone());
-    let transport = TelegramTransport::new(services.clone(), api.clone(), messenger, mode);
+    let mut transport = TelegramTransport::new(services.clone(), api.clone(), messenger, mode);
+    if let Some(speech) =
+        OpenAiSpeech::from_config(&config.speech).context("cannot set up speech (speech.url)")?
+    {
+        transport = transport.with_speech(Arc::new(speech));
+    }
     let listener = TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen on {} (http.listen)", config.http.listen))?;

@@ -201,6 +201,7 @@ async fn a_supervised_scheduler_that_panics_shows_on_health_until_it_runs_again(
         messenger: Arc::new(InMemoryMessenger::new()),
         clock: Arc::new(SystemClock::new()),
         owner_ids: Vec::new(),
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,7 +1,8 @@
 //! The ports: what meetbot's core needs from the outside world, as traits.
 //!
 //! `Store` keeps everything that must survive a restart, `Calendar` is the
-//! owner's calendar, `Messenger` reaches people, `Clock` tells the time.
+//! owner's calendar, `Messenger` reaches people, `Clock` tells the time,
+//! `Interpreter` reads sentences and `SpeechToText` voice messages.
 //! Every method documents its contract; adapters prove they keep it by
 //! passing the suites of the `contract` feature. The `mock` feature adds
 //! mockall mocks (`MockStore`, `MockCalendar`, `MockMessenger`, `MockClock`).
@@ -15,6 +16,7 @@ pub mod config;
 pub mod interpreter;
 pub mod messenger;
 pub mod screen;
+pub mod speech;
 pub mod store;
 
 #[cfg(feature = "contract")]
@@ -24,6 +26,7 @@ pub use calendar::{Calendar, CalendarError, CalendarEvent};
 pub use clock::Clock;
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Screen, Text, TextArg};
+pub use speech::{Audio, SpeechError, SpeechToText};
 pub use store::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
     Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
@@ -35,5 +38,7 @@ pub use calendar::MockCalendar;
 pub use clock::MockClock;
 #[cfg(feature = "mock")]
 pub use messenger::MockMessenger;
+#[cfg(feature = "mock")]
+pub use speech::MockSpeechToText;
 #[cfg(feature = "mock")]
 pub use store::MockStore;

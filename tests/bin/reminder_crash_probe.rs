@@ -53,6 +53,7 @@ async fn main() {
         messenger,
         clock: Arc::new(SystemClock::new()),
         owner_ids: Vec::new(),
+        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
         default_settings: Settings::default(),
     };
     let config = SchedulerConfig {

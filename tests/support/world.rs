@@ -68,6 +68,7 @@ impl World {
             messenger: messenger.clone(),
             clock: clock.clone(),
             owner_ids: vec![OWNER],
+            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
             default_settings: Settings::default(),
         };
         Self {

@@ -133,13 +133,22 @@ pub struct BookingInput {
     pub topic: Option<String>,
 }
 
-/// Checks and books (or, with `replacing`, moves) a meeting for `booker`.
-async fn place(
+/// What a booking that passed every check takes: its type, topic and time.
+struct Checked {
+    settings: Settings,
+    topic: Option<Topic>,
+    slot: Interval,
+}
+
+/// Every rule a booking (or, with `replacing`, a move) for `booker` must
+/// pass before the store is asked: the topic, the booker's limit, the
+/// notice, the horizon, the working hours and the busy time.
+async fn check(
     s: &Services,
     booker: &User,
     input: &BookingInput,
     replacing: Option<&Meeting>,
-) -> Result<Meeting, UseCaseError> {
+) -> Result<Checked, UseCaseError> {
     let settings = s.settings().await?;
     let now = s.clock.now();
     let kind = meeting_type(&settings, &input.meeting_type)?;
@@ -172,7 +181,27 @@ async fn place(
         .availability
         .check_slot(&slot, &busy, now)
         .map_err(UseCaseError::Slot)?;
+    Ok(Checked {
+        settings,
+        topic,
+        slot,
+    })
+}
 
+/// Checks and books (or, with `replacing`, moves) a meeting for `booker`.
+async fn place(
+    s: &Services,
+    booker: &User,
+    input: &BookingInput,
+    replacing: Option<&Meeting>,
+) -> Result<Meeting, UseCaseError> {
+    let Checked {
+        settings,
+        topic,
+        slot,
+    } = check(s, booker, input, replacing).await?;
+    let now = s.clock.now();
+    let kind = meeting_type(&settings, &input.meeting_type)?;
     let host = s.host().await?;
     let mut recipients = vec![booker.id];
     recipients.extend(host.as_ref().map(|h| h.id).filter(|id| *id != booker.id));
@@ -195,6 +224,42 @@ async fn place(
     // The store decides atomically: the checks above give good reasons, the
     // store makes sure that two presses at once cannot both win.
     Ok(s.store.book(request).await?)
+}
+
+/// Whether `actor` could book `input` now, without booking it: the reason
+/// comes before the confirmation screen rather than after it.
+pub async fn check_booking(
+    s: &Services,
+    actor: UserId,
+    input: &BookingInput,
+) -> Result<(), UseCaseError> {
+    let booker = s.actor(actor, Action::Book).await?;
+    check(s, &booker, input, None).await.map(drop)
+}
+
+/// Whether `actor` could move meeting `id` to `new_start` now, without
+/// moving it.
+pub async fn check_reschedule(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+    new_start: DateTime<Utc>,
+) -> Result<(), UseCaseError> {
+    let (acting, old) =
+        crate::meetings::changeable(s, actor, id, Action::RescheduleOwnMeeting).await?;
+    let booker = crate::meetings::booker_of(s, &acting, &old).await?;
+    check(s, &booker, &moved(&old, new_start), Some(&old))
+        .await
+        .map(drop)
+}
+
+/// The booking that moves `old` to `new_start`: same type, same topic.
+fn moved(old: &Meeting, new_start: DateTime<Utc>) -> BookingInput {
+    BookingInput {
+        start: new_start,
+        meeting_type: old.meeting_type.clone(),
+        topic: old.topic.as_ref().map(|t| t.as_str().to_owned()),
+    }
 }
 
 /// Books a meeting with the owner. The owner is told; the booker sees the
@@ -232,12 +297,7 @@ pub async fn reschedule(
     let (acting, old) =
         crate::meetings::changeable(s, actor, id, Action::RescheduleOwnMeeting).await?;
     let booker = crate::meetings::booker_of(s, &acting, &old).await?;
-    let input = BookingInput {
-        start: new_start,
-        meeting_type: old.meeting_type.clone(),
-        topic: old.topic.as_ref().map(|t| t.as_str().to_owned()),
-    };
-    let new = place(s, &booker, &input, Some(&old)).await?;
+    let new = place(s, &booker, &moved(&old, new_start), Some(&old)).await?;
     s.audit(
         AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingRescheduled)
             .on(old.id)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use meetbot_domain::{
     Action, AuditAction, AuditEvent, Denial, Department, Role, Settings, User, UserId, authorize,
 };
+use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, MenuCommand, Messenger, Screen, Store, Text, UserQuery};
 
 use crate::error::UseCaseError;
@@ -21,6 +22,8 @@ pub struct Services {
     pub messenger: Arc<dyn Messenger>,
     /// The time.
     pub clock: Arc<dyn Clock>,
+    /// Reads the sentences people write instead of pressing buttons.
+    pub interpreter: Arc<dyn Interpreter>,
     /// Telegram ids that are OWNER from their first message (configuration).
     pub owner_ids: Vec<UserId>,
     /// Settings used until the owner saves their own.

@@ -236,7 +236,7 @@ calendar-auth-fix = Bookings are kept and will reach the calendar once access is
 calendar-auth-restored = ✅ Calendar access is back; pending meetings are being written.
 
 ## Refusals and errors
-not-understood = I did not understand. Commands: /help
+not-understood = I did not understand. Write, for example, “tomorrow at 10 for an hour” or “what do I have this week”, or see /help
 unknown-command = There is no such command. Commands: /help
 error-not-registered = Please register first: /start
 error-awaiting-approval = Your request is still waiting for the owner's approval.
@@ -336,3 +336,27 @@ ask-setting-group =
     0 9 * * wed; 40 10 * * wed
     Or “off” to switch it off.
 error-group-invalid = I could not read the meeting. See the example above: five lines, cron with five fields.
+
+## Sentences and voice messages
+
+nl-ask-time = What time?
+nl-ask-date = Which day?
+nl-ask-date-time = When?
+nl-ask-move-target = Move it to when?
+nl-refused-time = There is no such time as “{ $said }”.
+nl-refused-date = There is no such date as “{ $said }”.
+nl-refused-length = A meeting cannot last { $minutes } min.
+nl-refused-past = That time has already passed.
+nl-refused-too-long = The message is too long: I read at most { $n } characters.
+nl-pick-length = There are no { $minutes }-minute meetings. Pick a length:
+nl-nearest-slots = { $date }: the nearest free times.
+nl-free-range = Free time — pick one to book:
+nl-free-day = 📅 { $date }
+nl-no-free-range = No free time on those days.
+nl-which-meeting = Which meeting?
+nl-meeting-button = { $when }, { $minutes } min { $topic }
+nl-no-such-meeting = I found no such meeting of yours. Your meetings: /my
+nl-unavailable = I could not read that message just now. The buttons still work: /book, /my, /free
+button-change = ✏️ Change
+voice-heard = 🎤 { $text }
+voice-unavailable = I cannot listen to voice messages here; please write it, for example “tomorrow at 10 for an hour”.

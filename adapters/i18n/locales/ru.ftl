@@ -236,7 +236,7 @@ calendar-auth-fix = Встречи сохраняются и попадут в �
 calendar-auth-restored = ✅ Доступ к календарю восстановлен, отложенные встречи записываются.
 
 ## Refusals and errors
-not-understood = Не понял. Список команд: /help
+not-understood = Не понял. Напишите, например, «завтра в 10 на час» или «что у меня на неделе», или посмотрите /help
 unknown-command = Такой команды нет. Список команд: /help
 error-not-registered = Сначала зарегистрируйтесь: /start
 error-awaiting-approval = Ваша заявка ещё ждёт одобрения владельца.
@@ -337,3 +337,27 @@ ask-setting-group =
     0 9 * * wed; 40 10 * * wed
     Или «off», чтобы выключить.
 error-group-invalid = Не понял описание встречи. Посмотрите пример выше: пять строк, cron из пяти полей.
+
+## Предложения и голосовые сообщения
+
+nl-ask-time = На какое время?
+nl-ask-date = На какой день?
+nl-ask-date-time = На когда?
+nl-ask-move-target = На когда перенести?
+nl-refused-time = Такого времени нет: «{ $said }».
+nl-refused-date = Такой даты нет: «{ $said }».
+nl-refused-length = Встреча не может длиться { $minutes } мин.
+nl-refused-past = Это время уже прошло.
+nl-refused-too-long = Сообщение слишком длинное: я читаю не больше { $n } символов.
+nl-pick-length = Встреч на { $minutes } мин нет. Выберите длительность:
+nl-nearest-slots = { $date }: ближайшее свободное время.
+nl-free-range = Свободное время — выберите, чтобы записаться:
+nl-free-day = 📅 { $date }
+nl-no-free-range = В эти дни свободного времени нет.
+nl-which-meeting = Какую встречу?
+nl-meeting-button = { $when }, { $minutes } мин { $topic }
+nl-no-such-meeting = Не нашёл у вас такой встречи. Ваши встречи: /my
+nl-unavailable = Не получилось прочитать сообщение. Кнопки работают: /book, /my, /free
+button-change = ✏️ Изменить
+voice-heard = 🎤 { $text }
+voice-unavailable = Голосовые сообщения я здесь не слушаю — напишите текстом, например «завтра в 10 на час».

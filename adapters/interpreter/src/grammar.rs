@@ -7,7 +7,8 @@
 
 use std::ops::Range;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
+use meetbot_domain::Zone;
 use meetbot_domain::request::DateRange;
 
 use crate::lexicon::{DayPart, Lex, Prep};
@@ -26,6 +27,8 @@ pub(crate) enum Piece {
     Length(u32),
     /// A start and a length ("с 14:00 до 16:30").
     Span(NaiveTime, u32),
+    /// A day and a time at once, counted from now ("через 2 часа").
+    Moment(NaiveDate, NaiveTime),
     /// A time of day that does not exist.
     ImpossibleTime,
     /// A date that does not exist.
@@ -54,6 +57,10 @@ pub(crate) struct Context {
     pub(crate) today: NaiveDate,
     /// Whether "05/01" is read month first (English) or day first (Russian).
     pub(crate) month_first: bool,
+    /// The current instant, from which "через 2 часа" counts.
+    pub(crate) now: DateTime<Utc>,
+    /// The person's zone, in which that instant is a day and a time.
+    pub(crate) zone: Zone,
 }
 
 /// Reads the pieces of a sentence.
@@ -87,6 +94,7 @@ pub(crate) fn scan(kinds: &[Kind], cx: &Context) -> Scan {
 fn piece(t: &[Kind], prep: Option<Prep>, cx: &Context) -> Option<(Piece, usize)> {
     length(t, prep)
         .or_else(|| span(t, prep))
+        .or_else(|| later(t, prep, cx))
         .or_else(|| date(t, prep, cx))
         .or_else(|| time(t, prep))
 }
@@ -224,6 +232,33 @@ fn span_end(kind: &Kind) -> Option<(u32, u32, Option<DayPart>, bool)> {
         Kind::Meridiem(h, m, part) => Some((*h, *m, Some(*part), false)),
         _ => None,
     }
+}
+
+// ----- relative times -----
+
+/// "через 2 часа", "in 30 minutes", "через час", "in an hour", "через
+/// полчаса": a day and a time counted from now in the person's zone, to
+/// the minute. Only after "через"/"in": "на 2 часа" is a length.
+fn later(t: &[Kind], prep: Option<Prep>, cx: &Context) -> Option<(Piece, usize)> {
+    if prep != Some(Prep::In) {
+        return None;
+    }
+    let (minutes, taken) = match t {
+        [Kind::Number(hours), h, ..] if h.is(Lex::Hours) => (hours.checked_mul(60)?, 2),
+        [Kind::Number(minutes), m, ..] if m.is(Lex::Minutes) => (*minutes, 2),
+        [h, ..] if h.is(Lex::Hours) => (60, 1),
+        [k, ..] if length_phrase(k).is_some() => (length_phrase(k)?, 1),
+        _ => return None,
+    };
+    // Beyond a week it is a date, said otherwise.
+    if minutes == 0 || minutes > 7 * 24 * 60 {
+        return None;
+    }
+    let at = cx
+        .zone
+        .local(cx.now + Duration::minutes(i64::from(minutes)));
+    let time = at.time().with_second(0)?.with_nanosecond(0)?;
+    Some((Piece::Moment(at.date(), time), taken))
 }
 
 // ----- dates -----

@@ -61,6 +61,8 @@ impl OfflineInterpreter {
         let context = Context {
             today: situation.zone.date_of(situation.now),
             month_first: situation.language == Language::En,
+            now: situation.now,
+            zone: situation.zone,
         };
         let scan = grammar::scan(&kinds, &context);
         let sentence = Sentence {
@@ -169,14 +171,14 @@ impl Sentence<'_, '_> {
 
     fn day(&self) -> Option<NaiveDate> {
         self.pieces().find_map(|piece| match piece {
-            Piece::Day(date) => Some(date),
+            Piece::Day(date) | Piece::Moment(date, _) => Some(date),
             _ => None,
         })
     }
 
     fn time(&self) -> Option<NaiveTime> {
         self.pieces().find_map(|piece| match piece {
-            Piece::Time(time) | Piece::Span(time, _) => Some(time),
+            Piece::Time(time) | Piece::Span(time, _) | Piece::Moment(_, time) => Some(time),
             _ => None,
         })
     }
@@ -250,6 +252,10 @@ impl Sentence<'_, '_> {
                     side.date.get_or_insert(date);
                 }
                 Piece::Time(time) | Piece::Span(time, _) => {
+                    side.time.get_or_insert(time);
+                }
+                Piece::Moment(date, time) => {
+                    side.date.get_or_insert(date);
                     side.time.get_or_insert(time);
                 }
                 _ => {}

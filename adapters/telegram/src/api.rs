@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use frankenstein::AsyncTelegramApi as _;
 use frankenstein::client_reqwest::Bot;
 use frankenstein::methods::{
-    AnswerCallbackQueryParams, DeleteWebhookParams, EditMessageTextParams, GetUpdatesParams,
-    SendMessageParams, SetMyCommandsParams, SetWebhookParams,
+    AnswerCallbackQueryParams, DeleteWebhookParams, EditMessageTextParams, GetFileParams,
+    GetUpdatesParams, SendMessageParams, SetMyCommandsParams, SetWebhookParams,
 };
 use frankenstein::response::{ErrorResponse, MethodResponse};
 use frankenstein::types::{
@@ -36,6 +36,9 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(POLL_TIMEOUT.as_secs() + 20);
 /// Every call but `getUpdates` must finish within this; a hung connection
 /// then counts as a passing failure and is retried.
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The largest file the Bot API lets a bot download.
+pub const MAX_DOWNLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// How one Bot API call failed, sorted by what the caller should do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +75,9 @@ pub struct BotApi {
     /// `<api_url>/bot<token>`, for the one call frankenstein cannot make
     /// from memory (a file upload from bytes).
     base: Arc<SecretString>,
+    /// `<api_url>/file/bot<token>`, where files sent to the bot are
+    /// downloaded from.
+    files: Arc<SecretString>,
     last_success: Arc<AtomicI64>,
 }
 
@@ -96,10 +102,16 @@ impl BotApi {
             api_url.trim_end_matches('/'),
             token.expose_secret()
         );
+        let files = format!(
+            "{}/file/bot{}",
+            api_url.trim_end_matches('/'),
+            token.expose_secret()
+        );
         let bot = Bot::builder().api_url(base.clone()).client(client).build();
         Ok(Self {
             bot,
             base: Arc::new(SecretString::from(base)),
+            files: Arc::new(SecretString::from(files)),
             last_success: Arc::new(AtomicI64::new(0)),
         })
     }
@@ -249,6 +261,42 @@ impl BotApi {
                     "an answer that is not the Bot API's".into(),
                 )),
             }
+        }
+    }
+
+    /// A file sent to the bot (a voice message), by its `file_id`:
+    /// `getFile` for its path, then the file itself from the file URL.
+    pub async fn download(&self, file_id: &str) -> Result<Vec<u8>, CallError> {
+        let params = GetFileParams::builder().file_id(file_id).build();
+        let file = self
+            .call(CALL_TIMEOUT, self.bot.get_file(&params))
+            .await?
+            .result;
+        let Some(path) = file.file_path else {
+            return Err(CallError::Unexpected("getFile gave no file path".into()));
+        };
+        if file
+            .file_size
+            .is_some_and(|size| size > MAX_DOWNLOAD_BYTES as u64)
+        {
+            return Err(CallError::Unexpected(
+                "the file is too big to download".into(),
+            ));
+        }
+        let url = format!("{}/{path}", self.files.expose_secret());
+        let request = self.bot.client.get(url);
+        let call = async move {
+            let response = request.send().await?.error_for_status()?;
+            response.bytes().await
+        };
+        match tokio::time::timeout(CALL_TIMEOUT, call).await {
+            Ok(Ok(bytes)) if bytes.len() <= MAX_DOWNLOAD_BYTES => Ok(bytes.to_vec()),
+            Ok(Ok(_)) => Err(CallError::Unexpected(
+                "the file is too big to download".into(),
+            )),
+            // Without the URL: it holds the token.
+            Ok(Err(error)) => Err(classify_http(&error.without_url())),
+            Err(_) => Err(CallError::Transient("the download timed out".to_owned())),
         }
     }
 

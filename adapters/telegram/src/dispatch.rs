@@ -1,16 +1,18 @@
 //! Updates in: each one checked against the processed set, then handled with
 //! bounded concurrency — one person's updates in order, different people's
 //! side by side, never more than a fixed number at once and never more than
-//! a fixed number waiting.
+//! a fixed number waiting. A voice message is downloaded and transcribed
+//! here, when speech to text is configured, and handed over as what it said.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use frankenstein::types::{ChatType, MaybeInaccessibleMessage, User};
+use frankenstein::types::{ChatType, MaybeInaccessibleMessage, User, Voice};
 use frankenstein::updates::{Update, UpdateContent};
 use meetbot_domain::UserId;
+use meetbot_ports::speech::{Audio, SpeechToText};
 use meetbot_ports::{MessageRef, StoreError};
 use meetbot_usecases::Services;
 use meetbot_usecases::chat::{self, Event, Incoming};
@@ -41,10 +43,11 @@ pub struct Dispatcher {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     services: Services,
     api: BotApi,
+    /// Turns voice messages into text; `None`: they are not transcribed.
+    speech: Option<Arc<dyn SpeechToText>>,
     /// Queued updates per person; a person with an entry has a worker.
     /// A std mutex: held for queue operations only, never across an await.
     queues: Mutex<HashMap<i64, VecDeque<Queued>>>,
@@ -53,6 +56,15 @@ struct Inner {
     /// Permits to hold an update in a queue: the bound on waiting work.
     backlog: Arc<Semaphore>,
     backlog_size: u32,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("services", &self.services)
+            .field("transcribes_voice", &self.speech.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -66,11 +78,23 @@ impl Dispatcher {
     /// A dispatcher handling at most `concurrency` updates at once and
     /// holding at most `backlog` waiting.
     pub fn new(services: Services, api: BotApi, concurrency: usize, backlog: usize) -> Self {
+        Self::with_speech(services, api, None, concurrency, backlog)
+    }
+
+    /// A dispatcher that also transcribes voice messages with `speech`.
+    pub fn with_speech(
+        services: Services,
+        api: BotApi,
+        speech: Option<Arc<dyn SpeechToText>>,
+        concurrency: usize,
+        backlog: usize,
+    ) -> Self {
         let backlog = backlog.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
         Self {
             inner: Arc::new(Inner {
                 services,
                 api,
+                speech,
                 queues: Mutex::new(HashMap::new()),
                 running: Semaphore::new(concurrency.max(1)),
                 backlog: Arc::new(Semaphore::new(backlog)),
@@ -170,10 +194,14 @@ async fn work(inner: Arc<Inner>, key: i64) {
         };
         let services = inner.services.clone();
         let api = inner.api.clone();
+        let speech = inner.speech.clone();
         let update_id = next.update.update_id;
         // In a task of its own so that a panic in a handler is reported
         // here and the person's later updates still get handled.
-        let handled = tokio::spawn(async move { handle(&services, &api, *next.update).await });
+        let handled =
+            tokio::spawn(
+                async move { handle(&services, &api, speech.as_deref(), *next.update).await },
+            );
         if let Err(error) = handled.await {
             tracing::error!(update_id, %error, "handling an update failed");
         }
@@ -201,7 +229,12 @@ fn profile(user: &User) -> Option<Profile> {
 }
 
 /// Handles one update completely.
-async fn handle(services: &Services, api: &BotApi, update: Update) {
+async fn handle(
+    services: &Services,
+    api: &BotApi,
+    speech: Option<&dyn SpeechToText>,
+    update: Update,
+) {
     match update.content {
         UpdateContent::Message(message) => {
             // The bot talks to people in private chats only; in a group it
@@ -209,22 +242,21 @@ async fn handle(services: &Services, api: &BotApi, update: Update) {
             if message.chat.type_field != ChatType::Private {
                 return;
             }
-            let (Some(from), Some(text)) = (message.from.as_deref(), message.text) else {
+            let Some(from) = message.from.as_deref() else {
                 return;
             };
             if from.is_bot {
                 return;
             }
             let Some(from) = profile(from) else { return };
+            let event = match (message.text, message.voice) {
+                (Some(text), _) => Event::Text(text),
+                (None, Some(voice)) => Event::Voice(transcribe(api, speech, &voice).await),
+                // Stickers, photos and the like carry nothing for us.
+                (None, None) => return,
+            };
             tracing::debug!(update_id = update.update_id, user = %from.id, "a message");
-            chat::handle(
-                services,
-                Incoming {
-                    from,
-                    event: Event::Text(text),
-                },
-            )
-            .await;
+            chat::handle(services, Incoming { from, event }).await;
         }
         UpdateContent::CallbackQuery(query) => {
             // Answer first: the person's button stops spinning at once, and
@@ -259,6 +291,40 @@ async fn handle(services: &Services, api: &BotApi, update: Update) {
             .await;
         }
         _ => {}
+    }
+}
+
+/// What a voice message says, or `None` when that cannot be known: no
+/// speech to text is configured, or a step failed (logged here, where it
+/// is handled; the person is then told that typing works).
+async fn transcribe(
+    api: &BotApi,
+    speech: Option<&dyn SpeechToText>,
+    voice: &Voice,
+) -> Option<String> {
+    let speech = speech?;
+    let bytes = match api.download(&voice.file_id).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!(%error, "a voice message could not be downloaded");
+            return None;
+        }
+    };
+    let audio = Audio {
+        bytes,
+        file_name: "voice.ogg".to_owned(),
+        mime: voice
+            .mime_type
+            .clone()
+            .unwrap_or_else(|| "audio/ogg".to_owned()),
+    };
+    match speech.transcribe(&audio).await {
+        Ok(text) if !text.is_empty() => Some(text),
+        Ok(_) => None,
+        Err(error) => {
+            tracing::warn!(%error, "a voice message could not be transcribed");
+            None
+        }
     }
 }
 
@@ -349,6 +415,7 @@ mod tests {
             messenger: messenger.clone(),
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             owner_ids: Vec::new(),
+            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
             default_settings: Settings::default(),
         };
         // Text messages need no Bot API call of their own.

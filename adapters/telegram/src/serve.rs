@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use meetbot_ports::speech::SpeechToText;
 use meetbot_ports::{MenuCommand, Text};
 use meetbot_usecases::{Services, chat};
 use secrecy::SecretString;
@@ -79,6 +80,19 @@ impl TelegramTransport {
             dispatcher,
             mode,
         }
+    }
+
+    /// The same transport, transcribing voice messages with `speech`. Must
+    /// be called before [`routes`](Self::routes).
+    pub fn with_speech(self, speech: Arc<dyn SpeechToText>) -> Self {
+        let dispatcher = Dispatcher::with_speech(
+            self.services.clone(),
+            self.api.clone(),
+            Some(speech),
+            DEFAULT_CONCURRENCY,
+            DEFAULT_BACKLOG,
+        );
+        Self { dispatcher, ..self }
     }
 
     /// The routes the HTTP server must serve for this transport: the

@@ -30,6 +30,7 @@ use tracing_subscriber::EnvFilter;
 
 pub use calendar::CalendarConfig;
 pub use error::{ConfigError, ConfigErrors, Got, Origin};
+pub use meetbot_speech::SpeechConfig;
 pub use meetbot_storage::StorageConfig;
 pub use meetbot_storage::config::{DEFAULT_DATABASE_URL, DatabaseBackend, DatabaseUrl};
 pub use meetbot_telegram::config::{
@@ -67,6 +68,8 @@ pub struct Config {
     pub group_meeting: GroupMeetingConfig,
     /// `[calendar]`
     pub calendar: CalendarConfig,
+    /// `[speech]`: voice messages are transcribed when its URL is set.
+    pub speech: SpeechConfig,
     /// `[log]`
     pub log: LogConfig,
     /// `[reminders]`, `[cadence]` and `[group_meeting]` as the domain's
@@ -234,6 +237,7 @@ impl Config {
             secrets.push(SecretString::from(password.to_owned()));
         }
         secrets.extend(self.calendar.secrets());
+        secrets.extend(self.speech.api_key.iter().cloned());
         secrets
     }
 }

@@ -171,6 +171,7 @@ struct Sections {
     cadence: super::meetings::CadenceConfig,
     group_meeting: super::meetings::GroupMeetingConfig,
     calendar: CalendarConfig,
+    speech: meetbot_speech::SpeechConfig,
     log: super::LogConfig,
 }
 
@@ -185,6 +186,7 @@ impl Sections {
         let reminders = reader.section("reminders", "");
         let cadence = reader.section("cadence", "");
         let group_meeting = reader.section("group_meeting", "");
+        let speech = reader.section("speech", "");
         let log = reader.section("log", "");
         let calendar = reader.calendar_kind().and_then(|kind| {
             reader.remove("calendar", "kind");
@@ -199,6 +201,7 @@ impl Sections {
             cadence: cadence?,
             group_meeting: group_meeting?,
             calendar: calendar?,
+            speech: speech?,
             log: log?,
         })
     }
@@ -286,6 +289,7 @@ impl Sections {
             cadence: self.cadence,
             group_meeting: self.group_meeting,
             calendar: self.calendar,
+            speech: self.speech,
             log: self.log,
             meetings,
             origins,

@@ -3,6 +3,7 @@
 //! booking continues where it was.
 
 use chrono::{DateTime, Utc};
+use meetbot_domain::request::{MoveTarget, PartialRequest};
 use meetbot_domain::{Department, MeetingId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,18 @@ pub enum Dialog {
         /// The meeting rated.
         meeting: MeetingId,
     },
+    /// A sentence lacked its day or time and a question was asked; the next
+    /// text is read as the answer, with what was understood so far.
+    Clarify {
+        /// The request understood so far.
+        partial: PartialRequest,
+    },
+    /// A sentence asked to move a meeting and several matched; the meeting's
+    /// button says which one goes to `to`.
+    MoveTo {
+        /// Where the meeting goes, in the person's zone.
+        to: MoveTarget,
+    },
 }
 
 /// What was picked so far in the booking picker.
@@ -50,6 +63,11 @@ pub struct BookingDraft {
     pub topic: Option<String>,
     /// Whether the next text is the topic.
     pub awaiting_topic: bool,
+    /// Whether the draft came from a sentence: its topic was said (or left
+    /// out) there, so a start picked later goes straight to the confirmation.
+    /// Drafts saved before it existed read as `false`.
+    #[serde(default)]
+    pub from_sentence: bool,
 }
 
 /// The saved dialog of a person; a state that no longer parses (after an
@@ -98,5 +116,32 @@ mod tests {
             r#"{"dialog":"setting","code":"dayoff"}"#
         );
         assert!(serde_json::from_str::<Dialog>(r#"{"dialog":"setting","code":"colour"}"#).is_err());
+    }
+
+    #[test]
+    fn a_question_about_a_sentence_survives_a_restart() {
+        let dialog = Dialog::Clarify {
+            partial: PartialRequest::Book {
+                date: chrono::NaiveDate::from_ymd_opt(2030, 1, 8),
+                time: None,
+                minutes: Some(60),
+                topic: None,
+            },
+        };
+
+        let saved = serde_json::to_string(&dialog).unwrap();
+
+        assert_eq!(serde_json::from_str::<Dialog>(&saved).unwrap(), dialog);
+    }
+
+    #[test]
+    fn a_booking_draft_saved_before_sentences_reads_as_one_of_the_picker() {
+        let saved = r#"{"dialog":"booking","reschedule_of":null,"meeting_type":"m30","start":null,"topic":null,"awaiting_topic":false}"#;
+
+        let Dialog::Booking(draft) = serde_json::from_str::<Dialog>(saved).unwrap() else {
+            panic!("not a booking");
+        };
+
+        assert!(!draft.from_sentence);
     }
 }

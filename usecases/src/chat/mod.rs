@@ -15,6 +15,7 @@ pub mod dialog;
 mod flows;
 pub mod parse;
 pub mod reply;
+pub mod sentence_views;
 pub mod setting;
 pub mod views;
 
@@ -27,7 +28,7 @@ pub use self::setting::SettingCode;
 
 use self::context::{Chat, Handled};
 use self::dialog::{BookingDraft, Dialog};
-use self::flows::{account, booking, feedback, meetings, owner, registration, settings};
+use self::flows::{account, booking, feedback, meetings, owner, registration, sentence, settings};
 use self::views::Reader;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
@@ -46,11 +47,16 @@ pub struct Incoming {
     pub event: Event,
 }
 
-/// A typed message or a pressed button.
+/// A typed message, a voice message or a pressed button.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A text message; commands start with `/`.
     Text(String),
+    /// A voice message: what it said, as the transport's speech-to-text
+    /// heard it, or `None` when it could not be turned into text (no
+    /// speech-to-text configured, or it failed). A transcript is shown back
+    /// and then handled like typed text.
+    Voice(Option<String>),
     /// A button press: its data, and the message it was on (edited in place).
     Button {
         /// The button's data.
@@ -80,20 +86,29 @@ enum Input {
     Button(Callback),
     /// Button data that does not decode: forged, or from another version.
     UnreadableButton,
+    /// A voice message that could not be turned into text.
+    Unheard,
 }
 
 impl Input {
     fn read(event: &Event) -> Self {
         match event {
-            Event::Text(text) if text.chars().count() > MAX_INPUT_CHARS => Self::TooLong,
-            Event::Text(text) => match Command::parse(text) {
-                Some(command) => Self::Command(command),
-                None => Self::Text(text.clone()),
-            },
+            Event::Text(text) | Event::Voice(Some(text)) => Self::read_text(text),
+            Event::Voice(None) => Self::Unheard,
             Event::Button { data, .. } => match Callback::decode(data) {
                 Some(callback) => Self::Button(callback),
                 None => Self::UnreadableButton,
             },
+        }
+    }
+
+    fn read_text(text: &str) -> Self {
+        if text.chars().count() > MAX_INPUT_CHARS {
+            return Self::TooLong;
+        }
+        match Command::parse(text) {
+            Some(command) => Self::Command(command),
+            None => Self::Text(text.to_owned()),
         }
     }
 }
@@ -103,7 +118,7 @@ impl Input {
 pub async fn handle(s: &Services, incoming: Incoming) {
     let message = match &incoming.event {
         Event::Button { message, .. } => *message,
-        Event::Text(_) => None,
+        Event::Text(_) | Event::Voice(_) => None,
     };
     let (chat, reply) = answer_with(s, &incoming).await;
     show(&chat, message, reply).await;
@@ -136,7 +151,7 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
     };
     let button = match &incoming.event {
         Event::Button { data, .. } => Some(data.as_str()),
-        Event::Text(_) => None,
+        Event::Text(_) | Event::Voice(_) => None,
     };
     let chat = Chat {
         s,
@@ -151,6 +166,11 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
         Err(error) => Err(error),
     };
     let reply = reply.unwrap_or_else(|error| Reply::error(&error));
+    // What a voice message said comes first, so the answer reads as one to it.
+    let reply = match &incoming.event {
+        Event::Voice(Some(transcript)) => reply.preceded_by(sentence_views::heard(transcript)),
+        _ => reply,
+    };
     (chat, reply)
 }
 
@@ -169,9 +189,10 @@ async fn route(chat: &Chat<'_>, dialog: Option<Dialog>, input: Input) -> Handled
                 .leaving_dialog())
         }
         (_, Input::UnreadableButton) => chat.stale().await,
+        (_, Input::Unheard) => Ok(Reply::send(views::note("voice-unavailable"))),
         (dialog, Input::Button(callback)) => on_button(chat, dialog, callback).await,
         (Some(dialog), Input::Text(text)) => on_text(chat, dialog, &text).await,
-        (None, Input::Text(_)) => Ok(Reply::send(views::note("not-understood"))),
+        (None, Input::Text(text)) => sentence::text(chat, &text, None).await,
     }
 }
 
@@ -186,7 +207,9 @@ async fn on_text(chat: &Chat<'_>, dialog: Dialog, text: &str) -> Handled {
         Dialog::Setting { code } => settings::value(chat, code, text).await,
         Dialog::Broadcast => owner::broadcast(chat, text).await,
         Dialog::FeedbackComment { meeting } => feedback::comment(chat, meeting, text).await,
-        Dialog::Booking(_) => Ok(Reply::send(views::note("not-understood"))),
+        Dialog::Clarify { partial } => sentence::text(chat, text, Some(partial)).await,
+        // A sentence instead of the buttons of a picker starts over from it.
+        Dialog::Booking(_) | Dialog::MoveTo { .. } => sentence::text(chat, text, None).await,
     }
 }
 
@@ -252,7 +275,10 @@ async fn on_button(chat: &Chat<'_>, dialog: Option<Dialog>, callback: Callback) 
         Callback::Abort => Ok(Reply::edit(views::note("dialog-aborted")).ending_dialog()),
         Callback::Cancel(id) => meetings::ask_cancel(chat, id).await,
         Callback::CancelConfirmed(id) => meetings::cancel(chat, id).await,
-        Callback::Reschedule(id) => booking::begin_reschedule(chat, id).await,
+        Callback::Reschedule(id) => match dialog {
+            Some(Dialog::MoveTo { to }) => sentence::move_to(chat, id, to).await,
+            _ => booking::begin_reschedule(chat, id).await,
+        },
         Callback::OpenMeeting(id) => meetings::open(chat, id).await,
         Callback::UserCard(user) => owner::card(chat, user).await,
         Callback::SetRole(user, role) => owner::set_role(chat, user, role).await,

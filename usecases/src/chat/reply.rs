@@ -104,6 +104,16 @@ impl Reply {
         }
     }
 
+    /// Shows `screen` before everything else of the reply; a screen that
+    /// was to replace a pressed one becomes a new message after it.
+    pub fn preceded_by(mut self, screen: Screen) -> Self {
+        let mut send = vec![screen];
+        send.extend(self.edit.take());
+        send.append(&mut self.send);
+        self.send = send;
+        self
+    }
+
     /// Every screen of the reply, in the order shown.
     pub fn screens(&self) -> impl Iterator<Item = &Screen> {
         self.edit.iter().chain(&self.send)

@@ -36,7 +36,8 @@ fn plain_button(label: impl ToString, callback: Callback) -> Button {
     }
 }
 
-fn abort_row() -> Vec<Button> {
+/// A row with the Cancel button of a dialog.
+pub(crate) fn abort_row() -> Vec<Button> {
     vec![button("button-abort", Callback::Abort)]
 }
 
@@ -223,7 +224,8 @@ pub fn month(year: i32, month: u32, days: &[(NaiveDate, DayLoad)]) -> Screen {
     screen.row(abort_row())
 }
 
-fn slot_rows(slots: &[Interval], zone: Zone) -> Vec<Vec<Button>> {
+/// The start times of `slots` as buttons, four to a row.
+pub(crate) fn slot_rows(slots: &[Interval], zone: Zone) -> Vec<Vec<Button>> {
     slots
         .chunks(4)
         .map(|chunk| {

@@ -10,7 +10,7 @@ use crate::chat::command::DateArg;
 use crate::chat::context::{Chat, Handled};
 use crate::chat::dialog::{BookingDraft, Dialog};
 use crate::chat::reply::Reply;
-use crate::chat::views;
+use crate::chat::{sentence_views, views};
 use crate::error::UseCaseError;
 use crate::ics::IcsMethod;
 use crate::meetings;
@@ -31,12 +31,16 @@ pub async fn begin(chat: &Chat<'_>, mut draft: BookingDraft) -> Handled {
     month(chat, draft, today.year(), today.month()).await
 }
 
-/// A meeting type picked: on to the month.
+/// A meeting type picked: on to the month; for a sentence that named its
+/// start, on to the confirmation.
 pub async fn meeting_type(chat: &Chat<'_>, draft: Option<BookingDraft>, code: String) -> Handled {
     let draft = BookingDraft {
         meeting_type: Some(code),
         ..draft.unwrap_or_default()
     };
+    if draft.from_sentence && draft.start.is_some() {
+        return checked_confirmation(chat, draft).await;
+    }
     begin(chat, draft).await
 }
 
@@ -92,7 +96,7 @@ pub async fn slot(chat: &Chat<'_>, draft: Option<BookingDraft>, start: DateTime<
         start: Some(start),
         ..draft
     };
-    if draft.reschedule_of.is_some() {
+    if draft.reschedule_of.is_some() || draft.from_sentence {
         return confirmation(chat, draft).await;
     }
     chat.s.actor(chat.from.id, Action::Book).await?;
@@ -122,6 +126,53 @@ pub async fn skip_topic(chat: &Chat<'_>, draft: BookingDraft) -> Handled {
         ..draft
     };
     confirmation(chat, draft).await
+}
+
+/// A start named in a sentence: every rule is checked before anything is
+/// shown, so a refusal comes at once with its reason and the free times of
+/// that day nearest to the one asked for. What passes gets the summary to
+/// confirm, with a way to change the time.
+pub async fn checked_confirmation(chat: &Chat<'_>, draft: BookingDraft) -> Handled {
+    let (Some(code), Some(start)) = (draft.meeting_type.clone(), draft.start) else {
+        return Err(UseCaseError::Invalid("error-stale-button"));
+    };
+    let checked = match draft.reschedule_of {
+        Some(id) => booking::check_reschedule(chat.s, chat.from.id, id, start).await,
+        None => {
+            let input = BookingInput {
+                start,
+                meeting_type: code.clone(),
+                topic: draft.topic.clone(),
+            };
+            booking::check_booking(chat.s, chat.from.id, &input).await
+        }
+    };
+    let date = chat.owner_zone().await?.date_of(start);
+    match checked {
+        Ok(()) => {
+            let mut reply = confirmation(chat, draft).await?;
+            reply.edit = reply
+                .edit
+                .map(|screen| sentence_views::with_change(screen, date));
+            Ok(reply)
+        }
+        Err(error @ UseCaseError::Slot(_)) => {
+            let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
+            let draft = BookingDraft {
+                start: None,
+                ..draft
+            };
+            Ok(Reply::error(&error)
+                .then_send(sentence_views::nearest_slots(
+                    date,
+                    &slots,
+                    start,
+                    chat.reader,
+                ))
+                .with_dialog(Dialog::Booking(draft)))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// The summary to confirm.
@@ -223,7 +274,8 @@ pub async fn free(chat: &Chat<'_>, date: Option<DateArg>) -> Handled {
     Ok(Reply::edit(views::free_slots(date, &slots, chat.reader)))
 }
 
-async fn shortest_type(chat: &Chat<'_>) -> Result<String, UseCaseError> {
+/// The shortest meeting type, in which free time is shown.
+pub(crate) async fn shortest_type(chat: &Chat<'_>) -> Result<String, UseCaseError> {
     let settings = chat.s.settings().await?;
     settings
         .meeting_types

@@ -12,4 +12,5 @@ pub mod feedback;
 pub mod meetings;
 pub mod owner;
 pub mod registration;
+pub mod sentence;
 pub mod settings;
