@@ -7,12 +7,10 @@
 
 use std::sync::Arc;
 
-use chrono::{TimeZone, Utc};
-use meetbot_domain::{MeetingStatus, Settings, UserId};
+use meetbot_domain::{MeetingStatus, UserId};
 use meetbot_i18n::Translator;
-use meetbot_memory::{InMemoryCalendar, InMemoryStore, ManualClock};
+use meetbot_memory::InMemoryStore;
 use meetbot_ports::{MeetingQuery, Store};
-use meetbot_usecases::Services;
 use meetbot_usecases::registration::Profile;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
@@ -48,17 +46,12 @@ fn button(screen: &str, label: &str) -> String {
 async fn console_books_a_meeting_through_stdin_and_stdout() {
     let store = Arc::new(InMemoryStore::new());
     let console = meetbot_console::Console::new(Arc::new(Translator::new()));
-    let services = Services {
-        store: store.clone(),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: console.clone(),
-        // Monday 2030-01-07, 12:00 in Moscow.
-        clock: Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap(),
-        )),
-        owner_ids: vec![UserId(1)],
-        default_settings: Settings::default(),
-    };
+    // Monday 2030-01-07, 12:00 in Moscow.
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(console.clone())
+        .owner_ids(vec![UserId(1)])
+        .build();
     let person = Profile {
         id: UserId(1),
         first_name: "Ольга".into(),

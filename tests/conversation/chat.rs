@@ -5,136 +5,22 @@
 
 use chrono::Duration;
 use meetbot_domain::{AuditAction, Language, MeetingStatus, Role, Status, UserId};
-use meetbot_i18n::Translator;
 use meetbot_ports::{MeetingQuery, Screen, Store};
-use meetbot_test_support::world::{OWNER, World, profile};
+use meetbot_testkit::{OWNER, World, profile};
 use meetbot_usecases::Callback;
 use meetbot_usecases::chat::dialog::{self, Dialog};
 use meetbot_usecases::chat::{self, DialogUpdate, Event, Incoming, Reply};
-use meetbot_usecases::registration::Profile;
 
 const ANNA: UserId = UserId(1);
 
-struct Chat {
-    world: World,
-    translator: Translator,
-}
-
-impl Chat {
-    fn new() -> Self {
-        Self {
-            world: World::new(),
-            translator: Translator::new(),
-        }
-    }
-
-    fn person(&self, id: UserId) -> Profile {
-        if id == OWNER {
-            profile(OWNER, "Owner")
-        } else {
-            profile(id, &format!("Anna{}", id.0))
-        }
-    }
-
-    async fn say(&self, who: UserId, text: &str) {
-        chat::handle(
-            &self.world.services,
-            Incoming {
-                from: self.person(who),
-                event: Event::Text(text.into()),
-            },
-        )
-        .await;
-    }
-
-    /// Presses the button whose label, rendered in the reader's language, contains `label`
-    /// on the latest message to `who` that has one.
-    async fn press(&self, who: UserId, label: &str) {
-        let sent = self.world.messenger.sent_to(who);
-        let found = sent.iter().rev().find_map(|m| {
-            m.screen.all_buttons().find_map(|b| {
-                self.translator
-                    .text(m.language, &b.label)
-                    .contains(label)
-                    .then(|| (b.data.clone(), m.message))
-            })
-        });
-        let Some((data, message)) = found else {
-            let texts: Vec<String> = sent
-                .iter()
-                .map(|m| self.translator.screen(Language::Ru, &m.screen).text)
-                .collect();
-            panic!(
-                "no button {label:?} for {who}; they were sent:\n{}",
-                texts.join("\n---\n")
-            );
-        };
-        let event = Event::Button {
-            data,
-            message: Some(message),
-        };
-        chat::handle(
-            &self.world.services,
-            Incoming {
-                from: self.person(who),
-                event,
-            },
-        )
-        .await;
-    }
-
-    /// The latest message to `who` that carries no file, rendered in their language.
-    fn last(&self, who: UserId) -> String {
-        let sent = self.world.messenger.sent_to(who);
-        let message = sent
-            .iter()
-            .rev()
-            .find(|m| m.screen.attachment.is_none())
-            .unwrap_or_else(|| panic!("nothing was sent to {who}"));
-        self.translator
-            .screen(message.language, &message.screen)
-            .text
-    }
-
-    /// Goes through the booking picker up to the confirmation: /book, the
-    /// meeting type, the day, the time, then the topic typed or skipped.
-    async fn pick(
-        &self,
-        who: UserId,
-        meeting_type: &str,
-        day: &str,
-        time: &str,
-        topic: Option<&str>,
-    ) {
-        self.say(who, "/book").await;
-        self.press(who, meeting_type).await;
-        self.press(who, day).await;
-        self.press(who, time).await;
-        match topic {
-            Some(topic) => self.say(who, topic).await,
-            None => self.press(who, "Без темы").await,
-        }
-    }
-
-    /// Every screen sent so far renders in both languages and every button fits Telegram.
-    fn assert_everything_rendered(&self) {
-        for message in self.world.messenger.sent() {
-            let missing = self.translator.missing_keys(&message.screen);
-            assert!(missing.is_empty(), "{missing:?} in {:?}", message.screen);
-            for button in message.screen.all_buttons() {
-                assert!(
-                    button.data.is_ascii() && button.data.len() <= 64,
-                    "{}",
-                    button.data
-                );
-            }
-        }
-    }
+/// A world where people other than the owner are named Anna and their id.
+fn chat_world() -> World {
+    World::new().named(|id| format!("Anna{}", id.0))
 }
 
 #[tokio::test]
 async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     assert!(chat.last(OWNER).contains("Здравствуйте, Owner"));
 
@@ -149,13 +35,13 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
     assert!(chat.last(ANNA).contains("Заявка отправлена"));
     assert!(chat.last(OWNER).contains("anna@example.com"));
 
-    chat.press(OWNER, "Одобрить").await;
+    chat.press_labelled(OWNER, "Одобрить").await;
     assert!(chat.last(OWNER).contains("одобрен"));
     assert!(chat.last(ANNA).contains("одобрена"));
 
     chat.pick(ANNA, "60 мин", "🟢9", "10:00", None).await;
     assert!(chat.last(ANNA).contains("Записать вас"));
-    chat.press(ANNA, "Подтвердить").await;
+    chat.press_labelled(ANNA, "Подтвердить").await;
     assert!(
         chat.last(ANNA)
             .contains("Вы записаны: ср, 9 января 2030, 10:00 (MSK)"),
@@ -165,12 +51,11 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
     assert!(chat.last(OWNER).contains("записался(ась)"));
 
     chat.say(ANNA, "/my").await;
-    chat.press(ANNA, "Отменить №1").await;
-    chat.press(ANNA, "Да, отменить").await;
+    chat.press_labelled(ANNA, "Отменить №1").await;
+    chat.press_labelled(ANNA, "Да, отменить").await;
     assert!(chat.last(ANNA).contains("отменена"));
     assert!(chat.last(OWNER).contains("отменил(а)"));
     let meetings = chat
-        .world
         .store
         .meetings(MeetingQuery::default())
         .await
@@ -181,21 +66,15 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
 
 #[tokio::test]
 async fn chat_a_slot_taken_meanwhile_is_explained_and_the_days_slots_are_offered_again() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
     // Somebody else takes 10:00 before the owner confirms.
-    let world = &chat.world;
-    let input = meetbot_usecases::booking::BookingInput {
-        start: meetbot_test_support::world::moscow(9, 10, 0),
-        meeting_type: "m30".into(),
-        topic: None,
-    };
-    meetbot_usecases::booking::book(&world.services, OWNER, input)
+    chat.book(OWNER, meetbot_testkit::moscow(9, 10, 0), "m30", None)
         .await
         .unwrap();
-    chat.press(OWNER, "Подтвердить").await;
-    let sent = world.messenger.sent_to(OWNER);
+    chat.press_labelled(OWNER, "Подтвердить").await;
+    let sent = chat.messenger.sent_to(OWNER);
     let texts: Vec<String> = sent
         .iter()
         .rev()
@@ -208,16 +87,15 @@ async fn chat_a_slot_taken_meanwhile_is_explained_and_the_days_slots_are_offered
 
 #[tokio::test]
 async fn chat_a_dialog_survives_between_messages_because_it_lives_in_the_store() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.say(OWNER, "/book").await;
-    chat.press(OWNER, "60 мин").await;
-    let saved = chat.world.store.dialog(OWNER).await.unwrap().unwrap();
+    chat.press_labelled(OWNER, "60 мин").await;
+    let saved = chat.store.dialog(OWNER).await.unwrap().unwrap();
     assert!(saved.contains("m60"), "{saved}");
     // A second conversation object over the same store (as after a restart) goes on.
-    let services = chat.world.services.clone();
+    let services = chat.services.clone();
     let day = chat
-        .world
         .messenger
         .sent_to(OWNER)
         .last()
@@ -243,39 +121,39 @@ async fn chat_a_dialog_survives_between_messages_because_it_lives_in_the_store()
 
 #[tokio::test]
 async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.say(ANNA, "/start").await;
-    chat.press(ANNA, "Пропустить").await;
+    chat.press_labelled(ANNA, "Пропустить").await;
     chat.say(OWNER, "/pending").await;
     assert!(chat.last(OWNER).contains("Anna1"));
-    chat.press(OWNER, "Одобрить").await;
+    chat.press_labelled(OWNER, "Одобрить").await;
 
     chat.say(OWNER, "/settings").await;
-    chat.press(OWNER, "Лимит").await;
+    chat.press_labelled(OWNER, "Лимит").await;
     chat.say(OWNER, "пять").await;
     assert!(chat.last(OWNER).contains("Не понял значение"));
     chat.say(OWNER, "/settings").await;
-    chat.press(OWNER, "Лимит").await;
+    chat.press_labelled(OWNER, "Лимит").await;
     chat.say(OWNER, "5").await;
     assert!(chat.last(OWNER).contains("Лимит встреч на человека: 5"));
-    chat.press(OWNER, "Часы").await;
+    chat.press_labelled(OWNER, "Часы").await;
     chat.say(OWNER, "sat 10:00-14:00").await;
     assert!(chat.last(OWNER).contains("sat 10:00-14:00"));
 
-    chat.press(OWNER, "Отделы").await;
+    chat.press_labelled(OWNER, "Отделы").await;
     chat.say(OWNER, "Продажи, Маркетинг").await;
     chat.say(OWNER, "/users").await;
-    chat.press(OWNER, "Anna1").await;
-    chat.press(OWNER, "Маркетинг").await;
+    chat.press_labelled(OWNER, "Anna1").await;
+    chat.press_labelled(OWNER, "Маркетинг").await;
     assert!(
         chat.last(OWNER).contains("Отдел: Маркетинг"),
         "{}",
         chat.last(OWNER)
     );
-    chat.press(OWNER, "в отпуске").await;
+    chat.press_labelled(OWNER, "в отпуске").await;
     assert_eq!(
-        chat.world.store.user(ANNA).await.unwrap().unwrap().status,
+        chat.store.user(ANNA).await.unwrap().unwrap().status,
         Status::Vacation
     );
     assert!(chat.last(ANNA).contains("в отпуске"));
@@ -293,7 +171,7 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
     assert!(chat.last(ANNA).contains("Встреч проведено: 0"));
     chat.say(ANNA, "/free").await;
     chat.say(ANNA, "/lang").await;
-    chat.press(ANNA, "English").await;
+    chat.press_labelled(ANNA, "English").await;
     assert!(chat.last(ANNA).contains("I speak English"));
     chat.say(ANNA, "/help").await;
     chat.say(ANNA, "/nonsense").await;
@@ -303,14 +181,14 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
 
 #[tokio::test]
 async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.say(ANNA, "/start").await;
-    chat.press(ANNA, "Пропустить").await;
+    chat.press_labelled(ANNA, "Пропустить").await;
     // Anna, still pending, forges the owner's Approve button for herself.
     let forged = meetbot_usecases::Callback::Approve(ANNA).encode();
     chat::handle(
-        &chat.world.services,
+        &chat.services,
         Incoming {
             from: chat.person(ANNA),
             event: Event::Button {
@@ -322,13 +200,13 @@ async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited()
     .await;
     assert!(chat.last(ANNA).contains("ждёт одобрения"));
     assert_eq!(
-        chat.world.store.user(ANNA).await.unwrap().unwrap().role,
+        chat.store.user(ANNA).await.unwrap().unwrap().role,
         Role::Pending
     );
     // Garbage and a stale month button without a booking in progress.
     for data in ["zzz", "1:mo:2030:1", "1:ap:notanumber"] {
         chat::handle(
-            &chat.world.services,
+            &chat.services,
             Incoming {
                 from: chat.person(ANNA),
                 event: Event::Button {
@@ -341,7 +219,7 @@ async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited()
     }
     chat.say(ANNA, "/book").await;
     assert!(chat.last(ANNA).contains("ждёт одобрения"));
-    let audit = chat.world.store.audit_log(10).await.unwrap();
+    let audit = chat.store.audit_log(10).await.unwrap();
     assert!(
         audit
             .iter()
@@ -356,17 +234,17 @@ async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited()
 
 #[tokio::test]
 async fn chat_rescheduling_by_buttons_moves_the_meeting() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.pick(OWNER, "30 мин", "🟢9", "10:00", Some("Ретро"))
         .await;
-    chat.press(OWNER, "Подтвердить").await;
+    chat.press_labelled(OWNER, "Подтвердить").await;
     chat.say(OWNER, "/my").await;
-    chat.press(OWNER, "Перенести №1").await;
-    chat.press(OWNER, "🟢10").await;
-    chat.press(OWNER, "15:00").await;
+    chat.press_labelled(OWNER, "Перенести №1").await;
+    chat.press_labelled(OWNER, "🟢10").await;
+    chat.press_labelled(OWNER, "15:00").await;
     assert!(chat.last(OWNER).contains("Перенести встречу"));
-    chat.press(OWNER, "Подтвердить").await;
+    chat.press_labelled(OWNER, "Подтвердить").await;
     assert!(
         chat.last(OWNER)
             .contains("перенесена на чт, 10 января 2030, 15:00"),
@@ -374,7 +252,6 @@ async fn chat_rescheduling_by_buttons_moves_the_meeting() {
         chat.last(OWNER)
     );
     let moved = chat
-        .world
         .store
         .meetings(MeetingQuery::default())
         .await
@@ -388,12 +265,11 @@ async fn chat_rescheduling_by_buttons_moves_the_meeting() {
 
 #[tokio::test]
 async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_exports_meetings() {
-    let chat = Chat::new();
+    let chat = chat_world();
     chat.say(OWNER, "/start").await;
     chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
-    chat.press(OWNER, "Подтвердить").await;
+    chat.press_labelled(OWNER, "Подтвердить").await;
     let invite = chat
-        .world
         .messenger
         .sent_to(OWNER)
         .last()
@@ -409,10 +285,9 @@ async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_export
     );
 
     chat.say(OWNER, "/my").await;
-    chat.press(OWNER, "Отменить №1").await;
-    chat.press(OWNER, "Да, отменить").await;
+    chat.press_labelled(OWNER, "Отменить №1").await;
+    chat.press_labelled(OWNER, "Да, отменить").await;
     let cancel = chat
-        .world
         .messenger
         .sent_to(OWNER)
         .last()
@@ -428,7 +303,7 @@ async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_export
     );
 
     chat.say(OWNER, "/export 01.01 31.01").await;
-    let sent = chat.world.messenger.sent_to(OWNER);
+    let sent = chat.messenger.sent_to(OWNER);
     let files: Vec<_> = sent
         .iter()
         .rev()

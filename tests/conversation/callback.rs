@@ -13,7 +13,6 @@
 )]
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use meetbot_domain::{
@@ -21,16 +20,16 @@ use meetbot_domain::{
     Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings, Status,
     Topic, User, UserId, Zone,
 };
-use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
 use meetbot_ports::{MeetingQuery, Screen, Store, UserQuery};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
 use meetbot_usecases::chat::views::{self, Reader};
-use meetbot_usecases::chat::{self, Command, Event, Incoming, SettingCode};
+use meetbot_usecases::chat::{Command, SettingCode};
 use meetbot_usecases::feedback::RatingSummary;
 use meetbot_usecases::members::ProfileView;
-use meetbot_usecases::registration::{self, Profile};
-use meetbot_usecases::{Callback, Services, calendar_sync, feedback, reminders, rsvp, screens};
+use meetbot_usecases::registration;
+use meetbot_testkit::{OWNER, World};
+use meetbot_usecases::{Callback, calendar_sync, feedback, reminders, rsvp, screens};
 
 fn user(id: i64, role: Role, status: Status) -> User {
     User {
@@ -250,56 +249,30 @@ fn callback_data_of_every_button_is_ascii_at_most_64_bytes_and_reads_back() {
     assert!(buttons > 1000, "only {buttons} buttons were checked");
 }
 
-const OWNER: UserId = UserId(100);
 const MANAGER: UserId = UserId(200);
 const PENDING: UserId = UserId(300);
 const STRANGER: UserId = UserId(400);
 
-fn profile(id: UserId, name: &str) -> Profile {
-    Profile {
-        id,
-        first_name: name.into(),
-        last_name: None,
-        username: None,
-        language_code: Some("en".into()),
-    }
-}
-
-struct World {
-    services: Services,
-    store: Arc<InMemoryStore>,
-    messenger: Arc<InMemoryMessenger>,
-    meeting: MeetingId,
-}
-
 /// The owner, a manager with a meeting on Wednesday 2030-01-09 10:00
-/// Moscow, and a person waiting for approval; Monday noon in Moscow.
-async fn world() -> World {
-    let store = Arc::new(InMemoryStore::new());
-    let messenger = Arc::new(InMemoryMessenger::new());
-    let now = Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap();
-    let services = Services {
-        store: store.clone(),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: messenger.clone(),
-        clock: Arc::new(ManualClock::new(now)),
-        owner_ids: vec![OWNER],
-        default_settings: Settings::default(),
-    };
-    registration::start(&services, &profile(OWNER, "Olga"))
+/// Moscow, and a person waiting for approval, all with an English
+/// interface; Monday noon in Moscow.
+async fn world() -> (World, MeetingId) {
+    let world = World::new().speaking("en");
+    let services = &world.services;
+    registration::start(services, &world.person(OWNER))
         .await
         .unwrap();
-    registration::register(&services, &profile(MANAGER, "Maxim"), None, None)
+    registration::register(services, &world.person(MANAGER), None, None)
         .await
         .unwrap();
-    registration::approve(&services, OWNER, MANAGER)
+    registration::approve(services, OWNER, MANAGER)
         .await
         .unwrap();
-    registration::register(&services, &profile(PENDING, "Petr"), None, None)
+    registration::register(services, &world.person(PENDING), None, None)
         .await
         .unwrap();
     let meeting = booking::book(
-        &services,
+        services,
         MANAGER,
         BookingInput {
             start: Utc.with_ymd_and_hms(2030, 1, 9, 7, 0, 0).unwrap(),
@@ -309,12 +282,7 @@ async fn world() -> World {
     )
     .await
     .unwrap();
-    World {
-        services,
-        store,
-        messenger,
-        meeting: meeting.id,
-    }
+    (world, meeting.id)
 }
 
 /// What a forged press must leave as it was.
@@ -368,25 +336,15 @@ fn forged_buttons(meeting: MeetingId) -> Vec<Callback> {
 }
 
 async fn assert_forged_presses_are_refused(presser: UserId) {
-    let world = world().await;
-    for callback in forged_buttons(world.meeting) {
+    let (world, meeting) = world().await;
+    for callback in forged_buttons(meeting) {
         let data = callback.encode();
         let before = snapshot(&world, presser).await;
         let audited = world.store.audit_log(1000).await.unwrap().len();
         let told = world.messenger.sent_to(presser).len();
         let sent = world.messenger.sent().len();
 
-        chat::handle(
-            &world.services,
-            Incoming {
-                from: profile(presser, "Mallory"),
-                event: Event::Button {
-                    data: data.clone(),
-                    message: None,
-                },
-            },
-        )
-        .await;
+        world.press(presser, callback).await;
 
         let after = snapshot(&world, presser).await;
         assert_eq!(before, after, "{data}: something changed");

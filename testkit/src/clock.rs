@@ -1,9 +1,27 @@
-//! A clock for tests with paused tokio time: it shows a chosen instant plus
-//! however far tokio's (paused, auto-advancing) time has moved since.
+//! Time in tests: the instant every world starts at, a manual clock a test
+//! sets, and a clock on tokio's time for tests with paused time, which shows
+//! a chosen instant plus however far tokio's (paused, auto-advancing) time
+//! has moved since.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use meetbot_ports::Clock;
 use tokio::time::Instant;
+
+/// A clock that shows what the test last set.
+pub use meetbot_memory::ManualClock;
+
+/// The instant every world starts at: Monday 2030-01-07 12:00 Moscow (09:00 UTC).
+pub fn monday_noon_moscow() -> DateTime<Utc> {
+    moscow(7, 12, 0)
+}
+
+/// An instant given as Moscow wall-clock time in January 2030 (UTC+3 all
+/// year); `hour` is at least 3.
+pub fn moscow(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2030, 1, day, hour - 3, minute, 0)
+        .single()
+        .unwrap_or_else(|| panic!("2030-01-{day} {hour}:{minute} is not a time in Moscow"))
+}
 
 /// The `Clock` port on tokio's time, so that a test with
 /// `#[tokio::test(start_paused = true)]` can let a day pass in an instant

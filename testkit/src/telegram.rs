@@ -1,19 +1,21 @@
 //! A fake Telegram Bot API on 127.0.0.1, for running the bot offline.
 //!
-//! It records every request (method, chat, text, keyboard, when it came)
-//! and serves `getUpdates` from a queue the test fills, long-polling like
-//! Telegram (an offset confirms the updates before it). `sendMessage`,
+//! It records every request (method, chat, text, keyboard, when it came on
+//! tokio's clock, so a test in paused time measures paused time) and serves
+//! `getUpdates` from a queue the test fills, long-polling like Telegram (an
+//! offset confirms the updates before it). `sendMessage`,
 //! `editMessageText` and `sendDocument` answer with a message whose id the
 //! fake hands out, so a test can press the buttons of a message it saw.
-//! A chat can be made to answer 429 with a `retry_after`.
+//! A chat can be made to answer 429 with a `retry_after`. Delivered
+//! messages are counted per chat and their pace measured, also across bot
+//! processes a test kills and restarts.
 
-#![allow(dead_code, reason = "each test binary uses a part of the fake")]
 #![expect(
     clippy::unwrap_used,
     reason = "test support: a panic reports a broken set-up"
 )]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -103,12 +105,16 @@ impl Recorded {
 /// A person as Telegram describes them in updates.
 #[derive(Clone, Debug)]
 pub struct Person {
+    /// Their Telegram id, also their private chat's id.
     pub id: i64,
+    /// Their first name.
     pub first_name: String,
+    /// Their interface language, such as `en`.
     pub language_code: String,
 }
 
 impl Person {
+    /// A person with a private chat of the same id.
     pub fn new(id: i64, first_name: &str, language_code: &str) -> Self {
         Self {
             id,
@@ -131,7 +137,7 @@ impl Person {
     }
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Inner {
     requests: Vec<Recorded>,
     updates: VecDeque<Value>,
@@ -141,7 +147,7 @@ struct Inner {
     next_update_id: i64,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Shared {
     inner: Arc<Mutex<Inner>>,
     updates_arrived: Arc<Notify>,
@@ -150,6 +156,7 @@ struct Shared {
 }
 
 /// The running fake. Dropping it stops the server.
+#[derive(Debug)]
 pub struct FakeTelegram {
     /// The base URL to configure as `telegram.api_url`.
     pub url: String,
@@ -329,6 +336,20 @@ impl FakeTelegram {
         self.push(update);
     }
 
+    /// Presses `data` on `message` and returns the next message to `from`
+    /// carrying a button whose data starts with `expect`.
+    pub async fn press_and_wait_for_button(
+        &self,
+        from: &Person,
+        message: &Recorded,
+        data: &str,
+        expect: &str,
+    ) -> Recorded {
+        let mark = self.mark();
+        self.press(from, message, data);
+        self.wait_for_button(mark, from.id, expect).await
+    }
+
     /// The next `times` messages to `chat` are answered 429 with `retry_after`.
     pub fn rate_limit(&self, chat: i64, times: u32, retry_after: u64) {
         self.shared
@@ -338,6 +359,69 @@ impl FakeTelegram {
             .rate_limited
             .insert(chat, (times, retry_after));
     }
+}
+
+/// Counting deliveries: what the reminder and fan-out tests look at. They
+/// read the log in place, since a fan-out makes thousands of requests.
+impl FakeTelegram {
+    /// The arrival times of the delivered `sendMessage`s, with their chats, in order.
+    fn delivered(&self) -> Vec<(Duration, i64)> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.method == "sendMessage" && r.status == 200)
+            .map(|r| (r.at, r.chat_id.unwrap_or(0)))
+            .collect()
+    }
+
+    /// Messages delivered (`sendMessage` answered 200), per chat.
+    pub fn per_chat(&self) -> BTreeMap<i64, usize> {
+        let mut per_chat = BTreeMap::new();
+        for (_, chat) in self.delivered() {
+            *per_chat.entry(chat).or_default() += 1;
+        }
+        per_chat
+    }
+
+    /// Messages delivered in all.
+    pub fn total(&self) -> usize {
+        self.delivered().len()
+    }
+
+    /// The most messages delivered within any one second (a sliding window).
+    pub fn most_in_one_second(&self) -> usize {
+        let arrivals: Vec<Duration> = self.delivered().iter().map(|(at, _)| *at).collect();
+        most_in_any_window(&arrivals, Duration::from_secs(1))
+    }
+
+    /// The most messages one chat got within any one second.
+    pub fn most_in_one_second_to_one_chat(&self) -> usize {
+        let mut per_chat: BTreeMap<i64, Vec<Duration>> = BTreeMap::new();
+        for (at, chat) in self.delivered() {
+            per_chat.entry(chat).or_default().push(at);
+        }
+        per_chat
+            .values()
+            .map(|arrivals| most_in_any_window(arrivals, Duration::from_secs(1)))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The most of `times` (sorted) within any window of `width`.
+pub fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
+    let mut most = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end] - times[start] >= width {
+            start += 1;
+        }
+        most = most.max(end - start + 1);
+    }
+    most
 }
 
 fn multipart_field(body: &[u8], name: &str) -> Option<String> {

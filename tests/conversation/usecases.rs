@@ -11,7 +11,7 @@ use meetbot_domain::{
     Status, UserId, booking::BookingRefusal,
 };
 use meetbot_ports::{Clock, ReminderState, Store};
-use meetbot_test_support::world::{OWNER, World, moscow, profile};
+use meetbot_testkit::{OWNER, World, moscow, profile};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::registration::{self, StartOutcome};
 use meetbot_usecases::settings::{self, SettingsChange};

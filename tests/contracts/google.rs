@@ -5,13 +5,10 @@
     reason = "a failed set-up or assertion is the report"
 )]
 
-#[path = "fakes/google.rs"]
-mod google_fake;
-
 use std::sync::Arc;
 
 use chrono::Duration;
-use google_fake::{CALENDAR_ID, CLIENT_EMAIL, FakeGoogle};
+use meetbot_testkit::google::{self as google_fake, CALENDAR_ID, CLIENT_EMAIL, FakeGoogle};
 use meetbot_domain::{Interval, MeetingId};
 use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials, event_id};
 use meetbot_ports::contract::calendar::{event, hour_at, now};

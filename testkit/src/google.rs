@@ -9,9 +9,6 @@
 //! Failures are injected per request: a queue of statuses to answer next,
 //! or one status for every call until cleared.
 
-// Each test binary that includes the fake uses a different part of it, so
-// `expect` would be unfulfilled in some of them.
-#![allow(dead_code, reason = "each test binary uses a part of the fake")]
 #![expect(
     clippy::unwrap_used,
     reason = "test support: a panic reports a broken set-up"
@@ -52,7 +49,7 @@ pub struct FakeEvent {
     pub body: Value,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Inner {
     events: BTreeMap<String, FakeEvent>,
     tokens: Vec<String>,
@@ -67,8 +64,9 @@ struct Inner {
 }
 
 /// The fake server: its address and its state.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct FakeGoogle {
+    /// Where it listens.
     pub addr: SocketAddr,
     inner: Arc<Mutex<Inner>>,
     key_pem: Arc<String>,

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use meetbot_domain::{DisplayName, Language, Role, Settings, Status, User, UserId, Zone};
+use meetbot_domain::{DisplayName, Language, Role, Status, User, UserId, Zone};
 use meetbot_ports::{MessageRef, MockCalendar, MockClock, MockMessenger, MockStore, StoreError};
 use meetbot_usecases::{Services, UseCaseError, registration};
 use mockall::predicate::eq;
@@ -33,14 +33,13 @@ fn services(store: MockStore, messenger: MockMessenger) -> Services {
     clock
         .expect_now()
         .returning(|| Utc.with_ymd_and_hms(2030, 1, 7, 9, 0, 0).unwrap());
-    Services {
-        store: Arc::new(store),
-        calendar: Arc::new(MockCalendar::new()),
-        messenger: Arc::new(messenger),
-        clock: Arc::new(clock),
-        owner_ids: vec![UserId(100)],
-        default_settings: Settings::default(),
-    }
+    meetbot_testkit::services()
+        .store(Arc::new(store))
+        .calendar(Arc::new(MockCalendar::new()))
+        .messenger(Arc::new(messenger))
+        .clock(Arc::new(clock))
+        .owner_ids(vec![UserId(100)])
+        .build()
 }
 
 #[tokio::test]

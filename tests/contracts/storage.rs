@@ -13,14 +13,14 @@ use meetbot_domain::{Role, UserId};
 use meetbot_ports::contract::store::manager;
 use meetbot_ports::{Store, StoreError, UserQuery};
 use meetbot_storage::{PgStore, SqliteStore, StorageError};
-use meetbot_test_support::storage::{TempPgDatabase, TempSqlite};
+use meetbot_testkit::storage::{TempPgDatabase, TempSqlite};
 
 mod sqlite {
-    meetbot_ports::store_contract_tests!(meetbot_test_support::storage::fresh_sqlite_store());
+    meetbot_ports::store_contract_tests!(meetbot_testkit::storage::fresh_sqlite_store());
 }
 
 mod postgres {
-    meetbot_ports::store_contract_tests!(meetbot_test_support::storage::fresh_pg_store());
+    meetbot_ports::store_contract_tests!(meetbot_testkit::storage::fresh_pg_store());
 }
 
 const INIT: &str = "2026-11-24-000000_init";
