@@ -7,13 +7,9 @@
     reason = "a failed set-up or assertion is the report"
 )]
 
-#[path = "fakes/google.rs"]
-mod google_fake;
-
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use google_fake::{CALENDAR_ID, FakeGoogle};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime};
 use meetbot_domain::{
     DisplayName, Email, Interval, Language, Meeting, MeetingId, MeetingStatus, NewMeeting, Role,
@@ -22,7 +18,8 @@ use meetbot_domain::{
 use meetbot_google_calendar::{GoogleCalendar, event_id};
 use meetbot_memory::InMemoryCalendar;
 use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
-use meetbot_test_support::world::{OWNER, World, monday_noon_moscow, moscow};
+use meetbot_testkit::google::{CALENDAR_ID, FakeGoogle};
+use meetbot_testkit::{OWNER, World, monday_noon_moscow, moscow};
 use meetbot_usecases::booking;
 use meetbot_usecases::calendar_sync::{self, BACKOFF_CAP, DrainReport};
 use meetbot_usecases::ics::{self, IcsMethod};

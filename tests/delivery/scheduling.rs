@@ -5,9 +5,6 @@
 //! meeting with RSVP.
 #![expect(clippy::unwrap_used, reason = "a failed assertion is the report")]
 
-#[path = "scheduling/fake_bot.rs"]
-mod fake_bot;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -15,96 +12,29 @@ use std::time::Duration as StdDuration;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
-    Interval, Language, MeetingId, NewMeeting, PlannedReminder, RsvpAnswer, Settings, UserId,
+    Interval, Language, MeetingId, NewMeeting, PlannedReminder, RsvpAnswer, UserId,
 };
 use meetbot_i18n::Translator;
-use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
+use meetbot_memory::{InMemoryMessenger, InMemoryStore, ManualClock};
 use meetbot_ports::contract::store::manager;
 use meetbot_ports::{
     BookingRequest, Clock, MenuCommand, MessageRef, Messenger, MessengerError, ReminderState,
     Screen, Store,
 };
-use meetbot_test_support::clock::TokioClock;
-use meetbot_test_support::storage::{TempPgDatabase, TempSqlite};
-use meetbot_test_support::world::{OWNER, World, moscow, profile};
-use meetbot_usecases::chat::{self, Command, Event, Incoming};
+use meetbot_testkit::storage::{TempPgDatabase, TempSqlite};
+use meetbot_testkit::telegram::FakeTelegram;
+use meetbot_testkit::{OWNER, TokioClock, World, moscow};
+use meetbot_usecases::chat::Command;
 use meetbot_usecases::reminders::{self, Dispatch};
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_usecases::settings::{self, SettingsChange};
-use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, rsvp};
+use meetbot_usecases::{Callback, cadence, feedback, meetings, rsvp};
 use tokio_util::sync::CancellationToken;
 
 const ANNA: UserId = UserId(1);
 const BORIS: UserId = UserId(2);
 
 // ---------------------------------------------------------------- helpers
-
-/// The first-paragraph keys of what `who` was sent, as `(key, count)`.
-fn count_of(messenger: &InMemoryMessenger, who: UserId, key: &str) -> usize {
-    messenger
-        .keys_sent_to(who)
-        .iter()
-        .filter(|k| k.as_str() == key)
-        .count()
-}
-
-/// A person presses a button, as the chat adapters hand it over.
-async fn press(s: &Services, who: UserId, callback: Callback) {
-    let name = if who == OWNER {
-        "Owner".to_owned()
-    } else {
-        format!("Manager{}", who.0)
-    };
-    chat::handle(
-        s,
-        Incoming {
-            from: profile(who, &name),
-            event: Event::Button {
-                data: callback.encode(),
-                message: None,
-            },
-        },
-    )
-    .await;
-}
-
-/// A person types something.
-async fn say(s: &Services, who: UserId, text: &str) {
-    chat::handle(
-        s,
-        Incoming {
-            from: profile(who, &format!("Manager{}", who.0)),
-            event: Event::Text(text.into()),
-        },
-    )
-    .await;
-}
-
-/// Every screen sent renders fully in Russian and English, and every
-/// button carries ASCII data of at most 64 bytes.
-fn assert_everything_rendered(messenger: &InMemoryMessenger) {
-    let translator = Translator::new();
-    for message in messenger.sent() {
-        let missing = translator.missing_keys(&message.screen);
-        assert!(missing.is_empty(), "{missing:?} in {:?}", message.screen);
-        for button in message.screen.all_buttons() {
-            assert!(
-                button.data.is_ascii() && button.data.len() <= 64,
-                "{}",
-                button.data
-            );
-        }
-    }
-}
-
-fn rendered(messenger: &InMemoryMessenger, who: UserId) -> Vec<String> {
-    let translator = Translator::new();
-    messenger
-        .sent_to(who)
-        .iter()
-        .map(|m| translator.screen(m.language, &m.screen).text)
-        .collect()
-}
 
 /// `n` reachable users with one meeting each (an hour apart, from a day
 /// after `now`) and one reminder each to its booker, already due at `now`.
@@ -175,8 +105,8 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
         .book(ANNA, moscow(8, 10, 0), "m60", Some("Q1 plan"))
         .await
         .unwrap();
-    let (s, messenger) = (world.services, world.messenger);
-    messenger.clear();
+    let s = &world.services;
+    world.messenger.clear();
     let shutdown = CancellationToken::new();
     let dispatcher = tokio::spawn(scheduler::dispatch_reminders(
         s.clone(),
@@ -185,12 +115,12 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
     ));
 
     let reminders_by = |at: DateTime<Utc>| {
-        let messenger = messenger.clone();
+        let world = &world;
         async move {
             tokio::time::sleep_until(clock.instant_of(at)).await;
             (
-                count_of(&messenger, ANNA, "reminder"),
-                count_of(&messenger, OWNER, "reminder"),
+                world.count_sent(ANNA, "reminder"),
+                world.count_sent(OWNER, "reminder"),
             )
         }
     };
@@ -223,19 +153,19 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
 
     // What the booker read: the time in her zone, the topic, the owner's
     // name and a button that opens the meeting.
-    let text = rendered(&messenger, ANNA).remove(0);
+    let text = world.rendered_to(ANNA).remove(0);
     assert!(text.contains("10:00"), "{text}");
     assert!(text.contains("Q1 plan"), "{text}");
     assert!(text.contains("Owner"), "{text}");
-    let reminder = messenger.sent_to(ANNA).remove(0);
+    let reminder = world.messenger.sent_to(ANNA).remove(0);
     let open = reminder.screen.all_buttons().next().unwrap().data.clone();
     assert_eq!(
         Callback::decode(&open),
         Some(Callback::OpenMeeting(meeting.id))
     );
-    press(&s, ANNA, Callback::OpenMeeting(meeting.id)).await;
-    assert_eq!(messenger.keys_sent_to(ANNA).last().unwrap(), "meeting-card");
-    assert_everything_rendered(&messenger);
+    world.press(ANNA, Callback::OpenMeeting(meeting.id)).await;
+    assert_eq!(world.messenger.keys_sent_to(ANNA).last().unwrap(), "meeting-card");
+    world.assert_everything_rendered();
 
     shutdown.cancel();
     dispatcher.await.unwrap();
@@ -252,8 +182,8 @@ async fn reminder_after_the_first_stops_when_the_meeting_is_cancelled() {
         .book(ANNA, moscow(8, 10, 0), "m60", None)
         .await
         .unwrap();
-    let (s, messenger) = (world.services, world.messenger);
-    messenger.clear();
+    let s = &world.services;
+    world.messenger.clear();
     let shutdown = CancellationToken::new();
     let dispatcher = tokio::spawn(scheduler::dispatch_reminders(
         s.clone(),
@@ -261,14 +191,14 @@ async fn reminder_after_the_first_stops_when_the_meeting_is_cancelled() {
         shutdown.clone(),
     ));
     tokio::time::sleep_until(clock.instant_of(moscow(7, 10, 0) + Duration::seconds(1))).await;
-    assert_eq!(count_of(&messenger, ANNA, "reminder"), 1);
+    assert_eq!(world.count_sent(ANNA, "reminder"), 1);
 
     // Inside the 24 h cutoff only the owner may cancel.
     meetings::cancel(&s, OWNER, meeting.id).await.unwrap();
     tokio::time::sleep_until(clock.instant_of(moscow(8, 12, 0))).await;
 
-    assert_eq!(count_of(&messenger, ANNA, "reminder"), 1);
-    assert_eq!(count_of(&messenger, OWNER, "reminder"), 1);
+    assert_eq!(world.count_sent(ANNA, "reminder"), 1);
+    assert_eq!(world.count_sent(OWNER, "reminder"), 1);
     let states: BTreeSet<_> = s
         .store
         .reminders_of(meeting.id)
@@ -308,9 +238,9 @@ async fn downtime_of_three_hours_sends_late_reminders_only_for_meetings_not_yet_
     world.clock.set(moscow(7, 15, 0));
     let report = reminders::send_due(s, world.clock.now()).await.unwrap();
 
-    assert_eq!(count_of(&world.messenger, ANNA, "reminder"), 0);
+    assert_eq!(world.count_sent(ANNA, "reminder"), 0);
     assert_eq!(
-        count_of(&world.messenger, BORIS, "reminder"),
+        world.count_sent(BORIS, "reminder"),
         1,
         "the 2 h one, late"
     );
@@ -344,7 +274,7 @@ async fn downtime_of_three_hours_sends_late_reminders_only_for_meetings_not_yet_
     world.clock.set(moscow(7, 15, 30) + Duration::seconds(1));
     reminders::send_due(s, world.clock.now()).await.unwrap();
     reminders::send_due(s, world.clock.now()).await.unwrap();
-    assert_eq!(count_of(&world.messenger, BORIS, "reminder"), 2);
+    assert_eq!(world.count_sent(BORIS, "reminder"), 2);
 }
 
 #[tokio::test]
@@ -359,7 +289,7 @@ async fn reminder_to_a_person_on_vacation_is_skipped_and_one_for_a_cancelled_mee
         .book(BORIS, moscow(8, 14, 0), "m30", None)
         .await
         .unwrap();
-    say(s, ANNA, "/vacation").await;
+    world.say(ANNA, "/vacation").await;
     meetings::cancel(s, BORIS, boris.id).await.unwrap();
     world.messenger.clear();
 
@@ -369,7 +299,7 @@ async fn reminder_to_a_person_on_vacation_is_skipped_and_one_for_a_cancelled_mee
     assert!(world.messenger.keys_sent_to(ANNA).is_empty());
     assert!(world.messenger.keys_sent_to(BORIS).is_empty());
     assert_eq!(
-        count_of(&world.messenger, OWNER, "reminder"),
+        world.count_sent(OWNER, "reminder"),
         2,
         "the owner still hears of Anna's"
     );
@@ -432,11 +362,12 @@ impl Messenger for Outage {
 
 #[tokio::test]
 async fn reminder_sends_are_retried_with_backoff_then_failed_and_the_owner_is_told() {
-    let mut world = World::with_managers(&[ANNA]).await;
-    world.services.messenger = Arc::new(Outage {
+    let world = World::with_managers(&[ANNA]).await;
+    let outage = Arc::new(Outage {
         inner: world.messenger.clone(),
         down_for: ANNA,
     });
+    let world = world.with_messenger(outage);
     let s = &world.services;
     let meeting = world
         .book(ANNA, moscow(8, 11, 0), "m30", None)
@@ -476,10 +407,10 @@ async fn reminder_sends_are_retried_with_backoff_then_failed_and_the_owner_is_to
             "retried, then given up"
         );
     }
-    assert_eq!(count_of(&world.messenger, OWNER, "reminder-failed"), 2);
-    assert_everything_rendered(&world.messenger);
+    assert_eq!(world.count_sent(OWNER, "reminder-failed"), 2);
+    world.assert_everything_rendered();
     assert_eq!(
-        count_of(&world.messenger, OWNER, "reminder"),
+        world.count_sent(OWNER, "reminder"),
         2,
         "the owner's own arrive"
     );
@@ -515,14 +446,12 @@ async fn instances_two_dispatchers_on_one_postgres_database_send_1000_reminders_
     for store in [first.clone(), second.clone()] {
         let messenger = Arc::new(InMemoryMessenger::new());
         messengers.push(messenger.clone());
-        let services = Services {
-            store,
-            calendar: Arc::new(InMemoryCalendar::new()),
-            messenger,
-            clock: Arc::new(meetbot::clock::SystemClock::new()),
-            owner_ids: Vec::new(),
-            default_settings: Settings::default(),
-        };
+        let services = meetbot_testkit::services()
+            .store(store)
+            .messenger(messenger)
+            .clock(Arc::new(meetbot::clock::SystemClock::new()))
+            .owner_ids(Vec::new())
+            .build();
         instances.push(tokio::spawn(scheduler::dispatch_reminders(
             services,
             config,
@@ -568,7 +497,7 @@ async fn crash_with_sigkill_at_random_moments_loses_no_reminder_and_doubles_only
             .unwrap();
         due_reminders(&store, REMINDERS, Utc::now()).await;
     }
-    let bot = fake_bot::FakeBot::start().await;
+    let bot = FakeTelegram::start().await;
     let probe = env!("CARGO_BIN_EXE_reminder-crash-probe");
     let path = file.path().to_string_lossy().into_owned();
     let start = |path: &str| {
@@ -641,30 +570,16 @@ async fn crash_with_sigkill_at_random_moments_loses_no_reminder_and_doubles_only
 #[tokio::test(start_paused = true)]
 async fn fanout_of_5000_reminders_due_at_once_keeps_within_30_messages_a_second() {
     const REMINDERS: i64 = 5000;
-    let bot = fake_bot::FakeBot::start().await;
+    let bot = FakeTelegram::start().await;
     let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
     let clock = Arc::new(ManualClock::new(Utc::now()));
     due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
-    let api = meetbot_telegram::BotApi::new(
-        &bot.url,
-        &secrecy::SecretString::from("123456:fanout".to_owned()),
-    )
-    .unwrap();
-    let sender = Arc::new(meetbot_telegram::Sender::new(
-        meetbot_telegram::Limits::default(),
-    ));
-    let services = Services {
-        store: store.clone(),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: Arc::new(meetbot_telegram::TelegramMessenger::new(
-            api,
-            sender,
-            Arc::new(Translator::new()),
-        )),
-        clock,
-        owner_ids: Vec::new(),
-        default_settings: Settings::default(),
-    };
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(crate::sender::messenger(&bot))
+        .clock(clock)
+        .owner_ids(Vec::new())
+        .build();
     let shutdown = CancellationToken::new();
     let watcher = stop_when_all_done(store, shutdown.clone());
     let started = tokio::time::Instant::now();
@@ -737,8 +652,8 @@ async fn cadence_days(
 ) -> Vec<(i64, usize, bool)> {
     let mut seen = Vec::new();
     for day in days {
-        let before_nudges = count_of(&world.messenger, ANNA, "cadence-nudge");
-        let before_digests = count_of(&world.messenger, OWNER, "cadence-digest");
+        let before_nudges = world.count_sent(ANNA, "cadence-nudge");
+        let before_digests = world.count_sent(OWNER, "cadence-digest");
         for (hour, minute) in [(8, 0), (9, 0), (9, 30), (17, 0)] {
             world
                 .clock
@@ -749,8 +664,8 @@ async fn cadence_days(
         }
         seen.push((
             day,
-            count_of(&world.messenger, ANNA, "cadence-nudge") - before_nudges,
-            count_of(&world.messenger, OWNER, "cadence-digest") > before_digests,
+            world.count_sent(ANNA, "cadence-nudge") - before_nudges,
+            world.count_sent(OWNER, "cadence-digest") > before_digests,
         ));
     }
     seen
@@ -762,7 +677,7 @@ async fn cadence_of_14_days_nudges_on_days_7_11_and_13_once_each_and_then_lists_
     held_meeting(&world, ANNA, moscow(7, 10, 0)).await;
     // Boris has the same history but is on vacation: nothing for him.
     held_meeting(&world, BORIS, moscow(7, 11, 0)).await;
-    say(&world.services, BORIS, "/vacation").await;
+    world.say(BORIS, "/vacation").await;
     world.messenger.clear();
 
     let days = cadence_days(&world, 7..=16).await;
@@ -781,7 +696,7 @@ async fn cadence_of_14_days_nudges_on_days_7_11_and_13_once_each_and_then_lists_
         .collect();
     assert_eq!(digest_days, [15, 16], "one digest a day once overdue");
     assert!(world.messenger.keys_sent_to(BORIS).is_empty());
-    let digest = rendered(&world.messenger, OWNER).pop().unwrap();
+    let digest = world.rendered_to(OWNER).pop().unwrap();
     assert!(
         digest.contains("Manager1") && !digest.contains("Manager2"),
         "{digest}"
@@ -798,7 +713,7 @@ async fn cadence_of_14_days_nudges_on_days_7_11_and_13_once_each_and_then_lists_
         Callback::decode(&book),
         Some(Callback::Command(Command::Book))
     );
-    assert_everything_rendered(&world.messenger);
+    world.assert_everything_rendered();
 }
 
 #[tokio::test]
@@ -846,7 +761,7 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
     assert_eq!(asked_at(13, 0).await.unwrap().asked, [meeting.id]);
     assert!(asked_at(13, 1).await.unwrap().asked.is_empty());
     assert!(asked_at(18, 0).await.unwrap().asked.is_empty());
-    assert_eq!(count_of(&world.messenger, ANNA, "feedback-ask"), 1);
+    assert_eq!(world.count_sent(ANNA, "feedback-ask"), 1);
     let ask = world.messenger.sent_to(ANNA).pop().unwrap();
     let stars: Vec<Option<Callback>> = ask
         .screen
@@ -856,15 +771,15 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
     assert_eq!(stars.len(), 5);
     assert_eq!(stars[1], Some(Callback::Rate(meeting.id, 2)));
 
-    press(s, ANNA, Callback::Rate(meeting.id, 2)).await;
-    say(s, ANNA, "Too short").await;
+    world.press(ANNA, Callback::Rate(meeting.id, 2)).await;
+    world.say(ANNA, "Too short").await;
     let first = world.store.feedback_of(meeting.id).await.unwrap().unwrap();
     assert_eq!(
         (first.rating.stars(), first.comment.as_deref()),
         (2, Some("Too short"))
     );
-    press(s, ANNA, Callback::Rate(meeting.id, 5)).await;
-    press(s, ANNA, Callback::Skip).await;
+    world.press(ANNA, Callback::Rate(meeting.id, 5)).await;
+    world.press(ANNA, Callback::Skip).await;
     let second = world.store.feedback_of(meeting.id).await.unwrap().unwrap();
     assert_eq!(
         second.rating.stars(),
@@ -874,8 +789,8 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
     assert_eq!(world.store.feedbacks(None).await.unwrap().len(), 1);
 
     // Boris may not rate Anna's meeting; the owner sees her rating.
-    say(s, OWNER, "/users").await;
-    let users = rendered(&world.messenger, OWNER).pop().unwrap();
+    world.say(OWNER, "/users").await;
+    let users = world.rendered_to(OWNER).pop().unwrap();
     let list = world.messenger.sent_to(OWNER).pop().unwrap();
     let translator = Translator::new();
     let labels: Vec<String> = list
@@ -889,13 +804,13 @@ async fn feedback_is_asked_2h_after_the_end_once_and_a_second_rating_replaces_th
             .any(|l| l.contains("Manager1") && l.contains("⭐5.0")),
         "{users} {labels:?}"
     );
-    press(s, OWNER, Callback::UserCard(ANNA)).await;
-    let card = rendered(&world.messenger, OWNER).pop().unwrap();
+    world.press(OWNER, Callback::UserCard(ANNA)).await;
+    let card = world.rendered_to(OWNER).pop().unwrap();
     assert!(
         card.contains("⭐5.0") && card.contains("Too short"),
         "{card}"
     );
-    assert_everything_rendered(&world.messenger);
+    world.assert_everything_rendered();
 }
 
 #[tokio::test]
@@ -978,21 +893,21 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
 
     // Three yes (owner, Anna, Boris), two no (c, d), e silent.
     for who in [OWNER, ANNA, BORIS] {
-        press(s, who, yes.clone()).await;
+        world.press(who, yes.clone()).await;
     }
     for who in [c, d] {
-        press(s, who, no.clone()).await;
+        world.press(who, no.clone()).await;
     }
     // Tuesday: Boris changes his mind.
     world.clock.set(moscow(8, 15, 0));
-    press(s, BORIS, no.clone()).await;
+    world.press(BORIS, no.clone()).await;
     assert_eq!(
         world.messenger.keys_sent_to(BORIS).last().unwrap(),
         "rsvp-answered-no"
     );
 
     // Wednesday 09:00 and 10:40: reminders to exactly the two yes, once each time.
-    assert_everything_rendered(&world.messenger);
+    world.assert_everything_rendered();
     world.messenger.clear();
     let nine = tick_at(&world, moscow(9, 9, 0)).await;
     let reminded: BTreeSet<UserId> = nine.reminded.iter().copied().collect();
@@ -1012,8 +927,8 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
     }
 
     // The owner's head-count names them.
-    say(s, OWNER, "/rsvp").await;
-    let count = rendered(&world.messenger, OWNER).pop().unwrap();
+    world.say(OWNER, "/rsvp").await;
+    let count = world.rendered_to(OWNER).pop().unwrap();
     let line = |prefix: &str| {
         count
             .lines()
@@ -1034,7 +949,7 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
     );
     assert!(line("Не ответили (1)").contains("Manager5"), "{count}");
 
-    assert_everything_rendered(&world.messenger);
+    world.assert_everything_rendered();
 
     // Once it started, answers no longer change.
     world.clock.set(moscow(9, 11, 0));
@@ -1048,11 +963,10 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
 #[tokio::test]
 async fn rsvp_stop_takes_a_person_out_and_start_brings_them_back() {
     let world = group_world(&[ANNA, BORIS]).await;
-    let s = &world.services;
-    say(s, BORIS, "/stop").await;
+    world.say(BORIS, "/stop").await;
     let first = tick_at(&world, moscow(7, 10, 0)).await;
     assert!(first.invited.contains(&ANNA) && !first.invited.contains(&BORIS));
-    say(s, BORIS, "/start").await;
+    world.say(BORIS, "/start").await;
     let next_week = tick_at(&world, moscow(14, 10, 0)).await;
     assert!(next_week.invited.contains(&BORIS));
 }
@@ -1064,7 +978,7 @@ async fn rsvp_without_a_group_meeting_does_nothing_and_tells_the_owner_how_to_se
         tick_at(&world, moscow(7, 10, 0)).await,
         rsvp::RsvpReport::default()
     );
-    say(&world.services, OWNER, "/rsvp").await;
+    world.say(OWNER, "/rsvp").await;
     assert_eq!(
         world.messenger.keys_sent_to(OWNER).last().unwrap(),
         "rsvp-not-configured"

@@ -9,25 +9,23 @@
     reason = "test helpers: a panic reports a broken set-up"
 )]
 
-#[path = "fakes/telegram.rs"]
-mod fake;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use fake::{FakeTelegram, Recorded};
-use meetbot_domain::{DisplayName, Language, Role, Settings, Status, User, UserId, Zone};
+use meetbot_testkit::telegram::{FakeTelegram, Recorded, most_in_any_window};
+use meetbot_domain::{DisplayName, Language, Role, Status, User, UserId, Zone};
 use meetbot_i18n::Translator;
-use meetbot_memory::{InMemoryCalendar, InMemoryStore, ManualClock};
+use meetbot_memory::{InMemoryStore, ManualClock};
 use meetbot_ports::{Messenger, MessengerError, Screen, Store, Text};
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger};
-use meetbot_usecases::{Services, broadcast};
+use meetbot_usecases::broadcast;
 use secrecy::SecretString;
 
 const TOKEN: &str = "123456789:AAHtestTESTtestTESTtestTEST";
 
-fn messenger(fake: &FakeTelegram) -> Arc<TelegramMessenger> {
+/// The real Telegram messenger, with Telegram's limits, talking to `fake`.
+pub(crate) fn messenger(fake: &FakeTelegram) -> Arc<TelegramMessenger> {
     messenger_with(fake, Limits::default())
 }
 
@@ -50,19 +48,6 @@ fn sends(fake: &FakeTelegram) -> Vec<Recorded> {
         .into_iter()
         .filter(|r| r.method == "sendMessage" && r.status == 200)
         .collect()
-}
-
-/// The most requests in any window of `width` (arrival times must be sorted).
-fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
-    let mut most = 0;
-    let mut start = 0;
-    for end in 0..times.len() {
-        while times[end] - times[start] >= width {
-            start += 1;
-        }
-        most = most.max(end - start + 1);
-    }
-    most
 }
 
 #[tokio::test(start_paused = true)]
@@ -159,14 +144,12 @@ async fn broadcast_to_200_managers_never_exceeds_30_per_second_or_1_per_second_p
     for id in 1000..1200 {
         store.insert_user(&manager(id)).await.unwrap();
     }
-    let services = Services {
-        store,
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: messenger(&fake),
-        clock: Arc::new(ManualClock::new(Utc::now())),
-        owner_ids: vec![owner.id],
-        default_settings: Settings::default(),
-    };
+    let services = meetbot_testkit::services()
+        .store(store)
+        .messenger(messenger(&fake))
+        .clock(Arc::new(ManualClock::new(Utc::now())))
+        .owner_ids(vec![owner.id])
+        .build();
 
     let report = broadcast::broadcast(&services, owner.id, "Office closed on Friday")
         .await

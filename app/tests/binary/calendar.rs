@@ -11,15 +11,13 @@
     reason = "test helpers: a panic reports a broken set-up"
 )]
 
-#[path = "../../tests/fakes/google.rs"]
-mod fake_google;
-
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use fake_google::{CALENDAR_ID, FakeGoogle};
+use meetbot_testkit::free_port;
+use meetbot_testkit::google::{CALENDAR_ID, FakeGoogle};
 use serde_json::{Value, json};
 
 /// The bot's process; killed if a test fails before stopping it.
@@ -27,13 +25,6 @@ struct Bot {
     child: tokio::process::Child,
     log: PathBuf,
     http: SocketAddr,
-}
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
 }
 
 impl Bot {

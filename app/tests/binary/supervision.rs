@@ -17,13 +17,12 @@ use chrono::{DateTime, Duration, Utc};
 use meetbot::background::{Background, HttpEndpoints};
 use meetbot::clock::SystemClock;
 use meetbot::supervise::Backoff;
-use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, Settings, User, UserId};
-use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore};
+use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
+use meetbot_memory::InMemoryStore;
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
     ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
-use meetbot_usecases::Services;
 use meetbot_usecases::scheduler::SchedulerConfig;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -195,14 +194,11 @@ async fn health_turns(address: std::net::SocketAddr, status: u16, within: StdDur
 
 #[tokio::test]
 async fn a_supervised_scheduler_that_panics_shows_on_health_until_it_runs_again() {
-    let services = Services {
-        store: Arc::new(PanicsOnce::default()),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger: Arc::new(InMemoryMessenger::new()),
-        clock: Arc::new(SystemClock::new()),
-        owner_ids: Vec::new(),
-        default_settings: Settings::default(),
-    };
+    let services = meetbot_testkit::services()
+        .store(Arc::new(PanicsOnce::default()))
+        .clock(Arc::new(SystemClock::new()))
+        .owner_ids(Vec::new())
+        .build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let http = HttpEndpoints {

@@ -10,16 +10,14 @@
     reason = "test helpers: a panic reports a broken set-up"
 )]
 
-#[path = "../../tests/fakes/telegram.rs"]
-mod fake;
-
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use chrono::{Datelike, Duration as Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
-use fake::{FakeTelegram, Person, Recorded};
+use meetbot_testkit::free_port;
+use meetbot_testkit::telegram::{FakeTelegram, Person, Recorded};
 use serde_json::Value;
 
 /// Shaped like a real token, so the log layer's shape rule could catch it
@@ -34,13 +32,6 @@ struct Bot {
     child: tokio::process::Child,
     log: PathBuf,
     http: SocketAddr,
-}
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
 }
 
 impl Bot {
@@ -143,20 +134,6 @@ async fn month_with(
     let mark = fake.mark();
     fake.press(who, &month, &next);
     fake.wait_for_button(mark, who.id, &data).await
-}
-
-/// Presses `data` on `message` and returns the next message to `who`
-/// carrying a button starting with `expect`.
-async fn press(
-    fake: &FakeTelegram,
-    who: &Person,
-    message: &Recorded,
-    data: &str,
-    expect: &str,
-) -> Recorded {
-    let mark = fake.mark();
-    fake.press(who, message, data);
-    fake.wait_for_button(mark, who.id, expect).await
 }
 
 /// The command names a `setMyCommands` request set.
@@ -263,15 +240,15 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     fake.say(&manager, "/book");
     let types = fake.wait_for_button(mark, MANAGER, "1:mt:m60").await;
     assert!(types.text().contains("Which meeting"), "{types:?}");
-    let month = press(&fake, &manager, &types, "1:mt:m60", "1:dy:").await;
+    let month = fake.press_and_wait_for_button(&manager, &types, "1:mt:m60", "1:dy:").await;
     assert!(month.text().contains("Pick a day"), "{month:?}");
     let month = month_with(&fake, &manager, month, day).await;
     let day_data = format!("1:dy:{}", day.format("%Y%m%d"));
     let slot_data = format!("1:sl:{slot}");
-    let slots = press(&fake, &manager, &month, &day_data, &slot_data).await;
+    let slots = fake.press_and_wait_for_button(&manager, &month, &day_data, &slot_data).await;
     assert!(slots.text().contains("pick a time"), "{slots:?}");
-    let topic = press(&fake, &manager, &slots, &slot_data, "1:nt").await;
-    let confirm = press(&fake, &manager, &topic, "1:nt", "1:ok").await;
+    let topic = fake.press_and_wait_for_button(&manager, &slots, &slot_data, "1:nt").await;
+    let confirm = fake.press_and_wait_for_button(&manager, &topic, "1:nt", "1:ok").await;
     assert!(confirm.text().contains("Book this meeting?"), "{confirm:?}");
     assert!(confirm.text().contains("60 min"), "{confirm:?}");
     let mark = fake.mark();
@@ -289,7 +266,7 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     let mine = fake.wait_for_button(mark, MANAGER, "1:cx:").await;
     let cancel = mine.button("1:cx:").unwrap();
     let confirm_data = cancel.replace("1:cx:", "1:cy:");
-    let sure = press(&fake, &manager, &mine, &cancel, &confirm_data).await;
+    let sure = fake.press_and_wait_for_button(&manager, &mine, &cancel, &confirm_data).await;
     assert!(sure.text().contains("Cancel the meeting"), "{sure:?}");
     let mark = fake.mark();
     fake.press(&manager, &sure, &confirm_data);
@@ -410,7 +387,7 @@ async fn restart_in_the_middle_of_a_booking_continues_the_dialog_and_loses_no_up
     let mark = fake.mark();
     fake.say(&owner, "/book");
     let types = fake.wait_for_button(mark, OWNER, "1:mt:m60").await;
-    let month = press(&fake, &owner, &types, "1:mt:m60", "1:dy:").await;
+    let month = fake.press_and_wait_for_button(&owner, &types, "1:mt:m60", "1:dy:").await;
     let month = month_with(&fake, &owner, month, day).await;
     let (status, logs) = bot.stop().await;
     assert!(status.success(), "{status:?}\n{logs}");
