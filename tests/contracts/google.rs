@@ -8,11 +8,11 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use meetbot_testkit::google::{self as google_fake, CALENDAR_ID, CLIENT_EMAIL, FakeGoogle};
 use meetbot_domain::{Interval, MeetingId};
 use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials, event_id};
 use meetbot_ports::contract::calendar::{event, hour_at, now};
 use meetbot_ports::{Calendar, CalendarError};
+use meetbot_testkit::google::{self as google_fake, CALENDAR_ID, CLIENT_EMAIL, FakeGoogle};
 use secrecy::SecretString;
 
 /// The adapter signed in as the fake's service account.

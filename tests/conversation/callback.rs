@@ -21,6 +21,7 @@ use meetbot_domain::{
     Topic, User, UserId, Zone,
 };
 use meetbot_ports::{MeetingQuery, Screen, Store, UserQuery};
+use meetbot_testkit::{OWNER, World};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
 use meetbot_usecases::chat::views::{self, Reader};
@@ -28,7 +29,6 @@ use meetbot_usecases::chat::{Command, SettingCode};
 use meetbot_usecases::feedback::RatingSummary;
 use meetbot_usecases::members::ProfileView;
 use meetbot_usecases::registration;
-use meetbot_testkit::{OWNER, World};
 use meetbot_usecases::{Callback, calendar_sync, feedback, reminders, rsvp, screens};
 
 fn user(id: i64, role: Role, status: Status) -> User {

@@ -55,11 +55,7 @@ async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
     chat.press_labelled(ANNA, "Да, отменить").await;
     assert!(chat.last(ANNA).contains("отменена"));
     assert!(chat.last(OWNER).contains("отменил(а)"));
-    let meetings = chat
-        .store
-        .meetings(MeetingQuery::default())
-        .await
-        .unwrap();
+    let meetings = chat.store.meetings(MeetingQuery::default()).await.unwrap();
     assert_eq!(meetings[0].status, MeetingStatus::Cancelled);
     chat.assert_everything_rendered();
 }
@@ -251,11 +247,7 @@ async fn chat_rescheduling_by_buttons_moves_the_meeting() {
         "{}",
         chat.last(OWNER)
     );
-    let moved = chat
-        .store
-        .meetings(MeetingQuery::default())
-        .await
-        .unwrap();
+    let moved = chat.store.meetings(MeetingQuery::default()).await.unwrap();
     assert_eq!(moved.len(), 2);
     assert_eq!(moved[0].status, MeetingStatus::Rescheduled);
     assert_eq!(moved[1].interval.duration(), Duration::minutes(30));

@@ -164,7 +164,10 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
         Some(Callback::OpenMeeting(meeting.id))
     );
     world.press(ANNA, Callback::OpenMeeting(meeting.id)).await;
-    assert_eq!(world.messenger.keys_sent_to(ANNA).last().unwrap(), "meeting-card");
+    assert_eq!(
+        world.messenger.keys_sent_to(ANNA).last().unwrap(),
+        "meeting-card"
+    );
     world.assert_everything_rendered();
 
     shutdown.cancel();
@@ -239,11 +242,7 @@ async fn downtime_of_three_hours_sends_late_reminders_only_for_meetings_not_yet_
     let report = reminders::send_due(s, world.clock.now()).await.unwrap();
 
     assert_eq!(world.count_sent(ANNA, "reminder"), 0);
-    assert_eq!(
-        world.count_sent(BORIS, "reminder"),
-        1,
-        "the 2 h one, late"
-    );
+    assert_eq!(world.count_sent(BORIS, "reminder"), 1, "the 2 h one, late");
     let state = |id: MeetingId| {
         let store = world.store.clone();
         async move {

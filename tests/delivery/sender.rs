@@ -13,12 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use meetbot_testkit::telegram::{FakeTelegram, Recorded, most_in_any_window};
 use meetbot_domain::{DisplayName, Language, Role, Status, User, UserId, Zone};
 use meetbot_i18n::Translator;
 use meetbot_memory::{InMemoryStore, ManualClock};
 use meetbot_ports::{Messenger, MessengerError, Screen, Store, Text};
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger};
+use meetbot_testkit::telegram::{FakeTelegram, Recorded, most_in_any_window};
 use meetbot_usecases::broadcast;
 use secrecy::SecretString;
 

@@ -240,15 +240,23 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     fake.say(&manager, "/book");
     let types = fake.wait_for_button(mark, MANAGER, "1:mt:m60").await;
     assert!(types.text().contains("Which meeting"), "{types:?}");
-    let month = fake.press_and_wait_for_button(&manager, &types, "1:mt:m60", "1:dy:").await;
+    let month = fake
+        .press_and_wait_for_button(&manager, &types, "1:mt:m60", "1:dy:")
+        .await;
     assert!(month.text().contains("Pick a day"), "{month:?}");
     let month = month_with(&fake, &manager, month, day).await;
     let day_data = format!("1:dy:{}", day.format("%Y%m%d"));
     let slot_data = format!("1:sl:{slot}");
-    let slots = fake.press_and_wait_for_button(&manager, &month, &day_data, &slot_data).await;
+    let slots = fake
+        .press_and_wait_for_button(&manager, &month, &day_data, &slot_data)
+        .await;
     assert!(slots.text().contains("pick a time"), "{slots:?}");
-    let topic = fake.press_and_wait_for_button(&manager, &slots, &slot_data, "1:nt").await;
-    let confirm = fake.press_and_wait_for_button(&manager, &topic, "1:nt", "1:ok").await;
+    let topic = fake
+        .press_and_wait_for_button(&manager, &slots, &slot_data, "1:nt")
+        .await;
+    let confirm = fake
+        .press_and_wait_for_button(&manager, &topic, "1:nt", "1:ok")
+        .await;
     assert!(confirm.text().contains("Book this meeting?"), "{confirm:?}");
     assert!(confirm.text().contains("60 min"), "{confirm:?}");
     let mark = fake.mark();
@@ -266,7 +274,9 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     let mine = fake.wait_for_button(mark, MANAGER, "1:cx:").await;
     let cancel = mine.button("1:cx:").unwrap();
     let confirm_data = cancel.replace("1:cx:", "1:cy:");
-    let sure = fake.press_and_wait_for_button(&manager, &mine, &cancel, &confirm_data).await;
+    let sure = fake
+        .press_and_wait_for_button(&manager, &mine, &cancel, &confirm_data)
+        .await;
     assert!(sure.text().contains("Cancel the meeting"), "{sure:?}");
     let mark = fake.mark();
     fake.press(&manager, &sure, &confirm_data);
@@ -387,7 +397,9 @@ async fn restart_in_the_middle_of_a_booking_continues_the_dialog_and_loses_no_up
     let mark = fake.mark();
     fake.say(&owner, "/book");
     let types = fake.wait_for_button(mark, OWNER, "1:mt:m60").await;
-    let month = fake.press_and_wait_for_button(&owner, &types, "1:mt:m60", "1:dy:").await;
+    let month = fake
+        .press_and_wait_for_button(&owner, &types, "1:mt:m60", "1:dy:")
+        .await;
     let month = month_with(&fake, &owner, month, day).await;
     let (status, logs) = bot.stop().await;
     assert!(status.success(), "{status:?}\n{logs}");
