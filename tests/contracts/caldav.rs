@@ -6,7 +6,6 @@
 //! test kit's `caldav` module for what happens without it.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     reason = "a failed set-up or assertion is the report"
 )]
 

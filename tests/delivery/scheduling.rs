@@ -197,7 +197,7 @@ async fn reminder_after_the_first_stops_when_the_meeting_is_cancelled() {
     assert_eq!(world.count_sent(ANNA, "reminder"), 1);
 
     // Inside the 24 h cutoff only the owner may cancel.
-    meetings::cancel(&s, OWNER, meeting.id).await.unwrap();
+    meetings::cancel(s, OWNER, meeting.id).await.unwrap();
     tokio::time::sleep_until(clock.instant_of(moscow(8, 12, 0))).await;
 
     assert_eq!(world.count_sent(ANNA, "reminder"), 1);
