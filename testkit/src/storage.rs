@@ -132,7 +132,7 @@ pub async fn fresh_sqlite_store() -> Option<Arc<dyn Store>> {
     let store = meetbot_storage::SqliteStore::open(file.path())
         .await
         .expect("a fresh SQLite store");
-    Some(Arc::new(Guarded::new(store, file)))
+    Some(Arc::new(Wrapped::keeping(store, file)))
 }
 
 /// A fresh Postgres store in its own database, or `None` (with a line on
@@ -142,52 +142,75 @@ pub async fn fresh_pg_store() -> Option<Arc<dyn Store>> {
     let store = meetbot_storage::PgStore::connect(&db.url)
         .await
         .expect("a fresh Postgres store");
-    Some(Arc::new(Guarded::new(store, db)))
+    Some(Arc::new(Wrapped::keeping(store, db)))
 }
 
-/// A store that keeps its backing (temporary file or database) alive and
-/// disposes of it once the store is gone.
-pub struct Guarded {
+/// A store that passes every call on to another one: to keep that one's
+/// backing (temporary file or database) alive and dispose of it once the
+/// store is gone, or to let a test step in before a call.
+pub struct Wrapped {
     // Declared first so it is dropped first: its connections close before
     // the file or database goes.
     store: Box<dyn Store>,
+    before_call: Box<dyn Fn(&'static str) + Send + Sync>,
     _backing: Box<dyn Any + Send + Sync>,
 }
 
-impl std::fmt::Debug for Guarded {
+impl std::fmt::Debug for Wrapped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Guarded").finish_non_exhaustive()
+        f.debug_struct("Wrapped").finish_non_exhaustive()
     }
 }
 
-impl Guarded {
+impl Wrapped {
     /// Wraps `store`, dropping `backing` after it.
-    pub fn new(store: impl Store + 'static, backing: impl Any + Send + Sync) -> Self {
+    pub fn keeping(store: impl Store + 'static, backing: impl Any + Send + Sync) -> Self {
         Self {
             store: Box::new(store),
+            before_call: Box::new(|_| {}),
             _backing: Box::new(backing),
+        }
+    }
+
+    /// Wraps `store`, calling `before_call` with the name of each `Store`
+    /// method (such as `"next_reminder_at"`) before passing the call on; a
+    /// panic there is a panic of the store.
+    pub fn before_each_call(
+        store: impl Store + 'static,
+        before_call: impl Fn(&'static str) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            store: Box::new(store),
+            before_call: Box::new(before_call),
+            _backing: Box::new(()),
         }
     }
 }
 
 #[async_trait]
-impl Store for Guarded {
+impl Store for Wrapped {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        (self.before_call)("insert_user");
         self.store.insert_user(user).await
     }
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        (self.before_call)("user");
         self.store.user(id).await
     }
     async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        (self.before_call)("update_user");
         self.store.update_user(user).await
     }
     async fn change_role(&self, id: UserId, from: Role, to: Role) -> Result<User, StoreError> {
+        (self.before_call)("change_role");
         self.store.change_role(id, from, to).await
     }
     async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
+        (self.before_call)("users");
         self.store.users(query).await
     }
     async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
+        (self.before_call)("book");
         self.store.book(request).await
     }
     async fn cancel_meeting(
@@ -196,21 +219,26 @@ impl Store for Guarded {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError> {
+        (self.before_call)("cancel_meeting");
         self.store.cancel_meeting(id, by, now).await
     }
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+        (self.before_call)("meeting");
         self.store.meeting(id).await
     }
     async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
+        (self.before_call)("meetings");
         self.store.meetings(query).await
     }
     async fn complete_ended_meetings(
         &self,
         now: DateTime<Utc>,
     ) -> Result<Vec<Meeting>, StoreError> {
+        (self.before_call)("complete_ended_meetings");
         self.store.complete_ended_meetings(now).await
     }
     async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError> {
+        (self.before_call)("reminders_of");
         self.store.reminders_of(meeting).await
     }
     async fn claim_due_reminders(
@@ -219,6 +247,7 @@ impl Store for Guarded {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<Reminder>, StoreError> {
+        (self.before_call)("claim_due_reminders");
         self.store.claim_due_reminders(now, lease, limit).await
     }
     async fn finish_reminder(
@@ -226,6 +255,7 @@ impl Store for Guarded {
         id: ReminderId,
         state: ReminderState,
     ) -> Result<(), StoreError> {
+        (self.before_call)("finish_reminder");
         self.store.finish_reminder(id, state).await
     }
     async fn retry_reminder(
@@ -233,9 +263,11 @@ impl Store for Guarded {
         id: ReminderId,
         not_before: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        (self.before_call)("retry_reminder");
         self.store.retry_reminder(id, not_before).await
     }
     async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        (self.before_call)("next_reminder_at");
         self.store.next_reminder_at().await
     }
     async fn claim_calendar_jobs(
@@ -244,9 +276,11 @@ impl Store for Guarded {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<CalendarJob>, StoreError> {
+        (self.before_call)("claim_calendar_jobs");
         self.store.claim_calendar_jobs(now, lease, limit).await
     }
     async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
+        (self.before_call)("finish_calendar_job");
         self.store.finish_calendar_job(id).await
     }
     async fn retry_calendar_job(
@@ -255,48 +289,63 @@ impl Store for Guarded {
         not_before: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
+        (self.before_call)("retry_calendar_job");
         self.store.retry_calendar_job(id, not_before, error).await
     }
     async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        (self.before_call)("dialog");
         self.store.dialog(user).await
     }
     async fn save_dialog(&self, user: UserId, state: Option<String>) -> Result<(), StoreError> {
+        (self.before_call)("save_dialog");
         self.store.save_dialog(user, state).await
     }
     async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        (self.before_call)("record_update");
         self.store.record_update(update_id, at).await
     }
     async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        (self.before_call)("prune_updates");
         self.store.prune_updates(before).await
     }
     async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        (self.before_call)("value");
         self.store.value(key).await
     }
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        (self.before_call)("set_value");
         self.store.set_value(key, value).await
     }
     async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        (self.before_call)("record_once");
         self.store.record_once(key, at).await
     }
     async fn save_feedback(&self, feedback: &Feedback) -> Result<(), StoreError> {
+        (self.before_call)("save_feedback");
         self.store.save_feedback(feedback).await
     }
     async fn feedback_of(&self, meeting: MeetingId) -> Result<Option<Feedback>, StoreError> {
+        (self.before_call)("feedback_of");
         self.store.feedback_of(meeting).await
     }
     async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
+        (self.before_call)("feedbacks");
         self.store.feedbacks(author).await
     }
     async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
+        (self.before_call)("save_rsvp");
         self.store.save_rsvp(rsvp).await
     }
     async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
+        (self.before_call)("rsvps");
         self.store.rsvps(occurrence).await
     }
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        (self.before_call)("append_audit");
         self.store.append_audit(event).await
     }
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        (self.before_call)("audit_log");
         self.store.audit_log(limit).await
     }
 }
