@@ -33,17 +33,13 @@ impl Bot {
     async fn start(dir: &Path, env: &[(&str, &str)]) -> Bot {
         let http = free_port();
         let log = dir.join("meetbot.log");
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_meetbot"))
-            .current_dir(dir)
-            .env_clear()
+        let child = crate::meetbot_in(dir)
             .env("DATABASE_URL", "sqlite://meetbot.sqlite3")
             .env("MEETBOT__HTTP__LISTEN", http.to_string())
             .env("MEETBOT__LOG__LEVEL", "debug")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
-            .kill_on_drop(true)
             .spawn()
             .unwrap();
         let bot = Bot { child, log, http };

@@ -8,3 +8,20 @@ mod cli;
 mod console;
 mod supervision;
 mod telegram;
+
+use std::path::Path;
+use std::process::Stdio;
+
+/// The `meetbot` binary to run in `dir` with only the environment a test
+/// sets, so that neither the developer's environment nor a `meetbot.toml`
+/// lying around changes the outcome; its output is not kept, and it is
+/// killed if the test ends before it does.
+fn meetbot_in(dir: &Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_meetbot"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .stdout(Stdio::null())
+        .kill_on_drop(true);
+    command
+}

@@ -41,9 +41,7 @@ impl Bot {
         let http = free_port();
         let log = dir.join(format!("meetbot-{}.log", http.port()));
         let database = format!("sqlite://{}", dir.join("meetbot.sqlite3").display());
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_meetbot"))
-            .current_dir(dir)
-            .env_clear()
+        let child = crate::meetbot_in(dir)
             .env("TELEGRAM_BOT_TOKEN", TOKEN)
             .env("MEETBOT__TELEGRAM__API_URL", &fake.url)
             .env("MEETBOT__TELEGRAM__OWNER_IDS", OWNER.to_string())
@@ -51,9 +49,7 @@ impl Bot {
             .env("MEETBOT__HTTP__LISTEN", http.to_string())
             .envs(extra.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
-            .kill_on_drop(true)
             .spawn()
             .unwrap();
         let bot = Bot { child, log, http };
