@@ -25,7 +25,7 @@ test-pg *ARGS:
 
 # Check the dependency rules between the crates (domain, ports, use cases, adapters).
 deps:
-    cargo test -p meetbot-tests --test architecture
+    cargo test -p meetbot-tests --test architecture dependencies::
 
 # Check licences, sources and duplicate versions (works offline).
 deny:

@@ -129,8 +129,7 @@ fn calendar_failure(state: &CalendarHealth) -> Option<String> {
 mod tests {
     use std::sync::Arc;
 
-    use meetbot_domain::Settings;
-    use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore};
+    use meetbot_memory::{InMemoryCalendar, InMemoryStore};
     use meetbot_ports::{CalendarError, Store};
     use meetbot_usecases::calendar_sync::AUTH_FAILED_KEY;
     use serde_json::Value;
@@ -141,15 +140,12 @@ mod tests {
     /// Serves `/health` over `calendar` on a free port; returns its status
     /// and body.
     async fn health_of(store: Arc<InMemoryStore>, calendar: Arc<InMemoryCalendar>) -> (u16, Value) {
-        let services = Services {
-            store,
-            calendar,
-            messenger: Arc::new(InMemoryMessenger::new()),
-            clock: Arc::new(SystemClock::new()),
-            owner_ids: Vec::new(),
-            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
-            default_settings: Settings::default(),
-        };
+        let services = meetbot_testkit::services()
+            .store(store)
+            .calendar(calendar)
+            .clock(Arc::new(SystemClock::new()))
+            .owner_ids(Vec::new())
+            .build();
         let app = router(Health {
             telegram: None,
             calendar_kind: "remote",

@@ -13,11 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use meetbot::clock::SystemClock;
-use meetbot_domain::Settings;
 use meetbot_i18n::Translator;
-use meetbot_memory::InMemoryCalendar;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger};
-use meetbot_usecases::Services;
 use meetbot_usecases::reminders::Dispatch;
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use secrecy::SecretString;
@@ -47,15 +44,12 @@ async fn main() {
         sender,
         Arc::new(Translator::new()),
     ));
-    let services = Services {
-        store: store.clone(),
-        calendar: Arc::new(InMemoryCalendar::new()),
-        messenger,
-        clock: Arc::new(SystemClock::new()),
-        owner_ids: Vec::new(),
-        interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
-        default_settings: Settings::default(),
-    };
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(messenger)
+        .clock(Arc::new(SystemClock::new()))
+        .owner_ids(Vec::new())
+        .build();
     let config = SchedulerConfig {
         dispatch: Dispatch {
             lease: chrono::Duration::milliseconds(lease_ms),

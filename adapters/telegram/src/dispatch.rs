@@ -333,8 +333,8 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use async_trait::async_trait;
-    use meetbot_domain::{Language, Settings};
-    use meetbot_memory::{InMemoryCalendar, InMemoryStore, ManualClock};
+    use meetbot_domain::Language;
+    use meetbot_memory::{InMemoryStore, ManualClock};
     use meetbot_ports::{MenuCommand, Messenger, MessengerError, Screen, Store};
     use secrecy::SecretString;
     use serde_json::json;
@@ -409,15 +409,12 @@ mod tests {
     fn dispatcher(concurrency: usize) -> (Dispatcher, Arc<SlowMessenger>, Arc<InMemoryStore>) {
         let messenger = Arc::new(SlowMessenger::default());
         let store = Arc::new(InMemoryStore::new());
-        let services = Services {
-            store: store.clone(),
-            calendar: Arc::new(InMemoryCalendar::new()),
-            messenger: messenger.clone(),
-            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-            owner_ids: Vec::new(),
-            interpreter: Arc::new(meetbot_interpreter::OfflineInterpreter::new()),
-            default_settings: Settings::default(),
-        };
+        let services = meetbot_testkit::services()
+            .store(store.clone())
+            .messenger(messenger.clone())
+            .clock(Arc::new(ManualClock::new(chrono::Utc::now())))
+            .owner_ids(Vec::new())
+            .build();
         // Text messages need no Bot API call of their own.
         let api = BotApi::new("http://127.0.0.1:9", &SecretString::from("1:x".to_owned())).unwrap();
         (

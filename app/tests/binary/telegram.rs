@@ -1,0 +1,426 @@
+//! The real `meetbot` binary against a fake Telegram Bot API: whole
+//! conversations by long polling and by webhook, a restart in the middle of
+//! a dialog, and logs at trace level that never show the token.
+//!
+//! Assertions are on what the fake received: which method, for which chat,
+//! what the text says and which buttons (callback data) it carried.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic reports a broken set-up"
+)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use chrono::{Datelike, Duration as Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use meetbot_testkit::free_port;
+use meetbot_testkit::telegram::{FakeTelegram, Person, Recorded};
+use serde_json::Value;
+
+/// Shaped like a real token, so the log layer's shape rule could catch it
+/// too; the word "canary" must never reach a log.
+const TOKEN: &str = "987654321:AAHcanaryCANARYcanaryCANARYcanary12";
+const WEBHOOK_SECRET: &str = "hook-secret_0123456789";
+const OWNER: i64 = 100;
+const MANAGER: i64 = 200;
+
+/// The bot's process; killed if a test fails before stopping it.
+struct Bot {
+    child: tokio::process::Child,
+    log: PathBuf,
+    http: SocketAddr,
+}
+
+impl Bot {
+    /// Starts the binary in `dir` on the SQLite file there, against `fake`,
+    /// with only the environment given here (and `extra`).
+    async fn start(fake: &FakeTelegram, dir: &Path, extra: &[(&str, &str)]) -> Bot {
+        let http = free_port();
+        let log = dir.join(format!("meetbot-{}.log", http.port()));
+        let database = format!("sqlite://{}", dir.join("meetbot.sqlite3").display());
+        let child = crate::meetbot_in(dir)
+            .env("TELEGRAM_BOT_TOKEN", TOKEN)
+            .env("MEETBOT__TELEGRAM__API_URL", &fake.url)
+            .env("MEETBOT__TELEGRAM__OWNER_IDS", OWNER.to_string())
+            .env("DATABASE_URL", database)
+            .env("MEETBOT__HTTP__LISTEN", http.to_string())
+            .envs(extra.iter().copied())
+            .stdin(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let bot = Bot { child, log, http };
+        bot.wait_until_healthy().await;
+        bot
+    }
+
+    async fn wait_until_healthy(&self) {
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(answer) = client.get(self.url("/health")).send().await
+                && answer.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the bot did not become healthy; its log:\n{}", self.logs());
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.http)
+    }
+
+    fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops the bot as systemd would (SIGTERM) and waits for it to exit.
+    async fn stop(mut self) -> (ExitStatus, String) {
+        let pid = self.child.id().unwrap();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = tokio::time::timeout(Duration::from_secs(15), self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the bot did not stop within 15 s of SIGTERM"))
+            .unwrap();
+        (status, self.logs())
+    }
+}
+
+fn assert_no_token_in(logs: &str) {
+    assert!(!logs.is_empty(), "the bot logged nothing");
+    assert!(
+        !logs.to_lowercase().contains("canary"),
+        "the token leaked into the logs:\n{logs}"
+    );
+}
+
+/// A weekday at least two days ahead (Moscow time), within the default
+/// 30-day horizon, and the UTC instant of 10:00 Moscow on it.
+fn booking_day() -> (NaiveDate, i64) {
+    let moscow_today = (Utc::now() + Days::hours(3)).date_naive();
+    let mut day = moscow_today + Days::days(2);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day += Days::days(1);
+    }
+    let ten_moscow =
+        Utc.from_utc_datetime(&day.and_time(NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
+    (day, ten_moscow.timestamp())
+}
+
+/// The month screen showing `day`: the one just sent, or the next month's.
+async fn month_with(
+    fake: &FakeTelegram,
+    who: &Person,
+    month: Recorded,
+    day: NaiveDate,
+) -> Recorded {
+    let data = format!("1:dy:{}", day.format("%Y%m%d"));
+    if month.buttons().contains(&data) {
+        return month;
+    }
+    let next = format!("1:mo:{}:{}", day.year(), day.month());
+    let mark = fake.mark();
+    fake.press(who, &month, &next);
+    fake.wait_for_button(mark, who.id, &data).await
+}
+
+/// The command names a `setMyCommands` request set.
+fn commands_of(menu: &Recorded) -> Vec<&str> {
+    menu.body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect()
+}
+
+fn rust_log_trace() -> [(&'static str, &'static str); 1] {
+    [("RUST_LOG", "trace")]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Trace level everywhere: the token must still never show.
+    let bot = Bot::start(&fake, dir.path(), &rust_log_trace()).await;
+    let owner = Person::new(OWNER, "Olga", "en");
+    let manager = Person::new(MANAGER, "Maxim", "en");
+
+    // The guest menu is set for everybody, per language, at start.
+    let default_menu = fake
+        .wait_for(
+            0,
+            Duration::from_secs(10),
+            "the default menu in English",
+            |r| {
+                r.method == "setMyCommands"
+                    && r.body["language_code"] == "en"
+                    && r.body["scope"]["type"] == "default"
+            },
+        )
+        .await;
+    let guest = commands_of(&default_menu);
+    assert!(
+        guest.contains(&"start") && !guest.contains(&"book"),
+        "{guest:?}"
+    );
+    assert!(fake.requests().iter().any(|r| r.method == "deleteWebhook"));
+
+    // The owner starts the bot.
+    let mark = fake.mark();
+    fake.say(&owner, "/start");
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+
+    // A manager registers, skipping the e-mail.
+    let mark = fake.mark();
+    fake.say(&manager, "/start");
+    fake.wait_for_message(mark, MANAGER, "needs the owner's approval")
+        .await;
+    let ask_email = fake.wait_for_button(mark, MANAGER, "1:sk").await;
+    assert!(ask_email.text().contains("e-mail"), "{ask_email:?}");
+    let mark = fake.mark();
+    fake.press(&manager, &ask_email, "1:sk");
+    let sent = fake
+        .wait_for_message(mark, MANAGER, "went to the owner")
+        .await;
+    assert_eq!(
+        sent.method, "editMessageText",
+        "the question is answered in place"
+    );
+    let request = fake.wait_for_button(mark, OWNER, "1:ap:200").await;
+    assert!(request.text().contains("Maxim"), "{request:?}");
+    assert_eq!(request.buttons(), ["1:ap:200", "1:rj:200"]);
+    // The press was answered before anything else was done for it.
+    let answered = fake
+        .since(mark)
+        .iter()
+        .position(|r| r.method == "answerCallbackQuery")
+        .unwrap();
+    let edited = fake
+        .since(mark)
+        .iter()
+        .position(|r| r.method == "editMessageText")
+        .unwrap();
+    assert!(answered < edited);
+
+    // The owner approves.
+    let mark = fake.mark();
+    fake.press(&owner, &request, "1:ap:200");
+    fake.wait_for_message(mark, OWNER, "Maxim is approved")
+        .await;
+    fake.wait_for_message(mark, MANAGER, "Your request is approved")
+        .await;
+    let menu = fake
+        .wait_for(mark, Duration::from_secs(10), "the manager's menu", |r| {
+            r.method == "setMyCommands" && r.body["scope"]["chat_id"] == MANAGER
+        })
+        .await;
+    let commands = commands_of(&menu);
+    assert!(
+        commands.contains(&"book") && !commands.contains(&"pending"),
+        "{commands:?}"
+    );
+
+    // The manager books: type, day, slot, no topic, confirm.
+    let (day, slot) = booking_day();
+    let mark = fake.mark();
+    fake.say(&manager, "/book");
+    let types = fake.wait_for_button(mark, MANAGER, "1:mt:m60").await;
+    assert!(types.text().contains("Which meeting"), "{types:?}");
+    let month = fake
+        .press_and_wait_for_button(&manager, &types, "1:mt:m60", "1:dy:")
+        .await;
+    assert!(month.text().contains("Pick a day"), "{month:?}");
+    let month = month_with(&fake, &manager, month, day).await;
+    let day_data = format!("1:dy:{}", day.format("%Y%m%d"));
+    let slot_data = format!("1:sl:{slot}");
+    let slots = fake
+        .press_and_wait_for_button(&manager, &month, &day_data, &slot_data)
+        .await;
+    assert!(slots.text().contains("pick a time"), "{slots:?}");
+    let topic = fake
+        .press_and_wait_for_button(&manager, &slots, &slot_data, "1:nt")
+        .await;
+    let confirm = fake
+        .press_and_wait_for_button(&manager, &topic, "1:nt", "1:ok")
+        .await;
+    assert!(confirm.text().contains("Book this meeting?"), "{confirm:?}");
+    assert!(confirm.text().contains("60 min"), "{confirm:?}");
+    let mark = fake.mark();
+    fake.press(&manager, &confirm, "1:ok");
+    let booked = fake.wait_for_message(mark, MANAGER, "Booked:").await;
+    assert!(booked.text().contains("60 min"), "{booked:?}");
+    let told = fake
+        .wait_for_message(mark, OWNER, "Maxim booked a meeting")
+        .await;
+    assert_eq!(told.method, "sendMessage");
+
+    // The manager cancels through /my; the owner is told.
+    let mark = fake.mark();
+    fake.say(&manager, "/my");
+    let mine = fake.wait_for_button(mark, MANAGER, "1:cx:").await;
+    let cancel = mine.button("1:cx:").unwrap();
+    let confirm_data = cancel.replace("1:cx:", "1:cy:");
+    let sure = fake
+        .press_and_wait_for_button(&manager, &mine, &cancel, &confirm_data)
+        .await;
+    assert!(sure.text().contains("Cancel the meeting"), "{sure:?}");
+    let mark = fake.mark();
+    fake.press(&manager, &sure, &confirm_data);
+    fake.wait_for_message(mark, MANAGER, "is cancelled").await;
+    fake.wait_for_message(mark, OWNER, "Maxim cancelled the meeting")
+        .await;
+
+    // Every request carried the configured token; every button fits Telegram.
+    let requests = fake.requests();
+    assert!(requests.iter().all(|r| r.token == TOKEN));
+    for data in requests.iter().flat_map(Recorded::buttons) {
+        assert!(data.is_ascii() && data.len() <= 64, "{data}");
+    }
+
+    // /health: the database answers, Telegram was reached, and the calendar
+    // (none configured: the bot's own database) works.
+    let health: Value = reqwest::get(bot.url("/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["database"]["reachable"], true, "{health}");
+    assert!(health["telegram"]["last_success"].is_string(), "{health}");
+    assert_eq!(
+        health["calendar"],
+        serde_json::json!({ "kind": "none", "status": "ok" }),
+        "{health}"
+    );
+    assert!(health["version"].is_string(), "{health}");
+
+    let (status, logs) = bot.stop().await;
+    assert!(status.success(), "{status:?}\n{logs}");
+    assert_no_token_in(&logs);
+    assert!(logs.contains("TRACE"), "the log really was at trace level");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_refuses_requests_without_the_secret_and_handles_a_redelivery_once() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(
+        &fake,
+        dir.path(),
+        &[
+            ("MEETBOT__TELEGRAM__MODE", "webhook"),
+            ("WEBHOOK_URL", "https://bot.example.org/telegram/hook"),
+            ("MEETBOT__TELEGRAM__WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+    )
+    .await;
+    let owner = Person::new(OWNER, "Olga", "en");
+    let set = fake
+        .wait_for(0, Duration::from_secs(10), "setWebhook", |r| {
+            r.method == "setWebhook"
+        })
+        .await;
+    assert_eq!(set.body["url"], "https://bot.example.org/telegram/hook");
+    assert_eq!(set.body["secret_token"], WEBHOOK_SECRET);
+    assert!(!fake.requests().iter().any(|r| r.method == "deleteWebhook"));
+    let client = reqwest::Client::new();
+    let hook = bot.url("/telegram/hook");
+
+    // Without the secret, or with a wrong one: 401, and nothing happens.
+    let forged = fake.text_update(&owner, "/start");
+    let mark = fake.mark();
+    let without = client.post(&hook).json(&forged).send().await.unwrap();
+    let wrong = client
+        .post(&hook)
+        .header("X-Telegram-Bot-Api-Secret-Token", "hook-secret_012345678X")
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), 401);
+    assert_eq!(wrong.status(), 401);
+
+    // With it: handled, once, even when Telegram delivers it twice.
+    let update = fake.text_update(&owner, "/start");
+    for _ in 0..2 {
+        let answer = client
+            .post(&hook)
+            .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+            .json(&update)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+    // Give a wrongly handled copy time to show up.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let welcomes = fake
+        .since(mark)
+        .iter()
+        .filter(|r| r.is_message_to(OWNER) && r.text().contains("Hello"))
+        .count();
+    assert_eq!(welcomes, 1, "{:?}", fake.since(mark));
+
+    let (status, logs) = bot.stop().await;
+    assert!(status.success(), "{status:?}\n{logs}");
+    assert_no_token_in(&logs);
+    assert!(!logs.contains(WEBHOOK_SECRET), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_in_the_middle_of_a_booking_continues_the_dialog_and_loses_no_update() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let owner = Person::new(OWNER, "Olga", "en");
+    let (day, slot) = booking_day();
+
+    let bot = Bot::start(&fake, dir.path(), &[]).await;
+    let mark = fake.mark();
+    fake.say(&owner, "/start");
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+    let mark = fake.mark();
+    fake.say(&owner, "/book");
+    let types = fake.wait_for_button(mark, OWNER, "1:mt:m60").await;
+    let month = fake
+        .press_and_wait_for_button(&owner, &types, "1:mt:m60", "1:dy:")
+        .await;
+    let month = month_with(&fake, &owner, month, day).await;
+    let (status, logs) = bot.stop().await;
+    assert!(status.success(), "{status:?}\n{logs}");
+
+    // Pressed while the bot is down: Telegram keeps it until the bot is back.
+    let mark = fake.mark();
+    let day_data = format!("1:dy:{}", day.format("%Y%m%d"));
+    fake.press(&owner, &month, &day_data);
+    let bot = Bot::start(&fake, dir.path(), &[]).await;
+    let slots = fake
+        .wait_for_button(mark, OWNER, &format!("1:sl:{slot}"))
+        .await;
+    assert!(slots.text().contains("pick a time"), "{slots:?}");
+
+    // The updates handled before the restart were not handled again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !fake
+            .since(mark)
+            .iter()
+            .any(|r| r.is_message_to(OWNER) && r.text().contains("Hello")),
+        "{:?}",
+        fake.since(mark)
+    );
+    let (status, logs) = bot.stop().await;
+    assert!(status.success(), "{status:?}\n{logs}");
+    assert_no_token_in(&logs);
+}

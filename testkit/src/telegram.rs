@@ -1,0 +1,559 @@
+//! A fake Telegram Bot API on 127.0.0.1, for running the bot offline.
+//!
+//! It records every request (method, chat, text, keyboard, when it came on
+//! tokio's clock, so a test in paused time measures paused time) and serves
+//! `getUpdates` from a queue the test fills, long-polling like Telegram (an
+//! offset confirms the updates before it). `sendMessage`,
+//! `editMessageText` and `sendDocument` answer with a message whose id the
+//! fake hands out, so a test can press the buttons of a message it saw.
+//! A chat can be made to answer 429 with a `retry_after`. Delivered
+//! messages are counted per chat and their pace measured, also across bot
+//! processes a test kills and restarts.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test support: a panic reports a broken set-up"
+)]
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+// tokio's clock, so that a test in paused time records paused time.
+use tokio::time::Instant;
+
+/// One request the fake received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The Bot API method, such as `sendMessage`.
+    pub method: String,
+    /// The token in the URL path (`bot<token>`), without `bot`.
+    pub token: String,
+    /// `chat_id`, when the request has one.
+    pub chat_id: Option<i64>,
+    /// `text`, when the request has one.
+    pub text: Option<String>,
+    /// `reply_markup`, when the request has one.
+    pub reply_markup: Option<Value>,
+    /// The message the request made or changed (sends and edits).
+    pub message_id: Option<i64>,
+    /// The whole JSON body (multipart bodies: only `chat_id`).
+    pub body: Value,
+    /// When it arrived, since the fake started.
+    pub at: Duration,
+    /// The HTTP status the fake answered with.
+    pub status: u16,
+}
+
+impl Recorded {
+    /// The callback data of every button of the inline keyboard, row by row.
+    pub fn buttons(&self) -> Vec<String> {
+        self.of_every_button("callback_data")
+    }
+
+    /// The data of the first button whose data starts with `prefix`.
+    pub fn button(&self, prefix: &str) -> Option<String> {
+        self.buttons().into_iter().find(|d| d.starts_with(prefix))
+    }
+
+    /// The labels of every button, row by row.
+    pub fn labels(&self) -> Vec<String> {
+        self.of_every_button("text")
+    }
+
+    /// The string `field` of every button of the inline keyboard, row by row.
+    fn of_every_button(&self, field: &str) -> Vec<String> {
+        self.reply_markup
+            .as_ref()
+            .and_then(|m| m.get("inline_keyboard"))
+            .and_then(Value::as_array)
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .filter_map(|b| b.get(field).and_then(Value::as_str))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The text, or empty.
+    pub fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or("")
+    }
+
+    /// Whether this request put a message in `chat` (sent or edited it).
+    pub fn is_message_to(&self, chat: i64) -> bool {
+        self.status == 200
+            && self.chat_id == Some(chat)
+            && matches!(
+                self.method.as_str(),
+                "sendMessage" | "editMessageText" | "sendDocument"
+            )
+    }
+}
+
+/// A person as Telegram describes them in updates.
+#[derive(Clone, Debug)]
+pub struct Person {
+    /// Their Telegram id, also their private chat's id.
+    pub id: i64,
+    /// Their first name.
+    pub first_name: String,
+    /// Their interface language, such as `en`.
+    pub language_code: String,
+}
+
+impl Person {
+    /// A person with a private chat of the same id.
+    pub fn new(id: i64, first_name: &str, language_code: &str) -> Self {
+        Self {
+            id,
+            first_name: first_name.to_owned(),
+            language_code: language_code.to_owned(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "is_bot": false,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        })
+    }
+
+    fn chat(&self) -> Value {
+        json!({ "id": self.id, "type": "private", "first_name": self.first_name })
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    requests: Vec<Recorded>,
+    updates: VecDeque<Value>,
+    /// chat → (how many more 429s to answer, retry_after).
+    rate_limited: HashMap<i64, (u32, u64)>,
+    next_message_id: i64,
+    next_update_id: i64,
+}
+
+#[derive(Clone, Debug)]
+struct Shared {
+    inner: Arc<Mutex<Inner>>,
+    updates_arrived: Arc<Notify>,
+    requests_arrived: Arc<Notify>,
+    started: Instant,
+}
+
+/// The running fake. Dropping it stops the server.
+#[derive(Debug)]
+pub struct FakeTelegram {
+    /// The base URL to configure as `telegram.api_url`.
+    pub url: String,
+    shared: Shared,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeTelegram {
+    /// Starts the fake on a free port of 127.0.0.1.
+    pub async fn start() -> Self {
+        let shared = Shared {
+            inner: Arc::new(Mutex::new(Inner {
+                next_message_id: 1000,
+                next_update_id: 5000,
+                ..Inner::default()
+            })),
+            updates_arrived: Arc::new(Notify::new()),
+            requests_arrived: Arc::new(Notify::new()),
+            started: Instant::now(),
+        };
+        let app = Router::new()
+            .route("/{token}/{method}", post(call))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            url,
+            shared,
+            server,
+        }
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.inner.lock().unwrap().requests.clone()
+    }
+
+    /// How many requests came so far: a mark to wait from.
+    pub fn mark(&self) -> usize {
+        self.shared.inner.lock().unwrap().requests.len()
+    }
+
+    /// The requests that came after `mark`.
+    pub fn since(&self, mark: usize) -> Vec<Recorded> {
+        self.shared.inner.lock().unwrap().requests[mark..].to_vec()
+    }
+
+    /// Waits up to `limit` for a request after `mark` that `matches`.
+    pub async fn wait_for(
+        &self,
+        mark: usize,
+        limit: Duration,
+        what: &str,
+        matches: impl Fn(&Recorded) -> bool,
+    ) -> Recorded {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let arrived = self.shared.requests_arrived.notified();
+            if let Some(found) = self.since(mark).into_iter().find(|r| matches(r)) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                let seen: Vec<String> = self
+                    .since(mark)
+                    .iter()
+                    .filter(|r| r.method != "getUpdates")
+                    .map(|r| {
+                        format!(
+                            "{} {:?} {:?} {:?}",
+                            r.method,
+                            r.chat_id,
+                            r.text,
+                            r.buttons()
+                        )
+                    })
+                    .collect();
+                panic!(
+                    "the fake Bot API did not get {what} within {limit:?}; after the mark it got:\n{}",
+                    seen.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Waits for a message sent to or edited in `chat` whose text contains `needle`.
+    pub async fn wait_for_message(&self, mark: usize, chat: i64, needle: &str) -> Recorded {
+        self.wait_for(
+            mark,
+            Duration::from_secs(15),
+            &format!("a message to {chat} containing {needle:?}"),
+            |r| r.is_message_to(chat) && r.text().contains(needle),
+        )
+        .await
+    }
+
+    /// Waits for a message sent to or edited in `chat` with a button whose data starts with `prefix`.
+    pub async fn wait_for_button(&self, mark: usize, chat: i64, prefix: &str) -> Recorded {
+        self.wait_for(
+            mark,
+            Duration::from_secs(15),
+            &format!("a message to {chat} with a button {prefix:?}"),
+            |r| r.is_message_to(chat) && r.button(prefix).is_some(),
+        )
+        .await
+    }
+
+    fn next_update_id(&self) -> i64 {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.next_update_id += 1;
+        inner.next_update_id
+    }
+
+    /// A text message from `from`, as an update (not queued).
+    pub fn text_update(&self, from: &Person, text: &str) -> Value {
+        let id = self.next_update_id();
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_700_000_000,
+                "chat": from.chat(),
+                "from": from.json(),
+                "text": text,
+            }
+        })
+    }
+
+    /// A press of a button with `data` on the message `message_id` of
+    /// `from`'s chat, as an update (not queued).
+    pub fn button_update(&self, from: &Person, data: &str, message_id: i64) -> Value {
+        let id = self.next_update_id();
+        json!({
+            "update_id": id,
+            "callback_query": {
+                "id": format!("cq{id}"),
+                "from": from.json(),
+                "chat_instance": "fake",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1_700_000_000,
+                    "chat": from.chat(),
+                    "text": "…",
+                }
+            }
+        })
+    }
+
+    /// Queues an update for `getUpdates`.
+    pub fn push(&self, update: Value) {
+        self.shared.inner.lock().unwrap().updates.push_back(update);
+        self.shared.updates_arrived.notify_waiters();
+    }
+
+    /// Queues a text message from `from`.
+    pub fn say(&self, from: &Person, text: &str) {
+        let update = self.text_update(from, text);
+        self.push(update);
+    }
+
+    /// Queues a press of the button `data` on `message` (a recorded send or edit).
+    pub fn press(&self, from: &Person, message: &Recorded, data: &str) {
+        assert!(
+            message.buttons().iter().any(|d| d == data),
+            "{data:?} is not a button of {message:?}"
+        );
+        let update = self.button_update(from, data, message.message_id.unwrap());
+        self.push(update);
+    }
+
+    /// Presses `data` on `message` and returns the next message to `from`
+    /// carrying a button whose data starts with `expect`.
+    pub async fn press_and_wait_for_button(
+        &self,
+        from: &Person,
+        message: &Recorded,
+        data: &str,
+        expect: &str,
+    ) -> Recorded {
+        let mark = self.mark();
+        self.press(from, message, data);
+        self.wait_for_button(mark, from.id, expect).await
+    }
+
+    /// The next `times` messages to `chat` are answered 429 with `retry_after`.
+    pub fn rate_limit(&self, chat: i64, times: u32, retry_after: u64) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .rate_limited
+            .insert(chat, (times, retry_after));
+    }
+}
+
+/// Counting deliveries: what the reminder and fan-out tests look at. They
+/// read the log in place, since a fan-out makes thousands of requests.
+impl FakeTelegram {
+    /// The arrival times of the delivered `sendMessage`s, with their chats, in order.
+    fn delivered(&self) -> Vec<(Duration, i64)> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.method == "sendMessage" && r.status == 200)
+            .map(|r| (r.at, r.chat_id.unwrap_or(0)))
+            .collect()
+    }
+
+    /// Messages delivered (`sendMessage` answered 200), per chat.
+    pub fn per_chat(&self) -> BTreeMap<i64, usize> {
+        let mut per_chat = BTreeMap::new();
+        for (_, chat) in self.delivered() {
+            *per_chat.entry(chat).or_default() += 1;
+        }
+        per_chat
+    }
+
+    /// Messages delivered in all.
+    pub fn total(&self) -> usize {
+        self.delivered().len()
+    }
+
+    /// The most messages delivered within any one second (a sliding window).
+    pub fn most_in_one_second(&self) -> usize {
+        let arrivals: Vec<Duration> = self.delivered().iter().map(|(at, _)| *at).collect();
+        most_in_any_window(&arrivals, Duration::from_secs(1))
+    }
+
+    /// The most messages one chat got within any one second.
+    pub fn most_in_one_second_to_one_chat(&self) -> usize {
+        let mut per_chat: BTreeMap<i64, Vec<Duration>> = BTreeMap::new();
+        for (at, chat) in self.delivered() {
+            per_chat.entry(chat).or_default().push(at);
+        }
+        per_chat
+            .values()
+            .map(|arrivals| most_in_any_window(arrivals, Duration::from_secs(1)))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The most of `times` (sorted) within any window of `width`.
+pub fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
+    let mut most = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end] - times[start] >= width {
+            start += 1;
+        }
+        most = most.max(end - start + 1);
+    }
+    most
+}
+
+fn multipart_field(body: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let marker = format!("name=\"{name}\"");
+    let after = &text[text.find(&marker)? + marker.len()..];
+    let value_start = after.find("\r\n\r\n")? + 4;
+    let value = &after[value_start..];
+    Some(value[..value.find("\r\n")?].to_owned())
+}
+
+fn multipart_filename(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let marker = "filename=\"";
+    let after = &text[text.find(marker)? + marker.len()..];
+    Some(after[..after.find('"')?].to_owned())
+}
+
+async fn call(
+    State(shared): State<Shared>,
+    Path((token, method)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let is_json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let params: Value = if is_json {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    } else {
+        json!({
+            "chat_id": multipart_field(&body, "chat_id").and_then(|c| c.parse::<i64>().ok()),
+            "caption": multipart_field(&body, "caption"),
+            "reply_markup": multipart_field(&body, "reply_markup")
+                .and_then(|m| serde_json::from_str::<Value>(&m).ok()),
+            "file_name": multipart_filename(&body),
+        })
+    };
+    if method == "getUpdates" {
+        return get_updates(&shared, &params).await;
+    }
+    let chat_id = params.get("chat_id").and_then(Value::as_i64);
+    let (status, answer, message_id) = {
+        let mut inner = shared.inner.lock().unwrap();
+        let limited = chat_id.and_then(|chat| {
+            let (times, retry_after) = inner.rate_limited.get_mut(&chat)?;
+            if *times == 0 {
+                return None;
+            }
+            *times -= 1;
+            Some(*retry_after)
+        });
+        match (limited, method.as_str()) {
+            (Some(retry_after), "sendMessage" | "editMessageText" | "sendDocument") => (
+                429,
+                json!({
+                    "ok": false,
+                    "error_code": 429,
+                    "description": format!("Too Many Requests: retry after {retry_after}"),
+                    "parameters": { "retry_after": retry_after },
+                }),
+                None,
+            ),
+            (_, "sendMessage" | "sendDocument") => {
+                inner.next_message_id += 1;
+                let id = inner.next_message_id;
+                (200, message_json(id, chat_id, &params), Some(id))
+            }
+            (_, "editMessageText") => {
+                let id = params.get("message_id").and_then(Value::as_i64);
+                (200, message_json(id.unwrap_or(0), chat_id, &params), id)
+            }
+            _ => (200, json!({ "ok": true, "result": true }), None),
+        }
+    };
+    let recorded = Recorded {
+        token: token.strip_prefix("bot").unwrap_or(&token).to_owned(),
+        method,
+        chat_id,
+        text: params
+            .get("text")
+            .or_else(|| params.get("caption"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        reply_markup: params.get("reply_markup").filter(|m| !m.is_null()).cloned(),
+        message_id,
+        body: params,
+        at: shared.started.elapsed(),
+        status,
+    };
+    shared.inner.lock().unwrap().requests.push(recorded);
+    shared.requests_arrived.notify_waiters();
+    (StatusCode::from_u16(status).unwrap(), axum::Json(answer)).into_response()
+}
+
+fn message_json(id: i64, chat: Option<i64>, params: &Value) -> Value {
+    json!({
+        "ok": true,
+        "result": {
+            "message_id": id,
+            "date": 1_700_000_000,
+            "chat": { "id": chat.unwrap_or(0), "type": "private" },
+            "text": params.get("text").cloned().unwrap_or(Value::Null),
+        }
+    })
+}
+
+async fn get_updates(shared: &Shared, params: &Value) -> Response {
+    let offset = params.get("offset").and_then(Value::as_i64);
+    // Held open like Telegram's long poll, but briefly: tests stay quick
+    // and a stopping bot is not kept waiting.
+    let wait = params
+        .get("timeout")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(1);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
+    loop {
+        let arrived = shared.updates_arrived.notified();
+        let updates: Vec<Value> = {
+            let mut inner = shared.inner.lock().unwrap();
+            if let Some(offset) = offset {
+                // An offset confirms every update before it.
+                inner
+                    .updates
+                    .retain(|u| u["update_id"].as_i64().unwrap() >= offset);
+            }
+            inner.updates.iter().cloned().collect()
+        };
+        if !updates.is_empty() || tokio::time::timeout_at(deadline, arrived).await.is_err() {
+            return axum::Json(json!({ "ok": true, "result": updates })).into_response();
+        }
+    }
+}

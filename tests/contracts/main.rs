@@ -1,0 +1,7 @@
+//! Every adapter of a port passes that port's contract suite: the stores on
+//! SQLite and Postgres, the calendars against a fake Google and a real
+//! Radicale server; and what each adapter adds beyond the contract.
+
+mod caldav;
+mod google;
+mod storage;

@@ -1,0 +1,268 @@
+//! The storage adapters: the whole Store contract on SQLite and on Postgres,
+//! migrations up and down and up again, URLs, and stored rows that no longer
+//! fit the domain.
+//!
+//! Postgres cases need `TEST_DATABASE_URL` (a server where databases may be
+//! created, e.g. `postgres://postgres@127.0.0.1:5432/test`); without it they
+//! print `SKIPPED: ...` and pass.
+#![expect(clippy::unwrap_used, reason = "a failed assertion is the report")]
+
+use diesel::sql_types::Text;
+use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl, SqliteConnection};
+use meetbot_domain::{Role, UserId};
+use meetbot_ports::contract::store::manager;
+use meetbot_ports::{Store, StoreError, UserQuery};
+use meetbot_storage::{PgStore, SqliteStore, StorageError};
+use meetbot_testkit::storage::{TempPgDatabase, TempSqlite};
+
+mod sqlite {
+    meetbot_ports::store_contract_tests!(meetbot_testkit::storage::fresh_sqlite_store());
+}
+
+mod postgres {
+    meetbot_ports::store_contract_tests!(meetbot_testkit::storage::fresh_pg_store());
+}
+
+const INIT: &str = "2026-11-24-000000_init";
+const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp";
+/// Every migration, in the order they apply.
+const ALL: [&str; 2] = [INIT, DONE_ONCE_FEEDBACK_RSVP];
+
+/// One line of a schema description.
+#[derive(QueryableByName, Debug, PartialEq, Eq)]
+struct Line {
+    #[diesel(sql_type = Text)]
+    line: String,
+}
+
+/// Every table, index and trigger with its SQL, except diesel's bookkeeping
+/// and `sqlite_sequence` (SQLite keeps it once made, whatever down.sql does).
+fn sqlite_schema(file: &TempSqlite) -> Vec<String> {
+    let mut conn = SqliteConnection::establish(&file.path().to_string_lossy()).unwrap();
+    diesel::sql_query(
+        "SELECT type || ' ' || name || ': ' || coalesce(sql, '') AS line FROM sqlite_master \
+         WHERE name NOT LIKE '%diesel_schema_migrations%' AND name <> 'sqlite_sequence' ORDER BY name",
+    )
+    .load::<Line>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|l| l.line)
+    .collect()
+}
+
+/// Columns, indexes and constraints of the public schema, except diesel's
+/// bookkeeping; read on the blocking pool.
+async fn pg_schema(url: &str) -> Vec<String> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || pg_schema_now(&url))
+        .await
+        .unwrap()
+}
+
+/// [`pg_schema`] on the calling thread.
+fn pg_schema_now(url: &str) -> Vec<String> {
+    let mut conn = PgConnection::establish(url).unwrap();
+    let queries = [
+        "SELECT concat_ws(' ', 'column', table_name, column_name, data_type, is_nullable, column_default, \
+                is_identity, identity_generation) AS line \
+         FROM information_schema.columns \
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+         ORDER BY table_name, ordinal_position",
+        "SELECT concat_ws(' ', 'index', tablename, indexname, indexdef) AS line FROM pg_indexes \
+         WHERE schemaname = 'public' AND tablename <> '__diesel_schema_migrations' ORDER BY indexname",
+        "SELECT concat_ws(' ', 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)) AS line \
+         FROM pg_constraint \
+         WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '__diesel_schema_migrations' \
+         ORDER BY conrelid::regclass::text, conname",
+    ];
+    queries
+        .into_iter()
+        .flat_map(|q| diesel::sql_query(q).load::<Line>(&mut conn).unwrap())
+        .map(|l| l.line)
+        .collect()
+}
+
+#[tokio::test]
+async fn sqlite_migrations_go_up_down_and_up_to_the_same_schema() {
+    let file = TempSqlite::new();
+
+    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), ALL);
+    let first = sqlite_schema(&file);
+    assert!(
+        first.iter().any(|l| l.starts_with("table meetings:")),
+        "{first:#?}"
+    );
+    assert!(
+        meetbot_storage::migrate(&file.url)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a second migration run applies nothing"
+    );
+
+    meetbot_storage::revert_all(&file.url).await.unwrap();
+    assert_eq!(
+        sqlite_schema(&file),
+        Vec::<String>::new(),
+        "down.sql leaves tables behind"
+    );
+
+    assert_eq!(meetbot_storage::migrate(&file.url).await.unwrap(), ALL);
+    assert_eq!(sqlite_schema(&file), first);
+}
+
+#[tokio::test]
+async fn postgres_migrations_go_up_down_and_up_to_the_same_schema() {
+    let Some(db) = TempPgDatabase::create("migration round trip").await else {
+        return;
+    };
+
+    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
+    let first = pg_schema(&db.url).await;
+    assert!(
+        first
+            .iter()
+            .any(|l| l.contains("meetings_scheduled_do_not_overlap")),
+        "{first:#?}"
+    );
+    assert!(
+        meetbot_storage::migrate(&db.url).await.unwrap().is_empty(),
+        "a second migration run applies nothing"
+    );
+
+    meetbot_storage::revert_all(&db.url).await.unwrap();
+    assert_eq!(
+        pg_schema(&db.url).await,
+        Vec::<String>::new(),
+        "down.sql leaves tables behind"
+    );
+
+    assert_eq!(meetbot_storage::migrate(&db.url).await.unwrap(), ALL);
+    assert_eq!(pg_schema(&db.url).await, first);
+}
+
+/// A user whose stored role was changed by hand to something unknown.
+async fn a_bad_role_reads_as_unexpected(
+    store: &dyn Store,
+    corrupt: impl FnOnce() + Send + 'static,
+) {
+    store.insert_user(&manager(7, 0)).await.unwrap();
+    store.insert_user(&manager(8, 1)).await.unwrap();
+    tokio::task::spawn_blocking(corrupt).await.unwrap();
+
+    let read = store.user(UserId(7)).await;
+    assert!(
+        matches!(&read, Err(StoreError::Unexpected(why)) if why.contains("ADMIN")),
+        "got {read:?}"
+    );
+    assert!(matches!(
+        store.users(UserQuery::default()).await,
+        Err(StoreError::Unexpected(_))
+    ));
+    assert_eq!(
+        store.user(UserId(8)).await.unwrap().map(|u| u.role),
+        Some(Role::Manager)
+    );
+}
+
+#[tokio::test]
+async fn a_sqlite_row_with_an_unknown_role_is_an_unexpected_error_not_a_panic() {
+    let file = TempSqlite::new();
+    let store = SqliteStore::open(file.path()).await.unwrap();
+    let path = file.path();
+    a_bad_role_reads_as_unexpected(&store, move || {
+        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+        diesel::sql_query("UPDATE users SET role = 'ADMIN' WHERE id = 7")
+            .execute(&mut conn)
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_postgres_row_with_an_unknown_role_is_an_unexpected_error_not_a_panic() {
+    let Some(db) = TempPgDatabase::create("invalid row test").await else {
+        return;
+    };
+    let store = PgStore::connect(&db.url).await.unwrap();
+    let url = db.url.clone();
+    a_bad_role_reads_as_unexpected(&store, move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        diesel::sql_query("UPDATE users SET role = 'ADMIN' WHERE id = 7")
+            .execute(&mut conn)
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sqlite_url_opens_its_file_creating_missing_directories() {
+    let file = TempSqlite::new();
+    let nested = file.dir.path().join("a/b/meetbot.sqlite3");
+    let url = format!("sqlite://{}", nested.display());
+    let store = meetbot_storage::connect(&url).await.unwrap();
+    store.set_value("k", "v").await.unwrap();
+    assert!(nested.exists());
+    meetbot_storage::ping(&url).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_store_answers_its_health_check() {
+    let file = TempSqlite::new();
+    let missing = meetbot_storage::ping(&file.url).await;
+    assert!(
+        matches!(&missing, Err(StorageError::Connect(why)) if why.contains("does not exist")),
+        "{missing:?}"
+    );
+    assert!(!file.path().exists(), "a ping creates nothing");
+    SqliteStore::open(file.path())
+        .await
+        .unwrap()
+        .ping()
+        .await
+        .unwrap();
+    meetbot_storage::ping(&file.url).await.unwrap();
+
+    if let Some(db) = TempPgDatabase::create("health check").await {
+        meetbot_storage::ping(&db.url).await.unwrap();
+        PgStore::connect(&db.url)
+            .await
+            .unwrap()
+            .ping()
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn unknown_or_in_memory_database_urls_are_refused_clearly() {
+    let err = meetbot_storage::connect("mysql://root:secret@localhost/db")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err, StorageError::UnknownScheme("mysql".into()));
+    assert!(
+        err.to_string().contains("sqlite:// or postgres://"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("secret"));
+
+    let err = meetbot_storage::connect("sqlite::memory:")
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(err, StorageError::Connect(ref why) if why.contains("in-memory")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_server_is_a_connect_error() {
+    // Port 1 is never a Postgres server.
+    let err = meetbot_storage::connect("postgres://nobody@127.0.0.1:1/none")
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, StorageError::Connect(_)), "{err}");
+}

@@ -1,0 +1,411 @@
+//! The conversation, end to end over the in-memory adapters: people type
+//! commands and press the buttons they were shown, in Russian and English.
+//! Every screen the bot sends must render fully in both languages, and every
+//! button must carry ASCII data of at most 64 bytes.
+
+use chrono::Duration;
+use meetbot_domain::{AuditAction, Language, MeetingStatus, Role, Status, UserId};
+use meetbot_ports::{MeetingQuery, Screen, Store};
+use meetbot_testkit::{OWNER, World, profile};
+use meetbot_usecases::Callback;
+use meetbot_usecases::chat::dialog::{self, Dialog};
+use meetbot_usecases::chat::{self, DialogUpdate, Event, Incoming, Reply};
+
+const ANNA: UserId = UserId(1);
+
+/// A world where people other than the owner are named Anna and their id.
+fn chat_world() -> World {
+    World::new().named(|id| format!("Anna{}", id.0))
+}
+
+#[tokio::test]
+async fn chat_registration_approval_booking_and_cancellation_by_buttons() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    assert!(chat.last(OWNER).contains("Здравствуйте, Owner"));
+
+    chat.say(ANNA, "/start").await;
+    assert!(chat.last(ANNA).contains("e-mail"));
+    chat.say(ANNA, "not an email").await;
+    assert!(
+        chat.last(ANNA).contains("не похоже на e-mail"),
+        "bad input is explained and the dialog goes on"
+    );
+    chat.say(ANNA, "anna@example.com").await;
+    assert!(chat.last(ANNA).contains("Заявка отправлена"));
+    assert!(chat.last(OWNER).contains("anna@example.com"));
+
+    chat.press_labelled(OWNER, "Одобрить").await;
+    assert!(chat.last(OWNER).contains("одобрен"));
+    assert!(chat.last(ANNA).contains("одобрена"));
+
+    chat.pick(ANNA, "60 мин", "🟢9", "10:00", None).await;
+    assert!(chat.last(ANNA).contains("Записать вас"));
+    chat.press_labelled(ANNA, "Подтвердить").await;
+    assert!(
+        chat.last(ANNA)
+            .contains("Вы записаны: ср, 9 января 2030, 10:00 (MSK)"),
+        "{}",
+        chat.last(ANNA)
+    );
+    assert!(chat.last(OWNER).contains("записался(ась)"));
+
+    chat.say(ANNA, "/my").await;
+    chat.press_labelled(ANNA, "Отменить №1").await;
+    chat.press_labelled(ANNA, "Да, отменить").await;
+    assert!(chat.last(ANNA).contains("отменена"));
+    assert!(chat.last(OWNER).contains("отменил(а)"));
+    let meetings = chat.store.meetings(MeetingQuery::default()).await.unwrap();
+    assert_eq!(meetings[0].status, MeetingStatus::Cancelled);
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_a_slot_taken_meanwhile_is_explained_and_the_days_slots_are_offered_again() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
+    // Somebody else takes 10:00 before the owner confirms.
+    chat.book(OWNER, meetbot_testkit::moscow(9, 10, 0), "m30", None)
+        .await
+        .unwrap();
+    chat.press_labelled(OWNER, "Подтвердить").await;
+    let sent = chat.messenger.sent_to(OWNER);
+    let texts: Vec<String> = sent
+        .iter()
+        .rev()
+        .take(2)
+        .map(|m| chat.translator.screen(Language::Ru, &m.screen).text)
+        .collect();
+    assert!(texts[1].contains("только что заняли"), "{texts:?}");
+    assert!(texts[0].contains("выберите время"), "{texts:?}");
+}
+
+#[tokio::test]
+async fn chat_a_dialog_survives_between_messages_because_it_lives_in_the_store() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.say(OWNER, "/book").await;
+    chat.press_labelled(OWNER, "60 мин").await;
+    let saved = chat.store.dialog(OWNER).await.unwrap().unwrap();
+    assert!(saved.contains("m60"), "{saved}");
+    // A second conversation object over the same store (as after a restart) goes on.
+    let services = chat.services.clone();
+    let day = chat
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .all_buttons()
+        .find(|b| chat.translator.text(Language::Ru, &b.label) == "🟢9")
+        .map(|b| b.data.clone())
+        .unwrap();
+    chat::handle(
+        &services,
+        Incoming {
+            from: profile(OWNER, "Owner"),
+            event: Event::Button {
+                data: day,
+                message: None,
+            },
+        },
+    )
+    .await;
+    assert!(chat.last(OWNER).contains("выберите время"));
+}
+
+#[tokio::test]
+async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.say(ANNA, "/start").await;
+    chat.press_labelled(ANNA, "Пропустить").await;
+    chat.say(OWNER, "/pending").await;
+    assert!(chat.last(OWNER).contains("Anna1"));
+    chat.press_labelled(OWNER, "Одобрить").await;
+
+    chat.say(OWNER, "/settings").await;
+    chat.press_labelled(OWNER, "Лимит").await;
+    chat.say(OWNER, "пять").await;
+    assert!(chat.last(OWNER).contains("Не понял значение"));
+    chat.say(OWNER, "/settings").await;
+    chat.press_labelled(OWNER, "Лимит").await;
+    chat.say(OWNER, "5").await;
+    assert!(chat.last(OWNER).contains("Лимит встреч на человека: 5"));
+    chat.press_labelled(OWNER, "Часы").await;
+    chat.say(OWNER, "sat 10:00-14:00").await;
+    assert!(chat.last(OWNER).contains("sat 10:00-14:00"));
+
+    chat.press_labelled(OWNER, "Отделы").await;
+    chat.say(OWNER, "Продажи, Маркетинг").await;
+    chat.say(OWNER, "/users").await;
+    chat.press_labelled(OWNER, "Anna1").await;
+    chat.press_labelled(OWNER, "Маркетинг").await;
+    assert!(
+        chat.last(OWNER).contains("Отдел: Маркетинг"),
+        "{}",
+        chat.last(OWNER)
+    );
+    chat.press_labelled(OWNER, "в отпуске").await;
+    assert_eq!(
+        chat.store.user(ANNA).await.unwrap().unwrap().status,
+        Status::Vacation
+    );
+    assert!(chat.last(ANNA).contains("в отпуске"));
+
+    chat.say(ANNA, "/active").await;
+    chat.say(OWNER, "/broadcast").await;
+    chat.say(OWNER, "Завтра планёрка в 10").await;
+    assert!(chat.last(ANNA).contains("Завтра планёрка в 10"));
+    assert!(chat.last(OWNER).contains("доставлено 1"));
+
+    chat.say(OWNER, "/audit").await;
+    assert!(chat.last(OWNER).contains("broadcast"));
+    chat.say(OWNER, "/help").await;
+    chat.say(ANNA, "/profile").await;
+    assert!(chat.last(ANNA).contains("Встреч проведено: 0"));
+    chat.say(ANNA, "/free").await;
+    chat.say(ANNA, "/lang").await;
+    chat.press_labelled(ANNA, "English").await;
+    assert!(chat.last(ANNA).contains("I speak English"));
+    chat.say(ANNA, "/help").await;
+    chat.say(ANNA, "/nonsense").await;
+    assert!(chat.last(ANNA).contains("no such command"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.say(ANNA, "/start").await;
+    chat.press_labelled(ANNA, "Пропустить").await;
+    // Anna, still pending, forges the owner's Approve button for herself.
+    let forged = meetbot_usecases::Callback::Approve(ANNA).encode();
+    chat::handle(
+        &chat.services,
+        Incoming {
+            from: chat.person(ANNA),
+            event: Event::Button {
+                data: forged,
+                message: None,
+            },
+        },
+    )
+    .await;
+    assert!(chat.last(ANNA).contains("ждёт одобрения"));
+    assert_eq!(
+        chat.store.user(ANNA).await.unwrap().unwrap().role,
+        Role::Pending
+    );
+    // Garbage and a stale month button without a booking in progress.
+    for data in ["zzz", "1:mo:2030:1", "1:ap:notanumber"] {
+        chat::handle(
+            &chat.services,
+            Incoming {
+                from: chat.person(ANNA),
+                event: Event::Button {
+                    data: data.into(),
+                    message: None,
+                },
+            },
+        )
+        .await;
+    }
+    chat.say(ANNA, "/book").await;
+    assert!(chat.last(ANNA).contains("ждёт одобрения"));
+    let audit = chat.store.audit_log(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .filter(|e| e.action == AuditAction::PermissionDenied)
+            .count()
+            >= 4
+    );
+    chat.say(ANNA, &"x".repeat(5000)).await;
+    assert!(chat.last(ANNA).contains("Слишком длинно"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn chat_rescheduling_by_buttons_moves_the_meeting() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.pick(OWNER, "30 мин", "🟢9", "10:00", Some("Ретро"))
+        .await;
+    chat.press_labelled(OWNER, "Подтвердить").await;
+    chat.say(OWNER, "/my").await;
+    chat.press_labelled(OWNER, "Перенести №1").await;
+    chat.press_labelled(OWNER, "🟢10").await;
+    chat.press_labelled(OWNER, "15:00").await;
+    assert!(chat.last(OWNER).contains("Перенести встречу"));
+    chat.press_labelled(OWNER, "Подтвердить").await;
+    assert!(
+        chat.last(OWNER)
+            .contains("перенесена на чт, 10 января 2030, 15:00"),
+        "{}",
+        chat.last(OWNER)
+    );
+    let moved = chat.store.meetings(MeetingQuery::default()).await.unwrap();
+    assert_eq!(moved.len(), 2);
+    assert_eq!(moved[0].status, MeetingStatus::Rescheduled);
+    assert_eq!(moved[1].interval.duration(), Duration::minutes(30));
+    assert_eq!(moved[1].topic.as_ref().map(|t| t.as_str()), Some("Ретро"));
+    chat.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_exports_meetings() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.pick(OWNER, "60 мин", "🟢9", "10:00", None).await;
+    chat.press_labelled(OWNER, "Подтвердить").await;
+    let invite = chat
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .attachment
+        .clone()
+        .unwrap();
+    let invite = String::from_utf8(invite.bytes).unwrap();
+    assert!(
+        invite.contains("METHOD:REQUEST") && invite.contains("DTSTART:20300109T070000Z"),
+        "{invite}"
+    );
+
+    chat.say(OWNER, "/my").await;
+    chat.press_labelled(OWNER, "Отменить №1").await;
+    chat.press_labelled(OWNER, "Да, отменить").await;
+    let cancel = chat
+        .messenger
+        .sent_to(OWNER)
+        .last()
+        .unwrap()
+        .screen
+        .attachment
+        .clone()
+        .unwrap();
+    assert!(
+        String::from_utf8(cancel.bytes)
+            .unwrap()
+            .contains("METHOD:CANCEL")
+    );
+
+    chat.say(OWNER, "/export 01.01 31.01").await;
+    let sent = chat.messenger.sent_to(OWNER);
+    let files: Vec<_> = sent
+        .iter()
+        .rev()
+        .take(2)
+        .filter_map(|m| m.screen.attachment.clone())
+        .collect();
+
+    assert_eq!(files[1].file_name, "meetings_20300101_20300131.ics");
+    assert_eq!(files[0].mime, "text/csv");
+    assert_eq!(
+        String::from_utf8(files[0].bytes.clone())
+            .unwrap()
+            .lines()
+            .count(),
+        2,
+        "a header and one meeting"
+    );
+    chat.say(OWNER, "/export yesterday").await;
+    assert!(chat.last(OWNER).contains("Не понял дату"));
+    chat.assert_everything_rendered();
+}
+
+/// One event answered without a messenger: the reply is returned and its
+/// dialog saved, as the transport-facing `chat::handle` would.
+async fn answer(world: &World, who: UserId, event: Event) -> Reply {
+    let incoming = Incoming {
+        from: profile(who, "Anna"),
+        event,
+    };
+    let reply = chat::answer(&world.services, &incoming).await;
+    let next = match &reply.dialog {
+        DialogUpdate::Keep => return reply,
+        DialogUpdate::Set(next) => Some(next),
+        DialogUpdate::End => None,
+    };
+    let saved = dialog::save(&world.services, who, next).await;
+    assert!(saved.is_ok(), "{saved:?}");
+    reply
+}
+
+/// The data of the first button of `screen` that decodes to what `wanted` accepts.
+fn first_button(screen: &Screen, wanted: impl Fn(&Callback) -> bool) -> Event {
+    let data = screen
+        .all_buttons()
+        .map(|b| b.data.clone())
+        .find(|data| Callback::decode(data).is_some_and(|c| wanted(&c)))
+        .unwrap_or_else(|| panic!("no such button on {screen:?}"));
+    Event::Button {
+        data,
+        message: None,
+    }
+}
+
+#[tokio::test]
+async fn chat_booking_flow_returns_its_screens_and_next_dialog_without_a_messenger() {
+    let world = World::with_managers(&[ANNA]).await;
+
+    let mut reply = answer(&world, ANNA, Event::Text("/book".into())).await;
+    if reply.edit.as_ref().unwrap().key() == "pick-meeting-type" {
+        let pick = first_button(reply.edit.as_ref().unwrap(), |c| {
+            matches!(c, Callback::MeetingType(_))
+        });
+        reply = answer(&world, ANNA, pick).await;
+    }
+    let month = reply.edit.unwrap();
+    assert_eq!(month.key(), "pick-day");
+    let day = first_button(&month, |c| matches!(c, Callback::Day(_)));
+    let slots = answer(&world, ANNA, day).await.edit.unwrap();
+    assert_eq!(slots.key(), "pick-slot");
+    let slot = first_button(&slots, |c| matches!(c, Callback::Slot(_)));
+    let reply = answer(&world, ANNA, slot).await;
+    assert_eq!(reply.edit.as_ref().unwrap().key(), "ask-topic");
+    assert!(matches!(
+        &reply.dialog,
+        DialogUpdate::Set(Dialog::Booking(draft)) if draft.awaiting_topic
+    ));
+
+    let reply = answer(&world, ANNA, Event::Text("Roadmap".into())).await;
+    let confirm = reply.edit.unwrap();
+    assert_eq!(confirm.key(), "confirm-booking");
+    let reply = answer(
+        &world,
+        ANNA,
+        first_button(&confirm, |c| *c == Callback::Confirm),
+    )
+    .await;
+
+    let keys: Vec<&str> = reply.screens().map(Screen::key).collect();
+    assert_eq!(keys, ["meeting-booked", "ics-invite"]);
+    assert!(reply.send[0].attachment.is_some());
+    assert_eq!(reply.dialog, DialogUpdate::End);
+    let booked = world.store.meetings(MeetingQuery::default()).await.unwrap();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0].topic.as_ref().unwrap().as_str(), "Roadmap");
+    // The owner hears of the booking from the use case; Anna's screens were only returned.
+    assert!(world.messenger.sent_to(ANNA).is_empty());
+}
+
+#[tokio::test]
+async fn chat_a_typed_command_ends_the_dialog_even_when_its_argument_is_refused() {
+    let world = World::with_managers(&[ANNA]).await;
+    answer(&world, ANNA, Event::Text("/book".into())).await;
+    assert!(world.store.dialog(ANNA).await.unwrap().is_some());
+
+    let reply = answer(&world, ANNA, Event::Text("/free someday".into())).await;
+
+    assert_eq!(
+        reply.screens().map(Screen::key).collect::<Vec<_>>(),
+        ["error-date-invalid"]
+    );
+    assert_eq!(reply.dialog, DialogUpdate::End);
+    assert_eq!(world.store.dialog(ANNA).await.unwrap(), None);
+}

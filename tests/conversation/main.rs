@@ -1,0 +1,12 @@
+//! What people do and are told: the use cases on in-memory and mocked
+//! ports, the chat driven by typing and pressing buttons, forged button
+//! data, the console transport, and sentences and voice messages instead
+//! of buttons.
+
+mod callback;
+mod chat;
+mod console;
+mod nl;
+mod nl_transports;
+mod usecases;
+mod usecases_mocked;

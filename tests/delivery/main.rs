@@ -1,0 +1,7 @@
+//! What goes out on time and how: reminders, the cadence, feedback and RSVP
+//! on the scheduler (also through a crash and on two instances), the
+//! rate-limited Telegram sender, and the calendar outbox.
+
+mod outbox;
+mod scheduling;
+mod sender;

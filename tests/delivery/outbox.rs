@@ -1,0 +1,544 @@
+//! Calendar sync end to end: bookings on the in-memory store, the outbox
+//! drained into the Google adapter talking to a fake Google (or into the
+//! in-memory calendar), busy time that exists only in the calendar, the
+//! owner's alert when Google refuses our credentials, and .ics files.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed set-up or assertion is the report"
+)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use icalendar::{CalendarDateTime, Component, DatePerhapsTime};
+use meetbot_domain::{
+    DisplayName, Email, Interval, Language, Meeting, MeetingId, MeetingStatus, NewMeeting, Role,
+    Status, Topic, User, UserId, Zone,
+};
+use meetbot_google_calendar::{GoogleCalendar, event_id};
+use meetbot_memory::InMemoryCalendar;
+use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
+use meetbot_testkit::google::{CALENDAR_ID, FakeGoogle};
+use meetbot_testkit::{OWNER, World, monday_noon_moscow, moscow};
+use meetbot_usecases::booking;
+use meetbot_usecases::calendar_sync::{self, BACKOFF_CAP, DrainReport};
+use meetbot_usecases::ics::{self, IcsMethod};
+use meetbot_usecases::{UseCaseError, meetings};
+
+const ANNA: UserId = UserId(1);
+
+/// A world over `calendar` with the owner started and the managers approved.
+async fn world(calendar: Arc<dyn Calendar>, managers: &[UserId]) -> World {
+    World::new()
+        .with_calendar(calendar)
+        .approved(managers)
+        .await
+}
+
+/// Steps of the outbox scenarios.
+trait Outbox {
+    async fn book_at(&self, who: UserId, start: DateTime<Utc>) -> Result<Meeting, UseCaseError>;
+    async fn drain(&self) -> DrainReport;
+    async fn drain_later(&self) -> DrainReport;
+    fn alerts_to_owner(&self) -> usize;
+}
+
+impl Outbox for World {
+    async fn book_at(&self, who: UserId, start: DateTime<Utc>) -> Result<Meeting, UseCaseError> {
+        self.book(who, start, "m60", Some("Бюджет, Q1")).await
+    }
+
+    async fn drain(&self) -> DrainReport {
+        calendar_sync::drain_once(&self.services, self.clock.now())
+            .await
+            .unwrap()
+    }
+
+    /// Lets every retry come due, then drains.
+    async fn drain_later(&self) -> DrainReport {
+        self.clock.advance(BACKOFF_CAP + Duration::minutes(1));
+        self.drain().await
+    }
+
+    fn alerts_to_owner(&self) -> usize {
+        self.messenger
+            .keys_sent_to(OWNER)
+            .iter()
+            .filter(|k| *k == "calendar-auth-failed")
+            .count()
+    }
+}
+
+async fn google(fake: &FakeGoogle) -> Arc<GoogleCalendar> {
+    let config = fake.config(CALENDAR_ID, fake.service_account(None));
+    Arc::new(GoogleCalendar::new(config).await.unwrap())
+}
+
+#[tokio::test]
+async fn outbox_google_failing_three_times_delays_the_event_never_the_booking_and_writes_it_once() {
+    let fake = FakeGoogle::start().await;
+    let world = world(google(&fake).await, &[ANNA]).await;
+    fake.fail_next_writes(3, 500);
+
+    let meeting = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    // Confirmed and the owner told, before anything reached the calendar.
+    assert_eq!(meeting.status, MeetingStatus::Scheduled);
+    assert_eq!(
+        world.messenger.keys_sent_to(OWNER),
+        ["owner-meeting-booked"]
+    );
+    assert_eq!(fake.writes_attempted(), 0);
+    assert!(fake.events().is_empty());
+
+    for attempt in 1..=3 {
+        let report = world.drain_later().await;
+        assert_eq!(report.retried, 1, "attempt {attempt}");
+        assert!(fake.events().is_empty());
+    }
+    let report = world.drain_later().await;
+    assert_eq!(report.written, 1);
+
+    let events = fake.events();
+    assert_eq!(events.len(), 1, "exactly one event");
+    assert_eq!(fake.inserts(), 1);
+    assert_eq!(fake.writes_attempted(), 4);
+    assert_eq!(events[0].id, event_id(meeting.id));
+    assert_eq!(events[0].start, moscow(9, 10, 0));
+    assert_eq!(events[0].end, moscow(9, 11, 0));
+    assert_eq!(events[0].body["summary"], "Встреча с Manager1");
+    assert!(
+        events[0].body["description"]
+            .as_str()
+            .unwrap()
+            .contains("Бюджет, Q1")
+    );
+    // Passing failures are no reason to alarm the owner.
+    assert_eq!(world.alerts_to_owner(), 0);
+    // Nothing is left to do.
+    assert_eq!(world.drain_later().await, DrainReport::default());
+}
+
+#[tokio::test]
+async fn outbox_retries_wait_with_backoff_and_record_the_error() {
+    let fake = FakeGoogle::start().await;
+    let world = world(google(&fake).await, &[ANNA]).await;
+    fake.fail_next_writes(1, 503);
+    world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    let failed_at = world.clock.now();
+    assert_eq!(world.drain().await.retried, 1);
+    assert_eq!(fake.writes_attempted(), 1);
+
+    // The first retry's window is BACKOFF_BASE: the job is due within it,
+    // with one attempt counted and the error kept for the owner.
+    let horizon = failed_at + calendar_sync::BACKOFF_BASE;
+    let jobs = world
+        .store
+        .claim_calendar_jobs(horizon, Duration::seconds(1), 10)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].attempts, 1);
+    assert!(failed_at <= jobs[0].not_before && jobs[0].not_before <= horizon);
+    assert!(jobs[0].last_error.as_deref().unwrap().contains("503"));
+
+    world.drain_later().await;
+    assert_eq!(fake.events().len(), 1);
+}
+
+#[tokio::test]
+async fn outbox_a_cancelled_or_moved_meeting_leaves_the_calendar_with_the_right_events() {
+    let fake = FakeGoogle::start().await;
+    let world = world(google(&fake).await, &[ANNA]).await;
+    let first = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    let second = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    world.drain().await;
+    assert_eq!(fake.events().len(), 2);
+
+    meetings::cancel(&world.services, ANNA, first.id)
+        .await
+        .unwrap();
+    let moved = booking::reschedule(&world.services, ANNA, second.id, moscow(10, 12, 0))
+        .await
+        .unwrap();
+    let report = world.drain().await;
+    assert_eq!((report.written, report.cancelled), (1, 2));
+
+    let events = fake.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id, event_id(moved.id));
+    assert_eq!(events[0].start, moscow(10, 12, 0));
+}
+
+#[tokio::test]
+async fn outbox_a_meeting_cancelled_before_its_event_was_written_never_reaches_the_calendar() {
+    let calendar = Arc::new(InMemoryCalendar::new());
+    let world = world(calendar.clone(), &[ANNA]).await;
+    let meeting = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    meetings::cancel(&world.services, ANNA, meeting.id)
+        .await
+        .unwrap();
+    let report = world.drain().await;
+    assert_eq!(
+        (report.written, report.skipped, report.cancelled),
+        (0, 1, 1)
+    );
+    assert!(calendar.events().is_empty());
+}
+
+#[tokio::test]
+async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all_events_after_recovery()
+ {
+    let fake = FakeGoogle::start().await;
+    let managers: Vec<UserId> = (1..=5).map(UserId).collect();
+    let world = world(google(&fake).await, &managers).await;
+    fake.fail_always(Some(401));
+
+    let mut booked = Vec::new();
+    for (i, &manager) in managers.iter().enumerate() {
+        for day in [9, 10] {
+            let hour = 10 + i as u32;
+            booked.push(world.book_at(manager, moscow(day, hour, 0)).await.unwrap());
+            // The app drains between bookings.
+            world.clock.advance(Duration::minutes(2));
+            world.drain().await;
+        }
+    }
+    for _ in 0..3 {
+        let report = world.drain_later().await;
+        assert!(report.paused);
+        assert_eq!(report.written, 0);
+    }
+
+    let stored = world
+        .store
+        .meetings(MeetingQuery {
+            statuses: vec![MeetingStatus::Scheduled],
+            ..MeetingQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 10, "every booking exists");
+    assert_eq!(booked.len(), 10);
+    assert_eq!(
+        world.alerts_to_owner(),
+        1,
+        "{:?}",
+        world.messenger.keys_sent_to(OWNER)
+    );
+    let alert = world
+        .messenger
+        .sent_to(OWNER)
+        .into_iter()
+        .find(|m| m.screen.key() == "calendar-auth-failed")
+        .unwrap();
+    assert!(alert.screen.texts[0].get("error").is_some());
+    assert!(alert.screen.texts[0].get("fix").is_some());
+    let health = calendar_sync::calendar_health(&world.services)
+        .await
+        .unwrap();
+    assert!(!health.is_ok());
+    assert!(health.auth_failure.is_some());
+    assert!(fake.events().is_empty());
+
+    // Somebody fixed the credentials.
+    fake.fail_always(None);
+    let report = world.drain_later().await;
+    assert_eq!(report.written, 10);
+    assert!(!report.paused);
+    let mut ids: Vec<String> = fake.events().into_iter().map(|e| e.id).collect();
+    ids.sort();
+    let mut expected: Vec<String> = booked.iter().map(|m| event_id(m.id)).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "all ten events, once each");
+    assert_eq!(world.alerts_to_owner(), 1);
+    assert_eq!(
+        world
+            .messenger
+            .keys_sent_to(OWNER)
+            .iter()
+            .filter(|k| *k == "calendar-auth-restored")
+            .count(),
+        1
+    );
+    assert!(
+        calendar_sync::calendar_health(&world.services)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn alert_is_sent_again_only_after_access_was_restored_and_lost_again() {
+    let calendar = Arc::new(InMemoryCalendar::new());
+    let world = world(calendar.clone(), &[ANNA]).await;
+    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+        "revoked".into(),
+    )));
+    world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    world.drain().await;
+    world.drain_later().await;
+    assert_eq!(world.alerts_to_owner(), 1);
+
+    calendar.fail_with(None);
+    world.drain_later().await;
+    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+        "revoked".into(),
+    )));
+    world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    world.drain().await;
+    assert_eq!(world.alerts_to_owner(), 2);
+}
+
+fn moscow_free_slot_times(slots: &meetbot_domain::DaySlots) -> Vec<String> {
+    let zone = Zone::moscow();
+    slots
+        .free
+        .iter()
+        .map(|s| zone.local(s.start()).format("%H:%M").to_string())
+        .collect()
+}
+
+const ALL_DAY: [&str; 15] = [
+    "10:00", "10:30", "11:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00", "14:30",
+    "15:00", "15:30", "16:00", "16:30", "17:00",
+];
+
+fn without(times: &[&str]) -> Vec<String> {
+    ALL_DAY
+        .iter()
+        .filter(|t| !times.contains(t))
+        .map(|t| (*t).to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn external_busy_time_only_in_google_blocks_free_slots_and_free_events_do_not() {
+    let fake = FakeGoogle::start().await;
+    let world = world(google(&fake).await, &[ANNA]).await;
+    fake.add_external_event(moscow(9, 15, 0), moscow(9, 16, 0), false);
+    fake.add_external_event(moscow(9, 11, 0), moscow(9, 12, 0), true);
+    let date = NaiveDate::from_ymd_opt(2030, 1, 9).unwrap();
+
+    let slots = booking::free_slots(&world.services, ANNA, date, "m60")
+        .await
+        .unwrap();
+    assert_eq!(
+        moscow_free_slot_times(&slots),
+        without(&["14:30", "15:00", "15:30"])
+    );
+    assert!(
+        world
+            .store
+            .meetings(MeetingQuery::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // And a booking into it is refused.
+    assert!(world.book_at(ANNA, moscow(9, 15, 0)).await.is_err());
+}
+
+#[tokio::test]
+async fn external_busy_time_only_in_the_in_memory_calendar_blocks_free_slots() {
+    let calendar = Arc::new(InMemoryCalendar::new());
+    let world = world(calendar.clone(), &[ANNA]).await;
+    calendar.add_external_busy(Interval::new(moscow(9, 10, 0), moscow(9, 11, 30)).unwrap());
+    let date = NaiveDate::from_ymd_opt(2030, 1, 9).unwrap();
+    let slots = booking::free_slots(&world.services, ANNA, date, "m60")
+        .await
+        .unwrap();
+    assert_eq!(
+        moscow_free_slot_times(&slots),
+        without(&["10:00", "10:30", "11:00"])
+    );
+}
+
+fn person(id: i64, name: &str, email: Option<&str>, zone: Zone) -> User {
+    User {
+        id: UserId(id),
+        name: DisplayName::new(name).unwrap(),
+        username: None,
+        role: if id == 100 {
+            Role::Owner
+        } else {
+            Role::Manager
+        },
+        status: Status::Active,
+        department: None,
+        email: email.map(|e| Email::new(e).unwrap()),
+        language: Language::En,
+        zone,
+        subscribed: true,
+        registered_at: monday_noon_moscow(),
+    }
+}
+
+#[test]
+fn ics_a_berlin_meeting_on_the_dst_day_imports_at_its_wall_clock_time() {
+    let berlin = Zone::parse("Europe/Berlin").unwrap();
+    // Sunday 2030-03-31, the day Berlin springs forward at 02:00: 10:00
+    // local is CEST (UTC+2), so 08:00 UTC, not 09:00.
+    let start = berlin.to_utc(
+        NaiveDate::from_ymd_opt(2030, 3, 31)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap(),
+    );
+    let meeting = Meeting::from_new(
+        MeetingId(7),
+        NewMeeting {
+            booker: UserId(1),
+            interval: Interval::starting_at(start, Duration::minutes(90)).unwrap(),
+            meeting_type: "m90".into(),
+            topic: Some(Topic::new("Planning; budget, Q2").unwrap()),
+            rescheduled_from: None,
+            created_at: monday_noon_moscow(),
+        },
+    );
+    let booker = person(1, "Anna Schmidt", Some("anna@example.com"), berlin);
+    let host = person(100, "Owner", Some("owner@example.com"), berlin);
+
+    let text = ics::meeting_ics(
+        &meeting,
+        &booker,
+        Some(&host),
+        IcsMethod::Request,
+        0,
+        "meetbot",
+    );
+    assert!(text.contains("METHOD:REQUEST"), "{text}");
+    assert!(text.contains("DTSTART:20300331T080000Z"), "{text}");
+    assert!(text.contains("DTEND:20300331T093000Z"), "{text}");
+    // Never floating: every date-time is UTC.
+    for line in text.lines().filter(|l| l.starts_with("DT")) {
+        assert!(line.ends_with('Z'), "{line}");
+    }
+
+    let parsed: icalendar::Calendar = text.parse().unwrap();
+    let event = parsed.events().next().unwrap();
+    assert_eq!(event.get_uid(), Some("meeting-7@meetbot"));
+    assert_eq!(event.get_sequence(), Some(0));
+    assert_eq!(event.get_summary(), Some("Meeting with Anna Schmidt"));
+    assert!(
+        event
+            .get_description()
+            .unwrap()
+            .contains("Planning; budget, Q2")
+    );
+    let Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(dtstart))) = event.get_start() else {
+        panic!("DTSTART is not UTC: {:?}", event.get_start());
+    };
+    assert_eq!(dtstart, start);
+    assert_eq!(
+        berlin.local(dtstart).format("%Y-%m-%d %H:%M").to_string(),
+        "2030-03-31 10:00"
+    );
+    let Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(dtend))) = event.get_end() else {
+        panic!("DTEND is not UTC");
+    };
+    assert_eq!(berlin.local(dtend).format("%H:%M").to_string(), "11:30");
+
+    // The cancellation of the same meeting: same UID, higher SEQUENCE.
+    let cancel = ics::meeting_ics(
+        &meeting,
+        &booker,
+        Some(&host),
+        IcsMethod::Cancel,
+        1,
+        "meetbot",
+    );
+    let parsed: icalendar::Calendar = cancel.parse().unwrap();
+    assert_eq!(parsed.property_value("METHOD"), Some("CANCEL"));
+    let event = parsed.events().next().unwrap();
+    assert_eq!(event.get_uid(), Some("meeting-7@meetbot"));
+    assert_eq!(event.get_sequence(), Some(1));
+    assert_eq!(event.get_status(), Some(icalendar::EventStatus::Cancelled));
+    // The same meeting always gives the same file.
+    assert_eq!(
+        text,
+        ics::meeting_ics(
+            &meeting,
+            &booker,
+            Some(&host),
+            IcsMethod::Request,
+            0,
+            "meetbot"
+        )
+    );
+}
+
+#[tokio::test]
+async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
+    let world = world(Arc::new(InMemoryCalendar::new()), &[ANNA]).await;
+    let kept = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    let dropped = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    meetings::cancel(&world.services, ANNA, dropped.id)
+        .await
+        .unwrap();
+    let range = Interval::new(moscow(8, 10, 0), moscow(11, 10, 0)).unwrap();
+
+    assert!(matches!(
+        ics::export(&world.services, ANNA, range).await,
+        Err(UseCaseError::Denied(_))
+    ));
+    let export = ics::export(&world.services, OWNER, range).await.unwrap();
+    assert_eq!(export.meetings.len(), 2);
+
+    let parsed: icalendar::Calendar = export.ics.parse().unwrap();
+    let uids: Vec<&str> = parsed.events().filter_map(|e| e.get_uid()).collect();
+    assert_eq!(
+        uids,
+        [
+            format!("meeting-{}@meetbot", kept.id),
+            format!("meeting-{}@meetbot", dropped.id)
+        ]
+    );
+
+    let mut lines = export.csv.lines();
+    assert_eq!(lines.next().unwrap(), ics::CSV_HEADER.join(","));
+    let first = lines.next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{},2030-01-09T10:00:00+03:00,2030-01-09T11:00:00+03:00,60,SCHEDULED,1,",
+            kept.id
+        )),
+        "{first}"
+    );
+    assert!(first.contains("\"Бюджет, Q1\""), "{first}");
+    assert!(lines.next().unwrap().contains("CANCELLED"));
+    assert!(lines.next().is_none());
+}
+
+#[tokio::test]
+async fn alert_stays_until_the_calendar_itself_accepts_a_write_again() {
+    let calendar = Arc::new(InMemoryCalendar::new());
+    let world = world(calendar.clone(), &[ANNA]).await;
+    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+        "revoked".into(),
+    )));
+    world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    assert!(world.drain().await.paused);
+
+    // A job with nothing to write (its meeting was cancelled before its
+    // event was) proves nothing about access: the pause stays.
+    let dropped = world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    meetings::cancel(&world.services, ANNA, dropped.id)
+        .await
+        .unwrap();
+    let report = world.drain_later().await;
+    assert!(report.paused);
+    assert_eq!(report.skipped, 1);
+    assert!(
+        calendar_sync::auth_failure(&world.services)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        !world
+            .messenger
+            .keys_sent_to(OWNER)
+            .contains(&"calendar-auth-restored".to_owned())
+    );
+}
