@@ -9,6 +9,7 @@
 
 pub mod caldav;
 pub mod clock;
+pub mod console;
 pub mod google;
 pub mod services;
 pub mod storage;

@@ -1,9 +1,5 @@
 //! The console transport, driven through its input and output streams like
 //! a person at a terminal: one full booking.
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test reports a broken step by panicking"
-)]
 
 use std::sync::Arc;
 
@@ -11,36 +7,9 @@ use meetbot_domain::{MeetingStatus, UserId};
 use meetbot_i18n::Translator;
 use meetbot_memory::InMemoryStore;
 use meetbot_ports::{MeetingQuery, Store};
+use meetbot_testkit::console::{button, screen};
 use meetbot_usecases::registration::Profile;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-
-/// Reads the console's output up to its next prompt.
-async fn screen(output: &mut DuplexStream) -> String {
-    let mut bytes = Vec::new();
-    let mut byte = [0u8; 1];
-    while !bytes.ends_with(b"> ") {
-        let read = output.read(&mut byte).await.unwrap();
-        assert!(
-            read > 0,
-            "the console stopped early; it printed:\n{}",
-            String::from_utf8_lossy(&bytes)
-        );
-        bytes.push(byte[0]);
-    }
-    String::from_utf8(bytes).unwrap()
-}
-
-/// The number of the button whose label contains `label`.
-fn button(screen: &str, label: &str) -> String {
-    for piece in screen.split('[').skip(1) {
-        if let Some((number, rest)) = piece.split_once("] ")
-            && rest.split("  ").next().unwrap_or("").contains(label)
-        {
-            return number.to_owned();
-        }
-    }
-    panic!("no button {label:?} on the screen:\n{screen}");
-}
+use tokio::io::{AsyncWriteExt, BufReader};
 
 #[tokio::test]
 async fn console_books_a_meeting_through_stdin_and_stdout() {

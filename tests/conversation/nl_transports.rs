@@ -19,42 +19,15 @@ use meetbot_ports::speech::SpeechToText;
 use meetbot_ports::{MeetingQuery, Store};
 use meetbot_speech::OpenAiSpeech;
 use meetbot_telegram::{BotApi, Dispatcher, Limits, Sender, TelegramMessenger};
+use meetbot_testkit::console::{button, screen};
 use meetbot_testkit::telegram::{FakeTelegram, Person};
 use meetbot_testkit::{World, moscow, profile};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::io::{AsyncWriteExt, BufReader};
 
 const TOKEN: &str = "123456789:AAHtestTESTtestTESTtestTEST";
 const ANNA: UserId = UserId(1);
-
-/// Reads the console's output up to its next prompt.
-async fn screen(output: &mut DuplexStream) -> String {
-    let mut bytes = Vec::new();
-    let mut byte = [0u8; 1];
-    while !bytes.ends_with(b"> ") {
-        let read = output.read(&mut byte).await.unwrap();
-        assert!(
-            read > 0,
-            "the console stopped early; it printed:\n{}",
-            String::from_utf8_lossy(&bytes)
-        );
-        bytes.push(byte[0]);
-    }
-    String::from_utf8(bytes).unwrap()
-}
-
-/// The number of the console button whose label contains `label`.
-fn button(screen: &str, label: &str) -> String {
-    for piece in screen.split('[').skip(1) {
-        if let Some((number, rest)) = piece.split_once("] ")
-            && rest.split("  ").next().unwrap_or("").contains(label)
-        {
-            return number.to_owned();
-        }
-    }
-    panic!("no button {label:?} on the screen:\n{screen}");
-}
 
 #[tokio::test]
 async fn nl_booking_through_the_console_a_sentence_then_confirm_books_with_reminders() {
