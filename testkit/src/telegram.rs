@@ -24,7 +24,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 // tokio's clock, so that a test in paused time records paused time.
@@ -145,6 +145,8 @@ struct Inner {
     rate_limited: HashMap<i64, (u32, u64)>,
     next_message_id: i64,
     next_update_id: i64,
+    /// Files people sent (voice messages), by file id: their bytes.
+    files: HashMap<String, Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]
@@ -185,6 +187,7 @@ impl FakeTelegram {
         };
         let app = Router::new()
             .route("/{token}/{method}", post(call))
+            .route("/file/{token}/{file_id}", get(download))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -310,6 +313,34 @@ impl FakeTelegram {
                     "chat": from.chat(),
                     "text": "…",
                 }
+            }
+        })
+    }
+
+    /// A voice message from `from` whose audio is `audio`, as an update
+    /// (not queued); `getFile` and the file URL then serve the audio.
+    pub fn voice_update(&self, from: &Person, audio: &[u8]) -> Value {
+        let id = self.next_update_id();
+        let file_id = format!("voice-{id}");
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .files
+            .insert(file_id.clone(), audio.to_vec());
+        json!({
+            "update_id": id,
+            "message": {
+                "message_id": id,
+                "date": 1_700_000_000,
+                "chat": from.chat(),
+                "from": from.json(),
+                "voice": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "duration": 2,
+                    "mime_type": "audio/ogg",
+                },
             }
         })
     }
@@ -464,6 +495,9 @@ async fn call(
     if method == "getUpdates" {
         return get_updates(&shared, &params).await;
     }
+    if method == "getFile" {
+        return get_file(&shared, &params);
+    }
     let chat_id = params.get("chat_id").and_then(Value::as_i64);
     let (status, answer, message_id) = {
         let mut inner = shared.inner.lock().unwrap();
@@ -516,6 +550,50 @@ async fn call(
     shared.inner.lock().unwrap().requests.push(recorded);
     shared.requests_arrived.notify_waiters();
     (StatusCode::from_u16(status).unwrap(), axum::Json(answer)).into_response()
+}
+
+/// `getFile`: a file's path is its id, under the file URL.
+fn get_file(shared: &Shared, params: &Value) -> Response {
+    let file_id = params.get("file_id").and_then(Value::as_str).unwrap_or("");
+    let size = shared
+        .inner
+        .lock()
+        .unwrap()
+        .files
+        .get(file_id)
+        .map(Vec::len);
+    match size {
+        Some(size) => axum::Json(json!({
+            "ok": true,
+            "result": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": file_id,
+            }
+        }))
+        .into_response(),
+        None => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({
+                "ok": false,
+                "error_code": 400,
+                "description": "Bad Request: invalid file_id",
+            })),
+        )
+            .into_response(),
+    }
+}
+
+/// The file URL (`/file/bot<token>/<path>`): the bytes of a file sent.
+async fn download(
+    State(shared): State<Shared>,
+    Path((_token, file_id)): Path<(String, String)>,
+) -> Response {
+    match shared.inner.lock().unwrap().files.get(&file_id) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 fn message_json(id: i64, chat: Option<i64>, params: &Value) -> Value {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::post;
 use meetbot_domain::{MeetingStatus, UserId};
 use meetbot_i18n::Translator;
 use meetbot_ports::speech::SpeechToText;
@@ -23,7 +23,7 @@ use meetbot_testkit::console::{button, screen};
 use meetbot_testkit::telegram::{FakeTelegram, Person};
 use meetbot_testkit::{World, moscow, profile};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::{AsyncWriteExt, BufReader};
 
 const TOKEN: &str = "123456789:AAHtestTESTtestTESTtestTEST";
@@ -128,37 +128,11 @@ async fn nl_booking_through_the_fake_bot_api_a_sentence_then_confirm_books_with_
     );
 }
 
-/// A Bot API that knows one voice file: `getFile` gives its path and the
-/// file URL serves its bytes. Every other method answers `true`.
-async fn bot_api_with_a_voice_file() -> String {
-    let app = Router::new()
-        .route(
-            "/{token}/getFile",
-            post(|| async {
-                axum::Json(json!({
-                    "ok": true,
-                    "result": {
-                        "file_id": "voice-1",
-                        "file_unique_id": "u1",
-                        "file_size": 14,
-                        "file_path": "voice/file_1.oga",
-                    }
-                }))
-            }),
-        )
-        .route(
-            "/file/{token}/voice/file_1.oga",
-            get(|| async { b"OggS fake opus".to_vec() }),
-        )
-        .route(
-            "/{token}/{method}",
-            post(|| async { axum::Json(json!({ "ok": true, "result": true })) }),
-        );
-    serve(app).await
-}
+/// The audio of the voice message the tests send.
+const VOICE: &[u8] = b"OggS fake opus";
 
 /// A speech-to-text endpoint that hears `transcript` in any audio that
-/// is the voice file above.
+/// is [`VOICE`].
 async fn speech_endpoint(transcript: &'static str) -> String {
     let app = Router::new().route(
         "/v1/audio/transcriptions",
@@ -177,33 +151,17 @@ async fn serve(app: Router) -> String {
     url
 }
 
-fn voice_update(from: i64) -> Value {
-    json!({
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 1_700_000_000,
-            "chat": { "id": from, "type": "private" },
-            "from": { "id": from, "is_bot": false, "first_name": "Anna", "language_code": "ru" },
-            "voice": {
-                "file_id": "voice-1",
-                "file_unique_id": "u1",
-                "duration": 2,
-                "mime_type": "audio/ogg",
-            },
-        }
-    })
-}
-
 /// The keys of what Anna got after one voice message, through a dispatcher
 /// with `speech`.
 async fn after_a_voice_message(speech: Option<Arc<dyn SpeechToText>>) -> Vec<String> {
     let world = World::with_managers(&[ANNA]).await;
-    let bot_api = bot_api_with_a_voice_file().await;
-    let api = BotApi::new(&bot_api, &SecretString::from(TOKEN.to_owned())).unwrap();
+    let fake = FakeTelegram::start().await;
+    let api = BotApi::new(&fake.url, &SecretString::from(TOKEN.to_owned())).unwrap();
     let dispatcher = Dispatcher::with_speech(world.services.clone(), api, speech, 4, 64);
+    let anna = Person::new(ANNA.0, "Anna", "ru");
 
-    dispatcher.accept(voice_update(ANNA.0)).await.unwrap();
+    let voice = fake.voice_update(&anna, VOICE);
+    dispatcher.accept(voice).await.unwrap();
 
     assert!(dispatcher.drain(Duration::from_secs(10)).await);
     world.messenger.keys_sent_to(ANNA)
