@@ -384,3 +384,65 @@ async fn voice_that_could_not_be_heard_gets_the_note_that_text_works() {
     let note = world.last(ANNA);
     assert!(note.contains("напишите текстом"), "{note}");
 }
+
+/// Where "завтра в …" lands for ANNA living in `zone` when she writes it
+/// at `now`: she writes, confirms, and the booked meeting's start is read.
+async fn booked_from_a_sentence(
+    zone: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    text: &str,
+) -> chrono::DateTime<chrono::Utc> {
+    let world = World::with_managers(&[ANNA]).await;
+    let mut anna = world.store.user(ANNA).await.unwrap().unwrap();
+    anna.zone = meetbot_domain::Zone::parse(zone).unwrap();
+    world.store.update_user(&anna).await.unwrap();
+    world.clock.set(now);
+
+    world.say(ANNA, text).await;
+    world.press_labelled(ANNA, "Подтвердить").await;
+
+    let booked = meetings(&world).await;
+    assert_eq!(booked.len(), 1, "{}", world.last(ANNA));
+    booked[0].interval.start()
+}
+
+#[tokio::test]
+async fn nl_zone_tomorrow_is_the_next_day_in_the_persons_own_zone_around_each_midnight() {
+    let utc = |day: u32, hour: u32, minute: u32| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2030, 1, day, hour, minute, 0).unwrap()
+    };
+    // Vladivostok is UTC+10 and Moscow UTC+3 all year; the owner's working
+    // hours are 10:00–18:00 Moscow, so 17:00 in Vladivostok is 10:00 there.
+    let vladivostok = "Asia/Vladivostok";
+    let before_midnight_there = utc(7, 13, 30); // Monday 23:30 in Vladivostok
+    let after_midnight_there = utc(7, 14, 30); // Tuesday 00:30 in Vladivostok
+    let before_midnight_in_moscow = utc(7, 20, 30); // Monday 23:30 in Moscow
+    let after_midnight_in_moscow = utc(7, 21, 30); // Tuesday 00:30 in Moscow
+
+    assert_eq!(
+        booked_from_a_sentence(vladivostok, before_midnight_there, "завтра в 17 на час").await,
+        utc(8, 7, 0)
+    );
+    assert_eq!(
+        booked_from_a_sentence(vladivostok, after_midnight_there, "завтра в 17 на час").await,
+        utc(9, 7, 0)
+    );
+    assert_eq!(
+        booked_from_a_sentence(
+            "Europe/Moscow",
+            before_midnight_in_moscow,
+            "завтра в 10 на час"
+        )
+        .await,
+        utc(8, 7, 0)
+    );
+    assert_eq!(
+        booked_from_a_sentence(
+            "Europe/Moscow",
+            after_midnight_in_moscow,
+            "завтра в 10 на час"
+        )
+        .await,
+        utc(9, 7, 0)
+    );
+}
