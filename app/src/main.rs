@@ -14,6 +14,7 @@ use clap::Parser as _;
 use meetbot::cli::{Cli, Command};
 use meetbot::config::{Config, ConfigError, Sources};
 use meetbot::logging::{self, Redactor};
+use meetbot_ports::Clock as _;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -95,7 +96,8 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `meetbot run`: opens the database (migrating it) and serves.
+/// `meetbot run`: opens the database (migrating it), checks that it
+/// accepts a write, and serves.
 async fn serve(config: Config) -> anyhow::Result<()> {
     for warning in config.warnings() {
         tracing::warn!("{warning}");
@@ -104,6 +106,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let store = meetbot_storage::connect(url.expose())
         .await
         .with_context(|| format!("database {url}"))?;
+    // Opening and migrating an up-to-date database only reads; a read-only
+    // file would pass and the bot would then fail on every change.
+    let now = meetbot::clock::SystemClock::new().now();
+    store
+        .heartbeat(now)
+        .await
+        .with_context(|| format!("database {url} does not accept writes"))?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         database = %url,

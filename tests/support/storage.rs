@@ -275,6 +275,9 @@ impl Store for Guarded {
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.store.set_value(key, value).await
     }
+    async fn heartbeat(&self, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.store.heartbeat(at).await
+    }
     async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
         self.store.record_once(key, at).await
     }

@@ -57,11 +57,12 @@ macro_rules! shared_store {
         use $crate::failure::Failure;
         use $crate::rows::{
             AuditRow, FeedbackRow, JobRow, MeetingRow, NewAuditRow, NewJobRow, NewMeetingRow,
-            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, meeting_status, micros,
+            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, instant, meeting_status,
+            micros,
         };
         use $crate::schema::{
-            audit_log, calendar_jobs, dialogs, done_once, feedback, key_values, meetings,
-            processed_updates, reminders, rsvps, users,
+            audit_log, calendar_jobs, dialogs, done_once, feedback, heartbeat, key_values,
+            meetings, processed_updates, reminders, rsvps, users,
         };
         use $crate::shared::blocking;
 
@@ -609,6 +610,29 @@ macro_rules! shared_store {
                         .set(key_values::value.eq(&value))
                         .execute(conn)?;
                     Ok(())
+                })
+                .await
+            }
+
+            async fn heartbeat(
+                &self,
+                at: DateTime<Utc>,
+            ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                self.run(move |conn| {
+                    write_tx(conn, |conn| {
+                        let before: Option<i64> = heartbeat::table
+                            .find(1)
+                            .select(heartbeat::beat_at)
+                            .first(conn)
+                            .optional()?;
+                        diesel::insert_into(heartbeat::table)
+                            .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
+                            .on_conflict(heartbeat::id)
+                            .do_update()
+                            .set(heartbeat::beat_at.eq(micros(at)))
+                            .execute(conn)?;
+                        Ok(before.map(instant).transpose()?)
+                    })
                 })
                 .await
             }
