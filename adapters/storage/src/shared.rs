@@ -12,34 +12,86 @@
 //! - `fn claim_reminders` / `fn claim_jobs` — leasing a batch so that two
 //!   claimers never get the same row.
 
+use std::sync::Mutex;
+use std::time::Instant;
+
 use diesel::r2d2::{ManageConnection, Pool};
 use meetbot_ports::StoreError;
 
 use crate::failure::Failure;
 
 /// Runs `work` on a pooled connection on tokio's blocking pool: diesel is
-/// synchronous and must not stall the async workers.
-pub(crate) async fn blocking<M, T, F>(pool: &Pool<M>, work: F) -> Result<T, Failure>
+/// synchronous and must not stall the async workers. Whether a connection
+/// could be had is told to `outage`.
+pub(crate) async fn blocking<M, T, F>(
+    pool: &Pool<M>,
+    outage: &Outage,
+    work: F,
+) -> Result<T, Failure>
 where
     M: ManageConnection,
     F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
-    let joined = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(|e| {
-            Failure::Store(StoreError::Unexpected(format!(
-                "no database connection: {e}"
-            )))
-        })?;
-        work(&mut conn)
+    let joined = tokio::task::spawn_blocking(move || match pool.get() {
+        Ok(mut conn) => Ok(work(&mut conn)),
+        Err(e) => Err(e.to_string()),
     })
     .await;
-    joined.unwrap_or_else(|e| {
-        Err(Failure::Store(StoreError::Unexpected(format!(
+    match joined {
+        Ok(Ok(done)) => {
+            outage.ended();
+            done
+        }
+        Ok(Err(reason)) => {
+            outage.began(&reason);
+            Err(Failure::Store(StoreError::Unexpected(format!(
+                "no database connection: {reason}"
+            ))))
+        }
+        Err(e) => Err(Failure::Store(StoreError::Unexpected(format!(
             "the database task failed: {e}"
-        ))))
-    })
+        )))),
+    }
+}
+
+/// Whether the database could be reached at the last call. While it cannot
+/// (a Postgres server down or restarting), every call fails; logging each
+/// failure would flood the log and bury when the outage started and ended,
+/// so those two moments are logged once each, with the reason and the
+/// length.
+#[derive(Debug, Default)]
+pub(crate) struct Outage {
+    since: Mutex<Option<Instant>>,
+}
+
+impl Outage {
+    /// No connection could be had; logs the outage's start the first time.
+    /// Returns whether this call began an outage.
+    pub(crate) fn began(&self, reason: &str) -> bool {
+        let mut since = self.since.lock().unwrap_or_else(|p| p.into_inner());
+        if since.is_some() {
+            return false;
+        }
+        *since = Some(Instant::now());
+        tracing::error!(%reason, "the database cannot be reached; every request fails until it is back");
+        true
+    }
+
+    /// A connection was had; logs the outage's end if one was going on.
+    /// Returns whether this call ended an outage.
+    pub(crate) fn ended(&self) -> bool {
+        let mut since = self.since.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(started) = since.take() else {
+            return false;
+        };
+        tracing::warn!(
+            seconds = started.elapsed().as_secs(),
+            "the database can be reached again"
+        );
+        true
+    }
 }
 
 /// Expands the shared queries and the `Store` implementation for `$store`,
@@ -313,7 +365,9 @@ macro_rules! shared_store {
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                blocking(&self.pool, work).await.map_err(StoreError::from)
+                blocking(&self.pool, &self.outage, work)
+                    .await
+                    .map_err(StoreError::from)
             }
 
             /// Checks that the database answers.
@@ -378,7 +432,7 @@ macro_rules! shared_store {
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
-                blocking(&self.pool, move |conn| book(conn, request))
+                blocking(&self.pool, &self.outage, move |conn| book(conn, request))
                     .await
                     .map_err(BookingError::from)
             }
@@ -754,3 +808,24 @@ macro_rules! shared_store {
 }
 
 pub(crate) use shared_store;
+
+#[cfg(test)]
+mod tests {
+    use super::Outage;
+
+    #[test]
+    fn an_outage_is_told_once_when_it_begins_and_once_when_it_ends() {
+        let outage = Outage::default();
+
+        assert!(!outage.ended(), "nothing to end before an outage");
+        assert!(outage.began("connection refused"));
+        assert!(!outage.began("connection refused"));
+        assert!(!outage.began("timed out"));
+        assert!(outage.ended());
+        assert!(!outage.ended());
+        assert!(
+            outage.began("connection refused"),
+            "a second outage is told again"
+        );
+    }
+}
