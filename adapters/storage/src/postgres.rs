@@ -13,7 +13,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StorageError;
 use crate::migrations::run_pending;
-use crate::shared::Outage;
+use crate::outage::Outage;
 
 /// The migrations in `migrations/postgres`, compiled in.
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
