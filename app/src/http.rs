@@ -30,9 +30,9 @@ pub struct Health {
     pub telegram: Option<BotApi>,
     /// The configured calendar's kind, as `calendar.kind` names it.
     pub calendar_kind: &'static str,
-    /// The database, asked for a small value, and what the calendar's
-    /// health is read through: its probe, and the pause flag the outbox
-    /// keeps in the store.
+    /// The database, asked for a small value and given a heartbeat to
+    /// write, and what the calendar's health is read through: its probe,
+    /// and the pause flag the outbox keeps in the store.
     pub services: Services,
     /// The supervised background tasks: one that is not running fails the check.
     pub tasks: TaskStates,
@@ -55,23 +55,32 @@ pub fn router(health: Health) -> Router {
         .with_state(health)
 }
 
-/// 200 when the database answers, the calendar works and every background
-/// task runs, else 503, with a JSON body: `{"status", "database":
-/// {"reachable"}, "telegram": {"last_success"}, "calendar": {"kind",
-/// "status", "reason"}, "tasks": {name: "running" or "restarting: why"},
-/// "version"}`.
+/// 200 when the database answers and accepts a write, the calendar works
+/// and every background task runs, else 503, with a JSON body: `{"status",
+/// "database": {"reachable", "writable"}, "telegram": {"last_success"},
+/// "calendar": {"kind", "status", "reason"}, "tasks": {name: "running" or
+/// "restarting: why"}, "version"}`.
+///
+/// A read alone would pass on a database that can no longer be written (a
+/// read-only file, a full disk), so the check also writes a heartbeat row.
 ///
 /// The calendar is probed live on every call (no cached answer), so a
 /// monitor should poll every few seconds at most, not in a tight loop.
 async fn health_check(State(health): State<Health>) -> impl IntoResponse {
-    let (database, calendar) = tokio::join!(
-        tokio::time::timeout(DATABASE_CHECK, health.services.store.value("health.check")),
+    let store = &health.services.store;
+    let now = health.services.clock.now();
+    let (database, heartbeat, calendar) = tokio::join!(
+        tokio::time::timeout(DATABASE_CHECK, store.value("health.check")),
+        tokio::time::timeout(DATABASE_CHECK, store.heartbeat(now)),
         tokio::time::timeout(
             CALENDAR_CHECK,
             calendar_sync::calendar_health(&health.services)
         ),
     );
     let reachable = matches!(database, Ok(Ok(_)));
+    // Not logged: a monitor polls every few seconds, and the answer itself
+    // says that the write failed.
+    let writable = matches!(heartbeat, Ok(Ok(_)));
     let failure = match calendar {
         Ok(Ok(state)) => calendar_failure(&state),
         Ok(Err(error)) => Some(format!("cannot read the calendar's state: {error}")),
@@ -79,7 +88,7 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
     };
     let tasks = health.tasks.snapshot();
     let tasks_run = tasks.values().all(|state| *state == TaskState::Running);
-    let healthy = reachable && failure.is_none() && tasks_run;
+    let healthy = reachable && writable && failure.is_none() && tasks_run;
     let telegram = health
         .telegram
         .as_ref()
@@ -99,7 +108,7 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
     };
     let body = json!({
         "status": if healthy { "ok" } else { "unavailable" },
-        "database": { "reachable": reachable },
+        "database": { "reachable": reachable, "writable": writable },
         "telegram": telegram,
         "calendar": calendar,
         "tasks": tasks

@@ -14,6 +14,7 @@ use clap::Parser as _;
 use meetbot::cli::{Cli, Command};
 use meetbot::config::{Config, ConfigError, Sources};
 use meetbot::logging::{self, Redactor};
+use meetbot_ports::Clock as _;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,17 +62,21 @@ fn main() -> ExitCode {
         });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // Some drivers add a hint on a second line; keep it, on this one.
-            let message = format!("{err:#}");
-            let message: Vec<&str> = message
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            eprintln!("meetbot: error: {}", redactor.redact(&message.join(" ")));
-            ExitCode::FAILURE
-        }
+        Err(err) => match err.downcast::<ConfigError>() {
+            // Found only when a file the configuration names was read.
+            Ok(config_error) => configuration_error(&config_error),
+            Err(err) => {
+                // Some drivers add a hint on a second line; keep it, on this one.
+                let message = format!("{err:#}");
+                let message: Vec<&str> = message
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                eprintln!("meetbot: error: {}", redactor.redact(&message.join(" ")));
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -95,15 +100,26 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `meetbot run`: opens the database (migrating it) and serves.
+/// `meetbot run`: sets up the calendar (reading its key file), opens the
+/// database (migrating it), checks that it accepts a write, and serves.
 async fn serve(config: Config) -> anyhow::Result<()> {
     for warning in config.warnings() {
         tracing::warn!("{warning}");
     }
+    // Before the database: a bad key file is fixed and retried without a
+    // migration having run against the wrong database meanwhile.
+    let calendar = meetbot::run::calendar(&config).await?;
     let url = &config.database.url;
     let store = meetbot_storage::connect(url.expose())
         .await
         .with_context(|| format!("database {url}"))?;
+    // Opening and migrating an up-to-date database only reads; a read-only
+    // file would pass and the bot would then fail on every change.
+    let now = meetbot::clock::SystemClock::new().now();
+    store
+        .heartbeat(now)
+        .await
+        .with_context(|| format!("database {url} does not accept writes"))?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         database = %url,
@@ -112,5 +128,5 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         time_zone = %config.organisation.time_zone,
         "meetbot started"
     );
-    meetbot::run::run(config, store).await
+    meetbot::run::run(config, store, calendar).await
 }

@@ -15,7 +15,7 @@ use meetbot_caldav::CalDavCalendar;
 use meetbot_calendar_none::NoCalendar;
 use meetbot_console::Console;
 use meetbot_domain::{Settings, UserId};
-use meetbot_google_calendar::GoogleCalendar;
+use meetbot_google_calendar::{GoogleCalendar, GoogleSetupError, MAX_KEY_FILE_BYTES};
 use meetbot_i18n::Translator;
 use meetbot_interpreter::OfflineInterpreter;
 use meetbot_ports::interpreter::Interpreter;
@@ -29,11 +29,16 @@ use tokio_util::sync::CancellationToken;
 
 use crate::background::{Background, HttpEndpoints};
 use crate::clock::SystemClock;
-use crate::config::{CalendarConfig, Config};
+use crate::config::{CalendarConfig, Config, ConfigError, Got};
 use crate::supervise::Backoff;
 
-/// Serves with `config` over `store` until Ctrl-C or SIGTERM.
-pub async fn run(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
+/// Serves with `config` over `store` and `calendar` (see [`calendar`])
+/// until Ctrl-C or SIGTERM.
+pub async fn run(
+    config: Config,
+    store: Arc<dyn Store>,
+    calendar: Arc<dyn Calendar>,
+) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
@@ -47,18 +52,18 @@ pub async fn run(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
             Err(error) => tracing::error!(%error, "cannot listen for shutdown signals"),
         }
     });
-    serve(config, store, shutdown).await
+    serve(config, store, calendar, shutdown).await
 }
 
 /// Serves until `shutdown` is cancelled (or, on the console, the input ends).
 pub async fn serve(
     config: Config,
     store: Arc<dyn Store>,
+    calendar: Arc<dyn Calendar>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let translator = Arc::new(Translator::new());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-    let calendar = calendar(&config).await?;
     let mut default_settings = Settings::default();
     default_settings
         .availability
@@ -109,11 +114,13 @@ impl Core {
     }
 }
 
-/// The calendar `config` selects. A Google key file is read here, at
-/// start-up, so a missing or unreadable key stops the bot at once, naming
-/// the key, instead of pausing the calendar sync at the first booking.
-/// Nothing is asked of the calendar yet: an unreachable one shows on
-/// `/health` and must not keep the bot from starting.
+/// The calendar `config` selects. A Google key file is read and checked
+/// here, at start-up and before the database is opened, so a missing,
+/// oversized or malformed key stops the bot at once, naming the key,
+/// instead of pausing the calendar sync at the first booking. An oversized
+/// key file is a [`ConfigError`] (the caller exits as for any bad
+/// configuration). Nothing is asked of the calendar yet: an unreachable
+/// one shows on `/health` and must not keep the bot from starting.
 pub async fn calendar(config: &Config) -> anyhow::Result<Arc<dyn Calendar>> {
     // The key, and where its value came from, that the operator has to fix.
     let named = |key: &str| format!("{key}{}", config.origin(key));
@@ -121,7 +128,21 @@ pub async fn calendar(config: &Config) -> anyhow::Result<Arc<dyn Calendar>> {
         CalendarConfig::None(_) => Ok(Arc::new(NoCalendar::new())),
         CalendarConfig::Google(google) => {
             let key = format!("calendar.{}", google.access_key());
-            let settings = google.settings().with_context(|| named(&key))?;
+            let settings = match google.settings() {
+                Err(GoogleSetupError::KeyFileTooLarge(path)) => {
+                    return Err(ConfigError::Invalid {
+                        expected: format!(
+                            "name a key file of at most {} KB",
+                            MAX_KEY_FILE_BYTES / 1024
+                        ),
+                        got: Got::shown(&path),
+                        origin: config.origin(&key),
+                        key,
+                    }
+                    .into());
+                }
+                other => other.with_context(|| named(&key))?,
+            };
             let calendar = GoogleCalendar::new(settings)
                 .await
                 .with_context(|| named(&key))?;

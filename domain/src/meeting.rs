@@ -150,9 +150,11 @@ impl Topic {
     /// The longest topic, in characters.
     pub const MAX_CHARS: usize = 200;
 
-    /// Trims the text and checks it is neither empty nor too long.
+    /// Removes bidi control characters (the topic is shown to the owner),
+    /// trims the text and checks it is neither empty nor too long.
     pub fn new(raw: &str) -> Result<Self, ValueError> {
-        let text = raw.trim();
+        let cleaned = crate::user::without_bidi_controls(raw);
+        let text = cleaned.trim();
         if text.is_empty() {
             return Err(ValueError::Empty);
         }
@@ -327,6 +329,13 @@ pub fn meeting_interval(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_control_characters_are_removed_from_a_topic() {
+        let topic = Topic::new(" \u{202e}Budget\u{202c} for \u{2067}2030\u{2069} ").unwrap();
+        assert_eq!(topic.as_str(), "Budget for 2030");
+        assert_eq!(Topic::new("\u{200e}\u{200f}"), Err(ValueError::Empty));
+    }
 
     fn meeting(now: DateTime<Utc>) -> Meeting {
         Meeting::from_new(

@@ -38,8 +38,36 @@ pub enum ValueError {
     Unknown(String),
 }
 
+/// Whether `c` changes the direction of the text around it: the embeddings
+/// and overrides (U+202A–U+202E), the isolates (U+2066–U+2069) and the
+/// marks (U+200E, U+200F, U+061C).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// `text` without bidi control characters. Text one person typed is shown
+/// to others inside the bot's own sentences; a right-to-left override in a
+/// name would turn the rest of such a sentence around (display spoofing).
+pub fn without_bidi_controls(text: &str) -> String {
+    text.chars().filter(|&c| !is_bidi_control(c)).collect()
+}
+
+/// `raw` when it has the shape Telegram gives usernames (up to 32 ASCII
+/// letters, digits and `_`), else `None`: anything else did not come from
+/// Telegram and is not shown to anyone as a username.
+pub fn telegram_username(raw: &str) -> Option<String> {
+    let shaped = !raw.is_empty()
+        && raw.len() <= 32
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    shaped.then(|| raw.to_owned())
+}
+
 fn bounded_text(raw: &str, max: usize) -> Result<String, ValueError> {
-    let text = raw.trim();
+    let cleaned = without_bidi_controls(raw);
+    let text = cleaned.trim();
     if text.is_empty() {
         return Err(ValueError::Empty);
     }
@@ -63,7 +91,9 @@ macro_rules! text_value {
             /// The longest allowed, in characters.
             pub const MAX_CHARS: usize = $max;
 
-            /// Trims the text and checks it is neither empty nor too long.
+            /// Removes bidi control characters, trims the text and checks
+            /// it is neither empty, nor too long, nor holding control
+            /// characters.
             pub fn new(raw: &str) -> Result<Self, ValueError> {
                 bounded_text(raw, Self::MAX_CHARS).map(Self)
             }
@@ -106,30 +136,80 @@ text_value!(
     64
 );
 
-/// An e-mail address, checked only for its shape (something@domain.tld).
+/// An e-mail address in the common form `local@domain`: the local part
+/// is dot-separated atoms (RFC 5322's dot-atom, letters of any script
+/// allowed as RFC 6531 does), the domain two or more dot-separated labels
+/// of letters, digits and inner hyphens. Quoted local parts, comments and
+/// address literals are refused: nobody needs them to book a meeting, and
+/// they are where angle brackets, spaces and control characters get in.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
+/// The longest address SMTP carries (RFC 5321's path limit less the
+/// angle brackets).
+const EMAIL_MAX_CHARS: usize = 254;
+/// The longest local part (RFC 5321).
+const EMAIL_LOCAL_MAX_CHARS: usize = 64;
+/// The longest domain label (RFC 1035).
+const EMAIL_LABEL_MAX_CHARS: usize = 63;
+
+/// A character of an atom: ASCII letters and digits, the specials RFC 5322
+/// allows, and any other alphanumeric character (RFC 6531).
+fn is_atom_char(c: char) -> bool {
+    c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
+}
+
+/// One or more atoms joined by single dots.
+fn is_dot_atom(text: &str) -> bool {
+    text.split('.')
+        .all(|atom| !atom.is_empty() && atom.chars().all(is_atom_char))
+}
+
+/// Two or more labels joined by single dots, none starting or ending with
+/// a hyphen.
+fn is_domain(text: &str) -> bool {
+    let mut labels = 0;
+    for label in text.split('.') {
+        labels += 1;
+        let fits = !label.is_empty()
+            && label.chars().count() <= EMAIL_LABEL_MAX_CHARS
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !fits {
+            return false;
+        }
+    }
+    labels >= 2
+}
+
 impl Email {
-    /// Checks the shape of an address.
+    /// Checks an address against the grammar above; surrounding white space
+    /// is trimmed, anything else outside it (angle brackets, inner white
+    /// space, control or bidi characters) is refused.
     pub fn new(raw: &str) -> Result<Self, ValueError> {
-        let text = bounded_text(raw, 254)?;
-        let shaped = match text.split_once('@') {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        if text.chars().count() > EMAIL_MAX_CHARS {
+            return Err(ValueError::TooLong {
+                max: EMAIL_MAX_CHARS,
+            });
+        }
+        let valid = match text.split_once('@') {
             Some((local, domain)) => {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains('@')
-                    && !text.contains(char::is_whitespace)
+                local.chars().count() <= EMAIL_LOCAL_MAX_CHARS
+                    && is_dot_atom(local)
+                    && is_domain(domain)
             }
             None => false,
         };
-        if shaped {
-            Ok(Self(text))
+        if valid {
+            Ok(Self(text.to_owned()))
         } else {
-            Err(ValueError::NotAnEmail(text))
+            Err(ValueError::NotAnEmail(text.to_owned()))
         }
     }
 
@@ -300,6 +380,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bidi_a_username_is_kept_only_in_the_shape_telegram_gives_it() {
+        assert_eq!(telegram_username("anna_p1"), Some("anna_p1".to_owned()));
+        assert_eq!(telegram_username("\u{202e}anna"), None);
+        assert_eq!(telegram_username("anna petrova"), None);
+        assert_eq!(telegram_username(""), None);
+        assert_eq!(telegram_username(&"a".repeat(33)), None);
+    }
+
+    #[test]
     fn an_empty_or_over_long_name_is_refused_by_the_constructor() {
         assert_eq!(DisplayName::new("   "), Err(ValueError::Empty));
         assert_eq!(
@@ -322,6 +411,60 @@ mod tests {
             assert!(Email::new(bad).is_err(), "{bad} accepted");
         }
         assert_eq!(Email::new("ivan@mail.ru").unwrap().as_str(), "ivan@mail.ru");
+    }
+
+    #[test]
+    fn bidi_an_email_with_angle_brackets_white_space_control_or_bidi_characters_is_refused() {
+        for bad in [
+            "<b>\u{202e}@evil.example",
+            "<ivan@mail.ru>",
+            "Ivan <ivan@mail.ru>",
+            "ivan\u{202e}@mail.ru",
+            "ivan@mail\u{2066}.ru",
+            "ivan\u{200f}@mail.ru",
+            "iv\tan@mail.ru",
+            "ivan@mail.ru\u{0}",
+            "\"iv an\"@mail.ru",
+            "ivan@[127.0.0.1]",
+            "ivan..petrov@mail.ru",
+            ".ivan@mail.ru",
+            "ivan@-mail.ru",
+            "ivan@mail..ru",
+        ] {
+            assert!(Email::new(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn bidi_common_addresses_are_accepted_as_typed() {
+        for good in [
+            "ivan.petrov+meetings@mail.ru",
+            "o'brien@example.co.uk",
+            "иван@почта.рф",
+            "a_b-c@sub-domain.example.com",
+        ] {
+            assert_eq!(
+                Email::new(good).map(|e| e.as_str().to_owned()),
+                Ok(good.to_owned())
+            );
+        }
+        assert_eq!(
+            Email::new("  ivan@mail.ru ").unwrap().as_str(),
+            "ivan@mail.ru"
+        );
+    }
+
+    #[test]
+    fn bidi_control_characters_are_removed_from_names_and_departments() {
+        let name = DisplayName::new("\u{202e}Ivan\u{2066} \u{200e}Petrov\u{061c}\u{2069}").unwrap();
+        assert_eq!(name.as_str(), "Ivan Petrov");
+        assert_eq!(DisplayName::new("\u{202e}\u{202c}"), Err(ValueError::Empty));
+        assert_eq!(
+            Department::new("Sales\u{202b}\u{202a}\u{202d}\u{200f}")
+                .unwrap()
+                .as_str(),
+            "Sales"
+        );
     }
 
     #[test]

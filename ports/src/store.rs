@@ -369,6 +369,15 @@ pub trait Store: Send + Sync {
     /// Stores `value` under `key`, replacing what was there.
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError>;
 
+    // ----- health -----
+
+    /// Writes a heartbeat at `at`, replacing the one before, and returns the
+    /// time of the one before (`None` the first time). MUST write to the
+    /// database, not only read from it: a database that refuses writes (a
+    /// read-only file, a full disk) MUST fail with `Unexpected`, which is
+    /// how `/health` and start-up find it out.
+    async fn heartbeat(&self, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError>;
+
     // ----- done-once ledger -----
 
     /// Records that the thing named `key` (a nudge, a digest, an invitation

@@ -316,6 +316,9 @@ impl Store for Wrapped {
         (self.before_call)("set_value");
         self.store.set_value(key, value).await
     }
+    async fn heartbeat(&self, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.store.heartbeat(at).await
+    }
     async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
         (self.before_call)("record_once");
         self.store.record_once(key, at).await

@@ -25,8 +25,9 @@ mod postgres {
 
 const INIT: &str = "2026-11-24-000000_init";
 const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp";
+const HEARTBEAT: &str = "2026-12-20-000000_heartbeat";
 /// Every migration, in the order they apply.
-const ALL: [&str; 2] = [INIT, DONE_ONCE_FEEDBACK_RSVP];
+const ALL: [&str; 3] = [INIT, DONE_ONCE_FEEDBACK_RSVP, HEARTBEAT];
 
 /// One line of a schema description.
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! data, the console transport, and sentences and voice messages instead
 //! of buttons.
 
+mod bidi;
 mod callback;
 mod chat;
 mod console;

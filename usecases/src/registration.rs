@@ -2,7 +2,7 @@
 
 use meetbot_domain::{
     Action, AuditAction, AuditEvent, Department, DisplayName, Email, Language, Role, Status, User,
-    UserId,
+    UserId, telegram_username,
 };
 use meetbot_ports::StoreError;
 
@@ -111,7 +111,7 @@ fn new_user(
     User {
         id: profile.id,
         name: profile.display_name(),
-        username: profile.username.clone(),
+        username: profile.username.as_deref().and_then(telegram_username),
         role,
         status: Status::Active,
         department,

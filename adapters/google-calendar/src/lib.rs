@@ -104,13 +104,34 @@ impl std::fmt::Debug for GoogleCredentials {
 }
 
 impl GoogleCredentials {
-    /// A service account whose JSON key is in a file.
+    /// A service account whose JSON key is in a file of at most
+    /// [`MAX_KEY_FILE_BYTES`].
     pub fn service_account_file(
         path: &std::path::Path,
         subject: Option<String>,
     ) -> Result<Self, GoogleSetupError> {
-        let json = std::fs::read_to_string(path)
-            .map_err(|e| GoogleSetupError::KeyFile(path.display().to_string(), e.to_string()))?;
+        use std::io::Read as _;
+
+        let unreadable = |e: std::io::Error| {
+            GoogleSetupError::KeyFile(path.display().to_string(), e.to_string())
+        };
+        // Read one byte more than allowed, and no more: a path pointing at
+        // /dev/zero or a huge file must not fill the memory (the file's
+        // size in its metadata is 0 for a device, so it is not asked).
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(unreadable)?
+            .take(MAX_KEY_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+            return Err(GoogleSetupError::KeyFileTooLarge(
+                path.display().to_string(),
+            ));
+        }
+        let json = String::from_utf8(bytes).map_err(|_| {
+            GoogleSetupError::BadKey(format!("{} is not UTF-8 text", path.display()))
+        })?;
         Ok(Self::ServiceAccount {
             key_json: SecretString::from(json),
             subject,
@@ -151,12 +172,19 @@ impl GoogleConfig {
     }
 }
 
+/// The largest service account key file read. Google's keys are about
+/// 2.4 KB; anything near this limit is not a key.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
 /// Why the adapter could not be set up; the message says what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GoogleSetupError {
     /// The service account key file could not be read.
     #[error("cannot read the Google service account key file {0}: {1}")]
     KeyFile(String, String),
+    /// The service account key file is larger than [`MAX_KEY_FILE_BYTES`].
+    #[error("the Google service account key file {0} is larger than 64 KB, so it is not a key")]
+    KeyFileTooLarge(String),
     /// The service account key is not a valid key JSON.
     #[error("the Google service account key is not valid JSON of a service account key: {0}")]
     BadKey(String),

@@ -34,6 +34,7 @@ struct State {
     values: HashMap<String, String>,
     audit: Vec<AuditEvent>,
     done_once: HashSet<String>,
+    heartbeat: Option<DateTime<Utc>>,
     feedback: BTreeMap<MeetingId, Feedback>,
     rsvps: BTreeMap<(String, UserId), Rsvp>,
     next_id: i64,
@@ -418,6 +419,10 @@ impl Store for InMemoryStore {
             .values
             .insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    async fn heartbeat(&self, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(lock(&self.state).heartbeat.replace(at))
     }
 
     async fn record_once(&self, key: &str, _at: DateTime<Utc>) -> Result<bool, StoreError> {

@@ -13,6 +13,7 @@
 pub mod config;
 mod failure;
 mod migrations;
+mod outage;
 mod postgres;
 mod rows;
 mod schema;

@@ -13,6 +13,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StorageError;
 use crate::migrations::run_pending;
+use crate::outage::Outage;
 
 /// The migrations in `migrations/postgres`, compiled in.
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -29,6 +30,7 @@ type Conn = PgConnection;
 /// The `Store` on a Postgres database.
 pub struct PgStore {
     pool: Pool<ConnectionManager<PgConnection>>,
+    outage: Outage,
 }
 
 impl fmt::Debug for PgStore {
@@ -81,9 +83,16 @@ impl PgStore {
             let pool = Pool::builder()
                 .max_size(POOL_SIZE)
                 .min_idle(Some(1))
+                // The pool would log each failed attempt to reconnect, several
+                // a second while the server is down; the store logs the
+                // outage's start and end instead (`Outage`).
+                .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
                 .build(ConnectionManager::new(url))
                 .map_err(|e| StorageError::Connect(format!("cannot connect to Postgres: {e}")))?;
-            Ok(Self { pool })
+            Ok(Self {
+                pool,
+                outage: Outage::default(),
+            })
         })
         .await
     }

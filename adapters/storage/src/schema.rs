@@ -81,6 +81,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    heartbeat (id) {
+        id -> Integer,
+        beat_at -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         happened_at -> BigInt,

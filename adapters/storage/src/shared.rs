@@ -16,30 +16,42 @@ use diesel::r2d2::{ManageConnection, Pool};
 use meetbot_ports::StoreError;
 
 use crate::failure::Failure;
+use crate::outage::Outage;
 
 /// Runs `work` on a pooled connection on tokio's blocking pool: diesel is
-/// synchronous and must not stall the async workers.
-pub(crate) async fn blocking<M, T, F>(pool: &Pool<M>, work: F) -> Result<T, Failure>
+/// synchronous and must not stall the async workers. Whether a connection
+/// could be had is told to `outage`.
+pub(crate) async fn blocking<M, T, F>(
+    pool: &Pool<M>,
+    outage: &Outage,
+    work: F,
+) -> Result<T, Failure>
 where
     M: ManageConnection,
     F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
-    let joined = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(|e| {
-            Failure::Store(StoreError::Unexpected(format!(
-                "no database connection: {e}"
-            )))
-        })?;
-        work(&mut conn)
+    let joined = tokio::task::spawn_blocking(move || match pool.get() {
+        Ok(mut conn) => Ok(work(&mut conn)),
+        Err(e) => Err(e.to_string()),
     })
     .await;
-    joined.unwrap_or_else(|e| {
-        Err(Failure::Store(StoreError::Unexpected(format!(
+    match joined {
+        Ok(Ok(done)) => {
+            outage.ended();
+            done
+        }
+        Ok(Err(reason)) => {
+            outage.began(&reason);
+            Err(Failure::Store(StoreError::Unexpected(format!(
+                "no database connection: {reason}"
+            ))))
+        }
+        Err(e) => Err(Failure::Store(StoreError::Unexpected(format!(
             "the database task failed: {e}"
-        ))))
-    })
+        )))),
+    }
 }
 
 /// Expands the shared queries and the `Store` implementation for `$store`,
@@ -57,11 +69,12 @@ macro_rules! shared_store {
         use $crate::failure::Failure;
         use $crate::rows::{
             AuditRow, FeedbackRow, JobRow, MeetingRow, NewAuditRow, NewJobRow, NewMeetingRow,
-            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, meeting_status, micros,
+            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, instant, meeting_status,
+            micros,
         };
         use $crate::schema::{
-            audit_log, calendar_jobs, dialogs, done_once, feedback, key_values, meetings,
-            processed_updates, reminders, rsvps, users,
+            audit_log, calendar_jobs, dialogs, done_once, feedback, heartbeat, key_values,
+            meetings, processed_updates, reminders, rsvps, users,
         };
         use $crate::shared::blocking;
 
@@ -312,7 +325,9 @@ macro_rules! shared_store {
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                blocking(&self.pool, work).await.map_err(StoreError::from)
+                blocking(&self.pool, &self.outage, work)
+                    .await
+                    .map_err(StoreError::from)
             }
 
             /// Checks that the database answers.
@@ -377,7 +392,7 @@ macro_rules! shared_store {
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
-                blocking(&self.pool, move |conn| book(conn, request))
+                blocking(&self.pool, &self.outage, move |conn| book(conn, request))
                     .await
                     .map_err(BookingError::from)
             }
@@ -609,6 +624,29 @@ macro_rules! shared_store {
                         .set(key_values::value.eq(&value))
                         .execute(conn)?;
                     Ok(())
+                })
+                .await
+            }
+
+            async fn heartbeat(
+                &self,
+                at: DateTime<Utc>,
+            ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                self.run(move |conn| {
+                    write_tx(conn, |conn| {
+                        let before: Option<i64> = heartbeat::table
+                            .find(1)
+                            .select(heartbeat::beat_at)
+                            .first(conn)
+                            .optional()?;
+                        diesel::insert_into(heartbeat::table)
+                            .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
+                            .on_conflict(heartbeat::id)
+                            .do_update()
+                            .set(heartbeat::beat_at.eq(micros(at)))
+                            .execute(conn)?;
+                        Ok(before.map(instant).transpose()?)
+                    })
                 })
                 .await
             }

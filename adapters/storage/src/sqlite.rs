@@ -16,6 +16,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StorageError;
 use crate::migrations::run_pending;
+use crate::outage::Outage;
 
 /// The migrations in `migrations/sqlite`, compiled in.
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -30,6 +31,7 @@ type Conn = SqliteConnection;
 pub struct SqliteStore {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     path: PathBuf,
+    outage: Outage,
 }
 
 impl fmt::Debug for SqliteStore {
@@ -127,7 +129,11 @@ impl SqliteStore {
                 .map_err(|e| {
                     StorageError::Connect(format!("cannot open {}: {e}", path.display()))
                 })?;
-            Ok(Self { pool, path })
+            Ok(Self {
+                pool,
+                path,
+                outage: Outage::default(),
+            })
         })
         .await
     }

@@ -216,11 +216,20 @@ fn webhook_secret<'de, D: Deserializer<'de>>(de: D) -> Result<Option<SecretStrin
     }
 }
 
-/// An http(s) URL with a host, returned without its trailing `/`.
+/// An http(s) URL with a host and neither query nor fragment (paths are
+/// appended to it), returned as `url` writes it, without its trailing `/`.
+///
+/// `Url::parse` would quietly percent-encode a space or a tab in the path,
+/// which is a typo far more often than a wish; such a URL is refused.
 fn http_url(raw: &str, https_only: bool) -> Option<String> {
-    let url = Url::parse(raw.trim()).ok()?;
+    let raw = raw.trim();
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let url = Url::parse(raw).ok()?;
     let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && !https_only);
-    (scheme_ok && url.has_host()).then(|| raw.trim().trim_end_matches('/').to_owned())
+    let plain = url.query().is_none() && url.fragment().is_none();
+    (scheme_ok && url.has_host() && plain).then(|| url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn api_url<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
@@ -246,11 +255,15 @@ fn owner_ids<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<UserId>, D::Error> 
     list_items(de)?
         .into_iter()
         .map(|item| {
-            item.parse::<i64>().map(UserId).map_err(|_| {
-                de::Error::custom(format!(
-                    "be a list of Telegram user ids (whole numbers), such as [123456789], got {item:?}"
-                ))
-            })
+            // Telegram's user ids are positive; a negative id is a group
+            // chat's and 0 nobody's.
+            match item.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(UserId(id)),
+                _ => Err(de::Error::custom(format!(
+                    "be a list of Telegram user ids (positive whole numbers), such as \
+                     [123456789], got {item:?}"
+                ))),
+            }
         })
         .collect()
 }
@@ -279,10 +292,44 @@ mod tests {
     #[test]
     fn owner_ids_come_as_a_list_or_comma_separated() {
         let list = from_toml("owner_ids = [111, 222]").unwrap();
-        let text = from_toml("owner_ids = \"1, 2,-1003\"").unwrap();
+        let text = from_toml("owner_ids = \"1, 2,1003\"").unwrap();
 
         assert_eq!(list.owner_ids, [UserId(111), UserId(222)]);
-        assert_eq!(text.owner_ids, [UserId(1), UserId(2), UserId(-1003)]);
+        assert_eq!(text.owner_ids, [UserId(1), UserId(2), UserId(1003)]);
+    }
+
+    #[test]
+    fn owner_ids_that_are_not_positive_are_refused() {
+        for list in [
+            "owner_ids = [0]",
+            "owner_ids = [1, -5]",
+            "owner_ids = \"-1003\"",
+        ] {
+            let message = from_toml(list).unwrap_err();
+
+            assert!(
+                message.starts_with("be a list of Telegram user ids (positive whole numbers)"),
+                "{list}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_api_url_with_white_space_a_query_or_a_fragment_is_refused() {
+        for url in [
+            "http://127.0.0.1:9000/bot api",
+            "http://127.0.0.1:9000/\tx",
+            "http://exa mple.org",
+            "https://api.telegram.org/?a=1",
+            "https://api.telegram.org/#x",
+        ] {
+            let message = from_toml(&format!("api_url = {url:?}")).unwrap_err();
+
+            assert!(
+                message.starts_with("be an http:// or https:// URL"),
+                "{url}: {message}"
+            );
+        }
     }
 
     #[test]

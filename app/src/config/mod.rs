@@ -265,7 +265,7 @@ fn zone_name<S: serde::Serializer>(zone: &Zone, serializer: S) -> Result<S::Ok, 
 }
 
 fn departments<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Department>, D::Error> {
-    lists::items(de)?
+    meetbot_ports::config::text_list_items(de)?
         .iter()
         .map(|item| {
             Department::new(item).map_err(|err| {

@@ -298,11 +298,11 @@ fn an_empty_variable_counts_as_unset() {
 
 #[test]
 fn owner_ids_come_from_the_environment_comma_separated() {
-    let config = load_env(&[("MEETBOT__TELEGRAM__OWNER_IDS", "1, 2,-1003")]).unwrap();
+    let config = load_env(&[("MEETBOT__TELEGRAM__OWNER_IDS", "1, 2,1003")]).unwrap();
 
     assert_eq!(
         config.telegram.owner_ids,
-        vec![UserId(1), UserId(2), UserId(-1003)]
+        vec![UserId(1), UserId(2), UserId(1003)]
     );
 }
 
@@ -389,6 +389,19 @@ fn owner_ids_that_are_not_integers_are_refused() {
     );
     assert!(from_env.contains("got \"alice\""), "{from_env}");
     assert!(from_file.contains("got \"2.5\""), "{from_file}");
+}
+
+#[test]
+fn departments_that_are_not_text_are_refused_not_turned_into_text() {
+    let (_dir, numbers) = with_file("[organisation]\ndepartments = [1, \"Sales\"]\n", &[]);
+    let (_dir2, tables) = with_file("[organisation]\ndepartments = [\"Sales\", {a = 2}]\n", &[]);
+
+    for message in [error_of(numbers), error_of(tables)] {
+        assert!(
+            message.starts_with("organisation.departments "),
+            "{message}"
+        );
+    }
 }
 
 #[test]

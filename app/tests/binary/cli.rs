@@ -1,20 +1,9 @@
 //! The `meetbot` binary as an operator meets it: exit codes, the one-line
 //! configuration errors, `config` and `migrate` output.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// Runs the binary in `dir` with only `env` set, so neither the developer's
-/// environment nor a `meetbot.toml` lying around changes the outcome.
-fn meetbot(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meetbot"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run meetbot: {err}"))
-}
+use super::run_meetbot as meetbot;
 
 fn stderr_lines(output: &Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stderr)

@@ -41,6 +41,7 @@ macro_rules! store_contract_tests {
             contract_dialog_state_is_saved_and_cleared,
             contract_an_update_is_recorded_once_and_pruned,
             contract_values_are_stored_and_replaced,
+            contract_a_heartbeat_replaces_the_one_before,
             contract_the_audit_log_is_newest_first,
             contract_every_reminder_state_is_stored_and_read_back,
             contract_a_key_is_recorded_once,

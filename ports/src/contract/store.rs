@@ -793,6 +793,22 @@ pub async fn contract_values_are_stored_and_replaced(store: Arc<dyn Store>) {
     );
 }
 
+/// A heartbeat replaces the one before and tells when that one was.
+pub async fn contract_a_heartbeat_replaces_the_one_before(store: Arc<dyn Store>) {
+    assert_eq!(store.heartbeat(now()).await.unwrap(), None);
+    assert_eq!(
+        store
+            .heartbeat(now() + Duration::seconds(30))
+            .await
+            .unwrap(),
+        Some(now())
+    );
+    assert_eq!(
+        store.heartbeat(now() + Duration::minutes(1)).await.unwrap(),
+        Some(now() + Duration::seconds(30))
+    );
+}
+
 /// The audit log keeps every field and lists newest first.
 pub async fn contract_the_audit_log_is_newest_first(store: Arc<dyn Store>) {
     for i in 0..5 {
