@@ -64,14 +64,6 @@ impl Drop for Immutable {
     }
 }
 
-/// A port nothing listens on at the moment.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 #[test]
 fn health_write_a_read_only_sqlite_file_stops_start_up_with_exit_1_and_one_line() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -108,8 +100,7 @@ fn health_write_a_read_only_sqlite_file_stops_start_up_with_exit_1_and_one_line(
 async fn health_write_is_503_once_the_running_bots_sqlite_file_turns_read_only() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let database = migrated_database(dir.path());
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = meetbot_testkit::free_port().to_string();
     // Console mode: stdin stays open, so the bot keeps running.
     let mut bot = tokio::process::Command::from(meetbot(
         dir.path(),
