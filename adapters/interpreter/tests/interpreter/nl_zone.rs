@@ -6,15 +6,12 @@
     reason = "test set-up: a bad constant fails the test"
 )]
 
-#[expect(dead_code, reason = "each test file uses a part of the shared support")]
-mod support;
-
 use chrono::{DateTime, Utc};
 use meetbot_domain::Language;
 use meetbot_domain::request::{Interpretation, Request};
 use meetbot_interpreter::OfflineInterpreter;
 
-use support::situation;
+use crate::support::situation;
 
 fn start_of_booking(text: &str, now: &str, zone: &str) -> DateTime<Utc> {
     let now: DateTime<Utc> = now.parse().unwrap();

@@ -1,8 +1,5 @@
 //! Any text gets an answer: no panic, no hang, whatever the script.
 
-#[expect(dead_code, reason = "each test file uses a part of the shared support")]
-mod support;
-
 use std::time::{Duration, Instant};
 
 use meetbot_domain::Language;
@@ -10,7 +7,7 @@ use meetbot_domain::request::{Interpretation, Refusal};
 use meetbot_interpreter::{MAX_CHARS, OfflineInterpreter};
 use proptest::prelude::*;
 
-use support::{corpus_now, situation};
+use crate::support::{corpus_now, situation};
 
 fn read_in_bounded_time(text: &str) -> Interpretation {
     let interpreter = OfflineInterpreter::new();

@@ -1,12 +1,10 @@
 //! The phrase corpus (`phrases.tsv`): every phrase read at the corpus's
 //! "now" in Moscow, every mismatch reported at once.
 
-mod support;
-
 use meetbot_domain::Language;
 use meetbot_interpreter::OfflineInterpreter;
 
-use support::{corpus_now, describe, situation};
+use crate::support::{corpus_now, describe, situation};
 
 struct Phrase {
     line: usize,
@@ -16,7 +14,7 @@ struct Phrase {
 }
 
 fn corpus() -> Vec<Phrase> {
-    include_str!("phrases.tsv")
+    include_str!("../phrases.tsv")
         .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))

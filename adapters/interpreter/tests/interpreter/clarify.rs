@@ -1,14 +1,12 @@
 //! A question's answer completes the request it was asked about.
 
-mod support;
-
 use chrono::NaiveDate;
 use meetbot_domain::Language;
 use meetbot_domain::request::{Interpretation, MeetingRef, Missing, PartialRequest};
 use meetbot_interpreter::OfflineInterpreter;
 use meetbot_ports::interpreter::Situation;
 
-use support::{corpus_now, describe, situation};
+use crate::support::{corpus_now, describe, situation};
 
 fn asked(text: &str) -> (Missing, PartialRequest) {
     match OfflineInterpreter::new().read(text, &moscow()) {
