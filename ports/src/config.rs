@@ -12,9 +12,24 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde::Serializer;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use url::Url;
 
 /// What a secret is shown as, wherever configuration is printed.
 pub const REDACTED: &str = "[redacted]";
+
+/// `raw`, trimmed, as an `http://` or `https://` URL with a host, or `None`.
+/// White space and control characters inside are refused rather than
+/// percent-encoded as `Url::parse` would: in a configured URL they are a
+/// typo far more often than a wish.
+pub fn http_url(raw: &str) -> Option<Url> {
+    let raw = raw.trim();
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    Url::parse(raw)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+}
 
 /// Serialises a secret as [`REDACTED`] (`serialize_with`).
 ///

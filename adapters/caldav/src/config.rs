@@ -6,9 +6,8 @@ use meetbot_domain::Zone;
 use secrecy::SecretString;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
-use url::Url;
 
-use meetbot_ports::config::redacted;
+use meetbot_ports::config::{http_url, redacted};
 
 use crate::{CalDavCalendar, CalDavConfig, CalDavSetupError};
 
@@ -66,10 +65,7 @@ impl CalDavCalendar {
 fn caldav_url<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
     let raw = String::deserialize(de)?;
     let raw = raw.trim();
-    let url = Url::parse(raw)
-        .ok()
-        .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host());
-    match url {
+    match http_url(raw) {
         Some(url) if url.username().is_empty() && url.password().is_none() => {
             Ok(raw.trim_end_matches('/').to_owned())
         }

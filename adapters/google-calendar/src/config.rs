@@ -12,7 +12,7 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use meetbot_ports::config::redacted_if_set;
+use meetbot_ports::config::{http_url, redacted_if_set};
 
 use crate::{GoogleConfig, GoogleCredentials, GoogleSetupError};
 
@@ -348,34 +348,30 @@ fn key_json<'de, D: Deserializer<'de>>(de: D) -> Result<Option<SecretString>, D:
 
 /// An http(s) URL such as `example`, without its trailing `/`; a password in
 /// it is not shown in the error.
-fn http_url<'de, D: Deserializer<'de>>(de: D, example: &str) -> Result<Option<String>, D::Error> {
+fn endpoint<'de, D: Deserializer<'de>>(de: D, example: &str) -> Result<Option<String>, D::Error> {
     let raw = String::deserialize(de)?;
     let raw = raw.trim();
-    match Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
-            Ok(Some(raw.trim_end_matches('/').to_owned()))
-        }
-        parsed => {
-            let shown = match parsed {
-                Ok(mut url) if url.password().is_some() => {
-                    let _ = url.set_password(Some("***"));
-                    url.to_string()
-                }
-                _ => raw.to_owned(),
-            };
-            Err(de::Error::custom(format!(
-                "be an http:// or https:// URL, such as {example}, got {shown:?}"
-            )))
-        }
+    if http_url(raw).is_some() {
+        return Ok(Some(raw.trim_end_matches('/').to_owned()));
     }
+    let shown = match Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    };
+    Err(de::Error::custom(format!(
+        "be an http:// or https:// URL, such as {example}, got {shown:?}"
+    )))
 }
 
 fn api_url<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    http_url(de, "https://www.googleapis.com/calendar/v3/")
+    endpoint(de, "https://www.googleapis.com/calendar/v3/")
 }
 
 fn token_url<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    http_url(de, "https://oauth2.googleapis.com/token")
+    endpoint(de, "https://oauth2.googleapis.com/token")
 }
 
 fn private_key_lines(json: &str) -> Vec<SecretString> {

@@ -3,11 +3,10 @@
 //! transcribed, and people are told that typing works. The key serialises
 //! as `"[redacted]"`.
 
-use meetbot_ports::config::redacted_if_set;
+use meetbot_ports::config::{http_url, redacted_if_set};
 use secrecy::SecretString;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 /// The model asked for unless told otherwise (OpenAI's name for Whisper;
 /// self-hosted servers accept it too or ignore it).
@@ -55,11 +54,9 @@ impl SpeechConfig {
 fn base_url<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
     let raw = String::deserialize(de)?;
     let trimmed = raw.trim().trim_end_matches('/');
-    match Url::parse(trimmed) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            Ok(Some(trimmed.to_owned()))
-        }
-        _ => Err(de::Error::custom(format!(
+    match http_url(trimmed) {
+        Some(_) => Ok(Some(trimmed.to_owned())),
+        None => Err(de::Error::custom(format!(
             "be an http or https base URL such as https://api.openai.com, got {raw:?}"
         ))),
     }

@@ -11,7 +11,6 @@ use meetbot_domain::UserId;
 use secrecy::SecretString;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use meetbot_ports::config::{list_items, redacted_if_set};
 
@@ -216,20 +215,13 @@ fn webhook_secret<'de, D: Deserializer<'de>>(de: D) -> Result<Option<SecretStrin
     }
 }
 
-/// An http(s) URL with a host and neither query nor fragment (paths are
-/// appended to it), returned as `url` writes it, without its trailing `/`.
-///
-/// `Url::parse` would quietly percent-encode a space or a tab in the path,
-/// which is a typo far more often than a wish; such a URL is refused.
+/// An http(s) URL (`https://` only when `https_only`) with no query or
+/// fragment, returned without its trailing `/`.
 fn http_url(raw: &str, https_only: bool) -> Option<String> {
-    let raw = raw.trim();
-    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    let url = Url::parse(raw).ok()?;
-    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && !https_only);
+    let url = meetbot_ports::config::http_url(raw)?;
+    let scheme_ok = url.scheme() == "https" || !https_only;
     let plain = url.query().is_none() && url.fragment().is_none();
-    (scheme_ok && url.has_host() && plain).then(|| url.as_str().trim_end_matches('/').to_owned())
+    (scheme_ok && plain).then(|| url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn api_url<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
