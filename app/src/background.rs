@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::Router;
 use meetbot_telegram::BotApi;
-use meetbot_usecases::Services;
+use meetbot_usecases::{Services, outbox};
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -39,8 +39,9 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts the scheduler, the calendar outbox's drain and, when `http`
-    /// is given, the HTTP server, until `shutdown` is cancelled.
+    /// Starts the scheduler, the calendar outbox's drain, the sender of the
+    /// message outbox and, when `http` is given, the HTTP server, until
+    /// `shutdown` is cancelled.
     pub fn start(
         services: &Services,
         http: Option<HttpEndpoints>,
@@ -65,6 +66,14 @@ impl Background {
         handles.push(supervise(
             "outbox",
             move || scheduler::drain_calendar_outbox(for_outbox.clone(), scheduler, stop.clone()),
+            tasks.clone(),
+            backoff,
+            shutdown.clone(),
+        ));
+        let (for_messages, stop) = (services.clone(), shutdown.clone());
+        handles.push(supervise(
+            "messages",
+            move || outbox::run(for_messages.clone(), stop.clone()),
             tasks.clone(),
             backoff,
             shutdown.clone(),

@@ -110,6 +110,7 @@ impl Core {
             interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
+            outbox: Arc::default(),
         }
     }
 }
@@ -218,7 +219,7 @@ async fn telegram(
     let mut background = start_background(&services, Some(http), &shutdown)?;
     let (store, clock) = (services.store.clone(), services.clock.clone());
     background.supervise("prune_updates", move |stop| {
-        meetbot_telegram::polling::prune_processed_updates(
+        meetbot_telegram::polling::prune_delivered(
             store.clone(),
             clock.clone(),
             meetbot_telegram::serve::PRUNE_EVERY,

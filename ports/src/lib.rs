@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod interpreter;
 pub mod messenger;
 pub mod screen;
@@ -24,12 +25,13 @@ pub mod contract;
 
 pub use calendar::{Calendar, CalendarError, CalendarEvent};
 pub use clock::Clock;
+pub use delivery::{Delivery, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Screen, Text, TextArg};
 pub use speech::{Audio, SpeechError, SpeechToText};
 pub use store::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
-    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
+    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
 };
 
 #[cfg(feature = "mock")]

@@ -15,7 +15,7 @@ pub struct MessageRef {
 }
 
 /// One entry of a person's command menu.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MenuCommand {
     /// The command without the slash, such as `book`.
     pub name: String,

@@ -1,9 +1,12 @@
 //! Everything that must survive a restart: users, meetings, reminders, dialog
-//! state, processed updates, the audit log, settings and the calendar outbox.
+//! state, the inbox of updates and the outbox of messages, the audit log,
+//! settings and the calendar outbox.
 //!
 //! One trait, in sections, because a use case often needs several of them in
 //! one atomic step (a booking writes the meeting, its reminders and its
 //! calendar job together).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -12,6 +15,8 @@ use meetbot_domain::{
     Role, RsvpAnswer, User, UserId,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::delivery::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 
 /// A failure of the store.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -354,12 +359,90 @@ pub trait Store: Send + Sync {
     /// Saves (`Some`) or clears (`None`) a person's dialog state.
     async fn save_dialog(&self, user: UserId, state: Option<String>) -> Result<(), StoreError>;
 
-    /// Records that an update was handled; returns `false` when it had been
-    /// recorded before (a redelivery to skip).
-    async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    // ----- the inbox of received updates -----
 
-    /// Forgets updates recorded before `before`; returns how many.
-    async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Stores received updates, in order, each once: an update whose id is
+    /// in the inbox already (a redelivery) is left as it is. Returns, for
+    /// each update, whether it was new. Once this returns, the updates
+    /// survive any crash, so the transport may confirm them.
+    async fn receive_updates(&self, updates: &[InboxUpdate]) -> Result<Vec<bool>, StoreError>;
+
+    /// Updates received but not yet handled, oldest id first, after `after`
+    /// (exclusive), at most `limit`: what a restart must still handle.
+    async fn unhandled_updates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<InboxUpdate>, StoreError>;
+
+    /// Marks an update handled at `at`. Called in the transaction of the
+    /// handling, so that either both happen or neither. MUST return
+    /// `Conflict` when it was marked already (another instance handled it:
+    /// this handling must be rolled back) and `NotFound` for an unknown id.
+    async fn update_handled(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Forgets updates handled before `before` (Telegram redelivers within
+    /// hours), and messages sent or dropped before it; returns how many rows.
+    async fn prune_delivered(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // ----- the outbox of messages -----
+
+    /// Queues messages, in order. With `claim`, each message whose
+    /// recipient has nothing queued before it comes back claimed until
+    /// `now + claim`, for the caller to send at once after its transaction
+    /// commits (the fast path); the others, and all without `claim`, wait
+    /// for [`claim_messages`](Self::claim_messages).
+    async fn queue_messages(
+        &self,
+        messages: &[Outgoing],
+        now: DateTime<Utc>,
+        claim: Option<Duration>,
+    ) -> Result<Vec<QueuedMessage>, StoreError>;
+
+    /// Claims up to `limit` messages that are due (their retry time has come
+    /// and no lease runs) and are the first queued of their recipient, so a
+    /// person's messages go out in order; leases them until `now + lease`.
+    /// Two concurrent claimers MUST never get the same message.
+    async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<QueuedMessage>, StoreError>;
+
+    /// Marks a claimed message delivered at `at`.
+    async fn message_sent(&self, id: OutgoingId, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Puts a claimed message back. With an `error`, an attempt failed: it
+    /// is counted and the error kept; without, the message was not tried
+    /// (one before it failed) and is only released. Either way it is not
+    /// claimed before `not_before`.
+    async fn retry_message(
+        &self,
+        id: OutgoingId,
+        not_before: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// Gives a claimed message up at `at` for `reason` (the recipient
+    /// blocked the bot, the chat does not exist, it waited too long).
+    async fn drop_message(
+        &self,
+        id: OutgoingId,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), StoreError>;
+
+    /// When the next queued message can be claimed, so a sender can sleep until then.
+    async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    // ----- transactions -----
+
+    /// Begins a unit of work: what is written through the returned store
+    /// becomes visible to others, and durable, together at
+    /// [`Transaction::commit`], or not at all. Reads through it see its
+    /// own writes. Used for everything one received update changes.
+    async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError>;
 
     // ----- settings and small values -----
 
@@ -414,4 +497,20 @@ pub trait Store: Send + Sync {
 
     /// The newest `limit` events, newest first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+/// A unit of work on the store (see [`Store::begin`]). Dropped without
+/// [`commit`](Self::commit), it is rolled back.
+#[async_trait]
+pub trait Transaction: Store {
+    /// Makes every write done through this transaction durable and visible.
+    async fn commit(&self) -> Result<(), StoreError>;
+
+    /// Undoes every write done through this transaction.
+    async fn rollback(&self);
+
+    /// Whether a call through it failed in the database (not a refusal
+    /// such as `NotFound` or `Conflict`): then the work it did is suspect
+    /// and should be rolled back and done again.
+    fn failed(&self) -> bool;
 }

@@ -103,6 +103,7 @@ impl ServicesBuilder {
             owner_ids: self.owner_ids,
             interpreter: self.interpreter,
             default_settings: self.settings,
+            outbox: Arc::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
+use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage, Transaction};
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
     ReminderState, Rsvp, Store, StoreError, UserQuery,
@@ -300,13 +301,74 @@ impl Store for Wrapped {
         (self.before_call)("save_dialog");
         self.store.save_dialog(user, state).await
     }
-    async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        (self.before_call)("record_update");
-        self.store.record_update(update_id, at).await
+    async fn receive_updates(&self, updates: &[InboxUpdate]) -> Result<Vec<bool>, StoreError> {
+        (self.before_call)("receive_updates");
+        self.store.receive_updates(updates).await
     }
-    async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        (self.before_call)("prune_updates");
-        self.store.prune_updates(before).await
+    async fn unhandled_updates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<InboxUpdate>, StoreError> {
+        (self.before_call)("unhandled_updates");
+        self.store.unhandled_updates(after, limit).await
+    }
+    async fn update_handled(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        (self.before_call)("update_handled");
+        self.store.update_handled(id, at).await
+    }
+    async fn prune_delivered(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        (self.before_call)("prune_delivered");
+        self.store.prune_delivered(before).await
+    }
+    async fn queue_messages(
+        &self,
+        messages: &[Outgoing],
+        now: DateTime<Utc>,
+        claim: Option<Duration>,
+    ) -> Result<Vec<QueuedMessage>, StoreError> {
+        (self.before_call)("queue_messages");
+        self.store.queue_messages(messages, now, claim).await
+    }
+    async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<QueuedMessage>, StoreError> {
+        (self.before_call)("claim_messages");
+        self.store.claim_messages(now, lease, limit).await
+    }
+    async fn message_sent(&self, id: OutgoingId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        (self.before_call)("message_sent");
+        self.store.message_sent(id, at).await
+    }
+    async fn retry_message(
+        &self,
+        id: OutgoingId,
+        not_before: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        (self.before_call)("retry_message");
+        self.store.retry_message(id, not_before, error).await
+    }
+    async fn drop_message(
+        &self,
+        id: OutgoingId,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        (self.before_call)("drop_message");
+        self.store.drop_message(id, at, reason).await
+    }
+    async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        (self.before_call)("next_message_at");
+        self.store.next_message_at().await
+    }
+    /// The calls through the transaction are not seen by `before_call`.
+    async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {
+        (self.before_call)("begin");
+        self.store.begin().await
     }
     async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
         (self.before_call)("value");

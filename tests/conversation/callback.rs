@@ -224,7 +224,7 @@ fn every_screen() -> Vec<Screen> {
     screens.push(rsvp::invitation_screen(&group, occurrence, &reader_user));
     screens.push(rsvp::reminder_screen(&group, occurrence, &reader_user));
     screens.push(calendar_sync::auth_failed_screen("403 forbidden"));
-    screens.push(views::broadcast_done(usize::MAX, usize::MAX));
+    screens.push(views::broadcast_done(usize::MAX));
     screens
 }
 

@@ -1,7 +1,7 @@
 //! Broadcast: the owner writes to every active, subscribed member.
 
 use meetbot_domain::{Action, AuditAction, AuditEvent, Role, UserId};
-use meetbot_ports::UserQuery;
+use meetbot_ports::{Outgoing, UserQuery};
 
 use crate::chat::views;
 use crate::error::UseCaseError;
@@ -13,14 +13,13 @@ pub const MAX_CHARS: usize = 3500;
 /// How a broadcast went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BroadcastReport {
-    /// Messages delivered.
-    pub delivered: usize,
-    /// Messages that failed (blocked bot, outage).
-    pub failed: usize,
+    /// Messages queued in the outbox, one per reader; they go out at the
+    /// pace the transport allows.
+    pub queued: usize,
 }
 
-/// Sends `text` to every active, subscribed manager and owner but the sender.
-/// The messenger paces the messages to the transport's limits.
+/// Queues `text` for every active, subscribed manager and owner but the
+/// sender, in the outbox, whose sender paces them to the transport's limits.
 pub async fn broadcast(
     s: &Services,
     actor: UserId,
@@ -44,24 +43,20 @@ pub async fn broadcast(
         })
         .collect();
     let screen = views::broadcast_message(text, &owner);
-    let mut report = BroadcastReport {
-        delivered: 0,
-        failed: 0,
+    let messages: Vec<Outgoing> = readers
+        .iter()
+        .map(|reader| Outgoing::send(reader.id, reader.language, screen.clone()))
+        .collect();
+    s.store
+        .queue_messages(&messages, s.clock.now(), None)
+        .await?;
+    s.outbox.notify_one();
+    let report = BroadcastReport {
+        queued: messages.len(),
     };
-    for reader in &readers {
-        match s.messenger.send(reader.id, reader.language, &screen).await {
-            Ok(_) => report.delivered += 1,
-            Err(error) => {
-                tracing::warn!(recipient = %reader.id, %error, "broadcast message not delivered");
-                report.failed += 1;
-            }
-        }
-    }
     s.audit(
-        AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::Broadcast).with(format!(
-            "{} delivered, {} failed",
-            report.delivered, report.failed
-        )),
+        AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::Broadcast)
+            .with(format!("{} queued", report.queued)),
     )
     .await?;
     Ok(report)

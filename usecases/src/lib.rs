@@ -24,6 +24,7 @@ pub mod error;
 pub mod feedback;
 pub mod ics;
 pub mod meetings;
+pub mod outbox;
 pub mod members;
 pub mod registration;
 pub mod reminders;

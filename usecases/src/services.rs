@@ -7,9 +7,13 @@ use meetbot_domain::{
     Action, AuditAction, AuditEvent, Denial, Department, Role, Settings, User, UserId, authorize,
 };
 use meetbot_ports::interpreter::Interpreter;
-use meetbot_ports::{Calendar, Clock, MenuCommand, Messenger, Screen, Store, Text, UserQuery};
+use meetbot_ports::{
+    Calendar, Clock, Delivery, MenuCommand, Messenger, Outgoing, Screen, Store, Text, Transaction,
+    UserQuery,
+};
 
 use crate::error::UseCaseError;
+use tokio::sync::Notify;
 
 /// The ports and the configuration every use case needs.
 #[derive(Clone)]
@@ -28,6 +32,9 @@ pub struct Services {
     pub owner_ids: Vec<UserId>,
     /// Settings used until the owner saves their own.
     pub default_settings: Settings,
+    /// Rung when messages were queued, to wake the outbox's sender
+    /// ([`crate::outbox::run`]) rather than let it sleep out its wait.
+    pub outbox: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Services {
@@ -87,16 +94,41 @@ impl Services {
         Ok(configured.or(owners.first()).cloned())
     }
 
-    /// Tells a person something. A failed delivery does not undo what was
-    /// done; it is logged here, where it is handled.
-    pub async fn tell(&self, to: &User, screen: &Screen) {
-        if let Err(error) = self.messenger.send(to.id, to.language, screen).await {
-            tracing::warn!(recipient = %to.id, key = screen.key(), %error, "a message was not delivered");
+    /// The same services, reading and writing through `transaction`.
+    pub fn within(&self, transaction: Arc<dyn Transaction>) -> Self {
+        Self {
+            store: transaction,
+            ..self.clone()
         }
     }
 
-    /// Shows a person the command menu of their role, in their language.
-    pub async fn refresh_menu(&self, user: &User) {
+    /// Queues messages in the outbox and wakes its sender. Inside a unit of
+    /// work they are sent only if it commits. A failure to queue does not
+    /// undo what was done; it is logged here, where it is handled.
+    pub async fn queue(&self, messages: &[Outgoing]) {
+        if messages.is_empty() {
+            return;
+        }
+        match self
+            .store
+            .queue_messages(messages, self.clock.now(), None)
+            .await
+        {
+            Ok(_) => self.outbox.notify_one(),
+            Err(error) => {
+                tracing::error!(%error, count = messages.len(), "messages could not be queued");
+            }
+        }
+    }
+
+    /// Tells a person something, through the outbox.
+    pub async fn tell(&self, to: &User, screen: &Screen) {
+        self.queue(&[Outgoing::send(to.id, to.language, screen.clone())])
+            .await;
+    }
+
+    /// The command menu of a person's role, in their language, to be set.
+    pub fn menu_of(user: &User) -> Outgoing {
         let role =
             matches!(user.role, Role::Owner | Role::Manager | Role::Pending).then_some(user.role);
         let commands: Vec<MenuCommand> = crate::chat::commands_for(role)
@@ -106,13 +138,16 @@ impl Services {
                 description: Text::new(key),
             })
             .collect();
-        if let Err(error) = self
-            .messenger
-            .set_menu(user.id, user.language, &commands)
-            .await
-        {
-            tracing::warn!(recipient = %user.id, %error, "the command menu was not set");
+        Outgoing {
+            to: user.id,
+            language: user.language,
+            delivery: Delivery::Menu(commands),
         }
+    }
+
+    /// Shows a person the command menu of their role, in their language.
+    pub async fn refresh_menu(&self, user: &User) {
+        self.queue(&[Self::menu_of(user)]).await;
     }
 
     /// Tells every owner something, except `except` (who did it themselves);

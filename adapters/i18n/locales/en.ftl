@@ -218,7 +218,7 @@ ask-setting-cadence = Meet every how many days, and nudge how many days before, 
 ask-setting-departments = Departments, comma-separated, e.g. “Sales, Marketing”.
 setting-saved = ✅ Saved.
 ask-broadcast = Type the broadcast. Every active user will get it.
-broadcast-done = Broadcast sent: { $delivered } delivered, { $failed } not delivered.
+broadcast-done = Broadcast queued for { $recipients } people; it goes out at the pace Telegram allows.
 broadcast-message =
     📣 A message from { $name }:
     { $text }

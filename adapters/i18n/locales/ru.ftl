@@ -218,7 +218,7 @@ ask-setting-cadence = Раз в сколько дней встречаться �
 ask-setting-departments = Отделы через запятую, например «Продажи, Маркетинг».
 setting-saved = ✅ Сохранено.
 ask-broadcast = Напишите текст рассылки. Его получат все активные пользователи.
-broadcast-done = Рассылка отправлена: доставлено { $delivered }, не доставлено { $failed }.
+broadcast-done = Рассылка поставлена в очередь для { $recipients } чел.; сообщения уходят с темпом, который разрешает Telegram.
 broadcast-message =
     📣 Сообщение от { $name }:
     { $text }

@@ -1,13 +1,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
-    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
+    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
 };
+use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::lock;
 
@@ -23,14 +25,32 @@ struct StoredJob {
     leased_until: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Default)]
+/// A message in the outbox.
+#[derive(Debug, Clone)]
+struct StoredMessage {
+    queued: QueuedMessage,
+    /// `None` while waiting; then sent (`true`) or dropped (`false`), and when.
+    finished: Option<(bool, DateTime<Utc>)>,
+    /// A retry time or the end of a lease.
+    not_before: DateTime<Utc>,
+    last_error: Option<String>,
+}
+
+impl StoredMessage {
+    fn waiting_for(&self, to: UserId) -> bool {
+        self.finished.is_none() && self.queued.message.to == to
+    }
+}
+
+#[derive(Debug, Default, Clone)]
 struct State {
     users: BTreeMap<UserId, User>,
     meetings: BTreeMap<MeetingId, Meeting>,
     reminders: BTreeMap<ReminderId, StoredReminder>,
     jobs: BTreeMap<JobId, StoredJob>,
     dialogs: HashMap<UserId, String>,
-    updates: HashMap<i64, DateTime<Utc>>,
+    inbox: BTreeMap<i64, (InboxUpdate, Option<DateTime<Utc>>)>,
+    outbox: BTreeMap<OutgoingId, StoredMessage>,
     values: HashMap<String, String>,
     audit: Vec<AuditEvent>,
     done_once: HashSet<String>,
@@ -78,15 +98,74 @@ impl State {
 
 /// A Store held in memory; one mutex makes every method atomic, which is
 /// exactly what the contract asks of a booking.
-#[derive(Debug, Default)]
+///
+/// A unit of work ([`Store::begin`]) is the same store in transaction mode:
+/// its first write waits for the one writer's permit (every write outside a
+/// transaction takes it too, for its own length) and keeps a copy of the
+/// state, which a rollback puts back. Others read its writes before the
+/// commit: a test double, not a database.
+#[derive(Debug)]
 pub struct InMemoryStore {
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
+    writer: Arc<Semaphore>,
+    /// Set in transaction mode.
+    transaction: Option<Mutex<Unit>>,
+}
+
+/// A unit of work's progress.
+#[derive(Debug, Default)]
+enum Unit {
+    /// Nothing written yet.
+    #[default]
+    Reading,
+    /// Written: the state before, and the writer's permit.
+    Writing(Box<State>, OwnedSemaphorePermit),
+    /// Committed or rolled back.
+    Ended,
+}
+
+impl Default for InMemoryStore {
+    fn default() -> Self {
+        Self {
+            state: Arc::default(),
+            writer: Arc::new(Semaphore::new(1)),
+            transaction: None,
+        }
+    }
 }
 
 impl InMemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Waits until this store may write: outside a transaction, the
+    /// writer's permit for as long as the returned guard lives; in one, the
+    /// permit taken by its first write, kept to its end.
+    async fn writing(&self) -> Option<OwnedSemaphorePermit> {
+        let Some(unit) = &self.transaction else {
+            return self.writer.clone().acquire_owned().await.ok();
+        };
+        if matches!(*lock(unit), Unit::Reading) {
+            let permit = self.writer.clone().acquire_owned().await.ok()?;
+            let before = Box::new(lock(&self.state).clone());
+            *lock(unit) = Unit::Writing(before, permit);
+        }
+        None
+    }
+
+    /// Ends a unit of work, putting the state back unless it commits.
+    fn end(&self, commit: bool) -> Result<(), StoreError> {
+        let Some(unit) = &self.transaction else {
+            return Err(StoreError::Unexpected("not a transaction".to_owned()));
+        };
+        if let Unit::Writing(before, _permit) = std::mem::replace(&mut *lock(unit), Unit::Ended)
+            && !commit
+        {
+            *lock(&self.state) = *before;
+        }
+        Ok(())
     }
 }
 
@@ -97,6 +176,7 @@ fn is_free(lease: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
 #[async_trait]
 impl Store for InMemoryStore {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         if state.users.contains_key(&user.id) {
             return Err(StoreError::AlreadyExists);
@@ -110,6 +190,7 @@ impl Store for InMemoryStore {
     }
 
     async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let stored = state.users.get_mut(&user.id).ok_or(StoreError::NotFound)?;
         *stored = user.clone();
@@ -117,6 +198,7 @@ impl Store for InMemoryStore {
     }
 
     async fn change_role(&self, id: UserId, from: Role, to: Role) -> Result<User, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let user = state.users.get_mut(&id).ok_or(StoreError::NotFound)?;
         if user.role != from {
@@ -142,6 +224,7 @@ impl Store for InMemoryStore {
     }
 
     async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let new = request.meeting;
         let replaced = new.rescheduled_from;
@@ -210,6 +293,7 @@ impl Store for InMemoryStore {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let meeting = state.meetings.get_mut(&id).ok_or(StoreError::NotFound)?;
         meeting
@@ -247,6 +331,7 @@ impl Store for InMemoryStore {
         &self,
         now: DateTime<Utc>,
     ) -> Result<Vec<Meeting>, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let mut done = Vec::new();
         for meeting in state.meetings.values_mut() {
@@ -276,6 +361,7 @@ impl Store for InMemoryStore {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<Reminder>, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let mut due: Vec<&mut StoredReminder> = state
             .reminders
@@ -302,6 +388,7 @@ impl Store for InMemoryStore {
         id: ReminderId,
         state_after: ReminderState,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.reminder.state = state_after;
@@ -314,6 +401,7 @@ impl Store for InMemoryStore {
         id: ReminderId,
         not_before: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.reminder.state = ReminderState::Pending;
@@ -341,6 +429,7 @@ impl Store for InMemoryStore {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<CalendarJob>, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let mut due: Vec<&mut StoredJob> = state
             .jobs
@@ -372,6 +461,7 @@ impl Store for InMemoryStore {
         not_before: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let stored = state.jobs.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.job.attempts += 1;
@@ -386,6 +476,7 @@ impl Store for InMemoryStore {
     }
 
     async fn save_dialog(&self, user: UserId, dialog: Option<String>) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
         match dialog {
             Some(text) => state.dialogs.insert(user, text),
@@ -394,20 +485,193 @@ impl Store for InMemoryStore {
         Ok(())
     }
 
-    async fn record_update(&self, update_id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn receive_updates(&self, updates: &[InboxUpdate]) -> Result<Vec<bool>, StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
-        if state.updates.contains_key(&update_id) {
-            return Ok(false);
-        }
-        state.updates.insert(update_id, at);
-        Ok(true)
+        Ok(updates
+            .iter()
+            .map(|update| {
+                let new = !state.inbox.contains_key(&update.id);
+                if new {
+                    state.inbox.insert(update.id, (update.clone(), None));
+                }
+                new
+            })
+            .collect())
     }
 
-    async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    async fn unhandled_updates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<InboxUpdate>, StoreError> {
+        let state = lock(&self.state);
+        Ok(state
+            .inbox
+            .range(after.map_or(i64::MIN, |a| a.saturating_add(1))..)
+            .filter(|(_, (_, handled))| handled.is_none())
+            .take(limit as usize)
+            .map(|(_, (update, _))| update.clone())
+            .collect())
+    }
+
+    async fn update_handled(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         let mut state = lock(&self.state);
-        let count = state.updates.len();
-        state.updates.retain(|_, at| *at >= before);
-        Ok((count - state.updates.len()) as u64)
+        let (_, handled) = state.inbox.get_mut(&id).ok_or(StoreError::NotFound)?;
+        if handled.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "update {id} was handled already"
+            )));
+        }
+        *handled = Some(at);
+        Ok(())
+    }
+
+    async fn prune_delivered(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let count = state.inbox.len() + state.outbox.len();
+        state
+            .inbox
+            .retain(|_, (_, handled)| handled.is_none_or(|at| at >= before));
+        state
+            .outbox
+            .retain(|_, m| m.finished.is_none_or(|(_, at)| at >= before));
+        Ok((count - state.inbox.len() - state.outbox.len()) as u64)
+    }
+
+    async fn queue_messages(
+        &self,
+        messages: &[Outgoing],
+        now: DateTime<Utc>,
+        claim: Option<Duration>,
+    ) -> Result<Vec<QueuedMessage>, StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let mut claimable: HashMap<UserId, bool> = HashMap::new();
+        let mut claimed = Vec::new();
+        for message in messages {
+            let to = message.to;
+            let first = claim.is_some()
+                && *claimable
+                    .entry(to)
+                    .or_insert_with(|| !state.outbox.values().any(|m| m.waiting_for(to)));
+            let queued = QueuedMessage {
+                id: OutgoingId(state.next_id()),
+                message: message.clone(),
+                attempts: 0,
+                queued_at: now,
+            };
+            let not_before = match claim {
+                Some(lease) if first => now + lease,
+                _ => now,
+            };
+            if first {
+                claimed.push(queued.clone());
+            }
+            state.outbox.insert(
+                queued.id,
+                StoredMessage {
+                    queued,
+                    finished: None,
+                    not_before,
+                    last_error: None,
+                },
+            );
+        }
+        Ok(claimed)
+    }
+
+    async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<QueuedMessage>, StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let mut seen: HashSet<UserId> = HashSet::new();
+        let mut ids = Vec::new();
+        for (id, stored) in &state.outbox {
+            if stored.finished.is_some() {
+                continue;
+            }
+            // Only the first waiting message of each recipient.
+            if seen.insert(stored.queued.message.to) && stored.not_before <= now {
+                ids.push(*id);
+            }
+        }
+        ids.truncate(limit as usize);
+        let mut claimed = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(stored) = state.outbox.get_mut(&id) {
+                stored.not_before = now + lease;
+                claimed.push(stored.queued.clone());
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn message_sent(&self, id: OutgoingId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let stored = state.outbox.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.finished = Some((true, at));
+        Ok(())
+    }
+
+    async fn retry_message(
+        &self,
+        id: OutgoingId,
+        not_before: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let stored = state.outbox.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.not_before = not_before;
+        if let Some(error) = error {
+            stored.queued.attempts += 1;
+            stored.last_error = Some(error.to_owned());
+        }
+        Ok(())
+    }
+
+    async fn drop_message(
+        &self,
+        id: OutgoingId,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let stored = state.outbox.get_mut(&id).ok_or(StoreError::NotFound)?;
+        stored.finished = Some((false, at));
+        stored.last_error = Some(reason.to_owned());
+        Ok(())
+    }
+
+    async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(lock(&self.state)
+            .outbox
+            .values()
+            .filter(|m| m.finished.is_none())
+            .map(|m| m.not_before)
+            .min())
+    }
+
+    async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {
+        if self.transaction.is_some() {
+            return Err(StoreError::Unexpected(
+                "a transaction cannot begin another".to_owned(),
+            ));
+        }
+        Ok(Arc::new(Self {
+            state: self.state.clone(),
+            writer: self.writer.clone(),
+            transaction: Some(Mutex::new(Unit::Reading)),
+        }))
     }
 
     async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -415,6 +679,7 @@ impl Store for InMemoryStore {
     }
 
     async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
         lock(&self.state)
             .values
             .insert(key.to_owned(), value.to_owned());
@@ -422,10 +687,12 @@ impl Store for InMemoryStore {
     }
 
     async fn heartbeat(&self, at: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let _writing = self.writing().await;
         Ok(lock(&self.state).heartbeat.replace(at))
     }
 
     async fn record_once(&self, key: &str, _at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let _writing = self.writing().await;
         Ok(lock(&self.state).done_once.insert(key.to_owned()))
     }
 
@@ -496,4 +763,31 @@ mod contract {
     meetbot_ports::store_contract_tests!(async {
         Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>)
     });
+}
+
+/// Only a store made by [`Store::begin`] is a transaction; the methods fail
+/// on any other.
+#[async_trait]
+impl Transaction for InMemoryStore {
+    async fn commit(&self) -> Result<(), StoreError> {
+        self.end(true)
+    }
+
+    async fn rollback(&self) {
+        // Outside a transaction there is nothing to undo.
+        let _ = self.end(false);
+    }
+
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+impl Drop for InMemoryStore {
+    /// A unit of work dropped without an end is rolled back.
+    fn drop(&mut self) {
+        if self.transaction.is_some() {
+            let _ = self.end(false);
+        }
+    }
 }

@@ -19,6 +19,8 @@ mod rows;
 mod schema;
 mod shared;
 mod sqlite;
+mod store_impl;
+mod transaction;
 
 use std::path::PathBuf;
 use std::sync::Arc;

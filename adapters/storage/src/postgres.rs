@@ -5,6 +5,7 @@
 //! advisory lock, and claims lock their rows with `FOR UPDATE SKIP LOCKED`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool};
@@ -14,6 +15,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::StorageError;
 use crate::migrations::run_pending;
 use crate::outage::Outage;
+use crate::transaction::TxSettings;
 
 /// The migrations in `migrations/postgres`, compiled in.
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -21,6 +23,10 @@ pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migra
 /// Connections in the pool; bookings queue on the advisory lock, so more
 /// connections would only wait there.
 const POOL_SIZE: u32 = 10;
+
+/// Units of work open at once: half the pool, so that reads and the
+/// background tasks always find a connection.
+const OPEN_TRANSACTIONS: usize = 5;
 
 /// The advisory lock every booking holds until it commits ("meetbook").
 const BOOKING_LOCK: i64 = 0x6d65_6574_626f_6f6b;
@@ -30,7 +36,8 @@ type Conn = PgConnection;
 /// The `Store` on a Postgres database.
 pub struct PgStore {
     pool: Pool<ConnectionManager<PgConnection>>,
-    outage: Outage,
+    outage: Arc<Outage>,
+    transactions: TxSettings,
 }
 
 impl fmt::Debug for PgStore {
@@ -91,7 +98,11 @@ impl PgStore {
                 .map_err(|e| StorageError::Connect(format!("cannot connect to Postgres: {e}")))?;
             Ok(Self {
                 pool,
-                outage: Outage::default(),
+                outage: Arc::default(),
+                transactions: TxSettings {
+                    begin: "BEGIN",
+                    open_at_once: Arc::new(tokio::sync::Semaphore::new(OPEN_TRANSACTIONS)),
+                },
             })
         })
         .await
@@ -156,6 +167,31 @@ fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<J
                       ORDER BY not_before, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, meeting_id, kind, attempts, not_before, last_error",
+    )
+    .bind::<BigInt, _>(until)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(limit)
+    .load(conn)?)
+}
+
+/// As [`claim_reminders`], for the message outbox: only the first waiting
+/// message of each recipient, so that a person's messages go out in order.
+fn claim_outbox(
+    conn: &mut Conn,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, Failure> {
+    Ok(diesel::sql_query(
+        "UPDATE outbox SET not_before = $1 \
+         WHERE id IN (SELECT o.id FROM outbox o \
+                      WHERE o.state = 'PENDING' AND o.not_before <= $2 \
+                        AND NOT EXISTS (SELECT 1 FROM outbox e \
+                                        WHERE e.state = 'PENDING' \
+                                          AND e.recipient = o.recipient AND e.id < o.id) \
+                      ORDER BY o.id LIMIT $3 \
+                      FOR UPDATE SKIP LOCKED) \
+         RETURNING id, message, attempts, queued_at",
     )
     .bind::<BigInt, _>(until)
     .bind::<BigInt, _>(now)

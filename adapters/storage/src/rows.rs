@@ -12,11 +12,13 @@ use meetbot_domain::{
     User, UserId, Zone,
 };
 use meetbot_ports::{
-    CalendarJob, CalendarJobKind, Feedback, JobId, Reminder, ReminderId, ReminderState, Rsvp,
-    StoreError,
+    CalendarJob, CalendarJobKind, Feedback, InboxUpdate, JobId, Outgoing, OutgoingId,
+    QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, StoreError,
 };
 
-use crate::schema::{audit_log, calendar_jobs, feedback, meetings, reminders, rsvps, users};
+use crate::schema::{
+    audit_log, calendar_jobs, feedback, inbox, meetings, outbox, reminders, rsvps, users,
+};
 
 /// An instant as stored: microseconds since the Unix epoch, UTC.
 pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
@@ -435,4 +437,86 @@ where
     T: TryFrom<R, Error = StoreError>,
 {
     rows.into_iter().map(T::try_from).collect()
+}
+
+/// `inbox` as stored and inserted (a new update is not handled yet).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = inbox)]
+pub(crate) struct InboxRow {
+    pub update_id: i64,
+    pub payload: String,
+    pub received_at: i64,
+}
+
+impl From<&InboxUpdate> for InboxRow {
+    fn from(update: &InboxUpdate) -> Self {
+        Self {
+            update_id: update.id,
+            payload: update.payload.clone(),
+            received_at: micros(update.received_at),
+        }
+    }
+}
+
+impl TryFrom<InboxRow> for InboxUpdate {
+    type Error = StoreError;
+
+    fn try_from(row: InboxRow) -> Result<Self, StoreError> {
+        Ok(InboxUpdate {
+            id: row.update_id,
+            payload: row.payload,
+            received_at: instant(row.received_at)?,
+        })
+    }
+}
+
+/// `outbox` as stored; `QueryableByName` for the claims written in SQL.
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = outbox)]
+pub(crate) struct OutboxRow {
+    pub id: i64,
+    pub message: String,
+    pub attempts: i32,
+    pub queued_at: i64,
+}
+
+/// A message about to be queued, due at once.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox)]
+pub(crate) struct NewOutboxRow {
+    pub recipient: i64,
+    pub message: String,
+    pub state: String,
+    pub attempts: i32,
+    pub not_before: i64,
+    pub queued_at: i64,
+}
+
+impl NewOutboxRow {
+    pub(crate) fn queued(message: &Outgoing, now: i64) -> Result<Self, StoreError> {
+        Ok(Self {
+            recipient: message.to.0,
+            message: serde_json::to_string(message)
+                .map_err(|e| StoreError::Unexpected(format!("a message does not serialise: {e}")))?,
+            state: "PENDING".to_owned(),
+            attempts: 0,
+            not_before: now,
+            queued_at: now,
+        })
+    }
+}
+
+impl TryFrom<OutboxRow> for QueuedMessage {
+    type Error = StoreError;
+
+    fn try_from(row: OutboxRow) -> Result<Self, StoreError> {
+        let t = "outbox";
+        Ok(QueuedMessage {
+            id: OutgoingId(row.id),
+            message: serde_json::from_str(&row.message)
+                .map_err(|e| bad(t, "message", &row.id.to_string(), &e.to_string()))?,
+            attempts: count(t, "attempts", row.attempts)?,
+            queued_at: instant(row.queued_at)?,
+        })
+    }
 }

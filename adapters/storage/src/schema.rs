@@ -67,9 +67,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    processed_updates (update_id) {
+    inbox (update_id) {
         update_id -> BigInt,
-        recorded_at -> BigInt,
+        payload -> Text,
+        received_at -> BigInt,
+        handled_at -> Nullable<BigInt>,
     }
 }
 
@@ -121,5 +123,19 @@ diesel::table! {
         user_id -> BigInt,
         answer -> Text,
         answered_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        recipient -> BigInt,
+        message -> Text,
+        state -> Text,
+        attempts -> Integer,
+        not_before -> BigInt,
+        queued_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
     }
 }

@@ -9,8 +9,10 @@
 //! - `fn write_tx` — a transaction for a multi-statement write (SQLite must
 //!   take the write lock up front, or a reader turning writer fails busy);
 //! - `fn booking_tx` — a transaction in which bookings are serialised;
-//! - `fn claim_reminders` / `fn claim_jobs` — leasing a batch so that two
-//!   claimers never get the same row.
+//! - `fn claim_reminders` / `fn claim_jobs` / `fn claim_outbox` — leasing a
+//!   batch so that two claimers never get the same row;
+//! - `transactions` — a field: how the store's units of work begin, and how
+//!   many may be open at once.
 
 use diesel::r2d2::{ManageConnection, Pool};
 use meetbot_ports::StoreError;
@@ -63,23 +65,26 @@ macro_rules! shared_store {
         use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
         use meetbot_ports::{
             BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId,
-            MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
+            InboxUpdate, MeetingQuery, Outgoing, OutgoingId, QueuedMessage, Reminder, ReminderId,
+            ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
         };
 
         use $crate::failure::Failure;
         use $crate::rows::{
-            AuditRow, FeedbackRow, JobRow, MeetingRow, NewAuditRow, NewJobRow, NewMeetingRow,
-            NewReminderRow, ReminderRow, RsvpRow, UserRow, convert_all, instant, meeting_status,
-            micros,
+            AuditRow, FeedbackRow, InboxRow, JobRow, MeetingRow, NewAuditRow, NewJobRow,
+            NewMeetingRow, NewOutboxRow, NewReminderRow, OutboxRow, ReminderRow, RsvpRow, UserRow,
+            convert_all, instant, meeting_status, micros,
         };
         use $crate::schema::{
             audit_log, calendar_jobs, dialogs, done_once, feedback, heartbeat, key_values,
-            meetings, processed_updates, reminders, rsvps, users,
+            inbox, meetings, outbox, reminders, rsvps, users,
         };
         use $crate::shared::blocking;
 
         const SCHEDULED: &str = "SCHEDULED";
         const PENDING: &str = "PENDING";
+        const SENT: &str = "SENT";
+        const DROPPED: &str = "DROPPED";
 
         /// `now + lease` in stored form.
         fn lease_end(now: DateTime<Utc>, lease: Duration) -> Result<i64, Failure> {
@@ -315,455 +320,119 @@ macro_rules! shared_store {
             Ok(convert_all(rows)?)
         }
 
+        /// Stores received updates in one transaction; the primary key makes
+        /// a redelivery insert nothing.
+        fn receive_updates(conn: &mut Conn, rows: &[InboxRow]) -> Result<Vec<bool>, Failure> {
+            write_tx(conn, |conn| {
+                rows.iter()
+                    .map(|row| {
+                        let inserted = diesel::insert_into(inbox::table)
+                            .values(row)
+                            .on_conflict_do_nothing()
+                            .execute(conn)?;
+                        Ok(inserted == 1)
+                    })
+                    .collect()
+            })
+        }
+
+        fn prune_delivered(conn: &mut Conn, before: i64) -> Result<u64, Failure> {
+            write_tx(conn, |conn| {
+                let updates = diesel::delete(inbox::table)
+                    .filter(inbox::handled_at.lt(before))
+                    .execute(conn)?;
+                let messages = diesel::delete(outbox::table)
+                    .filter(outbox::state.ne(PENDING))
+                    .filter(outbox::finished_at.lt(before))
+                    .execute(conn)?;
+                Ok(u64::try_from(updates + messages).unwrap_or(u64::MAX))
+            })
+        }
+
+        /// Queues messages in order. With a `lease`, a message is claimed
+        /// when nothing of its recipient was waiting before this call and
+        /// every earlier one of this call to them was claimed too, so that
+        /// claimed messages never overtake waiting ones.
+        fn queue_messages(
+            conn: &mut Conn,
+            rows: Vec<NewOutboxRow>,
+            lease: Option<i64>,
+        ) -> Result<Vec<QueuedMessage>, Failure> {
+            write_tx(conn, |conn| {
+                let mut claimed = Vec::new();
+                let mut claimable: std::collections::HashMap<i64, bool> =
+                    std::collections::HashMap::new();
+                for mut row in rows {
+                    let first = match (lease, claimable.get(&row.recipient)) {
+                        (None, _) => false,
+                        (Some(_), Some(earlier_claimed)) => *earlier_claimed,
+                        (Some(_), None) => {
+                            let waiting: i64 = outbox::table
+                                .filter(outbox::state.eq(PENDING))
+                                .filter(outbox::recipient.eq(row.recipient))
+                                .count()
+                                .get_result(conn)?;
+                            waiting == 0
+                        }
+                    };
+                    claimable.insert(row.recipient, first);
+                    if let (true, Some(until)) = (first, lease) {
+                        row.not_before = until;
+                    }
+                    let stored: OutboxRow = diesel::insert_into(outbox::table)
+                        .values(&row)
+                        .returning(OutboxRow::as_returning())
+                        .get_result(conn)?;
+                    if first {
+                        claimed.push(QueuedMessage::try_from(stored)?);
+                    }
+                }
+                Ok(claimed)
+            })
+        }
+
         fn as_limit(limit: u32) -> i64 {
             i64::from(limit)
         }
 
         impl $store {
-            async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+            async fn access<T, F>(&self, _writes: bool, work: F) -> Result<T, Failure>
             where
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                blocking(&self.pool, &self.outage, work)
-                    .await
-                    .map_err(StoreError::from)
+                blocking(&self.pool, &self.outage, work).await
             }
 
             /// Checks that the database answers.
             pub async fn ping(&self) -> Result<(), StoreError> {
-                self.run(|conn| {
+                self.read(|conn| {
                     diesel::sql_query("SELECT 1").execute(conn)?;
                     Ok(())
                 })
                 .await
             }
-        }
 
-        #[async_trait::async_trait]
-        impl Store for $store {
-            async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
-                let row = UserRow::from(user);
-                self.run(move |conn| {
-                    diesel::insert_into(users::table)
-                        .values(&row)
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-                self.run(move |conn| load_user(conn, id.0)).await
-            }
-
-            async fn update_user(&self, user: &User) -> Result<(), StoreError> {
-                let row = UserRow::from(user);
-                self.run(move |conn| {
-                    one_row(
-                        diesel::update(users::table.find(row.id))
-                            .set(&row)
-                            .execute(conn)?,
-                    )
-                })
-                .await
-            }
-
-            async fn change_role(
-                &self,
-                id: UserId,
-                from: Role,
-                to: Role,
-            ) -> Result<User, StoreError> {
-                self.run(move |conn| change_role(conn, id.0, from, to))
-                    .await
-            }
-
-            async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
-                self.run(move |conn| {
-                    let mut select = users::table.select(UserRow::as_select()).into_boxed();
-                    if let Some(role) = query.role {
-                        select = select.filter(users::role.eq(role.as_str()));
-                    }
-                    let rows = select.order((users::registered_at, users::id)).load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
-            }
-
-            async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
-                blocking(&self.pool, &self.outage, move |conn| book(conn, request))
-                    .await
-                    .map_err(BookingError::from)
-            }
-
-            async fn cancel_meeting(
-                &self,
-                id: MeetingId,
-                by: UserId,
-                now: DateTime<Utc>,
-            ) -> Result<Meeting, StoreError> {
-                self.run(move |conn| cancel_meeting(conn, id.0, by.0, micros(now)))
-                    .await
-            }
-
-            async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
-                self.run(move |conn| {
-                    let row = meetings::table
-                        .find(id.0)
-                        .select(MeetingRow::as_select())
-                        .first(conn)
-                        .optional()?;
-                    Ok(row.map(Meeting::try_from).transpose()?)
-                })
-                .await
-            }
-
-            async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
-                self.run(move |conn| find_meetings(conn, query)).await
-            }
-
-            async fn complete_ended_meetings(
-                &self,
-                now: DateTime<Utc>,
-            ) -> Result<Vec<Meeting>, StoreError> {
-                self.run(move |conn| complete_ended_meetings(conn, micros(now)))
-                    .await
-            }
-
-            async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError> {
-                self.run(move |conn| {
-                    let rows = reminders::table
-                        .filter(reminders::meeting_id.eq(meeting.0))
-                        .select(ReminderRow::as_select())
-                        .order((reminders::due_at, reminders::id))
-                        .load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
-            }
-
-            async fn claim_due_reminders(
-                &self,
-                now: DateTime<Utc>,
-                lease: Duration,
-                limit: u32,
-            ) -> Result<Vec<Reminder>, StoreError> {
-                let until = lease_end(now, lease)?;
-                let limit = as_limit(limit);
-                self.run(move |conn| {
-                    claimed_reminders(claim_reminders(conn, micros(now), until, limit)?)
-                })
-                .await
-            }
-
-            async fn finish_reminder(
-                &self,
-                id: ReminderId,
-                state: ReminderState,
-            ) -> Result<(), StoreError> {
-                self.run(move |conn| {
-                    one_row(
-                        diesel::update(reminders::table.find(id.0))
-                            .set(reminders::state.eq(state.as_str()))
-                            .execute(conn)?,
-                    )
-                })
-                .await
-            }
-
-            async fn retry_reminder(
-                &self,
-                id: ReminderId,
-                not_before: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
-                self.run(move |conn| {
-                    one_row(
-                        diesel::update(reminders::table.find(id.0))
-                            .set((
-                                reminders::state.eq(PENDING),
-                                reminders::not_before.eq(micros(not_before)),
-                                reminders::attempts.eq(reminders::attempts + 1),
-                            ))
-                            .execute(conn)?,
-                    )
-                })
-                .await
-            }
-
-            async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-                self.run(|conn| {
-                    let next: Option<i64> = reminders::table
-                        .filter(reminders::state.eq(PENDING))
-                        .select(diesel::dsl::min(reminders::not_before))
-                        .first(conn)?;
-                    Ok(next.map($crate::rows::instant).transpose()?)
-                })
-                .await
-            }
-
-            async fn claim_calendar_jobs(
-                &self,
-                now: DateTime<Utc>,
-                lease: Duration,
-                limit: u32,
-            ) -> Result<Vec<CalendarJob>, StoreError> {
-                let until = lease_end(now, lease)?;
-                let limit = as_limit(limit);
-                self.run(move |conn| claimed_jobs(claim_jobs(conn, micros(now), until, limit)?))
-                    .await
-            }
-
-            async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
-                self.run(move |conn| {
-                    one_row(diesel::delete(calendar_jobs::table.find(id.0)).execute(conn)?)
-                })
-                .await
-            }
-
-            async fn retry_calendar_job(
-                &self,
-                id: JobId,
-                not_before: DateTime<Utc>,
-                error: &str,
-            ) -> Result<(), StoreError> {
-                let error = error.to_owned();
-                self.run(move |conn| {
-                    one_row(
-                        diesel::update(calendar_jobs::table.find(id.0))
-                            .set((
-                                calendar_jobs::not_before.eq(micros(not_before)),
-                                calendar_jobs::last_error.eq(error),
-                                calendar_jobs::attempts.eq(calendar_jobs::attempts + 1),
-                            ))
-                            .execute(conn)?,
-                    )
-                })
-                .await
-            }
-
-            async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError> {
-                self.run(move |conn| {
-                    Ok(dialogs::table
-                        .find(user.0)
-                        .select(dialogs::state)
-                        .first(conn)
-                        .optional()?)
-                })
-                .await
-            }
-
-            async fn save_dialog(
-                &self,
-                user: UserId,
-                state: Option<String>,
-            ) -> Result<(), StoreError> {
-                self.run(move |conn| {
-                    match state {
-                        Some(state) => diesel::insert_into(dialogs::table)
-                            .values((dialogs::user_id.eq(user.0), dialogs::state.eq(&state)))
-                            .on_conflict(dialogs::user_id)
-                            .do_update()
-                            .set(dialogs::state.eq(&state))
-                            .execute(conn)?,
-                        None => diesel::delete(dialogs::table.find(user.0)).execute(conn)?,
-                    };
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn record_update(
-                &self,
-                update_id: i64,
-                at: DateTime<Utc>,
-            ) -> Result<bool, StoreError> {
-                self.run(move |conn| {
-                    // The primary key makes this a set: a redelivery inserts nothing.
-                    let inserted = diesel::insert_into(processed_updates::table)
-                        .values((
-                            processed_updates::update_id.eq(update_id),
-                            processed_updates::recorded_at.eq(micros(at)),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(conn)?;
-                    Ok(inserted == 1)
-                })
-                .await
-            }
-
-            async fn prune_updates(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-                self.run(move |conn| {
-                    let pruned = diesel::delete(processed_updates::table)
-                        .filter(processed_updates::recorded_at.lt(micros(before)))
-                        .execute(conn)?;
-                    Ok(u64::try_from(pruned).unwrap_or(u64::MAX))
-                })
-                .await
-            }
-
-            async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
-                let key = key.to_owned();
-                self.run(move |conn| {
-                    Ok(key_values::table
-                        .find(key)
-                        .select(key_values::value)
-                        .first(conn)
-                        .optional()?)
-                })
-                .await
-            }
-
-            async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
-                let (key, value) = (key.to_owned(), value.to_owned());
-                self.run(move |conn| {
-                    diesel::insert_into(key_values::table)
-                        .values((key_values::key.eq(&key), key_values::value.eq(&value)))
-                        .on_conflict(key_values::key)
-                        .do_update()
-                        .set(key_values::value.eq(&value))
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn heartbeat(
-                &self,
-                at: DateTime<Utc>,
-            ) -> Result<Option<DateTime<Utc>>, StoreError> {
-                self.run(move |conn| {
-                    write_tx(conn, |conn| {
-                        let before: Option<i64> = heartbeat::table
-                            .find(1)
-                            .select(heartbeat::beat_at)
-                            .first(conn)
-                            .optional()?;
-                        diesel::insert_into(heartbeat::table)
-                            .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
-                            .on_conflict(heartbeat::id)
-                            .do_update()
-                            .set(heartbeat::beat_at.eq(micros(at)))
-                            .execute(conn)?;
-                        Ok(before.map(instant).transpose()?)
-                    })
-                })
-                .await
-            }
-
-            async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-                let key = key.to_owned();
-                self.run(move |conn| {
-                    // The primary key decides: of racing inserts one lands,
-                    // the others insert nothing.
-                    let inserted = diesel::insert_into(done_once::table)
-                        .values((done_once::key.eq(&key), done_once::done_at.eq(micros(at))))
-                        .on_conflict_do_nothing()
-                        .execute(conn)?;
-                    Ok(inserted == 1)
-                })
-                .await
-            }
-
-            async fn save_feedback(&self, given: &Feedback) -> Result<(), StoreError> {
-                let row = FeedbackRow::from(given);
-                self.run(move |conn| {
-                    diesel::insert_into(feedback::table)
-                        .values(&row)
-                        .on_conflict(feedback::meeting_id)
-                        .do_update()
-                        .set(&row)
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn feedback_of(
-                &self,
-                meeting: MeetingId,
-            ) -> Result<Option<Feedback>, StoreError> {
-                self.run(move |conn| {
-                    let row = feedback::table
-                        .find(meeting.0)
-                        .select(FeedbackRow::as_select())
-                        .first(conn)
-                        .optional()?;
-                    Ok(row.map(Feedback::try_from).transpose()?)
-                })
-                .await
-            }
-
-            async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
-                self.run(move |conn| {
-                    let mut select = feedback::table
-                        .select(FeedbackRow::as_select())
-                        .into_boxed();
-                    if let Some(author) = author {
-                        select = select.filter(feedback::author_id.eq(author.0));
-                    }
-                    let rows = select
-                        .order((feedback::given_at, feedback::meeting_id))
-                        .load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
-            }
-
-            async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
-                let row = RsvpRow::from(rsvp);
-                self.run(move |conn| {
-                    diesel::insert_into(rsvps::table)
-                        .values(&row)
-                        .on_conflict((rsvps::occurrence, rsvps::user_id))
-                        .do_update()
-                        .set((
-                            rsvps::answer.eq(&row.answer),
-                            rsvps::answered_at.eq(row.answered_at),
-                        ))
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
-                let occurrence = occurrence.to_owned();
-                self.run(move |conn| {
-                    let rows = rsvps::table
-                        .filter(rsvps::occurrence.eq(&occurrence))
-                        .select(RsvpRow::as_select())
-                        .order(rsvps::user_id)
-                        .load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
-            }
-
-            async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-                let row = NewAuditRow::from(event);
-                self.run(move |conn| {
-                    diesel::insert_into(audit_log::table)
-                        .values(&row)
-                        .execute(conn)?;
-                    Ok(())
-                })
-                .await
-            }
-
-            async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
-                let limit = as_limit(limit);
-                self.run(move |conn| {
-                    let rows = audit_log::table
-                        .select(AuditRow::as_select())
-                        .order((audit_log::happened_at.desc(), audit_log::id.desc()))
-                        .limit(limit)
-                        .load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
+            fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
+                Ok(std::sync::Arc::new($crate::transaction::Tx::new(
+                    self.pool.clone(),
+                    self.outage.clone(),
+                    self.transactions.clone(),
+                )))
             }
         }
+
+        impl $crate::transaction::Tx<diesel::r2d2::ConnectionManager<Conn>> {
+            #[expect(clippy::unused_self, reason = "the same call as on the store")]
+            fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
+                Err(StoreError::Unexpected(
+                    "a transaction cannot begin another".to_owned(),
+                ))
+            }
+        }
+
+        $crate::store_impl::store_impl!($store);
+        $crate::store_impl::store_impl!($crate::transaction::Tx<diesel::r2d2::ConnectionManager<Conn>>);
     };
 }
 

@@ -8,8 +8,9 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -17,6 +18,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::StorageError;
 use crate::migrations::run_pending;
 use crate::outage::Outage;
+use crate::transaction::TxSettings;
 
 /// The migrations in `migrations/sqlite`, compiled in.
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -31,7 +33,8 @@ type Conn = SqliteConnection;
 pub struct SqliteStore {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     path: PathBuf,
-    outage: Outage,
+    outage: Arc<Outage>,
+    transactions: TxSettings,
 }
 
 impl fmt::Debug for SqliteStore {
@@ -132,7 +135,13 @@ impl SqliteStore {
             Ok(Self {
                 pool,
                 path,
-                outage: Outage::default(),
+                outage: Arc::<Outage>::default(),
+                // One writer at a time: units of work queue here, and take
+                // the write lock as they begin.
+                transactions: TxSettings {
+                    begin: "BEGIN IMMEDIATE",
+                    open_at_once: Arc::new(tokio::sync::Semaphore::new(1)),
+                },
             })
         })
         .await
@@ -144,13 +153,22 @@ impl SqliteStore {
     }
 }
 
-/// A multi-statement write, holding SQLite's write lock from the start.
+/// A multi-statement write, holding SQLite's write lock from the start; in
+/// a unit of work, which holds it already, a savepoint.
 fn write_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut Conn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(work)
+    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .map_err(E::from)?
+        .is_some();
+    if in_transaction {
+        conn.transaction(work)
+    } else {
+        conn.immediate_transaction(work)
+    }
 }
 
 /// On SQLite the write lock already serialises bookings: the overlap and
@@ -160,7 +178,7 @@ where
     F: FnOnce(&mut Conn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(work)
+    write_tx(conn, work)
 }
 
 /// Select then lease, under the write lock, so no other claimer can pick
@@ -171,7 +189,7 @@ fn claim_reminders(
     until: i64,
     limit: i64,
 ) -> Result<Vec<ReminderRow>, Failure> {
-    conn.immediate_transaction(|conn| {
+    write_tx(conn, |conn| {
         let ids: Vec<i64> = reminders::table
             .filter(reminders::state.eq(PENDING))
             .filter(reminders::due_at.le(now))
@@ -194,7 +212,7 @@ fn claim_reminders(
 
 /// As [`claim_reminders`], for the calendar outbox.
 fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
-    conn.immediate_transaction(|conn| {
+    write_tx(conn, |conn| {
         let ids: Vec<i64> = calendar_jobs::table
             .filter(calendar_jobs::not_before.le(now))
             .order((calendar_jobs::not_before, calendar_jobs::id))
@@ -210,6 +228,32 @@ fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<J
                 .returning(JobRow::as_returning())
                 .get_results(conn)?,
         )
+    })
+}
+
+/// As [`claim_reminders`], for the message outbox: only the first waiting
+/// message of each recipient, so that a person's messages go out in order.
+fn claim_outbox(
+    conn: &mut Conn,
+    now: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, Failure> {
+    write_tx(conn, |conn| {
+        Ok(diesel::sql_query(
+            "UPDATE outbox SET not_before = ?1 \
+             WHERE id IN (SELECT o.id FROM outbox o \
+                          WHERE o.state = 'PENDING' AND o.not_before <= ?2 \
+                            AND NOT EXISTS (SELECT 1 FROM outbox e \
+                                            WHERE e.state = 'PENDING' \
+                                              AND e.recipient = o.recipient AND e.id < o.id) \
+                          ORDER BY o.id LIMIT ?3) \
+             RETURNING id, message, attempts, queued_at",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(until)
+        .bind::<diesel::sql_types::BigInt, _>(now)
+        .bind::<diesel::sql_types::BigInt, _>(limit)
+        .load(conn)?)
     })
 }
 

@@ -1,11 +1,15 @@
-//! Updates in: each one checked against the processed set, then handled with
-//! bounded concurrency — one person's updates in order, different people's
-//! side by side, never more than a fixed number at once and never more than
-//! a fixed number waiting. A voice message is downloaded and transcribed
-//! here, when speech to text is configured, and handed over as what it said.
+//! Updates in: each one stored in the inbox before Telegram is told it
+//! arrived, then handled with bounded concurrency — one person's updates in
+//! order, different people's side by side, never more than a fixed number
+//! at once and never more than a fixed number waiting in memory (the rest
+//! wait in the inbox). Handling an update and marking it handled are one
+//! transaction, so after any stop, a crash included, the updates not yet
+//! handled are handled at the next start ([`Dispatcher::recover`]), and
+//! none twice. A voice message is downloaded and transcribed here, when
+//! speech to text is configured, and handed over as what it said.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,25 +17,33 @@ use frankenstein::types::{ChatType, MaybeInaccessibleMessage, User, Voice};
 use frankenstein::updates::{Update, UpdateContent};
 use meetbot_domain::UserId;
 use meetbot_ports::speech::{Audio, SpeechToText};
-use meetbot_ports::{MessageRef, StoreError};
+use meetbot_ports::{InboxUpdate, MessageRef, StoreError};
 use meetbot_usecases::Services;
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::registration::Profile;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio_util::sync::CancellationToken;
 
 use crate::api::BotApi;
 
 /// How many updates are handled at the same time, over all people.
 pub const DEFAULT_CONCURRENCY: usize = 16;
 
-/// How many accepted updates may wait to be handled; accepting more waits
-/// (polling simply asks later, a webhook request is answered later).
+/// How many stored updates may wait in memory to be handled; accepting
+/// more waits (polling simply asks later, a webhook request is answered
+/// later).
 pub const DEFAULT_BACKLOG: usize = 1024;
+
+/// How many unhandled updates are read from the inbox at a time at start.
+const RECOVER_PAGE: u32 = 256;
+
+/// The longest wait before an update whose handling failed is tried again.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 
 /// Whether an update is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepted {
-    /// New: it was recorded and queued (or it carries nothing for us).
+    /// New: it was stored and queued (or it carries nothing for us).
     Queued,
     /// Seen before (a redelivery): skipped.
     Duplicate,
@@ -51,11 +63,19 @@ struct Inner {
     /// Queued updates per person; a person with an entry has a worker.
     /// A std mutex: held for queue operations only, never across an await.
     queues: Mutex<HashMap<i64, VecDeque<Queued>>>,
+    /// The ids queued or being handled, so that one is never queued twice
+    /// (a redelivery during the start-up recovery).
+    queued: Mutex<HashSet<i64>>,
     /// Permits to handle an update now: the global cap.
     running: Semaphore,
     /// Permits to hold an update in a queue: the bound on waiting work.
     backlog: Arc<Semaphore>,
     backlog_size: u32,
+    /// `true` once the updates left unhandled by the last run are queued:
+    /// new ones queue behind them, so each person's stay in order.
+    recovered: watch::Sender<bool>,
+    /// Cancelled at shutdown: no update is taken up after it.
+    stopping: CancellationToken,
 }
 
 impl std::fmt::Debug for Inner {
@@ -96,46 +116,126 @@ impl Dispatcher {
                 api,
                 speech,
                 queues: Mutex::new(HashMap::new()),
+                queued: Mutex::new(HashSet::new()),
                 running: Semaphore::new(concurrency.max(1)),
                 backlog: Arc::new(Semaphore::new(backlog)),
                 backlog_size: u32::try_from(backlog).unwrap_or(u32::MAX),
+                recovered: watch::Sender::new(false),
+                stopping: CancellationToken::new(),
             }),
         }
     }
 
-    /// Takes one raw update: records its id (a redelivery is skipped), reads
-    /// it, and queues it for its person. Fails only when the store cannot
-    /// record it; then nothing was queued and the update should come again.
+    /// Takes one raw update (a webhook's); see [`accept_all`](Self::accept_all).
     pub async fn accept(&self, update: serde_json::Value) -> Result<Accepted, StoreError> {
-        let Some(id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {
-            tracing::warn!("an update without an update_id was ignored");
-            return Ok(Accepted::Queued);
-        };
+        Ok(self
+            .accept_all(vec![update])
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or(Accepted::Duplicate))
+    }
+
+    /// Takes raw updates in the order Telegram sent them: stores them in the
+    /// inbox in one transaction (a redelivery is skipped), then queues the
+    /// new ones. Fails only when the store cannot take them; then nothing
+    /// was stored and they should come again. Once this returns, they
+    /// survive any crash, and Telegram may be told they arrived.
+    pub async fn accept_all(
+        &self,
+        updates: Vec<serde_json::Value>,
+    ) -> Result<Vec<Accepted>, StoreError> {
         let now = self.inner.services.clock.now();
-        if !self.inner.services.store.record_update(id, now).await? {
-            tracing::debug!(update_id = id, "a redelivered update was skipped");
-            return Ok(Accepted::Duplicate);
+        let received: Vec<InboxUpdate> = updates
+            .iter()
+            .filter_map(|update| {
+                let Some(id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {
+                    tracing::warn!("an update without an update_id was ignored");
+                    return None;
+                };
+                Some(InboxUpdate {
+                    id,
+                    payload: update.to_string(),
+                    received_at: now,
+                })
+            })
+            .collect();
+        let new = self.inner.services.store.receive_updates(&received).await?;
+        let mut accepted = Vec::with_capacity(received.len());
+        for (update, new) in received.iter().zip(new) {
+            if new {
+                self.take_up(update).await;
+                accepted.push(Accepted::Queued);
+            } else {
+                tracing::debug!(update_id = update.id, "a redelivered update was skipped");
+                accepted.push(Accepted::Duplicate);
+            }
         }
-        match serde_json::from_value::<Update>(update) {
+        Ok(accepted)
+    }
+
+    /// Queues every update the last run left unhandled, oldest first, and
+    /// then lets new ones queue behind them. Called once, at start.
+    pub async fn recover(&self) {
+        let store = &self.inner.services.store;
+        let mut after = None;
+        let mut recovered = 0_usize;
+        loop {
+            let page = match store.unhandled_updates(after, RECOVER_PAGE).await {
+                Ok(page) => page,
+                Err(error) => {
+                    tracing::error!(%error, "could not read the unhandled updates; trying again");
+                    tokio::select! {
+                        () = self.inner.stopping.cancelled() => return,
+                        () = tokio::time::sleep(MAX_RETRY_WAIT) => continue,
+                    }
+                }
+            };
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            recovered += page.len();
+            for update in &page {
+                self.queue_stored(update).await;
+            }
+        }
+        if recovered > 0 {
+            tracing::info!(updates = recovered, "handling the updates left from the last run");
+        }
+        self.inner.recovered.send_replace(true);
+    }
+
+    /// Reads a stored update and queues it behind those before it.
+    async fn take_up(&self, update: &InboxUpdate) {
+        let mut recovered = self.inner.recovered.subscribe();
+        if recovered.wait_for(|done| *done).await.is_err() {
+            return;
+        }
+        self.queue_stored(update).await;
+    }
+
+    async fn queue_stored(&self, stored: &InboxUpdate) {
+        match serde_json::from_str::<Update>(&stored.payload) {
             Ok(update) => self.submit(update).await,
             // A kind of update (or a field) newer than our client: skipped,
             // so that it never blocks the updates after it.
             Err(error) => {
-                tracing::warn!(update_id = id, %error, "an unreadable update was skipped")
+                tracing::warn!(update_id = stored.id, %error, "an unreadable update was skipped");
+                handled_without_answer(&self.inner.services, stored.id).await;
             }
         }
-        Ok(Accepted::Queued)
     }
 
     /// Queues a read update behind the earlier ones of the same person.
     pub async fn submit(&self, update: Update) {
+        let id = i64::from(update.update_id);
         let Some(key) = person_of(&update) else {
-            tracing::debug!(
-                update_id = update.update_id,
-                "an update for nobody was ignored"
-            );
+            tracing::debug!(update_id = id, "an update for nobody was ignored");
+            handled_without_answer(&self.inner.services, id).await;
             return;
         };
+        if !self.inner.queued.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
+            return;
+        }
         let Ok(slot) = self.inner.backlog.clone().acquire_owned().await else {
             return;
         };
@@ -162,7 +262,14 @@ impl Dispatcher {
         }
     }
 
-    /// Waits until every queued update has been handled, at most `limit`;
+    /// Stops taking up queued updates: those in hand are finished, the
+    /// others stay in the inbox for the next start.
+    pub fn stop(&self) {
+        self.inner.stopping.cancel();
+    }
+
+    /// Waits until every queued update has been handled (after
+    /// [`stop`](Self::stop): every update in hand), at most `limit`;
     /// returns whether it finished in time.
     pub async fn drain(&self, limit: Duration) -> bool {
         let all = self.inner.backlog.acquire_many(self.inner.backlog_size);
@@ -176,14 +283,32 @@ impl Dispatcher {
     }
 }
 
-/// Handles one person's queue until it is empty.
+/// Marks an update handled that needs no answer (an update for nobody, a
+/// kind this client does not read): otherwise every start would take it up.
+async fn handled_without_answer(services: &Services, id: i64) {
+    if let Err(error) = services
+        .store
+        .update_handled(id, services.clock.now())
+        .await
+    {
+        tracing::warn!(update_id = id, %error, "could not mark an update handled");
+    }
+}
+
+/// Handles one person's queue until it is empty, or the dispatcher stops.
 async fn work(inner: Arc<Inner>, key: i64) {
     loop {
         let next = {
             let mut queues = inner.queues.lock().unwrap_or_else(|p| p.into_inner());
-            match queues.get_mut(&key).and_then(VecDeque::pop_front) {
+            let next = if inner.stopping.is_cancelled() {
+                None
+            } else {
+                queues.get_mut(&key).and_then(VecDeque::pop_front)
+            };
+            match next {
                 Some(next) => next,
                 None => {
+                    // Stopping: what is left stays in the inbox.
                     queues.remove(&key);
                     return;
                 }
@@ -192,19 +317,53 @@ async fn work(inner: Arc<Inner>, key: i64) {
         let Ok(_running) = inner.running.acquire().await else {
             return;
         };
+        if inner.stopping.is_cancelled() {
+            // Not begun: it stays in the inbox, with the rest of the queue.
+            drop(next);
+            continue;
+        }
+        let update_id = i64::from(next.update.update_id);
+        handle_until_done(&inner, *next.update).await;
+        inner
+            .queued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&update_id);
+    }
+}
+
+/// Handles an update, trying again while the store fails (the person's
+/// later updates wait, to stay in order) unless the dispatcher stops.
+async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
+    let update_id = i64::from(update.update_id);
+    let mut wait = Duration::from_secs(1);
+    loop {
         let services = inner.services.clone();
         let api = inner.api.clone();
         let speech = inner.speech.clone();
-        let update_id = next.update.update_id;
+        let update = update.clone();
         // In a task of its own so that a panic in a handler is reported
         // here and the person's later updates still get handled.
         let handled =
-            tokio::spawn(
-                async move { handle(&services, &api, speech.as_deref(), *next.update).await },
-            );
-        if let Err(error) = handled.await {
-            tracing::error!(update_id, %error, "handling an update failed");
+            tokio::spawn(async move { handle(&services, &api, speech.as_deref(), update).await })
+                .await;
+        match handled {
+            Ok(true) => return,
+            Ok(false) => {
+                tracing::warn!(update_id, ?wait, "an update could not be handled; trying again");
+            }
+            Err(error) => {
+                // Handling it again would fail the same way, at every start.
+                tracing::error!(update_id, %error, "handling an update failed; it is skipped");
+                handled_without_answer(&inner.services, update_id).await;
+                return;
+            }
         }
+        tokio::select! {
+            () = inner.stopping.cancelled() => return,
+            () = tokio::time::sleep(wait) => {}
+        }
+        wait = (wait * 2).min(MAX_RETRY_WAIT);
     }
 }
 
@@ -228,35 +387,53 @@ fn profile(user: &User) -> Option<Profile> {
     })
 }
 
-/// Handles one update completely.
+/// Handles one update completely: as a unit of work with its inbox mark,
+/// or, when it carries nothing to answer, by the mark alone. Returns
+/// whether it was done; when not, nothing of it happened.
 async fn handle(
     services: &Services,
     api: &BotApi,
     speech: Option<&dyn SpeechToText>,
     update: Update,
-) {
+) -> bool {
+    let id = i64::from(update.update_id);
+    match incoming(api, speech, update).await {
+        Some(incoming) => chat::handle_received(services, &incoming, Some(id)).await,
+        None => services
+            .store
+            .update_handled(id, services.clock.now())
+            .await
+            .inspect_err(|error| tracing::warn!(update_id = id, %error, "could not mark an update handled"))
+            .is_ok(),
+    }
+}
+
+/// What an update says to the conversation, or `None` when it says nothing.
+async fn incoming(
+    api: &BotApi,
+    speech: Option<&dyn SpeechToText>,
+    update: Update,
+) -> Option<Incoming> {
     match update.content {
         UpdateContent::Message(message) => {
             // The bot talks to people in private chats only; in a group it
             // would answer in the person's private chat, which surprises.
             if message.chat.type_field != ChatType::Private {
-                return;
+                return None;
             }
-            let Some(from) = message.from.as_deref() else {
-                return;
-            };
+            let from = message.from.as_deref()?;
             if from.is_bot {
-                return;
+                return None;
             }
-            let Some(from) = profile(from) else { return };
+            let from = profile(from)?;
             let event = match (message.text, message.voice) {
                 (Some(text), _) => Event::Text(text),
                 (None, Some(voice)) => Event::Voice(transcribe(api, speech, &voice).await),
                 // Stickers, photos and the like carry nothing for us.
-                (None, None) => return,
+                (None, None) => return None,
             };
             tracing::debug!(update_id = update.update_id, user = %from.id, "a message");
-            chat::handle(services, Incoming { from, event }).await;
+            Some(Incoming { from, event })
         }
         UpdateContent::CallbackQuery(query) => {
             // Answer first: the person's button stops spinning at once, and
@@ -264,12 +441,10 @@ async fn handle(
             if let Err(error) = api.answer_callback_query(&query.id).await {
                 tracing::warn!(%error, "a button press was not answered");
             }
-            let Some(data) = query.data else { return };
+            let data = query.data?;
             // The actor is who pressed, as Telegram says; nothing in the
             // data is trusted to name them.
-            let Some(from) = profile(&query.from) else {
-                return;
-            };
+            let from = profile(&query.from)?;
             let message = query.message.map(|message| match message {
                 MaybeInaccessibleMessage::Message(m) => MessageRef {
                     chat: UserId(m.chat.id),
@@ -281,16 +456,12 @@ async fn handle(
                 },
             });
             tracing::debug!(update_id = update.update_id, user = %from.id, "a button press");
-            chat::handle(
-                services,
-                Incoming {
-                    from,
-                    event: Event::Button { data, message },
-                },
-            )
-            .await;
+            Some(Incoming {
+                from,
+                event: Event::Button { data, message },
+            })
         }
-        _ => {}
+        _ => None,
     }
 }
 

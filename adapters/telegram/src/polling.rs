@@ -14,8 +14,8 @@ use crate::dispatch::Dispatcher;
 /// The store key of the next `getUpdates` offset.
 pub const OFFSET_KEY: &str = "telegram.offset";
 
-/// How long processed update ids are remembered: Telegram redelivers within
-/// hours, never after a day.
+/// How long handled updates are remembered: Telegram redelivers within
+/// hours, never after a day. Sent messages are kept as long.
 pub const REMEMBER_UPDATES: Age = Age::hours(24);
 
 /// The longest wait between two failed polls.
@@ -69,48 +69,46 @@ pub async fn poll(
                 }
             }
         };
-        let before = offset;
-        for update in updates {
-            let Some(id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {
-                continue;
-            };
-            match dispatcher.accept(update).await {
-                Ok(_) => offset = Some(id + 1),
-                Err(error) => {
-                    // Not recorded, so not handled: ask for it again later.
-                    tracing::error!(%error, update_id = id, "could not record an update");
-                    tokio::select! {
-                        () = shutdown.cancelled() => {},
-                        () = tokio::time::sleep(backoff) => {},
-                    }
-                    break;
-                }
+        let Some(last) = updates
+            .iter()
+            .filter_map(|update| update.get("update_id").and_then(serde_json::Value::as_i64))
+            .max()
+        else {
+            continue;
+        };
+        // Stored before the offset moves past them: from here on a crash
+        // loses none of them.
+        if let Err(error) = dispatcher.accept_all(updates).await {
+            // Not stored, so not confirmed: Telegram sends them again.
+            tracing::error!(%error, "could not store received updates");
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(backoff) => continue,
             }
         }
-        if offset != before
-            && let Some(next) = offset
-            && let Err(error) = store.set_value(OFFSET_KEY, &next.to_string()).await
-        {
-            // The processed set still keeps a restart from repeating them.
+        offset = Some(last + 1);
+        if let Err(error) = store.set_value(OFFSET_KEY, &(last + 1).to_string()).await {
+            // The inbox still keeps a restart from handling them twice.
             tracing::warn!(%error, "could not save the polling offset");
         }
     }
     tracing::info!("polling stopped");
 }
 
-/// Forgets processed update ids older than [`REMEMBER_UPDATES`], now and
-/// then every `every`, until `shutdown` is cancelled.
-pub async fn prune_processed_updates(
+/// Forgets handled updates and finished messages older than
+/// [`REMEMBER_UPDATES`], now and then every `every`, until `shutdown` is
+/// cancelled.
+pub async fn prune_delivered(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     every: Duration,
     shutdown: CancellationToken,
 ) {
     loop {
-        match store.prune_updates(clock.now() - REMEMBER_UPDATES).await {
+        match store.prune_delivered(clock.now() - REMEMBER_UPDATES).await {
             Ok(0) => {}
-            Ok(pruned) => tracing::debug!(pruned, "forgot old processed updates"),
-            Err(error) => tracing::warn!(%error, "could not prune processed updates"),
+            Ok(pruned) => tracing::debug!(pruned, "forgot old handled updates and sent messages"),
+            Err(error) => tracing::warn!(%error, "could not prune old updates and messages"),
         }
         tokio::select! {
             () = shutdown.cancelled() => return,

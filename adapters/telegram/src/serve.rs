@@ -1,8 +1,8 @@
 //! Serving Telegram from start to shutdown: the default command menu, the
 //! way updates come in (long polling, or a webhook registered with
-//! `setWebhook`), and at shutdown the drain of the updates already
-//! accepted. The pruning of old processed update ids
-//! ([`polling::prune_processed_updates`], every [`PRUNE_EVERY`]) is a
+//! `setWebhook`), the updates the last run left unhandled, and at shutdown
+//! the drain of the updates in hand. The pruning of old handled updates and
+//! sent messages ([`polling::prune_delivered`], every [`PRUNE_EVERY`]) is a
 //! background task the app supervises with its others.
 //!
 //! In webhook mode the route is served by the app's HTTP server next to
@@ -24,10 +24,11 @@ use crate::dispatch::{DEFAULT_BACKLOG, DEFAULT_CONCURRENCY, Dispatcher};
 use crate::messenger::TelegramMessenger;
 use crate::{TelegramError, polling, webhook};
 
-/// How often processed update ids older than a day are forgotten.
+/// How often handled updates and sent messages older than a day are forgotten.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// How long updates already accepted may take to finish at shutdown.
+/// How long the updates in hand may take to finish at shutdown; the queued
+/// ones stay in the inbox for the next start.
 const DRAIN_AT_SHUTDOWN: Duration = Duration::from_secs(10);
 
 /// How many times a passing `setWebhook` failure is tried again.
@@ -112,6 +113,10 @@ impl TelegramTransport {
     /// registered; `shutdown` is cancelled then too.
     pub async fn serve(self, shutdown: CancellationToken) -> Result<(), TelegramError> {
         set_default_menu_in_background(self.messenger.clone());
+        let recovery = tokio::spawn({
+            let dispatcher = self.dispatcher.clone();
+            async move { dispatcher.recover().await }
+        });
         let outcome = match &self.mode {
             Mode::Polling => {
                 self.poll(shutdown.clone()).await;
@@ -130,8 +135,12 @@ impl TelegramTransport {
             },
         };
         shutdown.cancel();
+        self.dispatcher.stop();
+        recovery.abort();
         if !self.dispatcher.drain(DRAIN_AT_SHUTDOWN).await {
-            tracing::warn!("some updates were still being handled at shutdown");
+            tracing::warn!(
+                "some updates were still being handled at shutdown; they are handled again at the next start"
+            );
         }
         outcome
     }

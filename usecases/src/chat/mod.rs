@@ -6,8 +6,9 @@
 //! or text), the dialog in progress is loaded once, and one routing step
 //! matches on the two and hands over to the handler of a flow (registration,
 //! booking, my meetings, owner tools, settings, feedback and RSVP). Handlers
-//! return a [`Reply`]; only [`handle`] talks to the messenger and saves the
-//! dialog, so [`answer`] gives a flow's screens without a messenger.
+//! return a [`Reply`]; only [`handle`] saves the dialog and queues the
+//! answer in the outbox, all in one unit of work with the flow's changes,
+//! so [`answer`] gives a flow's screens without a messenger.
 
 pub mod command;
 mod context;
@@ -20,7 +21,7 @@ pub mod setting;
 pub mod views;
 
 use meetbot_domain::{Language, Role};
-use meetbot_ports::{MessageRef, Screen};
+use meetbot_ports::{Delivery, MessageRef, Outgoing, QueuedMessage, StoreError};
 
 pub use self::command::{Command, DateArg};
 pub use self::reply::{DialogUpdate, Reply};
@@ -32,6 +33,7 @@ use self::flows::{account, booking, feedback, meetings, owner, registration, sen
 use self::views::Reader;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
+use crate::outbox;
 use crate::registration::Profile;
 use crate::services::Services;
 
@@ -113,15 +115,76 @@ impl Input {
     }
 }
 
+/// How many times a unit of work is tried when the database fails in it.
+const ATTEMPTS: u32 = 3;
+
 /// Handles one event completely: every outcome, refusals and failures
 /// included, is answered to the person in their language.
 pub async fn handle(s: &Services, incoming: Incoming) {
+    handle_received(s, &incoming, None).await;
+}
+
+/// Handles one event as one unit of work: what it changes, the answer and
+/// every notice it queues in the outbox, and the mark that the inbox's
+/// update `update` is handled, are committed together, and the answer is
+/// delivered after. When the database fails in the middle, the work is
+/// rolled back and done again, a few times. Returns whether it was
+/// committed; when not, nothing of it happened and the update is still
+/// unhandled, for the caller to try later.
+pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i64>) -> bool {
     let message = match &incoming.event {
         Event::Button { message, .. } => *message,
         Event::Text(_) | Event::Voice(_) => None,
     };
-    let (chat, reply) = answer_with(s, &incoming).await;
-    show(&chat, message, reply).await;
+    for attempt in 1..=ATTEMPTS {
+        let last = attempt == ATTEMPTS;
+        let transaction = match s.store.begin().await {
+            Ok(transaction) => transaction,
+            Err(error) => {
+                tracing::error!(%error, "could not begin handling an update");
+                pause(attempt).await;
+                continue;
+            }
+        };
+        let unit = s.within(transaction.clone());
+        let (chat, reply) = answer_with(&unit, incoming).await;
+        let recorded = record(&chat, message, reply, update).await;
+        let claimed = match recorded {
+            // On the last try a failure inside the work stays: its answer
+            // says to try again, and that answer is better than none.
+            Ok(claimed) if last || !transaction.failed() => claimed,
+            Err(UseCaseError::Store(StoreError::Conflict(reason))) => {
+                tracing::info!(%reason, "an update handled by another instance is left to it");
+                transaction.rollback().await;
+                return true;
+            }
+            outcome => {
+                if let Err(error) = outcome {
+                    tracing::error!(%error, attempt, "could not record the handling of an update");
+                }
+                transaction.rollback().await;
+                pause(attempt).await;
+                continue;
+            }
+        };
+        match transaction.commit().await {
+            Ok(()) => {
+                s.outbox.notify_one();
+                outbox::deliver(s, claimed).await;
+                return true;
+            }
+            Err(error) => {
+                tracing::error!(%error, attempt, "could not commit the handling of an update");
+                pause(attempt).await;
+            }
+        }
+    }
+    false
+}
+
+/// A short wait before a unit of work is tried again.
+async fn pause(attempt: u32) {
+    tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(attempt))).await;
 }
 
 /// What the chat answers to one event, without showing it or saving the
@@ -302,47 +365,50 @@ async fn skip(chat: &Chat<'_>, dialog: Option<Dialog>) -> Handled {
     }
 }
 
-/// The one place that talks to the messenger and saves the dialog: the
-/// dialog first (what was shown must match what is saved), then the menu,
-/// the edited screen and the new messages.
-async fn show(chat: &Chat<'_>, message: Option<MessageRef>, reply: Reply) {
-    let saved = match &reply.dialog {
-        DialogUpdate::Keep => Ok(()),
-        DialogUpdate::Set(dialog) => dialog::save(chat.s, chat.from.id, Some(dialog)).await,
-        DialogUpdate::End => dialog::save(chat.s, chat.from.id, None).await,
-    };
-    if let Err(error) = saved {
-        for screen in Reply::error(&error).screens() {
-            send(chat, chat.reader.language, screen).await;
-        }
-        return;
+/// The one place that records an answer: the dialog first (what is shown
+/// must match what is saved), then the menu, the edited screen and the new
+/// messages, queued in the outbox in order (those the asker may have at
+/// once come back claimed), and the inbox's update marked handled.
+async fn record(
+    chat: &Chat<'_>,
+    message: Option<MessageRef>,
+    reply: Reply,
+    update: Option<i64>,
+) -> Result<Vec<QueuedMessage>, UseCaseError> {
+    match &reply.dialog {
+        DialogUpdate::Keep => {}
+        DialogUpdate::Set(dialog) => dialog::save(chat.s, chat.from.id, Some(dialog)).await?,
+        DialogUpdate::End => dialog::save(chat.s, chat.from.id, None).await?,
     }
+    let mut messages = Vec::with_capacity(reply.send.len() + 2);
     if let Some(user) = &reply.menu_for {
-        chat.s.refresh_menu(user).await;
+        messages.push(Services::menu_of(user));
     }
     let language = reply.language.unwrap_or(chat.reader.language);
-    if let Some(screen) = &reply.edit {
-        edit(chat, language, message, screen).await;
+    if let Some(screen) = reply.edit {
+        messages.push(match message {
+            Some(pressed) => Outgoing {
+                to: pressed.chat,
+                language,
+                delivery: Delivery::Edit {
+                    message_id: pressed.message_id,
+                    screen,
+                },
+            },
+            None => Outgoing::send(chat.from.id, language, screen),
+        });
     }
-    for screen in &reply.send {
-        send(chat, language, screen).await;
+    for screen in reply.send {
+        messages.push(Outgoing::send(chat.from.id, language, screen));
     }
-}
-
-/// Sends a new message.
-async fn send(chat: &Chat<'_>, language: Language, screen: &Screen) {
-    if let Err(error) = chat.s.messenger.send(chat.from.id, language, screen).await {
-        tracing::warn!(%error, key = screen.key(), "reply not delivered");
+    let now = chat.s.clock.now();
+    let claimed = chat
+        .s
+        .store
+        .queue_messages(&messages, now, Some(outbox::LEASE))
+        .await?;
+    if let Some(update) = update {
+        chat.s.store.update_handled(update, now).await?;
     }
-}
-
-/// Replaces the message whose button was pressed, or sends a new one.
-async fn edit(chat: &Chat<'_>, language: Language, message: Option<MessageRef>, screen: &Screen) {
-    let Some(message) = message else {
-        return send(chat, language, screen).await;
-    };
-    if let Err(error) = chat.s.messenger.edit(message, language, screen).await {
-        tracing::warn!(%error, key = screen.key(), "edit failed; sending anew");
-        send(chat, language, screen).await;
-    }
+    Ok(claimed)
 }

@@ -691,11 +691,10 @@ pub fn audit(events: &[AuditEvent], reader: Reader) -> Screen {
 }
 
 /// A broadcast went out.
-pub fn broadcast_done(delivered: usize, failed: usize) -> Screen {
+pub fn broadcast_done(recipients: usize) -> Screen {
     Screen::text(
         Text::new("broadcast-done")
-            .arg("delivered", TextArg::Number(delivered as i64))
-            .arg("failed", TextArg::Number(failed as i64)),
+            .arg("recipients", TextArg::Number(i64::try_from(recipients).unwrap_or(i64::MAX))),
     )
 }
 

@@ -75,7 +75,7 @@ pub async fn begin_broadcast(chat: &Chat<'_>) -> Handled {
 /// The broadcast typed: sent, and counted.
 pub async fn broadcast(chat: &Chat<'_>, text: &str) -> Handled {
     let report = broadcast::broadcast(chat.s, chat.from.id, text).await?;
-    Ok(Reply::send(views::broadcast_done(report.delivered, report.failed)).ending_dialog())
+    Ok(Reply::send(views::broadcast_done(report.queued)).ending_dialog())
 }
 
 /// /audit: the latest entries.

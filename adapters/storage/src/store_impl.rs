@@ -1,0 +1,589 @@
+//! The `Store` implementation both backends share, expanded by
+//! [`store_impl!`] for a store and for its transaction alike: each type
+//! provides `access(writes, work)`, running `work` on a connection (the
+//! store on its pool, a transaction on its own once it wrote), and
+//! `begin_tx`. Whether a call writes is said here, once per method.
+
+/// Expands `impl Store` for `$ty` in a backend module that has expanded
+/// [`crate::shared::shared_store!`].
+macro_rules! store_impl {
+    ($ty:ty) => {
+        impl $ty {
+            async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                self.access(false, work).await.map_err(StoreError::from)
+            }
+
+            async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                self.access(true, work).await.map_err(StoreError::from)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $ty {
+            async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+                let row = UserRow::from(user);
+                self.write(move |conn| {
+                    diesel::insert_into(users::table)
+                        .values(&row)
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+                self.read(move |conn| load_user(conn, id.0)).await
+            }
+
+            async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+                let row = UserRow::from(user);
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(users::table.find(row.id))
+                            .set(&row)
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn change_role(
+                &self,
+                id: UserId,
+                from: Role,
+                to: Role,
+            ) -> Result<User, StoreError> {
+                self.write(move |conn| change_role(conn, id.0, from, to))
+                    .await
+            }
+
+            async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
+                self.read(move |conn| {
+                    let mut select = users::table.select(UserRow::as_select()).into_boxed();
+                    if let Some(role) = query.role {
+                        select = select.filter(users::role.eq(role.as_str()));
+                    }
+                    let rows = select.order((users::registered_at, users::id)).load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
+                self.access(true, move |conn| book(conn, request))
+                    .await
+                    .map_err(BookingError::from)
+            }
+
+            async fn cancel_meeting(
+                &self,
+                id: MeetingId,
+                by: UserId,
+                now: DateTime<Utc>,
+            ) -> Result<Meeting, StoreError> {
+                self.write(move |conn| cancel_meeting(conn, id.0, by.0, micros(now)))
+                    .await
+            }
+
+            async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+                self.read(move |conn| {
+                    let row = meetings::table
+                        .find(id.0)
+                        .select(MeetingRow::as_select())
+                        .first(conn)
+                        .optional()?;
+                    Ok(row.map(Meeting::try_from).transpose()?)
+                })
+                .await
+            }
+
+            async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
+                self.read(move |conn| find_meetings(conn, query)).await
+            }
+
+            async fn complete_ended_meetings(
+                &self,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<Meeting>, StoreError> {
+                self.write(move |conn| complete_ended_meetings(conn, micros(now)))
+                    .await
+            }
+
+            async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError> {
+                self.read(move |conn| {
+                    let rows = reminders::table
+                        .filter(reminders::meeting_id.eq(meeting.0))
+                        .select(ReminderRow::as_select())
+                        .order((reminders::due_at, reminders::id))
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn claim_due_reminders(
+                &self,
+                now: DateTime<Utc>,
+                lease: Duration,
+                limit: u32,
+            ) -> Result<Vec<Reminder>, StoreError> {
+                let until = lease_end(now, lease)?;
+                let limit = as_limit(limit);
+                self.write(move |conn| {
+                    claimed_reminders(claim_reminders(conn, micros(now), until, limit)?)
+                })
+                .await
+            }
+
+            async fn finish_reminder(
+                &self,
+                id: ReminderId,
+                state: ReminderState,
+            ) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(reminders::table.find(id.0))
+                            .set(reminders::state.eq(state.as_str()))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn retry_reminder(
+                &self,
+                id: ReminderId,
+                not_before: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(reminders::table.find(id.0))
+                            .set((
+                                reminders::state.eq(PENDING),
+                                reminders::not_before.eq(micros(not_before)),
+                                reminders::attempts.eq(reminders::attempts + 1),
+                            ))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+                self.read(|conn| {
+                    let next: Option<i64> = reminders::table
+                        .filter(reminders::state.eq(PENDING))
+                        .select(diesel::dsl::min(reminders::not_before))
+                        .first(conn)?;
+                    Ok(next.map($crate::rows::instant).transpose()?)
+                })
+                .await
+            }
+
+            async fn claim_calendar_jobs(
+                &self,
+                now: DateTime<Utc>,
+                lease: Duration,
+                limit: u32,
+            ) -> Result<Vec<CalendarJob>, StoreError> {
+                let until = lease_end(now, lease)?;
+                let limit = as_limit(limit);
+                self.write(move |conn| claimed_jobs(claim_jobs(conn, micros(now), until, limit)?))
+                    .await
+            }
+
+            async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    one_row(diesel::delete(calendar_jobs::table.find(id.0)).execute(conn)?)
+                })
+                .await
+            }
+
+            async fn retry_calendar_job(
+                &self,
+                id: JobId,
+                not_before: DateTime<Utc>,
+                error: &str,
+            ) -> Result<(), StoreError> {
+                let error = error.to_owned();
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(calendar_jobs::table.find(id.0))
+                            .set((
+                                calendar_jobs::not_before.eq(micros(not_before)),
+                                calendar_jobs::last_error.eq(error),
+                                calendar_jobs::attempts.eq(calendar_jobs::attempts + 1),
+                            ))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError> {
+                self.read(move |conn| {
+                    Ok(dialogs::table
+                        .find(user.0)
+                        .select(dialogs::state)
+                        .first(conn)
+                        .optional()?)
+                })
+                .await
+            }
+
+            async fn save_dialog(
+                &self,
+                user: UserId,
+                state: Option<String>,
+            ) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    match state {
+                        Some(state) => diesel::insert_into(dialogs::table)
+                            .values((dialogs::user_id.eq(user.0), dialogs::state.eq(&state)))
+                            .on_conflict(dialogs::user_id)
+                            .do_update()
+                            .set(dialogs::state.eq(&state))
+                            .execute(conn)?,
+                        None => diesel::delete(dialogs::table.find(user.0)).execute(conn)?,
+                    };
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn receive_updates(
+                &self,
+                updates: &[InboxUpdate],
+            ) -> Result<Vec<bool>, StoreError> {
+                let rows: Vec<InboxRow> = updates.iter().map(InboxRow::from).collect();
+                self.write(move |conn| receive_updates(conn, &rows)).await
+            }
+
+            async fn unhandled_updates(
+                &self,
+                after: Option<i64>,
+                limit: u32,
+            ) -> Result<Vec<InboxUpdate>, StoreError> {
+                let limit = as_limit(limit);
+                self.read(move |conn| {
+                    let rows = inbox::table
+                        .filter(inbox::handled_at.is_null())
+                        .filter(inbox::update_id.gt(after.unwrap_or(i64::MIN)))
+                        .order(inbox::update_id)
+                        .limit(limit)
+                        .select(InboxRow::as_select())
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn update_handled(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    // Compare-and-set: of two instances handling one update
+                    // (a restart's recovery beside a redelivery), one marks it.
+                    let marked = diesel::update(inbox::table.find(id))
+                        .filter(inbox::handled_at.is_null())
+                        .set(inbox::handled_at.eq(micros(at)))
+                        .execute(conn)?;
+                    if marked == 1 {
+                        return Ok(());
+                    }
+                    let known: i64 = inbox::table.find(id).count().get_result(conn)?;
+                    Err(if known == 0 {
+                        StoreError::NotFound
+                    } else {
+                        StoreError::Conflict(format!("update {id} was handled already"))
+                    }
+                    .into())
+                })
+                .await
+            }
+
+            async fn prune_delivered(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+                self.write(move |conn| prune_delivered(conn, micros(before)))
+                    .await
+            }
+
+            async fn queue_messages(
+                &self,
+                messages: &[Outgoing],
+                now: DateTime<Utc>,
+                claim: Option<Duration>,
+            ) -> Result<Vec<QueuedMessage>, StoreError> {
+                let rows = messages
+                    .iter()
+                    .map(|message| NewOutboxRow::queued(message, micros(now)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let lease = claim.map(|claim| lease_end(now, claim)).transpose()?;
+                self.write(move |conn| queue_messages(conn, rows, lease))
+                    .await
+            }
+
+            async fn claim_messages(
+                &self,
+                now: DateTime<Utc>,
+                lease: Duration,
+                limit: u32,
+            ) -> Result<Vec<QueuedMessage>, StoreError> {
+                let until = lease_end(now, lease)?;
+                let limit = as_limit(limit);
+                self.write(move |conn| {
+                    let mut rows = claim_outbox(conn, micros(now), until, limit)?;
+                    rows.sort_by_key(|r| r.id);
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn message_sent(
+                &self,
+                id: OutgoingId,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(outbox::table.find(id.0))
+                            .set((outbox::state.eq(SENT), outbox::finished_at.eq(micros(at))))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn retry_message(
+                &self,
+                id: OutgoingId,
+                not_before: DateTime<Utc>,
+                error: Option<&str>,
+            ) -> Result<(), StoreError> {
+                let error = error.map(str::to_owned);
+                self.write(move |conn| {
+                    let row = outbox::table.find(id.0);
+                    let changed = match error {
+                        Some(error) => diesel::update(row)
+                            .set((
+                                outbox::not_before.eq(micros(not_before)),
+                                outbox::attempts.eq(outbox::attempts + 1),
+                                outbox::last_error.eq(error),
+                            ))
+                            .execute(conn)?,
+                        None => diesel::update(row)
+                            .set(outbox::not_before.eq(micros(not_before)))
+                            .execute(conn)?,
+                    };
+                    one_row(changed)
+                })
+                .await
+            }
+
+            async fn drop_message(
+                &self,
+                id: OutgoingId,
+                at: DateTime<Utc>,
+                reason: &str,
+            ) -> Result<(), StoreError> {
+                let reason = reason.to_owned();
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(outbox::table.find(id.0))
+                            .set((
+                                outbox::state.eq(DROPPED),
+                                outbox::finished_at.eq(micros(at)),
+                                outbox::last_error.eq(reason),
+                            ))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
+            async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+                self.read(|conn| {
+                    let next: Option<i64> = outbox::table
+                        .filter(outbox::state.eq(PENDING))
+                        .select(diesel::dsl::min(outbox::not_before))
+                        .first(conn)?;
+                    Ok(next.map($crate::rows::instant).transpose()?)
+                })
+                .await
+            }
+
+            async fn begin(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
+                self.begin_tx()
+            }
+
+            async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
+                let key = key.to_owned();
+                self.read(move |conn| {
+                    Ok(key_values::table
+                        .find(key)
+                        .select(key_values::value)
+                        .first(conn)
+                        .optional()?)
+                })
+                .await
+            }
+
+            async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+                let (key, value) = (key.to_owned(), value.to_owned());
+                self.write(move |conn| {
+                    diesel::insert_into(key_values::table)
+                        .values((key_values::key.eq(&key), key_values::value.eq(&value)))
+                        .on_conflict(key_values::key)
+                        .do_update()
+                        .set(key_values::value.eq(&value))
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn heartbeat(
+                &self,
+                at: DateTime<Utc>,
+            ) -> Result<Option<DateTime<Utc>>, StoreError> {
+                self.write(move |conn| {
+                    write_tx(conn, |conn| {
+                        let before: Option<i64> = heartbeat::table
+                            .find(1)
+                            .select(heartbeat::beat_at)
+                            .first(conn)
+                            .optional()?;
+                        diesel::insert_into(heartbeat::table)
+                            .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
+                            .on_conflict(heartbeat::id)
+                            .do_update()
+                            .set(heartbeat::beat_at.eq(micros(at)))
+                            .execute(conn)?;
+                        Ok(before.map(instant).transpose()?)
+                    })
+                })
+                .await
+            }
+
+            async fn record_once(&self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                let key = key.to_owned();
+                self.write(move |conn| {
+                    // The primary key decides: of racing inserts one lands,
+                    // the others insert nothing.
+                    let inserted = diesel::insert_into(done_once::table)
+                        .values((done_once::key.eq(&key), done_once::done_at.eq(micros(at))))
+                        .on_conflict_do_nothing()
+                        .execute(conn)?;
+                    Ok(inserted == 1)
+                })
+                .await
+            }
+
+            async fn save_feedback(&self, given: &Feedback) -> Result<(), StoreError> {
+                let row = FeedbackRow::from(given);
+                self.write(move |conn| {
+                    diesel::insert_into(feedback::table)
+                        .values(&row)
+                        .on_conflict(feedback::meeting_id)
+                        .do_update()
+                        .set(&row)
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn feedback_of(
+                &self,
+                meeting: MeetingId,
+            ) -> Result<Option<Feedback>, StoreError> {
+                self.read(move |conn| {
+                    let row = feedback::table
+                        .find(meeting.0)
+                        .select(FeedbackRow::as_select())
+                        .first(conn)
+                        .optional()?;
+                    Ok(row.map(Feedback::try_from).transpose()?)
+                })
+                .await
+            }
+
+            async fn feedbacks(&self, author: Option<UserId>) -> Result<Vec<Feedback>, StoreError> {
+                self.read(move |conn| {
+                    let mut select = feedback::table
+                        .select(FeedbackRow::as_select())
+                        .into_boxed();
+                    if let Some(author) = author {
+                        select = select.filter(feedback::author_id.eq(author.0));
+                    }
+                    let rows = select
+                        .order((feedback::given_at, feedback::meeting_id))
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn save_rsvp(&self, rsvp: &Rsvp) -> Result<(), StoreError> {
+                let row = RsvpRow::from(rsvp);
+                self.write(move |conn| {
+                    diesel::insert_into(rsvps::table)
+                        .values(&row)
+                        .on_conflict((rsvps::occurrence, rsvps::user_id))
+                        .do_update()
+                        .set((
+                            rsvps::answer.eq(&row.answer),
+                            rsvps::answered_at.eq(row.answered_at),
+                        ))
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
+                let occurrence = occurrence.to_owned();
+                self.read(move |conn| {
+                    let rows = rsvps::table
+                        .filter(rsvps::occurrence.eq(&occurrence))
+                        .select(RsvpRow::as_select())
+                        .order(rsvps::user_id)
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+
+            async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+                let row = NewAuditRow::from(event);
+                self.write(move |conn| {
+                    diesel::insert_into(audit_log::table)
+                        .values(&row)
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await
+            }
+
+            async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+                let limit = as_limit(limit);
+                self.read(move |conn| {
+                    let rows = audit_log::table
+                        .select(AuditRow::as_select())
+                        .order((audit_log::happened_at.desc(), audit_log::id.desc()))
+                        .limit(limit)
+                        .load(conn)?;
+                    Ok(convert_all(rows)?)
+                })
+                .await
+            }
+        }
+    };
+}
+
+pub(crate) use store_impl;

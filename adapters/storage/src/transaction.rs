@@ -1,0 +1,249 @@
+//! A unit of work on a pooled connection: [`Tx`], what `Store::begin`
+//! returns on both backends.
+//!
+//! The transaction opens lazily, at the first write: until then reads go to
+//! the pool like any other read, so a handler that waits on a slow calendar
+//! before it writes holds no lock meanwhile. From the first write on, every
+//! call runs on the one connection of the transaction, writes each in a
+//! savepoint, so that a refused write (a unique key, an exclusion) undoes
+//! itself and leaves the transaction usable, as it would outside one.
+//!
+//! How many transactions may be open at once is a backend's choice: SQLite
+//! has one writer, so its transactions queue here, on an async semaphore,
+//! rather than on its busy handler, which would hold a pooled connection
+//! and a blocking thread each while they wait.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use meetbot_ports::{BookingError, Store, StoreError, Transaction};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
+
+use crate::failure::Failure;
+use crate::outage::Outage;
+use crate::shared::blocking;
+
+/// What a backend says about its transactions.
+#[derive(Clone, Debug)]
+pub(crate) struct TxSettings {
+    /// The statement that begins one (SQLite: `BEGIN IMMEDIATE`, taking the
+    /// write lock at once, since a transaction here is opened to write).
+    pub begin: &'static str,
+    /// Permits to hold an open transaction.
+    pub open_at_once: Arc<Semaphore>,
+}
+
+enum State<M: ManageConnection> {
+    /// Nothing written yet: reads go to the pool.
+    Idle,
+    /// Written: everything goes to this connection until the end.
+    Open {
+        conn: PooledConnection<M>,
+        _permit: OwnedSemaphorePermit,
+    },
+    /// The connection went away in the middle (a call was cancelled, or
+    /// the database failed to begin, commit or roll back): every further
+    /// call fails, and the transaction did not happen.
+    Lost,
+    /// Committed or rolled back.
+    Ended,
+}
+
+/// A unit of work; see the module documentation.
+pub struct Tx<M: ManageConnection> {
+    pool: Pool<M>,
+    outage: Arc<Outage>,
+    settings: TxSettings,
+    state: Mutex<State<M>>,
+    failed: AtomicBool,
+}
+
+impl<M: ManageConnection> std::fmt::Debug for Tx<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("failed", &self.failed.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+fn unexpected(reason: impl std::fmt::Display) -> Failure {
+    Failure::Store(StoreError::Unexpected(reason.to_string()))
+}
+
+/// Whether a failure came from the database rather than from the store's
+/// own checks (a missing row, a taken slot): only the first makes the
+/// work done so far suspect.
+fn from_database(failure: &Failure) -> bool {
+    match failure {
+        Failure::Db(e) => !matches!(
+            e,
+            DieselError::NotFound
+                | DieselError::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ExclusionViolation,
+                    _
+                )
+        ),
+        Failure::Store(StoreError::Unexpected(_))
+        | Failure::Booking(BookingError::Store(StoreError::Unexpected(_))) => true,
+        Failure::Store(_) | Failure::Booking(_) => false,
+    }
+}
+
+impl<M> Tx<M>
+where
+    M: ManageConnection,
+    M::Connection: diesel::Connection<TransactionManager = AnsiTransactionManager>,
+{
+    pub(crate) fn new(pool: Pool<M>, outage: Arc<Outage>, settings: TxSettings) -> Self {
+        Self {
+            pool,
+            outage,
+            settings,
+            state: Mutex::new(State::Idle),
+            failed: AtomicBool::new(false),
+        }
+    }
+
+    /// Runs `work` as part of the transaction: a read on the pool while
+    /// nothing was written, else on the transaction's connection; a write
+    /// opens the transaction first and runs in a savepoint.
+    pub(crate) async fn access<T, F>(&self, writes: bool, work: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut state = self.state.lock().await;
+        if matches!(*state, State::Idle) {
+            if !writes {
+                drop(state);
+                return self.noted(blocking(&self.pool, &self.outage, work).await);
+            }
+            *state = self.open().await.inspect_err(|_| self.fail())?;
+        }
+        let (mut conn, permit) = match std::mem::replace(&mut *state, State::Lost) {
+            State::Open { conn, _permit } => (conn, _permit),
+            State::Lost => return Err(unexpected("the transaction was lost")),
+            State::Ended | State::Idle => return Err(unexpected("the transaction has ended")),
+        };
+        // If this future is dropped while the call runs, the connection is
+        // dropped with the closure and the state stays `Lost`.
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = if writes {
+                diesel::Connection::transaction(&mut *conn, work)
+            } else {
+                work(&mut conn)
+            };
+            (conn, result)
+        })
+        .await
+        .map_err(|e| {
+            self.fail();
+            unexpected(format!("the database task failed: {e}"))
+        })?;
+        *state = State::Open {
+            conn,
+            _permit: permit,
+        };
+        self.noted(result)
+    }
+
+    fn noted<T>(&self, result: Result<T, Failure>) -> Result<T, Failure> {
+        if let Err(failure) = &result
+            && from_database(failure)
+        {
+            self.fail();
+        }
+        result
+    }
+
+    fn fail(&self) {
+        self.failed.store(true, Ordering::Relaxed);
+    }
+
+    async fn open(&self) -> Result<State<M>, Failure> {
+        let permit = self
+            .settings
+            .open_at_once
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| unexpected(format!("transactions are closed: {e}")))?;
+        let pool = self.pool.clone();
+        let begin = self.settings.begin;
+        let conn = tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(unexpected)?;
+            AnsiTransactionManager::begin_transaction_sql(&mut *conn, begin)?;
+            Ok::<_, Failure>(conn)
+        })
+        .await
+        .map_err(|e| unexpected(format!("the database task failed: {e}")))??;
+        Ok(State::Open {
+            conn,
+            _permit: permit,
+        })
+    }
+
+    /// Commits (`true`) or rolls back (`false`) what was written.
+    pub(crate) async fn end(&self, commit: bool) -> Result<(), StoreError> {
+        let mut state = self.state.lock().await;
+        match std::mem::replace(&mut *state, State::Ended) {
+            State::Idle | State::Ended => Ok(()),
+            State::Lost => Err(StoreError::Unexpected(
+                "the transaction was lost before it ended".to_owned(),
+            )),
+            State::Open { mut conn, _permit } => tokio::task::spawn_blocking(move || {
+                if commit {
+                    AnsiTransactionManager::commit_transaction(&mut *conn)
+                } else {
+                    AnsiTransactionManager::rollback_transaction(&mut *conn)
+                }
+            })
+            .await
+            .map_err(|e| StoreError::Unexpected(format!("the database task failed: {e}")))?
+            .map_err(|e| StoreError::Unexpected(e.to_string())),
+        }
+    }
+
+    /// Whether a call failed in the database.
+    pub(crate) fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+}
+
+#[async_trait::async_trait]
+impl<M> Transaction for Tx<M>
+where
+    M: ManageConnection,
+    M::Connection: diesel::Connection<TransactionManager = AnsiTransactionManager>,
+    Self: Store,
+{
+    async fn commit(&self) -> Result<(), StoreError> {
+        self.end(true).await
+    }
+
+    async fn rollback(&self) {
+        if let Err(error) = self.end(false).await {
+            tracing::warn!(%error, "a transaction could not be rolled back");
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.has_failed()
+    }
+}
+
+impl<M: ManageConnection> Drop for Tx<M> {
+    /// An open transaction dropped without an end is rolled back: its
+    /// connection, still inside the transaction, counts as broken to the
+    /// pool, which closes it instead of handing it out again.
+    fn drop(&mut self) {
+        if let State::Open { conn, .. } = std::mem::replace(self.state.get_mut(), State::Ended)
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn_blocking(move || drop(conn));
+        }
+    }
+}

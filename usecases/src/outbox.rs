@@ -1,0 +1,231 @@
+//! The outbox of messages: everything the bot tells people is queued in the
+//! store, in the transaction of the change it reports, and delivered from
+//! there, so that a message is never lost to a crash or an outage of the
+//! transport, and never sent for a change that did not happen.
+//!
+//! Delivery has two paths over the same code. The fast one: the answer to
+//! what a person just did is queued already claimed and sent right after
+//! the commit ([`deliver`]). The patient one: [`run`] claims whatever is due
+//! (notices to others, anything whose fast delivery failed), the first
+//! waiting message of each person at a time so that their messages keep
+//! their order, and tries again with backoff, honouring the transport's
+//! `retry_after`, for up to [`GIVE_UP_AFTER`]. A message is dropped, with
+//! the reason logged and kept, only when trying again cannot help: the
+//! person blocked the bot, the chat does not exist, or it waited too long.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use meetbot_ports::{Delivery, MessageRef, MessengerError, QueuedMessage};
+use tokio_util::sync::CancellationToken;
+
+use crate::services::Services;
+
+/// How long a claimed message is reserved for its sender; a sender that
+/// died lets it go to another after this.
+pub const LEASE: Duration = Duration::seconds(60);
+
+/// How many messages one round of the sender claims.
+const BATCH: u32 = 64;
+
+/// The longest wait between two tries of one message.
+pub const BACKOFF_CAP: Duration = Duration::seconds(30);
+
+/// A message still undelivered this long after it was queued is dropped:
+/// by then it is news of a day gone by.
+pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
+
+/// The longest the sender sleeps when nothing is due and nothing rings.
+const IDLE: StdDuration = StdDuration::from_secs(30);
+
+/// How one message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Delivered.
+    Sent,
+    /// Put back to be tried again.
+    Retried,
+    /// Given up for good.
+    Dropped,
+}
+
+/// Delivers claimed messages, each person's in order: after a person's
+/// message is put back, their later ones in `claimed` are put back untried,
+/// so none overtakes it. Returns how each went, in order.
+pub async fn deliver(s: &Services, claimed: Vec<QueuedMessage>) -> Vec<Outcome> {
+    let mut held_back = std::collections::HashSet::new();
+    let mut outcomes = Vec::with_capacity(claimed.len());
+    for queued in claimed {
+        let to = queued.message.to;
+        let outcome = if held_back.contains(&to) {
+            release(s, &queued).await;
+            Outcome::Retried
+        } else {
+            deliver_one(s, &queued).await
+        };
+        if outcome == Outcome::Retried {
+            held_back.insert(to);
+        }
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+/// Claims and delivers what is due now; returns how many were claimed.
+pub async fn deliver_due(s: &Services) -> usize {
+    let claimed = match s.store.claim_messages(s.clock.now(), LEASE, BATCH).await {
+        Ok(claimed) => claimed,
+        Err(error) => {
+            tracing::warn!(%error, "could not claim messages to send");
+            return 0;
+        }
+    };
+    let count = claimed.len();
+    deliver(s, claimed).await;
+    count
+}
+
+/// Sends what is due until `shutdown`: at once when rung
+/// ([`Services::outbox`]), else when the next message falls due.
+pub async fn run(s: Services, shutdown: CancellationToken) {
+    loop {
+        while deliver_due(&s).await > 0 {
+            if shutdown.is_cancelled() {
+                return;
+            }
+        }
+        let wait = match s.store.next_message_at().await {
+            Ok(Some(at)) => (at - s.clock.now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO)
+                .min(IDLE),
+            Ok(None) => IDLE,
+            Err(error) => {
+                tracing::warn!(%error, "could not read when the next message is due");
+                IDLE
+            }
+        };
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = s.outbox.notified() => {}
+            () = tokio::time::sleep(wait.max(StdDuration::from_millis(50))) => {}
+        }
+    }
+}
+
+async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
+    let message = &queued.message;
+    let result = match &message.delivery {
+        Delivery::Send(screen) => s
+            .messenger
+            .send(message.to, message.language, screen)
+            .await
+            .map(drop),
+        Delivery::Edit { message_id, screen } => {
+            let target = MessageRef {
+                chat: message.to,
+                message_id: *message_id,
+            };
+            match s.messenger.edit(target, message.language, screen).await {
+                // The message is gone or too old to edit: the screen comes
+                // as a new message instead.
+                Err(MessengerError::Unexpected(reason)) => {
+                    tracing::debug!(%reason, "edit refused; sending anew");
+                    s.messenger
+                        .send(message.to, message.language, screen)
+                        .await
+                        .map(drop)
+                }
+                other => other,
+            }
+        }
+        Delivery::Menu(commands) => {
+            s.messenger
+                .set_menu(message.to, message.language, commands)
+                .await
+        }
+    };
+    let now = s.clock.now();
+    let (outcome, stored) = match result {
+        Ok(()) => (Outcome::Sent, s.store.message_sent(queued.id, now).await),
+        Err(error) => match retry_at(queued, &error, now) {
+            Some(at) => {
+                tracing::warn!(recipient = %message.to, attempts = queued.attempts + 1, %error, "a message was not delivered; trying again");
+                let reason = error.to_string();
+                (
+                    Outcome::Retried,
+                    s.store.retry_message(queued.id, at, Some(&reason)).await,
+                )
+            }
+            None => {
+                let reason = give_up_reason(queued, &error, now);
+                tracing::warn!(recipient = %message.to, %reason, "a message was dropped");
+                (
+                    Outcome::Dropped,
+                    s.store.drop_message(queued.id, now, &reason).await,
+                )
+            }
+        },
+    };
+    if let Err(error) = stored {
+        // The lease runs out and the message is tried again: at worst it
+        // arrives twice, never not at all.
+        tracing::warn!(%error, "could not record how a message went");
+    }
+    outcome
+}
+
+/// When to try again, or `None` to give up.
+fn retry_at(
+    queued: &QueuedMessage,
+    error: &MessengerError,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if now - queued.queued_at >= GIVE_UP_AFTER {
+        return None;
+    }
+    match error {
+        MessengerError::Unreachable | MessengerError::Unexpected(_) => None,
+        MessengerError::RateLimited(seconds) => {
+            Some(now + Duration::seconds(i64::try_from(*seconds).unwrap_or(i64::MAX).min(3600)))
+        }
+        MessengerError::Unavailable(_) => Some(now + backoff(queued.attempts)),
+    }
+}
+
+fn give_up_reason(queued: &QueuedMessage, error: &MessengerError, now: DateTime<Utc>) -> String {
+    if now - queued.queued_at >= GIVE_UP_AFTER {
+        format!("undelivered for a day: {error}")
+    } else {
+        error.to_string()
+    }
+}
+
+/// One second, doubling with each failed attempt, up to [`BACKOFF_CAP`].
+pub fn backoff(attempts: u32) -> Duration {
+    Duration::seconds(1_i64 << attempts.min(16)).min(BACKOFF_CAP)
+}
+
+/// Puts back a message that was not tried, for the sender.
+async fn release(s: &Services, queued: &QueuedMessage) {
+    if let Err(error) = s
+        .store
+        .retry_message(queued.id, s.clock.now(), None)
+        .await
+    {
+        tracing::warn!(%error, "could not put a message back");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_second_up_to_the_cap() {
+        assert_eq!(backoff(0), Duration::seconds(1));
+        assert_eq!(backoff(3), Duration::seconds(8));
+        assert_eq!(backoff(5), BACKOFF_CAP);
+        assert_eq!(backoff(u32::MAX), BACKOFF_CAP);
+    }
+}
