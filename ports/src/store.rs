@@ -421,7 +421,7 @@ pub trait Store: Send + Sync {
         &self,
         id: OutgoingId,
         not_before: DateTime<Utc>,
-        error: Option<&str>,
+        error: Option<String>,
     ) -> Result<(), StoreError>;
 
     /// Gives a claimed message up at `at` for `reason` (the recipient

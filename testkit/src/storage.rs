@@ -347,7 +347,7 @@ impl Store for Wrapped {
         &self,
         id: OutgoingId,
         not_before: DateTime<Utc>,
-        error: Option<&str>,
+        error: Option<String>,
     ) -> Result<(), StoreError> {
         (self.before_call)("retry_message");
         self.store.retry_message(id, not_before, error).await

@@ -26,8 +26,9 @@ mod postgres {
 const INIT: &str = "2026-11-24-000000_init";
 const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp";
 const HEARTBEAT: &str = "2026-12-20-000000_heartbeat";
+const INBOX_OUTBOX: &str = "2026-12-21-000000_inbox_outbox";
 /// Every migration, in the order they apply.
-const ALL: [&str; 3] = [INIT, DONE_ONCE_FEEDBACK_RSVP, HEARTBEAT];
+const ALL: [&str; 4] = [INIT, DONE_ONCE_FEEDBACK_RSVP, HEARTBEAT, INBOX_OUTBOX];
 
 /// One line of a schema description.
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

@@ -154,7 +154,7 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
                 let reason = error.to_string();
                 (
                     Outcome::Retried,
-                    s.store.retry_message(queued.id, at, Some(&reason)).await,
+                    s.store.retry_message(queued.id, at, Some(reason)).await,
                 )
             }
             None => {

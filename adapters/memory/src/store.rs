@@ -625,7 +625,7 @@ impl Store for InMemoryStore {
         &self,
         id: OutgoingId,
         not_before: DateTime<Utc>,
-        error: Option<&str>,
+        error: Option<String>,
     ) -> Result<(), StoreError> {
         let _writing = self.writing().await;
         let mut state = lock(&self.state);
@@ -633,7 +633,7 @@ impl Store for InMemoryStore {
         stored.not_before = not_before;
         if let Some(error) = error {
             stored.queued.attempts += 1;
-            stored.last_error = Some(error.to_owned());
+            stored.last_error = Some(error);
         }
         Ok(())
     }

@@ -363,9 +363,8 @@ macro_rules! store_impl {
                 &self,
                 id: OutgoingId,
                 not_before: DateTime<Utc>,
-                error: Option<&str>,
+                error: Option<String>,
             ) -> Result<(), StoreError> {
-                let error = error.map(str::to_owned);
                 self.write(move |conn| {
                     let row = outbox::table.find(id.0);
                     let changed = match error {

@@ -10,13 +10,23 @@
 //! prints why, e.g. when no test database is configured).
 
 pub mod calendar;
+pub mod delivery;
 pub mod store;
 
 /// Generates one `#[tokio::test]` per case of the Store contract.
 #[macro_export]
 macro_rules! store_contract_tests {
     ($make:expr) => {
-        $crate::store_contract_tests!(@cases $make;
+        $crate::store_contract_tests!(@cases delivery $make;
+            contract_an_update_is_received_once_and_marked_handled_once,
+            contract_messages_are_claimed_first_of_each_recipient_and_retried,
+            contract_an_expired_message_lease_is_claimed_again,
+            contract_answers_are_claimed_at_once_unless_older_messages_wait,
+            contract_a_transaction_commits_all_or_nothing,
+            contract_a_refused_write_leaves_the_transaction_usable,
+            contract_transactions_at_once_keep_each_others_writes
+        );
+        $crate::store_contract_tests!(@cases store $make;
             contract_a_user_reads_back_as_written,
             contract_inserting_a_known_user_is_refused,
             contract_updating_an_unknown_user_is_not_found,
@@ -39,7 +49,6 @@ macro_rules! store_contract_tests {
             contract_reminder_claimers_running_at_once_never_share_a_reminder,
             contract_calendar_jobs_are_claimed_retried_and_finished,
             contract_dialog_state_is_saved_and_cleared,
-            contract_an_update_is_recorded_once_and_pruned,
             contract_values_are_stored_and_replaced,
             contract_a_heartbeat_replaces_the_one_before,
             contract_the_audit_log_is_newest_first,
@@ -53,13 +62,13 @@ macro_rules! store_contract_tests {
             limit_holds_under_concurrent_bookings_by_one_manager
         );
     };
-    (@cases $make:expr; $($case:ident),+) => {
+    (@cases $module:ident $make:expr; $($case:ident),+) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $case() {
                 let store: Option<std::sync::Arc<dyn $crate::Store>> = $make.await;
                 if let Some(store) = store {
-                    $crate::contract::store::$case(store).await;
+                    $crate::contract::$module::$case(store).await;
                 }
             }
         )+

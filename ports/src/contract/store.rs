@@ -742,38 +742,6 @@ pub async fn contract_dialog_state_is_saved_and_cleared(store: Arc<dyn Store>) {
     );
 }
 
-/// Update ids are a set, not a high-water mark.
-pub async fn contract_an_update_is_recorded_once_and_pruned(store: Arc<dyn Store>) {
-    assert!(store.record_update(500, now()).await.unwrap());
-    assert!(!store.record_update(500, now()).await.unwrap());
-    assert!(
-        store
-            .record_update(7, now() + Duration::hours(30))
-            .await
-            .unwrap(),
-        "a lower id is still new"
-    );
-    assert_eq!(
-        store
-            .prune_updates(now() + Duration::hours(24))
-            .await
-            .unwrap(),
-        1
-    );
-    assert!(
-        store
-            .record_update(500, now() + Duration::hours(31))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .record_update(7, now() + Duration::hours(31))
-            .await
-            .unwrap()
-    );
-}
-
 /// Small values by key.
 pub async fn contract_values_are_stored_and_replaced(store: Arc<dyn Store>) {
     assert_eq!(store.value("telegram.offset").await.unwrap(), None);
