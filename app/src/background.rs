@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::http::{self, Health};
+use crate::http_server::{self, ServerLimits};
 use crate::supervise::{Backoff, TaskStates, supervise};
 
 /// What the HTTP server serves, and where.
@@ -52,11 +53,11 @@ impl Background {
         let tasks = TaskStates::default();
         let mut handles = Vec::new();
         if let Some(http) = http {
-            let (listener, app) = http_server(http, services, &tasks)?;
+            let (listener, app, limits) = http_server(http, services, &tasks)?;
             let stop = shutdown.clone();
             handles.push(supervise(
                 "http",
-                move || serve_http(listener.clone(), app.clone(), stop.clone()),
+                move || serve_http(listener.clone(), app.clone(), limits, stop.clone()),
                 tasks.clone(),
                 backoff,
                 shutdown.clone(),
@@ -123,12 +124,12 @@ impl Background {
 }
 
 /// The listener, kept so that a restarted server listens on the same
-/// socket, and the routes.
+/// socket, the routes, and the limits (the limit on open files raised).
 fn http_server(
     http: HttpEndpoints,
     services: &Services,
     tasks: &TaskStates,
-) -> anyhow::Result<(Arc<std::net::TcpListener>, Router)> {
+) -> anyhow::Result<(Arc<std::net::TcpListener>, Router, ServerLimits)> {
     let address = http
         .listener
         .local_addr()
@@ -137,7 +138,12 @@ fn http_server(
         .listener
         .into_std()
         .context("the HTTP listener cannot be shared")?;
-    tracing::info!(%address, "HTTP endpoints listening");
+    let limits = ServerLimits::for_this_process();
+    tracing::info!(
+        %address,
+        max_connections = limits.max_connections,
+        "HTTP endpoints listening"
+    );
     let app = http::router(Health {
         telegram: http.telegram,
         calendar_kind: http.calendar_kind,
@@ -145,13 +151,14 @@ fn http_server(
         tasks: tasks.clone(),
     })
     .merge(http.routes);
-    Ok((Arc::new(listener), app))
+    Ok((Arc::new(listener), app, limits))
 }
 
-/// Serves `app` on (a handle to) `listener` until shutdown.
+/// Serves `app` on (a handle to) `listener` within `limits` until shutdown.
 async fn serve_http(
     listener: Arc<std::net::TcpListener>,
     app: Router,
+    limits: ServerLimits,
     shutdown: CancellationToken,
 ) {
     let listener = match listener
@@ -164,10 +171,5 @@ async fn serve_http(
             return;
         }
     };
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await;
-    if let Err(error) = served {
-        tracing::error!(%error, "the HTTP server stopped");
-    }
+    http_server::serve(listener, app, limits, shutdown).await;
 }

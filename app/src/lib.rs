@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod http_server;
 pub mod logging;
 pub mod run;
 pub mod shutdown;

@@ -24,12 +24,12 @@ use meetbot_speech::OpenAiSpeech;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
 use meetbot_usecases::scheduler::SchedulerConfig;
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::background::{Background, HttpEndpoints};
 use crate::clock::SystemClock;
 use crate::config::{CalendarConfig, Config, ConfigError, Got};
+use crate::http_server;
 use crate::supervise::Backoff;
 
 /// Serves with `config` over `store` and `calendar` (see [`calendar`])
@@ -170,7 +170,7 @@ async fn console(
     let console = Console::new(translator);
     let services = core.with(console.clone());
     // A busy port must not spoil a local try-out: /health is then skipped.
-    let http = match TcpListener::bind(config.http.listen).await {
+    let http = match http_server::bind(config.http.listen) {
         Ok(listener) => Some(HttpEndpoints {
             listener,
             telegram: None,
@@ -207,8 +207,7 @@ async fn telegram(
     {
         transport = transport.with_speech(Arc::new(speech));
     }
-    let listener = TcpListener::bind(config.http.listen)
-        .await
+    let listener = http_server::bind(config.http.listen)
         .with_context(|| format!("cannot listen on {} (http.listen)", config.http.listen))?;
     let http = HttpEndpoints {
         listener,

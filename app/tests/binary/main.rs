@@ -2,7 +2,8 @@
 //! them: exit codes and configuration errors, whole conversations against a
 //! fake Telegram Bot API, the console on stdin and stdout, external
 //! calendars, the supervision of the background tasks on `/health`, a
-//! database that cannot be written, and configurations that must be refused.
+//! database that cannot be written, configurations that must be refused,
+//! and the webhook under a flood of connections.
 
 mod calendar;
 mod cli;
@@ -11,6 +12,8 @@ mod console;
 mod health_write;
 mod supervision;
 mod telegram;
+#[cfg(target_os = "linux")]
+mod webhook_flood;
 
 use std::path::Path;
 use std::process::Stdio;

@@ -23,21 +23,21 @@ use serde_json::Value;
 /// Shaped like a real token, so the log layer's shape rule could catch it
 /// too; the word "canary" must never reach a log.
 const TOKEN: &str = "987654321:AAHcanaryCANARYcanaryCANARYcanary12";
-const WEBHOOK_SECRET: &str = "hook-secret_0123456789";
-const OWNER: i64 = 100;
+pub(crate) const WEBHOOK_SECRET: &str = "hook-secret_0123456789";
+pub(crate) const OWNER: i64 = 100;
 const MANAGER: i64 = 200;
 
 /// The bot's process; killed if a test fails before stopping it.
-struct Bot {
+pub(crate) struct Bot {
     child: tokio::process::Child,
     log: PathBuf,
-    http: SocketAddr,
+    pub(crate) http: SocketAddr,
 }
 
 impl Bot {
     /// Starts the binary in `dir` on the SQLite file there, against `fake`,
     /// with only the environment given here (and `extra`).
-    async fn start(fake: &FakeTelegram, dir: &Path, extra: &[(&str, &str)]) -> Bot {
+    pub(crate) async fn start(fake: &FakeTelegram, dir: &Path, extra: &[(&str, &str)]) -> Bot {
         let http = free_port();
         let log = dir.join(format!("meetbot-{}.log", http.port()));
         let database = format!("sqlite://{}", dir.join("meetbot.sqlite3").display());
@@ -70,17 +70,22 @@ impl Bot {
         panic!("the bot did not become healthy; its log:\n{}", self.logs());
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The process id, while it runs.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id().unwrap()
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.http)
     }
 
-    fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Stops the bot as systemd would (SIGTERM) and waits for it to exit.
-    async fn stop(mut self) -> (ExitStatus, String) {
-        let pid = self.child.id().unwrap();
+    pub(crate) async fn stop(mut self) -> (ExitStatus, String) {
+        let pid = self.pid();
         let sent = std::process::Command::new("kill")
             .args(["-TERM", &pid.to_string()])
             .status()
