@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::Router;
 use meetbot_telegram::BotApi;
-use meetbot_usecases::{Services, outbox};
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
+use meetbot_usecases::{Services, outbox};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 

@@ -23,6 +23,7 @@ use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_speech::OpenAiSpeech;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
+use meetbot_usecases::outbox::Outbox;
 use meetbot_usecases::scheduler::SchedulerConfig;
 use tokio_util::sync::CancellationToken;
 
@@ -110,7 +111,7 @@ impl Core {
             interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
-            outbox: Arc::default(),
+            outbox: Outbox::default(),
         }
     }
 }

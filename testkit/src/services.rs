@@ -11,6 +11,7 @@ use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualC
 use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_usecases::Services;
+use meetbot_usecases::outbox::Outbox;
 
 use crate::clock::monday_noon_moscow;
 use crate::world::OWNER;
@@ -103,7 +104,7 @@ impl ServicesBuilder {
             owner_ids: self.owner_ids,
             interpreter: self.interpreter,
             default_settings: self.settings,
-            outbox: Arc::default(),
+            outbox: Outbox::default(),
         }
     }
 }

@@ -13,11 +13,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
-use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage, Transaction};
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
     ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
+use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage, Transaction};
 use tempfile::TempDir;
 
 /// The variable naming a Postgres server tests may create databases on.

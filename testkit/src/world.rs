@@ -16,7 +16,7 @@ use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::registration::{self, Profile};
-use meetbot_usecases::{Callback, Services, UseCaseError};
+use meetbot_usecases::{Callback, Services, UseCaseError, outbox};
 
 use crate::clock::monday_noon_moscow;
 use crate::services::services;
@@ -289,6 +289,13 @@ impl World {
             event,
         };
         chat::handle(&self.services, incoming).await;
+        self.deliver().await;
+    }
+
+    /// Delivers whatever waits in the outbox, as its sender does when rung
+    /// (a broadcast, a message whose first try failed and is due again).
+    pub async fn deliver(&self) {
+        while outbox::deliver_due(&self.services).await > 0 {}
     }
 
     /// How many messages `who` was sent whose screen has the text key `key`.

@@ -158,7 +158,7 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
     chat.say(OWNER, "/broadcast").await;
     chat.say(OWNER, "Завтра планёрка в 10").await;
     assert!(chat.last(ANNA).contains("Завтра планёрка в 10"));
-    assert!(chat.last(OWNER).contains("доставлено 1"));
+    assert!(chat.last(OWNER).contains("для 1 чел."));
 
     chat.say(OWNER, "/audit").await;
     assert!(chat.last(OWNER).contains("broadcast"));

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use meetbot_domain::{DisplayName, Language, Role, Status, User, UserId, Zone};
-use meetbot_ports::{MessageRef, MockCalendar, MockClock, MockMessenger, MockStore, StoreError};
+use meetbot_ports::{
+    MessageRef, MockCalendar, MockClock, MockMessenger, MockStore, OutgoingId, QueuedMessage,
+    StoreError,
+};
 use meetbot_usecases::{Services, UseCaseError, registration};
 use mockall::predicate::eq;
 
@@ -55,6 +58,26 @@ async fn approving_changes_the_role_conditionally_audits_and_tells_the_person_in
         .times(1)
         .returning(|_, _, _| Ok(user(1, Role::Manager)));
     store.expect_append_audit().times(1).returning(|_| Ok(()));
+    // The message and the menu go through the outbox, claimed at once.
+    store
+        .expect_queue_messages()
+        .times(2)
+        .returning(|messages, now, _| {
+            Ok(messages
+                .iter()
+                .zip(1..)
+                .map(|(message, id)| QueuedMessage {
+                    id: OutgoingId(id),
+                    message: message.clone(),
+                    attempts: 0,
+                    queued_at: now,
+                })
+                .collect())
+        });
+    store
+        .expect_message_sent()
+        .times(2)
+        .returning(|_, _| Ok(()));
     let mut messenger = MockMessenger::new();
     messenger
         .expect_send()

@@ -50,7 +50,7 @@ pub async fn broadcast(
     s.store
         .queue_messages(&messages, s.clock.now(), None)
         .await?;
-    s.outbox.notify_one();
+    s.outbox.ring();
     let report = BroadcastReport {
         queued: messages.len(),
     };

@@ -13,10 +13,12 @@
 //! the reason logged and kept, only when trying again cannot help: the
 //! person blocked the bot, the chat does not exist, or it waited too long.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_ports::{Delivery, MessageRef, MessengerError, QueuedMessage};
+use meetbot_ports::{Delivery, MessageRef, MessengerError, Outgoing, QueuedMessage};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::services::Services;
@@ -37,6 +39,73 @@ pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
 
 /// The longest the sender sleeps when nothing is due and nothing rings.
 const IDLE: StdDuration = StdDuration::from_secs(30);
+
+/// The services' link to the outbox: the bell that wakes its sender, and,
+/// inside a unit of work, the messages the work queued claimed, to be
+/// delivered once it commits.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    bell: Arc<Notify>,
+    unit: Option<Arc<Mutex<Vec<QueuedMessage>>>>,
+}
+
+impl Outbox {
+    /// The link for a unit of work: the same bell, and its own claims.
+    pub fn for_unit(&self) -> Self {
+        Self {
+            bell: self.bell.clone(),
+            unit: Some(Arc::default()),
+        }
+    }
+
+    /// Wakes the sender: messages were queued.
+    pub fn ring(&self) {
+        self.bell.notify_one();
+    }
+
+    /// Keeps claimed messages for after the commit; `false` outside a unit
+    /// of work, where they are the caller's to deliver now.
+    fn keep(&self, claimed: &mut Vec<QueuedMessage>) -> bool {
+        match &self.unit {
+            Some(unit) => {
+                unit.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .append(claimed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The messages the unit of work queued claimed, in order.
+    pub fn take_claimed(&self) -> Vec<QueuedMessage> {
+        self.unit.as_ref().map_or_else(Vec::new, |unit| {
+            std::mem::take(
+                &mut *unit
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            )
+        })
+    }
+}
+
+/// Queues messages, claimed where they may go at once: inside a unit of
+/// work they are delivered after it commits, outside one now. The rest wait
+/// for the sender, which is rung.
+pub async fn queue(s: &Services, messages: &[Outgoing]) -> Result<(), meetbot_ports::StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut claimed = s
+        .store
+        .queue_messages(messages, s.clock.now(), Some(LEASE))
+        .await?;
+    s.outbox.ring();
+    if !s.outbox.keep(&mut claimed) {
+        deliver(s, claimed).await;
+    }
+    Ok(())
+}
 
 /// How one message went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +155,7 @@ pub async fn deliver_due(s: &Services) -> usize {
 }
 
 /// Sends what is due until `shutdown`: at once when rung
-/// ([`Services::outbox`]), else when the next message falls due.
+/// ([`Outbox::ring`]), else when the next message falls due.
 pub async fn run(s: Services, shutdown: CancellationToken) {
     loop {
         while deliver_due(&s).await > 0 {
@@ -107,7 +176,7 @@ pub async fn run(s: Services, shutdown: CancellationToken) {
         };
         tokio::select! {
             () = shutdown.cancelled() => return,
-            () = s.outbox.notified() => {}
+            () = s.outbox.bell.notified() => {}
             () = tokio::time::sleep(wait.max(StdDuration::from_millis(50))) => {}
         }
     }
@@ -208,11 +277,7 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// Puts back a message that was not tried, for the sender.
 async fn release(s: &Services, queued: &QueuedMessage) {
-    if let Err(error) = s
-        .store
-        .retry_message(queued.id, s.clock.now(), None)
-        .await
-    {
+    if let Err(error) = s.store.retry_message(queued.id, s.clock.now(), None).await {
         tracing::warn!(%error, "could not put a message back");
     }
 }

@@ -13,7 +13,7 @@ use meetbot_ports::{
 };
 
 use crate::error::UseCaseError;
-use tokio::sync::Notify;
+use crate::outbox::{self, Outbox};
 
 /// The ports and the configuration every use case needs.
 #[derive(Clone)]
@@ -32,9 +32,9 @@ pub struct Services {
     pub owner_ids: Vec<UserId>,
     /// Settings used until the owner saves their own.
     pub default_settings: Settings,
-    /// Rung when messages were queued, to wake the outbox's sender
-    /// ([`crate::outbox::run`]) rather than let it sleep out its wait.
-    pub outbox: Arc<Notify>,
+    /// The link to the outbox of messages: wakes its sender, and keeps
+    /// what a unit of work queued for delivery after its commit.
+    pub outbox: Outbox,
 }
 
 impl std::fmt::Debug for Services {
@@ -94,30 +94,22 @@ impl Services {
         Ok(configured.or(owners.first()).cloned())
     }
 
-    /// The same services, reading and writing through `transaction`.
+    /// The same services, reading and writing through `transaction`, and
+    /// keeping the messages they queue for delivery after its commit.
     pub fn within(&self, transaction: Arc<dyn Transaction>) -> Self {
         Self {
             store: transaction,
+            outbox: self.outbox.for_unit(),
             ..self.clone()
         }
     }
 
-    /// Queues messages in the outbox and wakes its sender. Inside a unit of
-    /// work they are sent only if it commits. A failure to queue does not
-    /// undo what was done; it is logged here, where it is handled.
+    /// Queues messages in the outbox (see [`outbox::queue`]). A failure to
+    /// queue does not undo what was done; it is logged here, where it is
+    /// handled.
     pub async fn queue(&self, messages: &[Outgoing]) {
-        if messages.is_empty() {
-            return;
-        }
-        match self
-            .store
-            .queue_messages(messages, self.clock.now(), None)
-            .await
-        {
-            Ok(_) => self.outbox.notify_one(),
-            Err(error) => {
-                tracing::error!(%error, count = messages.len(), "messages could not be queued");
-            }
+        if let Err(error) = outbox::queue(self, messages).await {
+            tracing::error!(%error, count = messages.len(), "messages could not be queued");
         }
     }
 

@@ -496,8 +496,9 @@ impl NewOutboxRow {
     pub(crate) fn queued(message: &Outgoing, now: i64) -> Result<Self, StoreError> {
         Ok(Self {
             recipient: message.to.0,
-            message: serde_json::to_string(message)
-                .map_err(|e| StoreError::Unexpected(format!("a message does not serialise: {e}")))?,
+            message: serde_json::to_string(message).map_err(|e| {
+                StoreError::Unexpected(format!("a message does not serialise: {e}"))
+            })?,
             state: "PENDING".to_owned(),
             attempts: 0,
             not_before: now,

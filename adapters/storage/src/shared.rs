@@ -64,8 +64,8 @@ macro_rules! shared_store {
         use diesel::prelude::*;
         use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
         use meetbot_ports::{
-            BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId,
-            InboxUpdate, MeetingQuery, Outgoing, OutgoingId, QueuedMessage, Reminder, ReminderId,
+            BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, InboxUpdate,
+            JobId, MeetingQuery, Outgoing, OutgoingId, QueuedMessage, Reminder, ReminderId,
             ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
         };
 
@@ -76,8 +76,8 @@ macro_rules! shared_store {
             convert_all, instant, meeting_status, micros,
         };
         use $crate::schema::{
-            audit_log, calendar_jobs, dialogs, done_once, feedback, heartbeat, key_values,
-            inbox, meetings, outbox, reminders, rsvps, users,
+            audit_log, calendar_jobs, dialogs, done_once, feedback, heartbeat, inbox, key_values,
+            meetings, outbox, reminders, rsvps, users,
         };
         use $crate::shared::blocking;
 
@@ -432,7 +432,9 @@ macro_rules! shared_store {
         }
 
         $crate::store_impl::store_impl!($store);
-        $crate::store_impl::store_impl!($crate::transaction::Tx<diesel::r2d2::ConnectionManager<Conn>>);
+        $crate::store_impl::store_impl!(
+            $crate::transaction::Tx<diesel::r2d2::ConnectionManager<Conn>>
+        );
     };
 }
 

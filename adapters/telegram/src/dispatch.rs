@@ -120,10 +120,19 @@ impl Dispatcher {
                 running: Semaphore::new(concurrency.max(1)),
                 backlog: Arc::new(Semaphore::new(backlog)),
                 backlog_size: u32::try_from(backlog).unwrap_or(u32::MAX),
-                recovered: watch::Sender::new(false),
+                recovered: watch::Sender::new(true),
                 stopping: CancellationToken::new(),
             }),
         }
+    }
+
+    /// Holds new updates back until [`recover`](Self::recover) has queued
+    /// those the last run left, so that each person's stay in order. A
+    /// dispatcher that never recovers (a test's) takes them at once.
+    #[must_use]
+    pub fn recovering_first(self) -> Self {
+        self.inner.recovered.send_replace(false);
+        self
     }
 
     /// Takes one raw update (a webhook's); see [`accept_all`](Self::accept_all).
@@ -199,7 +208,10 @@ impl Dispatcher {
             }
         }
         if recovered > 0 {
-            tracing::info!(updates = recovered, "handling the updates left from the last run");
+            tracing::info!(
+                updates = recovered,
+                "handling the updates left from the last run"
+            );
         }
         self.inner.recovered.send_replace(true);
     }
@@ -233,7 +245,13 @@ impl Dispatcher {
             handled_without_answer(&self.inner.services, id).await;
             return;
         };
-        if !self.inner.queued.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
+        if !self
+            .inner
+            .queued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id)
+        {
             return;
         }
         let Ok(slot) = self.inner.backlog.clone().acquire_owned().await else {
@@ -350,7 +368,11 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
         match handled {
             Ok(true) => return,
             Ok(false) => {
-                tracing::warn!(update_id, ?wait, "an update could not be handled; trying again");
+                tracing::warn!(
+                    update_id,
+                    ?wait,
+                    "an update could not be handled; trying again"
+                );
             }
             Err(error) => {
                 // Handling it again would fail the same way, at every start.
@@ -403,7 +425,9 @@ async fn handle(
             .store
             .update_handled(id, services.clock.now())
             .await
-            .inspect_err(|error| tracing::warn!(update_id = id, %error, "could not mark an update handled"))
+            .inspect_err(
+                |error| tracing::warn!(update_id = id, %error, "could not mark an update handled"),
+            )
             .is_ok(),
     }
 }
@@ -637,7 +661,17 @@ mod tests {
         assert_eq!(again, Accepted::Duplicate);
         assert!(dispatcher.drain(Duration::from_secs(5)).await);
         assert_eq!(messenger.replies.lock().unwrap()[&5].len(), 1);
-        assert!(!store.record_update(77, chrono::Utc::now()).await.unwrap());
+        assert!(store.unhandled_updates(None, 10).await.unwrap().is_empty());
+        assert!(
+            !store
+                .receive_updates(&[meetbot_ports::InboxUpdate {
+                    id: 77,
+                    payload: String::new(),
+                    received_at: chrono::Utc::now(),
+                }])
+                .await
+                .unwrap()[0]
+        );
     }
 
     #[tokio::test]

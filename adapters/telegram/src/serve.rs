@@ -73,7 +73,8 @@ impl TelegramTransport {
             api.clone(),
             DEFAULT_CONCURRENCY,
             DEFAULT_BACKLOG,
-        );
+        )
+        .recovering_first();
         Self {
             api,
             messenger,
@@ -92,7 +93,8 @@ impl TelegramTransport {
             Some(speech),
             DEFAULT_CONCURRENCY,
             DEFAULT_BACKLOG,
-        );
+        )
+        .recovering_first();
         Self { dispatcher, ..self }
     }
 

@@ -49,8 +49,15 @@ pub async fn contract_an_update_is_received_once_and_marked_handled_once(store: 
     assert_eq!(new, [true, true, false], "a redelivery is not new");
     assert!(!store.receive_updates(&[update(7)]).await.unwrap()[0]);
     let unhandled = store.unhandled_updates(None, 10).await.unwrap();
-    assert_eq!(unhandled, [update(7), update(500)], "oldest id first, as received");
-    assert_eq!(store.unhandled_updates(Some(7), 10).await.unwrap(), [update(500)]);
+    assert_eq!(
+        unhandled,
+        [update(7), update(500)],
+        "oldest id first, as received"
+    );
+    assert_eq!(
+        store.unhandled_updates(Some(7), 10).await.unwrap(),
+        [update(500)]
+    );
     assert_eq!(store.unhandled_updates(None, 1).await.unwrap(), [update(7)]);
 
     store.update_handled(7, now()).await.unwrap();
@@ -62,14 +69,20 @@ pub async fn contract_an_update_is_received_once_and_marked_handled_once(store: 
         store.update_handled(8, now()).await,
         Err(StoreError::NotFound)
     );
-    assert_eq!(store.unhandled_updates(None, 10).await.unwrap(), [update(500)]);
+    assert_eq!(
+        store.unhandled_updates(None, 10).await.unwrap(),
+        [update(500)]
+    );
 
     let pruned = store
         .prune_delivered(now() + Duration::hours(24))
         .await
         .unwrap();
     assert_eq!(pruned, 1, "only the handled update goes");
-    assert_eq!(store.unhandled_updates(None, 10).await.unwrap(), [update(500)]);
+    assert_eq!(
+        store.unhandled_updates(None, 10).await.unwrap(),
+        [update(500)]
+    );
     assert!(store.receive_updates(&[update(7)]).await.unwrap()[0]);
 }
 
@@ -92,7 +105,13 @@ pub async fn contract_messages_are_claimed_first_of_each_recipient_and_retried(
 
     let claimed = store.claim_messages(now(), lease, 10).await.unwrap();
     assert_eq!(keys(&claimed), [(1, "one".into()), (2, "three".into())]);
-    assert!(store.claim_messages(now(), lease, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_messages(now(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     store.message_sent(claimed[0].id, now()).await.unwrap();
     let retry_at = now() + Duration::seconds(8);
@@ -102,7 +121,13 @@ pub async fn contract_messages_are_claimed_first_of_each_recipient_and_retried(
         .unwrap();
     let second = store.claim_messages(now(), lease, 10).await.unwrap();
     assert_eq!(keys(&second), [(1, "two".into())]);
-    assert!(store.claim_messages(now(), lease, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_messages(now(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let again = store.claim_messages(retry_at, lease, 10).await.unwrap();
     assert_eq!(keys(&again), [(2, "three".into())]);
@@ -114,7 +139,13 @@ pub async fn contract_messages_are_claimed_first_of_each_recipient_and_retried(
         .unwrap();
     store.message_sent(second[0].id, now()).await.unwrap();
     let later = retry_at + Duration::hours(1);
-    assert!(store.claim_messages(later, lease, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_messages(later, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.next_message_at().await.unwrap(), None);
     assert_eq!(
         store
@@ -186,7 +217,10 @@ pub async fn contract_answers_are_claimed_at_once_unless_older_messages_wait(
 /// What a unit of work writes is there after a commit, and gone after a
 /// rollback or when it is dropped; it reads its own writes.
 pub async fn contract_a_transaction_commits_all_or_nothing(store: Arc<dyn Store>) {
-    store.receive_updates(&[update(1), update(2)]).await.unwrap();
+    store
+        .receive_updates(&[update(1), update(2)])
+        .await
+        .unwrap();
 
     let rolled_back = store.begin().await.unwrap();
     rolled_back.insert_user(&manager(1, 0)).await.unwrap();
@@ -212,7 +246,10 @@ pub async fn contract_a_transaction_commits_all_or_nothing(store: Arc<dyn Store>
 
     assert_eq!(store.user(UserId(2)).await.unwrap(), None);
     assert!(store.user(UserId(3)).await.unwrap().is_some());
-    assert_eq!(store.unhandled_updates(None, 10).await.unwrap(), [update(1)]);
+    assert_eq!(
+        store.unhandled_updates(None, 10).await.unwrap(),
+        [update(1)]
+    );
     let claimed = store
         .claim_messages(now(), Duration::seconds(60), 10)
         .await
@@ -231,10 +268,15 @@ pub async fn contract_a_refused_write_leaves_the_transaction_usable(store: Arc<d
         Err(StoreError::AlreadyExists)
     );
     assert!(!unit.failed(), "a refusal is not a database failure");
-    unit.save_dialog(UserId(2), Some("{}".into())).await.unwrap();
+    unit.save_dialog(UserId(2), Some("{}".into()))
+        .await
+        .unwrap();
     unit.commit().await.unwrap();
     assert!(store.user(UserId(2)).await.unwrap().is_some());
-    assert_eq!(store.dialog(UserId(2)).await.unwrap().as_deref(), Some("{}"));
+    assert_eq!(
+        store.dialog(UserId(2)).await.unwrap().as_deref(),
+        Some("{}")
+    );
 }
 
 /// Units of work running at once each commit whole: none loses another's

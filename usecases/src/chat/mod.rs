@@ -169,8 +169,12 @@ pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i
         };
         match transaction.commit().await {
             Ok(()) => {
-                s.outbox.notify_one();
-                outbox::deliver(s, claimed).await;
+                // What the work queued comes before the answer recorded
+                // after it, as it was queued.
+                let mut delivered = unit.outbox.take_claimed();
+                delivered.extend(claimed);
+                s.outbox.ring();
+                outbox::deliver(s, delivered).await;
                 return true;
             }
             Err(error) => {

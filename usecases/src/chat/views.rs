@@ -692,10 +692,10 @@ pub fn audit(events: &[AuditEvent], reader: Reader) -> Screen {
 
 /// A broadcast went out.
 pub fn broadcast_done(recipients: usize) -> Screen {
-    Screen::text(
-        Text::new("broadcast-done")
-            .arg("recipients", TextArg::Number(i64::try_from(recipients).unwrap_or(i64::MAX))),
-    )
+    Screen::text(Text::new("broadcast-done").arg(
+        "recipients",
+        TextArg::Number(i64::try_from(recipients).unwrap_or(i64::MAX)),
+    ))
 }
 
 /// The broadcast itself, as the readers see it.
