@@ -754,17 +754,6 @@ impl Store for InMemoryStore {
     }
 }
 
-#[cfg(test)]
-mod contract {
-    use std::sync::Arc;
-
-    use super::InMemoryStore;
-
-    meetbot_ports::store_contract_tests!(async {
-        Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>)
-    });
-}
-
 /// Only a store made by [`Store::begin`] is a transaction; the methods fail
 /// on any other.
 #[async_trait]
@@ -790,4 +779,15 @@ impl Drop for InMemoryStore {
             let _ = self.end(false);
         }
     }
+}
+
+#[cfg(test)]
+mod contract {
+    use std::sync::Arc;
+
+    use super::InMemoryStore;
+
+    meetbot_ports::store_contract_tests!(async {
+        Some(Arc::new(InMemoryStore::new()) as Arc<dyn meetbot_ports::Store>)
+    });
 }

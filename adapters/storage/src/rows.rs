@@ -515,7 +515,7 @@ impl TryFrom<OutboxRow> for QueuedMessage {
         Ok(QueuedMessage {
             id: OutgoingId(row.id),
             message: serde_json::from_str(&row.message)
-                .map_err(|e| bad(t, "message", &row.id.to_string(), &e.to_string()))?,
+                .map_err(|e| bad(t, "message", row.id, e))?,
             attempts: count(t, "attempts", row.attempts)?,
             queued_at: instant(row.queued_at)?,
         })

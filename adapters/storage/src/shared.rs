@@ -423,7 +423,6 @@ macro_rules! shared_store {
         }
 
         impl $crate::transaction::Tx<diesel::r2d2::ConnectionManager<Conn>> {
-            #[expect(clippy::unused_self, reason = "the same call as on the store")]
             fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 Err(StoreError::Unexpected(
                     "a transaction cannot begin another".to_owned(),
