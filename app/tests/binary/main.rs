@@ -2,13 +2,17 @@
 //! them: exit codes and configuration errors, whole conversations against a
 //! fake Telegram Bot API, the console on stdin and stdout, external
 //! calendars, the supervision of the background tasks on `/health`, a
-//! database that cannot be written, and configurations that must be refused.
+//! database that cannot be written, configurations that must be refused,
+//! and updates and messages that survive kills, stops and a Telegram
+//! outage.
 
+mod bot;
 mod calendar;
 mod cli;
 mod config_reject;
 mod console;
 mod health_write;
+mod inbox;
 mod supervision;
 mod telegram;
 
