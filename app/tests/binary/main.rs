@@ -13,6 +13,7 @@ mod config_reject;
 mod console;
 mod health_write;
 mod inbox;
+mod outbox_outage;
 mod supervision;
 mod telegram;
 
