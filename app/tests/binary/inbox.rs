@@ -209,6 +209,12 @@ impl Seen {
     }
 }
 
+/// The last `lines` lines of `text`.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 /// The rest of the line after `label` in `text`.
 fn after<'a>(text: &'a str, label: &str) -> Option<&'a str> {
     let rest = &text[text.find(label)? + label.len()..];
@@ -252,6 +258,9 @@ async fn burst_with_kills(database: &str, dir: &Path, backend: &str) {
         .await;
     let (status, logs) = bot.stop().await;
     assert!(status.success(), "{status:?}\n{logs}");
+    if !drained {
+        eprintln!("the last run's log ends with:\n{}", tail(&logs, 40));
+    }
 
     let seen = Seen::of(&fake.since(mark));
     let copies = fake.copies_since(mark);
