@@ -6,9 +6,13 @@
 //! offset confirms the updates before it). `sendMessage`,
 //! `editMessageText` and `sendDocument` answer with a message whose id the
 //! fake hands out, so a test can press the buttons of a message it saw.
-//! A chat can be made to answer 429 with a `retry_after`. Delivered
-//! messages are counted per chat and their pace measured, also across bot
-//! processes a test kills and restarts.
+//! A chat can be made to answer 429 with a `retry_after`; all messages can
+//! be made to fail for a while (an outage: 502 or 429 to every send and
+//! edit while `getUpdates` keeps working) or to be answered slowly.
+//! `getUpdates` hands out at most 100 updates at a time, as Telegram does.
+//! Delivered messages are counted per chat (and per chat and text) and
+//! their pace measured, also across bot processes a test kills and
+//! restarts.
 
 #![expect(
     clippy::unwrap_used,
@@ -93,13 +97,43 @@ impl Recorded {
 
     /// Whether this request put a message in `chat` (sent or edited it).
     pub fn is_message_to(&self, chat: i64) -> bool {
-        self.status == 200
-            && self.chat_id == Some(chat)
-            && matches!(
-                self.method.as_str(),
-                "sendMessage" | "editMessageText" | "sendDocument"
-            )
+        self.is_message() && self.chat_id == Some(chat)
     }
+
+    /// Whether this request put a message in a chat (sent or edited it).
+    pub fn is_message(&self) -> bool {
+        self.status == 200 && is_message_method(&self.method)
+    }
+
+    /// What a person sees of the message: its text, or for a document
+    /// without a caption its file name.
+    pub fn content(&self) -> String {
+        match (
+            &self.text,
+            self.body.get("file_name").and_then(Value::as_str),
+        ) {
+            (Some(text), _) => text.clone(),
+            (None, Some(file)) => format!("file {file}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The methods that put a message in a chat.
+fn is_message_method(method: &str) -> bool {
+    matches!(method, "sendMessage" | "editMessageText" | "sendDocument")
+}
+
+/// How the fake answers messages during an outage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// 502 Bad Gateway, as Telegram answers when its back end is down.
+    BadGateway,
+    /// 429 Too Many Requests with this `retry_after` (seconds).
+    TooManyRequests {
+        /// The seconds the bot is asked to wait.
+        retry_after: u64,
+    },
 }
 
 /// A person as Telegram describes them in updates.
@@ -145,6 +179,10 @@ struct Inner {
     rate_limited: HashMap<i64, (u32, u64)>,
     next_message_id: i64,
     next_update_id: i64,
+    /// An outage of messages: each phase's failure until its instant, in order.
+    outage: Vec<(Instant, Failure)>,
+    /// How long every message waits before it is answered.
+    message_delay: Duration,
     /// Files people sent (voice messages), by file id: their bytes.
     files: HashMap<String, Vec<u8>>,
 }
@@ -351,6 +389,13 @@ impl FakeTelegram {
         self.shared.updates_arrived.notify_waiters();
     }
 
+    /// Queues many updates at once, as Telegram holds them while the bot
+    /// is busy or away.
+    pub fn push_many(&self, updates: impl IntoIterator<Item = Value>) {
+        self.shared.inner.lock().unwrap().updates.extend(updates);
+        self.shared.updates_arrived.notify_waiters();
+    }
+
     /// Queues a text message from `from`.
     pub fn say(&self, from: &Person, text: &str) {
         let update = self.text_update(from, text);
@@ -389,6 +434,99 @@ impl FakeTelegram {
             .unwrap()
             .rate_limited
             .insert(chat, (times, retry_after));
+    }
+
+    /// From now on, every `sendMessage`, `editMessageText` and
+    /// `sendDocument` fails: with each phase's failure for its duration, one
+    /// phase after the other; `getUpdates` and the other methods keep
+    /// working. Returns when the outage ends, on tokio's clock.
+    pub fn outage(&self, phases: &[(Duration, Failure)]) -> Instant {
+        let mut until = Instant::now();
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.outage.clear();
+        for (lasting, failure) in phases {
+            until += *lasting;
+            inner.outage.push((until, *failure));
+        }
+        until
+    }
+
+    /// Every message (send, edit, document) is answered only after `delay`,
+    /// as from a slow network; what the bot does after it waits too.
+    pub fn slow_messages(&self, delay: Duration) {
+        self.shared.inner.lock().unwrap().message_delay = delay;
+    }
+
+    /// Waits up to `limit` until `done` holds for the requests so far;
+    /// returns whether it did. `done` is asked every 200 ms rather than on
+    /// every request: it may read thousands of them.
+    pub async fn wait_until(&self, limit: Duration, done: impl Fn(&[Recorded]) -> bool) -> bool {
+        let deadline = Instant::now() + limit;
+        loop {
+            if done(&self.shared.inner.lock().unwrap().requests) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep_until(deadline.min(Instant::now() + Duration::from_millis(200)))
+                .await;
+        }
+    }
+
+    /// Waits until no message (send, edit, document, answered or not) has
+    /// come for `quiet`, at most `limit`; returns whether it got quiet.
+    /// A test waits for this before it counts copies, so that a late
+    /// duplicate has had its chance to show.
+    pub async fn wait_quiet(&self, quiet: Duration, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        loop {
+            let last = self
+                .shared
+                .inner
+                .lock()
+                .unwrap()
+                .requests
+                .iter()
+                .rev()
+                .find(|r| is_message_method(&r.method))
+                .map(|r| self.shared.started + r.at);
+            let quiet_from = last.map_or_else(Instant::now, |at| at + quiet);
+            if quiet_from <= Instant::now() {
+                return true;
+            }
+            if quiet_from > deadline {
+                tokio::time::sleep_until(deadline).await;
+                return false;
+            }
+            tokio::time::sleep_until(quiet_from).await;
+        }
+    }
+
+    /// The messages delivered (answered 200) after `mark`, in order.
+    pub fn messages_since(&self, mark: usize) -> Vec<Recorded> {
+        self.shared.inner.lock().unwrap().requests[mark..]
+            .iter()
+            .filter(|r| r.is_message())
+            .cloned()
+            .collect()
+    }
+
+    /// How many times each message (chat and [`Recorded::content`]) was
+    /// delivered after `mark`.
+    pub fn copies_since(&self, mark: usize) -> BTreeMap<(i64, String), usize> {
+        let mut copies = BTreeMap::new();
+        for message in self.messages_since(mark) {
+            *copies
+                .entry((message.chat_id.unwrap_or(0), message.content()))
+                .or_default() += 1;
+        }
+        copies
+    }
+
+    /// The copies beyond the first of every message delivered after `mark`.
+    pub fn duplicates_since(&self, mark: usize) -> usize {
+        self.copies_since(mark).values().map(|n| n - 1).sum()
     }
 }
 
@@ -499,8 +637,18 @@ async fn call(
         return get_file(&shared, &params);
     }
     let chat_id = params.get("chat_id").and_then(Value::as_i64);
+    if is_message_method(&method) {
+        let delay = shared.inner.lock().unwrap().message_delay;
+        tokio::time::sleep(delay).await;
+    }
     let (status, answer, message_id) = {
         let mut inner = shared.inner.lock().unwrap();
+        let now = Instant::now();
+        let outage = inner
+            .outage
+            .iter()
+            .find(|(until, _)| *until > now)
+            .map(|(_, failure)| *failure);
         let limited = chat_id.and_then(|chat| {
             let (times, retry_after) = inner.rate_limited.get_mut(&chat)?;
             if *times == 0 {
@@ -509,14 +657,28 @@ async fn call(
             *times -= 1;
             Some(*retry_after)
         });
-        match (limited, method.as_str()) {
-            (Some(retry_after), "sendMessage" | "editMessageText" | "sendDocument") => (
+        let failure =
+            outage.or(limited.map(|retry_after| Failure::TooManyRequests { retry_after }));
+        match (failure, method.as_str()) {
+            (
+                Some(Failure::TooManyRequests { retry_after }),
+                "sendMessage" | "editMessageText" | "sendDocument",
+            ) => (
                 429,
                 json!({
                     "ok": false,
                     "error_code": 429,
                     "description": format!("Too Many Requests: retry after {retry_after}"),
                     "parameters": { "retry_after": retry_after },
+                }),
+                None,
+            ),
+            (Some(Failure::BadGateway), "sendMessage" | "editMessageText" | "sendDocument") => (
+                502,
+                json!({
+                    "ok": false,
+                    "error_code": 502,
+                    "description": "Bad Gateway",
                 }),
                 None,
             ),
@@ -610,6 +772,11 @@ fn message_json(id: i64, chat: Option<i64>, params: &Value) -> Value {
 
 async fn get_updates(shared: &Shared, params: &Value) -> Response {
     let offset = params.get("offset").and_then(Value::as_i64);
+    // Telegram hands out 1 to 100 updates at a time, 100 unless asked for fewer.
+    let limit = params
+        .get("limit")
+        .and_then(Value::as_u64)
+        .map_or(100, |limit| limit.clamp(1, 100)) as usize;
     // Held open like Telegram's long poll, but briefly: tests stay quick
     // and a stopping bot is not kept waiting.
     let wait = params
@@ -628,7 +795,7 @@ async fn get_updates(shared: &Shared, params: &Value) -> Response {
                     .updates
                     .retain(|u| u["update_id"].as_i64().unwrap() >= offset);
             }
-            inner.updates.iter().cloned().collect()
+            inner.updates.iter().take(limit).cloned().collect()
         };
         if !updates.is_empty() || tokio::time::timeout_at(deadline, arrived).await.is_err() {
             return axum::Json(json!({ "ok": true, "result": updates })).into_response();

@@ -3,13 +3,17 @@
 //! fake Telegram Bot API, the console on stdin and stdout, external
 //! calendars, the supervision of the background tasks on `/health`, a
 //! database that cannot be written, configurations that must be refused,
+//! updates and messages that survive kills, stops and a Telegram outage,
 //! and the webhook under a flood of connections.
 
+mod bot;
 mod calendar;
 mod cli;
 mod config_reject;
 mod console;
 mod health_write;
+mod inbox;
+mod outbox_outage;
 mod supervision;
 mod telegram;
 #[cfg(target_os = "linux")]

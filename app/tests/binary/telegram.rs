@@ -10,94 +10,14 @@
     reason = "test helpers: a panic reports a broken set-up"
 )]
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use chrono::{Datelike, Duration as Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
-use meetbot_testkit::free_port;
 use meetbot_testkit::telegram::{FakeTelegram, Person, Recorded};
 use serde_json::Value;
 
-/// Shaped like a real token, so the log layer's shape rule could catch it
-/// too; the word "canary" must never reach a log.
-const TOKEN: &str = "987654321:AAHcanaryCANARYcanaryCANARYcanary12";
-pub(crate) const WEBHOOK_SECRET: &str = "hook-secret_0123456789";
-pub(crate) const OWNER: i64 = 100;
+use crate::bot::{Bot, OWNER, TOKEN, WEBHOOK, WEBHOOK_SECRET, booking_day, month_with};
+
 const MANAGER: i64 = 200;
-
-/// The bot's process; killed if a test fails before stopping it.
-pub(crate) struct Bot {
-    child: tokio::process::Child,
-    log: PathBuf,
-    pub(crate) http: SocketAddr,
-}
-
-impl Bot {
-    /// Starts the binary in `dir` on the SQLite file there, against `fake`,
-    /// with only the environment given here (and `extra`).
-    pub(crate) async fn start(fake: &FakeTelegram, dir: &Path, extra: &[(&str, &str)]) -> Bot {
-        let http = free_port();
-        let log = dir.join(format!("meetbot-{}.log", http.port()));
-        let database = format!("sqlite://{}", dir.join("meetbot.sqlite3").display());
-        let child = crate::meetbot_in(dir)
-            .env("TELEGRAM_BOT_TOKEN", TOKEN)
-            .env("MEETBOT__TELEGRAM__API_URL", &fake.url)
-            .env("MEETBOT__TELEGRAM__OWNER_IDS", OWNER.to_string())
-            .env("DATABASE_URL", database)
-            .env("MEETBOT__HTTP__LISTEN", http.to_string())
-            .envs(extra.iter().copied())
-            .stdin(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let bot = Bot { child, log, http };
-        bot.wait_until_healthy().await;
-        bot
-    }
-
-    async fn wait_until_healthy(&self) {
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if let Ok(answer) = client.get(self.url("/health")).send().await
-                && answer.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the bot did not become healthy; its log:\n{}", self.logs());
-    }
-
-    /// The process id, while it runs.
-    pub(crate) fn pid(&self) -> u32 {
-        self.child.id().unwrap()
-    }
-
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.http)
-    }
-
-    pub(crate) fn logs(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Stops the bot as systemd would (SIGTERM) and waits for it to exit.
-    pub(crate) async fn stop(mut self) -> (ExitStatus, String) {
-        let pid = self.pid();
-        let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        let status = tokio::time::timeout(Duration::from_secs(15), self.child.wait())
-            .await
-            .unwrap_or_else(|_| panic!("the bot did not stop within 15 s of SIGTERM"))
-            .unwrap();
-        (status, self.logs())
-    }
-}
 
 fn assert_no_token_in(logs: &str) {
     assert!(!logs.is_empty(), "the bot logged nothing");
@@ -105,36 +25,6 @@ fn assert_no_token_in(logs: &str) {
         !logs.to_lowercase().contains("canary"),
         "the token leaked into the logs:\n{logs}"
     );
-}
-
-/// A weekday at least two days ahead (Moscow time), within the default
-/// 30-day horizon, and the UTC instant of 10:00 Moscow on it.
-fn booking_day() -> (NaiveDate, i64) {
-    let moscow_today = (Utc::now() + Days::hours(3)).date_naive();
-    let mut day = moscow_today + Days::days(2);
-    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-        day += Days::days(1);
-    }
-    let ten_moscow =
-        Utc.from_utc_datetime(&day.and_time(NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
-    (day, ten_moscow.timestamp())
-}
-
-/// The month screen showing `day`: the one just sent, or the next month's.
-async fn month_with(
-    fake: &FakeTelegram,
-    who: &Person,
-    month: Recorded,
-    day: NaiveDate,
-) -> Recorded {
-    let data = format!("1:dy:{}", day.format("%Y%m%d"));
-    if month.buttons().contains(&data) {
-        return month;
-    }
-    let next = format!("1:mo:{}:{}", day.year(), day.month());
-    let mark = fake.mark();
-    fake.press(who, &month, &next);
-    fake.wait_for_button(mark, who.id, &data).await
 }
 
 /// The command names a `setMyCommands` request set.
@@ -320,16 +210,7 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
 async fn webhook_refuses_requests_without_the_secret_and_handles_a_redelivery_once() {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let bot = Bot::start(
-        &fake,
-        dir.path(),
-        &[
-            ("MEETBOT__TELEGRAM__MODE", "webhook"),
-            ("WEBHOOK_URL", "https://bot.example.org/telegram/hook"),
-            ("MEETBOT__TELEGRAM__WEBHOOK_SECRET", WEBHOOK_SECRET),
-        ],
-    )
-    .await;
+    let bot = Bot::start(&fake, dir.path(), &WEBHOOK).await;
     let owner = Person::new(OWNER, "Olga", "en");
     let set = fake
         .wait_for(0, Duration::from_secs(10), "setWebhook", |r| {

@@ -19,7 +19,7 @@ use meetbot_testkit::telegram::{FakeTelegram, Person};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-use crate::telegram::{Bot, OWNER, WEBHOOK_SECRET};
+use crate::bot::{Bot, OWNER, WEBHOOK_SECRET};
 
 /// Connections opened and left without a byte sent.
 const IDLE: usize = 2_000;
