@@ -267,8 +267,10 @@ async fn burst_with_kills(database: &str, dir: &Path, backend: &str) {
     let duplicates = fake.duplicates_since(mark);
     println!(
         "inbox_kill on {backend}: {KILLS} kills ({kills_in_the_burst} with updates unanswered); \
-         {} of 500 updates handled; {duplicates} duplicates; drained: {drained}",
-        seen.handled()
+         {} of 500 updates answered in full ({} messages in all); {duplicates} duplicates; \
+         drained: {drained}",
+        seen.handled(),
+        fake.messages_since(mark).len()
     );
     let missing_newcomers: Vec<i64> = (0..NEWCOMERS)
         .map(|i| newcomer(i).id)
