@@ -34,95 +34,10 @@ use tokio::sync::Notify;
 // tokio's clock, so that a test in paused time records paused time.
 use tokio::time::Instant;
 
-/// One request the fake received.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    /// The Bot API method, such as `sendMessage`.
-    pub method: String,
-    /// The token in the URL path (`bot<token>`), without `bot`.
-    pub token: String,
-    /// `chat_id`, when the request has one.
-    pub chat_id: Option<i64>,
-    /// `text`, when the request has one.
-    pub text: Option<String>,
-    /// `reply_markup`, when the request has one.
-    pub reply_markup: Option<Value>,
-    /// The message the request made or changed (sends and edits).
-    pub message_id: Option<i64>,
-    /// The whole JSON body (multipart bodies: only `chat_id`).
-    pub body: Value,
-    /// When it arrived, since the fake started.
-    pub at: Duration,
-    /// The HTTP status the fake answered with.
-    pub status: u16,
-}
+mod recorded;
 
-impl Recorded {
-    /// The callback data of every button of the inline keyboard, row by row.
-    pub fn buttons(&self) -> Vec<String> {
-        self.of_every_button("callback_data")
-    }
-
-    /// The data of the first button whose data starts with `prefix`.
-    pub fn button(&self, prefix: &str) -> Option<String> {
-        self.buttons().into_iter().find(|d| d.starts_with(prefix))
-    }
-
-    /// The labels of every button, row by row.
-    pub fn labels(&self) -> Vec<String> {
-        self.of_every_button("text")
-    }
-
-    /// The string `field` of every button of the inline keyboard, row by row.
-    fn of_every_button(&self, field: &str) -> Vec<String> {
-        self.reply_markup
-            .as_ref()
-            .and_then(|m| m.get("inline_keyboard"))
-            .and_then(Value::as_array)
-            .map(|rows| {
-                rows.iter()
-                    .filter_map(Value::as_array)
-                    .flatten()
-                    .filter_map(|b| b.get(field).and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// The text, or empty.
-    pub fn text(&self) -> &str {
-        self.text.as_deref().unwrap_or("")
-    }
-
-    /// Whether this request put a message in `chat` (sent or edited it).
-    pub fn is_message_to(&self, chat: i64) -> bool {
-        self.is_message() && self.chat_id == Some(chat)
-    }
-
-    /// Whether this request put a message in a chat (sent or edited it).
-    pub fn is_message(&self) -> bool {
-        self.status == 200 && is_message_method(&self.method)
-    }
-
-    /// What a person sees of the message: its text, or for a document
-    /// without a caption its file name.
-    pub fn content(&self) -> String {
-        match (
-            &self.text,
-            self.body.get("file_name").and_then(Value::as_str),
-        ) {
-            (Some(text), _) => text.clone(),
-            (None, Some(file)) => format!("file {file}"),
-            (None, None) => String::new(),
-        }
-    }
-}
-
-/// The methods that put a message in a chat.
-fn is_message_method(method: &str) -> bool {
-    matches!(method, "sendMessage" | "editMessageText" | "sendDocument")
-}
+pub use recorded::Recorded;
+use recorded::is_message_method;
 
 /// How the fake answers messages during an outage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
