@@ -218,16 +218,16 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
     let (outcome, stored) = match result {
         Ok(()) => (Outcome::Sent, s.store.message_sent(queued.id, now).await),
         Err(error) => match retry_at(queued, &error, now) {
-            Some(at) => {
+            Ok(at) => {
                 tracing::warn!(recipient = %message.to, attempts = queued.attempts + 1, %error, "a message was not delivered; trying again");
-                let reason = error.to_string();
                 (
                     Outcome::Retried,
-                    s.store.retry_message(queued.id, at, Some(reason)).await,
+                    s.store
+                        .retry_message(queued.id, at, Some(error.to_string()))
+                        .await,
                 )
             }
-            None => {
-                let reason = give_up_reason(queued, &error, now);
+            Err(reason) => {
                 tracing::warn!(recipient = %message.to, %reason, "a message was dropped");
                 (
                     Outcome::Dropped,
@@ -244,29 +244,21 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
     outcome
 }
 
-/// When to try again, or `None` to give up.
+/// When to try again, or why to give up.
 fn retry_at(
     queued: &QueuedMessage,
     error: &MessengerError,
     now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
+) -> Result<DateTime<Utc>, String> {
     if now - queued.queued_at >= GIVE_UP_AFTER {
-        return None;
+        return Err(format!("undelivered for a day: {error}"));
     }
     match error {
-        MessengerError::Unreachable | MessengerError::Unexpected(_) => None,
+        MessengerError::Unreachable | MessengerError::Unexpected(_) => Err(error.to_string()),
         MessengerError::RateLimited(seconds) => {
-            Some(now + Duration::seconds(i64::try_from(*seconds).unwrap_or(i64::MAX).min(3600)))
+            Ok(now + Duration::seconds(i64::try_from(*seconds).unwrap_or(i64::MAX).min(3600)))
         }
-        MessengerError::Unavailable(_) => Some(now + backoff(queued.attempts)),
-    }
-}
-
-fn give_up_reason(queued: &QueuedMessage, error: &MessengerError, now: DateTime<Utc>) -> String {
-    if now - queued.queued_at >= GIVE_UP_AFTER {
-        format!("undelivered for a day: {error}")
-    } else {
-        error.to_string()
+        MessengerError::Unavailable(_) => Ok(now + backoff(queued.attempts)),
     }
 }
 

@@ -206,11 +206,6 @@ where
             .map_err(|e| StoreError::Unexpected(e.to_string())),
         }
     }
-
-    /// Whether a call failed in the database.
-    pub(crate) fn has_failed(&self) -> bool {
-        self.failed.load(Ordering::Relaxed)
-    }
 }
 
 #[async_trait::async_trait]
@@ -231,7 +226,7 @@ where
     }
 
     fn failed(&self) -> bool {
-        self.has_failed()
+        self.failed.load(Ordering::Relaxed)
     }
 }
 

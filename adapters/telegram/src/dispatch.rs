@@ -303,14 +303,16 @@ impl Dispatcher {
 
 /// Marks an update handled that needs no answer (an update for nobody, a
 /// kind this client does not read): otherwise every start would take it up.
-async fn handled_without_answer(services: &Services, id: i64) {
-    if let Err(error) = services
+/// Returns whether it was marked.
+async fn handled_without_answer(services: &Services, id: i64) -> bool {
+    let marked = services
         .store
         .update_handled(id, services.clock.now())
-        .await
-    {
+        .await;
+    if let Err(error) = &marked {
         tracing::warn!(update_id = id, %error, "could not mark an update handled");
     }
+    marked.is_ok()
 }
 
 /// Handles one person's queue until it is empty, or the dispatcher stops.
@@ -421,14 +423,7 @@ async fn handle(
     let id = i64::from(update.update_id);
     match incoming(api, speech, update).await {
         Some(incoming) => chat::handle_received(services, &incoming, Some(id)).await,
-        None => services
-            .store
-            .update_handled(id, services.clock.now())
-            .await
-            .inspect_err(
-                |error| tracing::warn!(update_id = id, %error, "could not mark an update handled"),
-            )
-            .is_ok(),
+        None => handled_without_answer(services, id).await,
     }
 }
 
