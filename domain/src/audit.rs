@@ -40,6 +40,10 @@ pub enum AuditAction {
     ReminderFailed,
     /// A booker rated a meeting.
     FeedbackGiven,
+    /// The owner marked a meeting a no-show.
+    NoShowMarked,
+    /// The owner took a no-show mark back: the meeting was held.
+    NoShowCleared,
 }
 
 stable_names!(AuditAction {
@@ -59,6 +63,8 @@ stable_names!(AuditAction {
     Broadcast => "broadcast",
     ReminderFailed => "reminder_failed",
     FeedbackGiven => "feedback_given",
+    NoShowMarked => "no_show_marked",
+    NoShowCleared => "no_show_cleared",
 });
 
 /// One line of the audit log.

@@ -2,6 +2,8 @@
 //!
 //! A meeting is never deleted: it is SCHEDULED until it is cancelled, moved
 //! (RESCHEDULED, linked to the meeting that replaces it) or held (COMPLETED).
+//! Once it has ended, the owner may mark it NO_SHOW (the booker did not
+//! come), and take that back.
 
 use std::fmt;
 
@@ -33,6 +35,8 @@ pub enum MeetingStatus {
     Completed,
     /// Moved; `rescheduled_to` names the meeting that replaces it.
     Rescheduled,
+    /// Its time passed but the booker did not come (the owner says so).
+    NoShow,
 }
 
 stable_names!(MeetingStatus {
@@ -40,6 +44,7 @@ stable_names!(MeetingStatus {
     Cancelled => "CANCELLED",
     Completed => "COMPLETED",
     Rescheduled => "RESCHEDULED",
+    NoShow => "NO_SHOW",
 });
 
 /// A kind of meeting the owner offers, with its length.
@@ -235,9 +240,12 @@ pub enum TransitionError {
     /// Only a SCHEDULED meeting can change; this one is already final.
     #[error("the meeting is already {0}")]
     NotScheduled(MeetingStatus),
-    /// A meeting is COMPLETED only once its end has passed.
+    /// A meeting is COMPLETED (or NO_SHOW) only once its end has passed.
     #[error("the meeting has not ended yet")]
     NotEnded,
+    /// Only a meeting whose time was kept can be marked a no-show or held.
+    #[error("the meeting is {0}")]
+    NotHeld(MeetingStatus),
 }
 
 impl Meeting {
@@ -315,6 +323,44 @@ impl Meeting {
         self.status = MeetingStatus::Completed;
         self.updated_at = now;
         Ok(())
+    }
+}
+
+impl Meeting {
+    /// Whether its time was kept for it and has passed: held, or marked a
+    /// no-show (or still SCHEDULED a moment after its end, until the store
+    /// completes it).
+    pub fn has_taken_place(&self, now: DateTime<Utc>) -> bool {
+        matches!(
+            self.status,
+            MeetingStatus::Scheduled | MeetingStatus::Completed | MeetingStatus::NoShow
+        ) && self.interval.end() <= now
+    }
+
+    /// COMPLETED (or SCHEDULED and ended) → NO_SHOW: the booker did not come.
+    pub fn mark_no_show(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        self.ensure_taken_place(now)?;
+        self.status = MeetingStatus::NoShow;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// NO_SHOW (or SCHEDULED and ended) → COMPLETED: the mark was a mistake.
+    pub fn mark_held(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        self.ensure_taken_place(now)?;
+        self.status = MeetingStatus::Completed;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    fn ensure_taken_place(&self, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        match self.status {
+            MeetingStatus::Cancelled | MeetingStatus::Rescheduled => {
+                Err(TransitionError::NotHeld(self.status))
+            }
+            _ if now < self.interval.end() => Err(TransitionError::NotEnded),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -404,6 +450,28 @@ mod tests {
         assert_eq!(m.complete(now), Err(TransitionError::NotEnded));
         m.complete(m.interval.end()).unwrap();
         assert_eq!(m.status, MeetingStatus::Completed);
+    }
+
+    #[test]
+    fn a_no_show_is_marked_only_after_the_end_of_a_meeting_that_kept_its_time() {
+        let now = Utc::now();
+        let mut m = meeting(now);
+        assert_eq!(m.mark_no_show(now), Err(TransitionError::NotEnded));
+        let after = m.interval.end();
+        m.complete(after).unwrap();
+        m.mark_no_show(after).unwrap();
+        assert_eq!(m.status, MeetingStatus::NoShow);
+        assert!(!m.holds_time());
+        assert!(m.has_taken_place(after));
+        m.mark_held(after).unwrap();
+        assert_eq!(m.status, MeetingStatus::Completed);
+
+        let mut cancelled = meeting(now);
+        cancelled.cancel(UserId(7), now).unwrap();
+        assert_eq!(
+            cancelled.mark_no_show(after),
+            Err(TransitionError::NotHeld(MeetingStatus::Cancelled))
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub enum Action {
     Export,
     /// Cancel anybody's meeting.
     CancelAnyMeeting,
+    /// Mark a meeting that has ended a no-show (or held after all).
+    MarkNoShow,
 }
 
 stable_names!(Action {
@@ -92,6 +94,7 @@ stable_names!(Action {
     Broadcast => "broadcast",
     Export => "export",
     CancelAnyMeeting => "cancel_any",
+    MarkNoShow => "no_show",
 });
 
 /// Who may do an action.
@@ -115,7 +118,7 @@ impl Action {
             | ViewProfile | SetOwnStatus | AnswerInvitation | GiveFeedback => Audience::Members,
             ViewPending | ApproveRegistration | RejectRegistration | ViewUsers | ChangeRole
             | ChangeStatus | ChangeDepartment | EditSettings | ViewStatistics | ViewAuditLog
-            | Broadcast | Export | CancelAnyMeeting => Audience::Owner,
+            | Broadcast | Export | CancelAnyMeeting | MarkNoShow => Audience::Owner,
         }
     }
 }
@@ -210,6 +213,7 @@ mod tests {
         (Action::Broadcast,            true, false, false, false, false, false),
         (Action::Export,               true, false, false, false, false, false),
         (Action::CancelAnyMeeting,     true, false, false, false, false, false),
+        (Action::MarkNoShow,           true, false, false, false, false, false),
     ];
 
     #[test]

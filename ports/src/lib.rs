@@ -27,7 +27,7 @@ pub use calendar::{Calendar, CalendarError, CalendarEvent};
 pub use clock::Clock;
 pub use delivery::{Delivery, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
-pub use screen::{Attachment, Button, Screen, Text, TextArg};
+pub use screen::{Attachment, Button, Chart, Plot, Screen, Series, Text, TextArg};
 pub use speech::{Audio, SpeechError, SpeechToText};
 pub use store::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,

@@ -94,7 +94,65 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
-/// One message of the bot: text, buttons in rows, maybe a file.
+/// A chart sent as a picture: its figures and labels, which the chat
+/// adapter draws in the reader's language (so a queued chart is a few
+/// numbers, not an image).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    /// The heading drawn above the chart.
+    pub title: Text,
+    /// What is drawn.
+    pub plot: Plot,
+}
+
+/// The kinds of chart the bot draws.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Plot {
+    /// One bar per category, stacked from the values of each series (such
+    /// as meetings per week, by outcome). Every series has one value per
+    /// category.
+    StackedBars {
+        /// The labels under the bars, in order.
+        categories: Vec<Text>,
+        /// The layers of every bar, bottom first, each with its legend label.
+        series: Vec<Series>,
+    },
+    /// A grid of counts, each cell shaded by its size (such as meetings by
+    /// weekday and hour). `values` has one row per row label and one value
+    /// per column label in each row.
+    HeatMap {
+        /// The labels of the rows, top first.
+        rows: Vec<Text>,
+        /// The labels of the columns, left first.
+        columns: Vec<Text>,
+        /// The counts, row by row.
+        values: Vec<Vec<u32>>,
+    },
+    /// A line over categories with gaps where there is no value (such as
+    /// the average rating per week). Values are in hundredths, drawn on an
+    /// axis from `low` to `high` hundredths.
+    Line {
+        /// The labels along the axis, in order.
+        categories: Vec<Text>,
+        /// One value per category, in hundredths, or none.
+        values: Vec<Option<u32>>,
+        /// The bottom of the value axis, in hundredths.
+        low: u32,
+        /// The top of the value axis, in hundredths.
+        high: u32,
+    },
+}
+
+/// One layer of a stacked bar chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    /// Its name in the legend.
+    pub label: Text,
+    /// One value per category.
+    pub values: Vec<u32>,
+}
+
+/// One message of the bot: text, buttons in rows, maybe a file or a chart.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Screen {
     /// The paragraphs of the message, in order.
@@ -103,6 +161,9 @@ pub struct Screen {
     pub buttons: Vec<Vec<Button>>,
     /// A file sent along.
     pub attachment: Option<Attachment>,
+    /// A chart sent as a picture, the texts as its caption.
+    #[serde(default)]
+    pub chart: Option<Chart>,
 }
 
 impl Screen {
@@ -125,6 +186,12 @@ impl Screen {
         if !buttons.is_empty() {
             self.buttons.push(buttons);
         }
+        self
+    }
+
+    /// Sends a chart, drawn as a picture, with the screen.
+    pub fn with_chart(mut self, chart: Chart) -> Self {
+        self.chart = Some(chart);
         self
     }
 

@@ -9,6 +9,7 @@
 mod calendar;
 mod clock;
 mod messenger;
+mod outbox;
 mod store;
 
 pub use calendar::InMemoryCalendar;

@@ -9,59 +9,45 @@ use meetbot_ports::{
     Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
 };
 use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
+
+use crate::outbox::StoredMessage;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::lock;
 
 #[derive(Debug, Clone)]
-struct StoredReminder {
+pub(crate) struct StoredReminder {
     reminder: Reminder,
     leased_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
-struct StoredJob {
+pub(crate) struct StoredJob {
     job: CalendarJob,
     leased_until: Option<DateTime<Utc>>,
 }
 
-/// A message in the outbox.
-#[derive(Debug, Clone)]
-struct StoredMessage {
-    queued: QueuedMessage,
-    /// `None` while waiting; then sent (`true`) or dropped (`false`), and when.
-    finished: Option<(bool, DateTime<Utc>)>,
-    /// A retry time or the end of a lease.
-    not_before: DateTime<Utc>,
-    last_error: Option<String>,
-}
-
-impl StoredMessage {
-    fn waiting_for(&self, to: UserId) -> bool {
-        self.finished.is_none() && self.queued.message.to == to
-    }
-}
-
+/// Everything the store holds.
 #[derive(Debug, Default, Clone)]
-struct State {
-    users: BTreeMap<UserId, User>,
-    meetings: BTreeMap<MeetingId, Meeting>,
-    reminders: BTreeMap<ReminderId, StoredReminder>,
-    jobs: BTreeMap<JobId, StoredJob>,
-    dialogs: HashMap<UserId, String>,
-    inbox: BTreeMap<i64, (InboxUpdate, Option<DateTime<Utc>>)>,
-    outbox: BTreeMap<OutgoingId, StoredMessage>,
-    values: HashMap<String, String>,
-    audit: Vec<AuditEvent>,
-    done_once: HashSet<String>,
-    heartbeat: Option<DateTime<Utc>>,
-    feedback: BTreeMap<MeetingId, Feedback>,
-    rsvps: BTreeMap<(String, UserId), Rsvp>,
-    next_id: i64,
+pub(crate) struct State {
+    pub(crate) users: BTreeMap<UserId, User>,
+    pub(crate) meetings: BTreeMap<MeetingId, Meeting>,
+    pub(crate) reminders: BTreeMap<ReminderId, StoredReminder>,
+    pub(crate) jobs: BTreeMap<JobId, StoredJob>,
+    pub(crate) dialogs: HashMap<UserId, String>,
+    pub(crate) inbox: BTreeMap<i64, (InboxUpdate, Option<DateTime<Utc>>)>,
+    pub(crate) outbox: BTreeMap<OutgoingId, StoredMessage>,
+    pub(crate) values: HashMap<String, String>,
+    pub(crate) audit: Vec<AuditEvent>,
+    pub(crate) done_once: HashSet<String>,
+    pub(crate) heartbeat: Option<DateTime<Utc>>,
+    pub(crate) feedback: BTreeMap<MeetingId, Feedback>,
+    pub(crate) rsvps: BTreeMap<(String, UserId), Rsvp>,
+    pub(crate) next_id: i64,
 }
 
 impl State {
-    fn next_id(&mut self) -> i64 {
+    pub(crate) fn next_id(&mut self) -> i64 {
         self.next_id += 1;
         self.next_id
     }
@@ -548,39 +534,7 @@ impl Store for InMemoryStore {
         claim: Option<Duration>,
     ) -> Result<Vec<QueuedMessage>, StoreError> {
         let _writing = self.writing().await;
-        let mut state = lock(&self.state);
-        let mut claimable: HashMap<UserId, bool> = HashMap::new();
-        let mut claimed = Vec::new();
-        for message in messages {
-            let to = message.to;
-            let first = claim.is_some()
-                && *claimable
-                    .entry(to)
-                    .or_insert_with(|| !state.outbox.values().any(|m| m.waiting_for(to)));
-            let queued = QueuedMessage {
-                id: OutgoingId(state.next_id()),
-                message: message.clone(),
-                attempts: 0,
-                queued_at: now,
-            };
-            let not_before = match claim {
-                Some(lease) if first => now + lease,
-                _ => now,
-            };
-            if first {
-                claimed.push(queued.clone());
-            }
-            state.outbox.insert(
-                queued.id,
-                StoredMessage {
-                    queued,
-                    finished: None,
-                    not_before,
-                    last_error: None,
-                },
-            );
-        }
-        Ok(claimed)
+        Ok(lock(&self.state).queue_messages(messages, now, claim))
     }
 
     async fn claim_messages(
@@ -590,27 +544,7 @@ impl Store for InMemoryStore {
         limit: u32,
     ) -> Result<Vec<QueuedMessage>, StoreError> {
         let _writing = self.writing().await;
-        let mut state = lock(&self.state);
-        let mut seen: HashSet<UserId> = HashSet::new();
-        let mut ids = Vec::new();
-        for (id, stored) in &state.outbox {
-            if stored.finished.is_some() {
-                continue;
-            }
-            // Only the first waiting message of each recipient.
-            if seen.insert(stored.queued.message.to) && stored.not_before <= now {
-                ids.push(*id);
-            }
-        }
-        ids.truncate(limit as usize);
-        let mut claimed = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(stored) = state.outbox.get_mut(&id) {
-                stored.not_before = now + lease;
-                claimed.push(stored.queued.clone());
-            }
-        }
-        Ok(claimed)
+        Ok(lock(&self.state).claim_messages(now, lease, limit))
     }
 
     async fn message_sent(&self, id: OutgoingId, at: DateTime<Utc>) -> Result<(), StoreError> {

@@ -86,7 +86,7 @@ pub fn welcome(user: &User) -> Screen {
                 .key("role", role_key(user.role)),
         ],
         buttons: menu(user.role),
-        attachment: None,
+        ..Screen::default()
     }
 }
 
@@ -740,6 +740,7 @@ pub fn export_files(from: NaiveDate, to: NaiveDate, export: &Export) -> (Screen,
             mime: mime.to_owned(),
             bytes,
         }),
+        chart: None,
     };
     (
         file(
