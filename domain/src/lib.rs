@@ -38,7 +38,7 @@ pub use meeting::{
 pub use permission::{Action, Denial, authorize};
 pub use reminder::{LateDelivery, PlannedReminder, ReminderOffsets};
 pub use settings::Settings;
-pub use time::{Interval, IntervalError, Zone, ZoneError};
+pub use time::{Interval, IntervalError, Zone, ZoneError, monday_of};
 pub use user::{
     Department, DisplayName, Email, Language, Role, Status, User, UserId, ValueError,
     is_bidi_control, telegram_username, without_bidi_controls,

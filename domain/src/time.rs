@@ -7,7 +7,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +91,53 @@ impl Zone {
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
         self.to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default())
     }
+
+    /// How far this zone's clocks are ahead of UTC at an instant, in seconds.
+    pub fn offset_seconds(&self, at: DateTime<Utc>) -> i32 {
+        self.0
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc()
+    }
+
+    /// The zone's offsets over an interval: the offset at its start, then
+    /// each instant the offset changes inside it with the new offset, so
+    /// that a database can turn instants into wall-clock times with
+    /// arithmetic alone. Zones change their offset at most a few times a
+    /// year and never twice in a day, so sampling each day and narrowing
+    /// each change down to the second finds them all.
+    pub fn offset_changes(&self, interval: Interval) -> Vec<(DateTime<Utc>, i32)> {
+        let mut changes = vec![(interval.start(), self.offset_seconds(interval.start()))];
+        let mut before = interval.start();
+        while before < interval.end() {
+            let after = (before + Duration::days(1)).min(interval.end());
+            let offset = self.offset_seconds(after);
+            if changes.last().is_some_and(|&(_, last)| last != offset) {
+                // The change lies in (before, after]: halve down to a second.
+                let (mut low, mut high) = (before.timestamp(), after.timestamp());
+                while high - low > 1 {
+                    let middle = low + (high - low) / 2;
+                    let at = DateTime::from_timestamp(middle, 0).unwrap_or(after);
+                    if self.offset_seconds(at) == offset {
+                        high = middle;
+                    } else {
+                        low = middle;
+                    }
+                }
+                let change = DateTime::from_timestamp(high, 0).unwrap_or(after);
+                if change < interval.end() {
+                    changes.push((change, offset));
+                }
+            }
+            before = after;
+        }
+        changes
+    }
+}
+
+/// The Monday of the week (Monday to Sunday) a date falls in.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
 impl fmt::Display for Zone {
@@ -206,6 +255,27 @@ mod tests {
             date.parse().unwrap(),
             NaiveTime::parse_from_str(time, "%H:%M").unwrap(),
         )
+    }
+
+    #[test]
+    fn offset_changes_name_each_daylight_saving_switch_to_the_second() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        let year = Interval::new(
+            "2030-01-01T00:00:00Z".parse().unwrap(),
+            "2031-01-01T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+        let changes = berlin.offset_changes(year);
+        let expected: Vec<(DateTime<Utc>, i32)> = vec![
+            ("2030-01-01T00:00:00Z".parse().unwrap(), 3600),
+            ("2030-03-31T01:00:00Z".parse().unwrap(), 7200),
+            ("2030-10-27T01:00:00Z".parse().unwrap(), 3600),
+        ];
+        assert_eq!(changes, expected);
+        assert_eq!(
+            Zone::parse("Asia/Kolkata").unwrap().offset_changes(year),
+            vec![(year.start(), 19800)]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod interpreter;
 pub mod messenger;
 pub mod screen;
 pub mod speech;
+pub mod statistics;
 pub mod store;
 
 #[cfg(feature = "contract")]
@@ -29,6 +30,10 @@ pub use delivery::{Delivery, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Chart, Plot, Screen, Series, Text, TextArg};
 pub use speech::{Audio, SpeechError, SpeechToText};
+pub use statistics::{
+    BookerSummary, Canceller, MeetingFigures, Outcomes, PeopleCount, PeopleFigures, RatedMeeting,
+    RatingFigures, RsvpCount, StatisticsQuery,
+};
 pub use store::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
     Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,

@@ -17,6 +17,7 @@ use meetbot_domain::{
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
+use crate::statistics::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 
 /// A failure of the store.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -288,6 +289,17 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError>;
 
+    /// Marks a meeting that has taken place a no-show (`no_show`) or held
+    /// (not `no_show`) and returns it. MUST return `NotFound` for an unknown
+    /// id and `Conflict` when the meeting was cancelled or moved or has not
+    /// ended at `now` (see [`Meeting::mark_no_show`]).
+    async fn mark_no_show(
+        &self,
+        id: MeetingId,
+        no_show: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError>;
+
     /// The meeting with this id, or `None`.
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
 
@@ -489,6 +501,32 @@ pub trait Store: Send + Sync {
 
     /// The answers for an occurrence, one per person, in order of user id.
     async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError>;
+
+    // ----- statistics -----
+
+    /// The meetings starting in the query's period, counted (see
+    /// [`MeetingFigures`]), with weeks, weekdays and hours read in its zone.
+    /// MUST count with aggregates in the database, not by loading the rows.
+    async fn meeting_figures(&self, query: &StatisticsQuery) -> Result<MeetingFigures, StoreError>;
+
+    /// Everybody by role, status and department, and how many registered
+    /// within `joined_within`.
+    async fn people_figures(&self, joined_within: Interval) -> Result<PeopleFigures, StoreError>;
+
+    /// Each booker's meetings counted, all time (`booker`: only theirs), by
+    /// booker id; `now` tells upcoming meetings from those that ended.
+    async fn booker_summaries(
+        &self,
+        booker: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<BookerSummary>, StoreError>;
+
+    /// The answers to these occurrences of the group meeting, counted, by
+    /// key; an occurrence nobody answered is left out.
+    async fn rsvp_counts(&self, occurrences: &[String]) -> Result<Vec<RsvpCount>, StoreError>;
+
+    /// How many keys of the done-once ledger start with `prefix`.
+    async fn count_done_once(&self, prefix: &str) -> Result<u64, StoreError>;
 
     // ----- audit -----
 

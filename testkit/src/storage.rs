@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use meetbot_domain::{AuditEvent, Meeting, MeetingId, Role, User, UserId};
+use meetbot_domain::{AuditEvent, Interval, Meeting, MeetingId, Role, User, UserId};
+use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
     ReminderState, Rsvp, Store, StoreError, UserQuery,
@@ -223,6 +224,15 @@ impl Store for Wrapped {
         (self.before_call)("cancel_meeting");
         self.store.cancel_meeting(id, by, now).await
     }
+    async fn mark_no_show(
+        &self,
+        id: MeetingId,
+        no_show: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        (self.before_call)("mark_no_show");
+        self.store.mark_no_show(id, no_show, now).await
+    }
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
         (self.before_call)("meeting");
         self.store.meeting(id).await
@@ -404,6 +414,30 @@ impl Store for Wrapped {
     async fn rsvps(&self, occurrence: &str) -> Result<Vec<Rsvp>, StoreError> {
         (self.before_call)("rsvps");
         self.store.rsvps(occurrence).await
+    }
+    async fn meeting_figures(&self, query: &StatisticsQuery) -> Result<MeetingFigures, StoreError> {
+        (self.before_call)("meeting_figures");
+        self.store.meeting_figures(query).await
+    }
+    async fn people_figures(&self, joined_within: Interval) -> Result<PeopleFigures, StoreError> {
+        (self.before_call)("people_figures");
+        self.store.people_figures(joined_within).await
+    }
+    async fn booker_summaries(
+        &self,
+        booker: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<BookerSummary>, StoreError> {
+        (self.before_call)("booker_summaries");
+        self.store.booker_summaries(booker, now).await
+    }
+    async fn rsvp_counts(&self, occurrences: &[String]) -> Result<Vec<RsvpCount>, StoreError> {
+        (self.before_call)("rsvp_counts");
+        self.store.rsvp_counts(occurrences).await
+    }
+    async fn count_done_once(&self, prefix: &str) -> Result<u64, StoreError> {
+        (self.before_call)("count_done_once");
+        self.store.count_done_once(prefix).await
     }
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
         (self.before_call)("append_audit");

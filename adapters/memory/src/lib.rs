@@ -10,6 +10,7 @@ mod calendar;
 mod clock;
 mod messenger;
 mod outbox;
+mod statistics;
 mod store;
 
 pub use calendar::InMemoryCalendar;

@@ -3,7 +3,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
+use meetbot_domain::{AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
+use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{
     BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
     Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
@@ -289,6 +290,24 @@ impl Store for InMemoryStore {
         state.cancel_pending_reminders(id);
         state.enqueue(id, CalendarJobKind::Cancel, now);
         Ok(cancelled)
+    }
+
+    async fn mark_no_show(
+        &self,
+        id: MeetingId,
+        no_show: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let meeting = state.meetings.get_mut(&id).ok_or(StoreError::NotFound)?;
+        let marked = if no_show {
+            meeting.mark_no_show(now)
+        } else {
+            meeting.mark_held(now)
+        };
+        marked.map_err(|e| StoreError::Conflict(e.to_string()))?;
+        Ok(meeting.clone())
     }
 
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
@@ -669,6 +688,30 @@ impl Store for InMemoryStore {
             .filter(|r| r.occurrence == occurrence)
             .cloned()
             .collect())
+    }
+
+    async fn meeting_figures(&self, query: &StatisticsQuery) -> Result<MeetingFigures, StoreError> {
+        Ok(lock(&self.state).meeting_figures(query))
+    }
+
+    async fn people_figures(&self, joined_within: Interval) -> Result<PeopleFigures, StoreError> {
+        Ok(lock(&self.state).people_figures(joined_within))
+    }
+
+    async fn booker_summaries(
+        &self,
+        booker: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<BookerSummary>, StoreError> {
+        Ok(lock(&self.state).booker_summaries(booker, now))
+    }
+
+    async fn rsvp_counts(&self, occurrences: &[String]) -> Result<Vec<RsvpCount>, StoreError> {
+        Ok(lock(&self.state).rsvp_counts(occurrences))
+    }
+
+    async fn count_done_once(&self, prefix: &str) -> Result<u64, StoreError> {
+        Ok(lock(&self.state).count_done_once(prefix))
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {

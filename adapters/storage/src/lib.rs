@@ -19,6 +19,7 @@ mod rows;
 mod schema;
 mod shared;
 mod sqlite;
+mod statistics;
 mod store_impl;
 mod transaction;
 

@@ -275,6 +275,41 @@ macro_rules! shared_store {
             })
         }
 
+        /// Reads the meeting, lets the domain decide, and writes the new
+        /// status only if nobody changed it since the read.
+        fn mark_no_show(
+            conn: &mut Conn,
+            id: i64,
+            no_show: bool,
+            now: DateTime<Utc>,
+        ) -> Result<Meeting, Failure> {
+            let row = meetings::table
+                .find(id)
+                .select(MeetingRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or(StoreError::NotFound)?;
+            let before = row.status.clone();
+            let mut meeting = Meeting::try_from(row)?;
+            let marked = if no_show {
+                meeting.mark_no_show(now)
+            } else {
+                meeting.mark_held(now)
+            };
+            marked.map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let changed = diesel::update(meetings::table.find(id))
+                .filter(meetings::status.eq(&before))
+                .set((
+                    meetings::status.eq(meeting.status.as_str()),
+                    meetings::updated_at.eq(micros(now)),
+                ))
+                .execute(conn)?;
+            if changed == 0 {
+                return Err(StoreError::Conflict("the meeting changed meanwhile".into()).into());
+            }
+            Ok(meeting)
+        }
+
         fn find_meetings(conn: &mut Conn, query: MeetingQuery) -> Result<Vec<Meeting>, Failure> {
             let mut select = meetings::table.select(MeetingRow::as_select()).into_boxed();
             if let Some(booker) = query.booker {
@@ -429,6 +464,8 @@ macro_rules! shared_store {
                 ))
             }
         }
+
+        $crate::statistics::statistics_queries!();
 
         $crate::store_impl::store_impl!($store);
         $crate::store_impl::store_impl!(

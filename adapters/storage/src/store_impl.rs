@@ -93,6 +93,16 @@ macro_rules! store_impl {
                     .await
             }
 
+            async fn mark_no_show(
+                &self,
+                id: MeetingId,
+                no_show: bool,
+                now: DateTime<Utc>,
+            ) -> Result<Meeting, StoreError> {
+                self.write(move |conn| mark_no_show(conn, id.0, no_show, now))
+                    .await
+            }
+
             async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
                 self.read(move |conn| {
                     let row = meetings::table
@@ -556,6 +566,45 @@ macro_rules! store_impl {
                     Ok(convert_all(rows)?)
                 })
                 .await
+            }
+
+            async fn meeting_figures(
+                &self,
+                query: &StatisticsQuery,
+            ) -> Result<MeetingFigures, StoreError> {
+                let query = *query;
+                self.read(move |conn| meeting_figures(conn, query)).await
+            }
+
+            async fn people_figures(
+                &self,
+                joined_within: StatsInterval,
+            ) -> Result<PeopleFigures, StoreError> {
+                self.read(move |conn| people_figures(conn, joined_within))
+                    .await
+            }
+
+            async fn booker_summaries(
+                &self,
+                booker: Option<UserId>,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<BookerSummary>, StoreError> {
+                let now = micros(now);
+                self.read(move |conn| booker_summaries(conn, booker, now))
+                    .await
+            }
+
+            async fn rsvp_counts(
+                &self,
+                occurrences: &[String],
+            ) -> Result<Vec<RsvpCount>, StoreError> {
+                let occurrences = occurrences.to_vec();
+                self.read(move |conn| rsvp_counts(conn, occurrences)).await
+            }
+
+            async fn count_done_once(&self, prefix: &str) -> Result<u64, StoreError> {
+                let prefix = prefix.to_owned();
+                self.read(move |conn| count_done_once(conn, prefix)).await
             }
 
             async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod delivery;
+pub mod statistics;
 pub mod store;
 
 /// Generates one `#[tokio::test]` per case of the Store contract.
@@ -25,6 +26,14 @@ macro_rules! store_contract_tests {
             contract_a_transaction_commits_all_or_nothing,
             contract_a_refused_write_leaves_the_transaction_usable,
             contract_transactions_at_once_keep_each_others_writes
+        );
+        $crate::store_contract_tests!(@cases statistics $make;
+            contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone,
+            contract_stats_of_an_empty_period_are_zero,
+            contract_stats_count_people_by_role_status_and_department,
+            contract_stats_sum_up_each_bookers_meetings,
+            contract_stats_count_group_meeting_answers_and_invitations,
+            contract_no_show_is_marked_only_after_a_meeting_that_kept_its_time
         );
         $crate::store_contract_tests!(@cases store $make;
             contract_a_user_reads_back_as_written,
