@@ -67,6 +67,8 @@ pub enum Callback {
     Rate(MeetingId, u8),
     /// Answer the invitation to the group meeting on a date.
     Rsvp(NaiveDate, RsvpAnswer),
+    /// Mark a meeting that has ended a no-show (`true`) or held (owner).
+    NoShow(MeetingId, bool),
     /// A button that does nothing (a disabled day, a heading).
     Noop,
 }
@@ -115,6 +117,7 @@ impl Callback {
                     RsvpAnswer::No => "n",
                 }
             ),
+            Self::NoShow(m, no_show) => format!("ns:{m}:{}", u8::from(*no_show)),
             Self::Noop => "no".to_owned(),
         };
         format!("{VERSION}:{body}")
@@ -171,6 +174,8 @@ impl Callback {
                     _ => return None,
                 },
             ),
+            ("ns", [m, "1"]) => Self::NoShow(meeting(m)?, true),
+            ("ns", [m, "0"]) => Self::NoShow(meeting(m)?, false),
             ("no", []) => Self::Noop,
             _ => return None,
         };
@@ -220,6 +225,10 @@ mod tests {
                 NaiveDate::from_ymd_opt(2030, 1, 9).unwrap_or_default(),
                 RsvpAnswer::No,
             ),
+            Callback::NoShow(MeetingId(i64::MIN), true),
+            Callback::NoShow(MeetingId(i64::MAX), false),
+            Callback::Command(Command::from_button_code("stats20300101_20300331")),
+            Callback::Command(Command::from_button_code("statsall")),
             Callback::Noop,
         ];
         for callback in samples {
@@ -248,6 +257,8 @@ mod tests {
             "1:om:x",
             "1:es:colour",
             "1:cm:Book",
+            "1:ns:5:2",
+            "1:ns:x:1",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }

@@ -79,6 +79,10 @@ pub async fn complete_and_ask(
         let key = format!("feedback:ask:{}", meeting.id);
         if s.store.record_once(&key, now).await? {
             s.tell(&booker, &ask_screen(meeting, &booker)).await;
+            if let Some(host) = &host {
+                s.tell(host, &owner_notice_screen(meeting, &booker, host))
+                    .await;
+            }
             report.asked.push(meeting.id);
         }
     }
@@ -217,6 +221,26 @@ pub fn ask_screen(meeting: &Meeting, booker: &User) -> Screen {
         },
     ))
     .row(stars)
+}
+
+/// To the owner, when the booker is asked: the meeting is over and rated
+/// by its booker soon; if the booker did not come, one press says so.
+pub fn owner_notice_screen(meeting: &Meeting, booker: &User, owner: &User) -> Screen {
+    Screen::text(
+        Text::new("feedback-owner-notice")
+            .plain("name", &booker.name)
+            .arg(
+                "when",
+                TextArg::Time {
+                    at: meeting.interval.start(),
+                    zone: owner.zone,
+                },
+            ),
+    )
+    .row(vec![
+        button("button-mark-no-show", Callback::NoShow(meeting.id, true)),
+        button("button-open-meeting", Callback::OpenMeeting(meeting.id)),
+    ])
 }
 
 /// To the booker: thanks; a comment may follow.

@@ -33,6 +33,7 @@ pub mod scheduler;
 pub mod screens;
 pub mod services;
 pub mod settings;
+pub mod statistics;
 
 pub use callback::Callback;
 pub use error::UseCaseError;

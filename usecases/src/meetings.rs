@@ -126,3 +126,32 @@ pub async fn cancel(s: &Services, actor: UserId, id: MeetingId) -> Result<Meetin
     .await?;
     Ok(cancelled)
 }
+
+/// The owner marks a meeting that has ended a no-show (`no_show`), or held
+/// after all. Refused before the meeting's end and for a meeting that was
+/// cancelled or moved.
+pub async fn mark_no_show(
+    s: &Services,
+    actor: UserId,
+    id: MeetingId,
+    no_show: bool,
+) -> Result<Meeting, UseCaseError> {
+    s.actor(actor, Action::MarkNoShow).await?;
+    let now = s.clock.now();
+    let meeting = s.store.meeting(id).await?.ok_or(UseCaseError::NotFound)?;
+    if meeting.is_called_off() {
+        return Err(UseCaseError::Invalid("error-no-show-called-off"));
+    }
+    if !meeting.has_taken_place(now) {
+        return Err(UseCaseError::Invalid("error-no-show-not-ended"));
+    }
+    let marked = s.store.mark_no_show(id, no_show, now).await?;
+    let action = if no_show {
+        AuditAction::NoShowMarked
+    } else {
+        AuditAction::NoShowCleared
+    };
+    s.audit(AuditEvent::new(now, Some(actor), action).on(id))
+        .await?;
+    Ok(marked)
+}

@@ -52,6 +52,12 @@ async fn invitees(s: &Services) -> Result<Vec<User>, UseCaseError> {
         .collect())
 }
 
+/// The start of the done-once keys of the invitations to an occurrence
+/// (one key per person invited, so counting them counts the invited).
+pub fn invitation_prefix(occurrence_key: &str) -> String {
+    format!("rsvp:invite:{occurrence_key}:")
+}
+
 /// Sends the invitations and reminders due at `now`.
 pub async fn tick(s: &Services, now: DateTime<Utc>) -> Result<RsvpReport, UseCaseError> {
     let mut report = RsvpReport::default();
@@ -62,7 +68,7 @@ pub async fn tick(s: &Services, now: DateTime<Utc>) -> Result<RsvpReport, UseCas
     let occurrence = due.occurrence;
     if due.invitation.is_some() {
         for user in invitees(s).await? {
-            let key = format!("rsvp:invite:{}:{}", occurrence.key(), user.id);
+            let key = format!("{}{}", invitation_prefix(&occurrence.key()), user.id);
             if s.store.record_once(&key, now).await? {
                 s.tell(&user, &invitation_screen(&group, occurrence, &user))
                     .await;

@@ -102,6 +102,7 @@ help-owner =
     /audit — the audit log
     /export — meetings as .ics and CSV, e.g. /export 01.01 31.01
     /rsvp — who comes to the group meeting
+    /stats — statistics with charts, e.g. /stats 7, /stats quarter, /stats 01.01 31.03
 registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
 ask-department = Which department are you in?
 ask-email = Your e-mail (optional):
@@ -360,3 +361,82 @@ nl-unavailable = I could not read that message just now. The buttons still work:
 button-change = ✏️ Change
 voice-heard = 🎤 { $text }
 voice-unavailable = I cannot listen to voice messages here; please write it, for example “tomorrow at 10 for an hour”.
+
+## Statistics
+command-stats = Statistics
+menu-stats = 📊 Statistics
+meeting-status-no_show = no-show
+button-mark-no-show = 🚫 No-show
+button-mark-held = ✅ It took place
+error-no-show-not-ended = A meeting can be marked a no-show only once it has ended.
+error-no-show-called-off = This meeting was cancelled or moved; it did not take place.
+error-stats-period = I did not understand the period. Try /stats, /stats 7, /stats 30, /stats quarter, /stats all or /stats 01.01 31.03.
+error-stats-range = The period must start before it ends and be at most ten years long, e.g. /stats 01.01 31.03.
+button-stats-week = 7 days
+button-stats-month = 30 days
+button-stats-quarter = Quarter
+button-stats-all = All time
+button-chosen = • { $label } •
+stats-header = 📊 Statistics from { $from } to { $to } ({ $days } { $days ->
+    [one] day
+   *[other] days
+}); in brackets, the change against the same number of days before.
+stats-header-all = 📊 Statistics for all time, from { $from } to { $to }.
+stats-meetings =
+    📅 Meetings
+    Booked: { $booked }{ $booked_change }
+    Held: { $held }{ $held_change }
+    No-show: { $no_show }{ $no_show_change }
+    Cancelled: { $cancelled }{ $cancelled_change } — by bookers { $by_booker }, by the owner { $by_owner }, by the bot { $by_system }
+    Moved: { $moved }{ $moved_change }
+    Still ahead: { $upcoming }
+    Average length: { $average } min
+    By type: { $types }
+stats-people =
+    👥 People: { $total }, new: { $joined }{ $joined_change }
+    Owners { $owners }, managers { $managers }, awaiting approval { $pending }
+    At work { $active }, on vacation { $vacation }, on sick leave { $sick }, on a trip { $trip }, inactive { $inactive }
+    Departments: { $departments }
+stats-cadence = 🔁 Cadence (every { $every } { $every ->
+    [one] day
+   *[other] days
+}): { $on } of { $total } on time ({ $share }%)
+stats-cadence-overdue = · { $name }: last meeting { $last }, { $days } { $days ->
+    [one] day
+   *[other] days
+} ago — overdue by { $over } { $over ->
+    [one] day
+   *[other] days
+}
+stats-cadence-booked = · { $name }: last meeting { $last } — the next one is booked
+stats-cadence-on-time = · { $name }: last meeting { $last }, { $days } { $days ->
+    [one] day
+   *[other] days
+} ago — on time, due { $due }
+stats-never = never
+stats-and-more = … and { $n } more
+stats-feedback-none = ⭐ Ratings: none in this period.
+stats-feedback =
+    ⭐ Ratings: { $count }{ $count_change }, average { $average }{ $average_change }
+    1★ { $s1 } · 2★ { $s2 } · 3★ { $s3 } · 4★ { $s4 } · 5★ { $s5 }
+stats-lowest = Lowest rated:
+stats-lowest-line = · { $stars }★ { $name }, { $time }: { $comment }
+stats-load = 🕒 Busiest days: { $shown ->
+    [0] none yet
+    [1] { $day1 } ({ $n1 })
+    [2] { $day1 } ({ $n1 }), { $day2 } ({ $n2 })
+   *[other] { $day1 } ({ $n1 }), { $day2 } ({ $n2 }), { $day3 } ({ $n3 })
+}. Busiest hours: { $hours }. Working time booked: { $share }%.
+stats-group = 📣 Group meeting, the latest weeks:
+stats-group-week = · { $date }: invited { $invited }, yes { $yes }, no { $no }, no answer { $silent }
+chart-weeks-title = Meetings per week
+chart-held = held
+chart-no-show = no-show
+chart-upcoming = ahead
+chart-moved = moved
+chart-cancelled = cancelled
+chart-load-title = Meetings by weekday and hour
+chart-rating-title = Average rating per week
+feedback-owner-notice = The meeting with { $name } on { $when } is over; they have been asked to rate it. If they did not come, mark it a no-show.
+user-card-history = Meetings: held { $held }, no-show { $no_show }, ahead { $upcoming }, cancelled by them { $cancelled }, moved { $moved }. Last held: { $last }.
+button-history-meeting = { $when } · { $status }

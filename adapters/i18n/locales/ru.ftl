@@ -102,6 +102,7 @@ help-owner =
     /audit — журнал действий
     /export — выгрузка встреч в .ics и CSV, например /export 01.01 31.01
     /rsvp — кто придёт на общую встречу
+    /stats — статистика с графиками, например /stats 7, /stats квартал, /stats 01.01 31.03
 registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
 ask-department = Из какого вы отдела?
 ask-email = Ваш e-mail (необязательно):
@@ -361,3 +362,87 @@ nl-unavailable = Не получилось прочитать сообщение
 button-change = ✏️ Изменить
 voice-heard = 🎤 { $text }
 voice-unavailable = Голосовые сообщения я здесь не слушаю — напишите текстом, например «завтра в 10 на час».
+
+## Statistics
+command-stats = Статистика
+menu-stats = 📊 Статистика
+meeting-status-no_show = не пришёл
+button-mark-no-show = 🚫 Не пришёл
+button-mark-held = ✅ Встреча состоялась
+error-no-show-not-ended = Отметить неявку можно только после окончания встречи.
+error-no-show-called-off = Эта встреча отменена или перенесена — она не состоялась.
+error-stats-period = Не понял период. Попробуйте /stats, /stats 7, /stats 30, /stats квартал, /stats все или /stats 01.01 31.03.
+error-stats-range = Период должен начинаться раньше, чем заканчивается, и быть не длиннее десяти лет, например /stats 01.01 31.03.
+button-stats-week = 7 дней
+button-stats-month = 30 дней
+button-stats-quarter = Квартал
+button-stats-all = Всё время
+button-chosen = • { $label } •
+stats-header = 📊 Статистика с { $from } по { $to } ({ $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}); в скобках — изменение к такому же периоду перед ним.
+stats-header-all = 📊 Статистика за всё время, с { $from } по { $to }.
+stats-meetings =
+    📅 Встречи
+    Записей: { $booked }{ $booked_change }
+    Состоялось: { $held }{ $held_change }
+    Неявок: { $no_show }{ $no_show_change }
+    Отменено: { $cancelled }{ $cancelled_change } — записавшимися { $by_booker }, владельцем { $by_owner }, ботом { $by_system }
+    Перенесено: { $moved }{ $moved_change }
+    Ещё впереди: { $upcoming }
+    Средняя длительность: { $average } мин
+    По типам: { $types }
+stats-people =
+    👥 Люди: { $total }, новых: { $joined }{ $joined_change }
+    Владельцев { $owners }, менеджеров { $managers }, ждут одобрения { $pending }
+    На работе { $active }, в отпуске { $vacation }, на больничном { $sick }, в командировке { $trip }, неактивны { $inactive }
+    Отделы: { $departments }
+stats-cadence = 🔁 Ритм встреч (раз в { $every } { $every ->
+    [one] день
+    [few] дня
+   *[many] дней
+}): в срок { $on } из { $total } ({ $share }%)
+stats-cadence-overdue = · { $name }: последняя встреча { $last }, { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} назад — просрочено на { $over } { $over ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+stats-cadence-booked = · { $name }: последняя встреча { $last } — следующая уже назначена
+stats-cadence-on-time = · { $name }: последняя встреча { $last }, { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} назад — в срок, до { $due }
+stats-never = не было
+stats-and-more = … и ещё { $n }
+stats-feedback-none = ⭐ Оценок за этот период нет.
+stats-feedback =
+    ⭐ Оценок: { $count }{ $count_change }, средняя { $average }{ $average_change }
+    1★ { $s1 } · 2★ { $s2 } · 3★ { $s3 } · 4★ { $s4 } · 5★ { $s5 }
+stats-lowest = Самые низкие оценки:
+stats-lowest-line = · { $stars }★ { $name }, { $time }: { $comment }
+stats-load = 🕒 Самые загруженные дни: { $shown ->
+    [0] пока нет
+    [1] { $day1 } ({ $n1 })
+    [2] { $day1 } ({ $n1 }), { $day2 } ({ $n2 })
+   *[other] { $day1 } ({ $n1 }), { $day2 } ({ $n2 }), { $day3 } ({ $n3 })
+}. Самые загруженные часы: { $hours }. Занято рабочего времени: { $share }%.
+stats-group = 📣 Общая встреча, последние недели:
+stats-group-week = · { $date }: приглашено { $invited }, придут { $yes }, не придут { $no }, без ответа { $silent }
+chart-weeks-title = Встречи по неделям
+chart-held = состоялись
+chart-no-show = неявки
+chart-upcoming = впереди
+chart-moved = перенесены
+chart-cancelled = отменены
+chart-load-title = Встречи по дням недели и часам
+chart-rating-title = Средняя оценка по неделям
+feedback-owner-notice = Встреча с { $name } { $when } закончилась; участника попросили её оценить. Если он не пришёл, отметьте неявку.
+user-card-history = Встречи: состоялось { $held }, неявок { $no_show }, впереди { $upcoming }, отменено им { $cancelled }, перенесено { $moved }. Последняя состоявшаяся: { $last }.
+button-history-meeting = { $when } · { $status }

@@ -22,21 +22,21 @@ fn berlin() -> Zone {
     Zone::parse("Europe/Berlin").unwrap()
 }
 
-fn date(text: &str) -> NaiveDate {
-    text.parse().unwrap()
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
 }
 
 /// A Berlin wall-clock time as an instant.
-fn berlin_at(day: &str, time: &str) -> DateTime<Utc> {
-    berlin().to_utc(date(day).and_time(time.parse().unwrap()))
+fn berlin_at(day: NaiveDate, time: &str) -> DateTime<Utc> {
+    berlin().to_utc(day.and_time(time.parse().unwrap()))
 }
 
 /// The two weeks from Monday 25 March 2030 to Sunday 7 April, Berlin time:
 /// clocks go forward on 31 March.
 fn period() -> Interval {
     Interval::new(
-        berlin().start_of_day(date("2030-03-25")),
-        berlin().start_of_day(date("2030-04-08")),
+        berlin().start_of_day(date(2030, 3, 25)),
+        berlin().start_of_day(date(2030, 4, 8)),
     )
     .unwrap()
 }
@@ -44,8 +44,8 @@ fn period() -> Interval {
 /// The two weeks before [`period`].
 fn previous() -> Interval {
     Interval::new(
-        berlin().start_of_day(date("2030-03-11")),
-        berlin().start_of_day(date("2030-03-25")),
+        berlin().start_of_day(date(2030, 3, 11)),
+        berlin().start_of_day(date(2030, 3, 25)),
     )
     .unwrap()
 }
@@ -132,39 +132,39 @@ async fn seed(store: &Arc<dyn Store>) -> Seeded {
         user.status = status;
         user.department = department;
         user.registered_at = if id >= 6 {
-            berlin_at("2030-03-26", "12:00")
+            berlin_at(date(2030, 3, 26), "12:00")
         } else {
-            berlin_at("2030-01-10", "12:00")
+            berlin_at(date(2030, 1, 10), "12:00")
         };
         store.insert_user(&user).await.unwrap();
     }
 
-    let a = book(store, 2, berlin_at("2030-03-25", "10:00"), "m60", None).await;
-    let b = book(store, 3, berlin_at("2030-03-27", "14:30"), "m30", None).await;
-    let c = book(store, 2, berlin_at("2030-03-29", "09:00"), "m60", None).await;
-    let d = book(store, 4, berlin_at("2030-04-02", "10:00"), "m60", None).await;
-    let e = book(store, 5, berlin_at("2030-04-04", "11:00"), "m60", None).await;
+    let a = book(store, 2, berlin_at(date(2030, 3, 25), "10:00"), "m60", None).await;
+    let b = book(store, 3, berlin_at(date(2030, 3, 27), "14:30"), "m30", None).await;
+    let c = book(store, 2, berlin_at(date(2030, 3, 29), "09:00"), "m60", None).await;
+    let d = book(store, 4, berlin_at(date(2030, 4, 2), "10:00"), "m60", None).await;
+    let e = book(store, 5, berlin_at(date(2030, 4, 4), "11:00"), "m60", None).await;
     // Sunday 23:30 in Berlin, still inside the period.
     let f = book(
         store,
         5,
-        berlin_at("2030-04-07", "23:30"),
+        berlin_at(date(2030, 4, 7), "23:30"),
         "m30",
         Some(e.id),
     )
     .await;
     // Monday 00:30 in Berlin, though still Sunday in UTC: outside.
-    let g = book(store, 2, berlin_at("2030-04-08", "00:30"), "m30", None).await;
+    let g = book(store, 2, berlin_at(date(2030, 4, 8), "00:30"), "m30", None).await;
     // Sunday 23:30 in Berlin the night before the period: the previous one.
-    let h = book(store, 3, berlin_at("2030-03-24", "23:30"), "m60", None).await;
-    let i = book(store, 2, berlin_at("2030-04-02", "16:00"), "m60", None).await;
+    let h = book(store, 3, berlin_at(date(2030, 3, 24), "23:30"), "m60", None).await;
+    let i = book(store, 2, berlin_at(date(2030, 4, 2), "16:00"), "m60", None).await;
 
     store
-        .cancel_meeting(c.id, UserId(2), berlin_at("2030-03-28", "09:00"))
+        .cancel_meeting(c.id, UserId(2), berlin_at(date(2030, 3, 28), "09:00"))
         .await
         .unwrap();
     store
-        .cancel_meeting(d.id, UserId(1), berlin_at("2030-04-01", "09:00"))
+        .cancel_meeting(d.id, UserId(1), berlin_at(date(2030, 4, 1), "09:00"))
         .await
         .unwrap();
     store.complete_ended_meetings(counted_at()).await.unwrap();
@@ -212,7 +212,7 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
         by_type: vec![("m30".into(), 2), ("m60".into(), 2)],
         weeks: vec![
             (
-                date("2030-03-25"),
+                date(2030, 3, 25),
                 Outcomes {
                     held: 1,
                     no_show: 1,
@@ -221,7 +221,7 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
                 },
             ),
             (
-                date("2030-04-01"),
+                date(2030, 4, 1),
                 Outcomes {
                     held: 1,
                     upcoming: 1,
@@ -234,7 +234,7 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
         load,
         ratings: RatingFigures {
             by_stars: [0, 0, 1, 0, 1],
-            weeks: vec![(date("2030-03-25"), 1, 5), (date("2030-04-01"), 1, 3)],
+            weeks: vec![(date(2030, 3, 25), 1, 5), (date(2030, 4, 1), 1, 3)],
             lowest: vec![
                 RatedMeeting {
                     meeting: seeded.i.id,
@@ -280,7 +280,7 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
             kept_minutes: 60,
             by_type: vec![("m60".into(), 1)],
             weeks: vec![(
-                date("2030-03-18"),
+                date(2030, 3, 18),
                 Outcomes {
                     held: 1,
                     ..Outcomes::default()
@@ -289,7 +289,7 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
             load,
             ratings: RatingFigures {
                 by_stars: [0, 1, 0, 0, 0],
-                weeks: vec![(date("2030-03-18"), 1, 2)],
+                weeks: vec![(date(2030, 3, 18), 1, 2)],
                 lowest: vec![RatedMeeting {
                     meeting: seeded.h.id,
                     booker: UserId(3),
@@ -322,8 +322,8 @@ pub async fn contract_stats_of_a_period_are_counted_exactly_in_the_owners_zone(
 pub async fn contract_stats_of_an_empty_period_are_zero(store: Arc<dyn Store>) {
     seed(&store).await;
     let empty = Interval::new(
-        berlin().start_of_day(date("2031-01-01")),
-        berlin().start_of_day(date("2031-02-01")),
+        berlin().start_of_day(date(2031, 1, 1)),
+        berlin().start_of_day(date(2031, 2, 1)),
     )
     .unwrap();
     let figures = store

@@ -46,6 +46,8 @@ pub enum Command {
     Export(Option<(DateArg, DateArg)>),
     /// `/rsvp`: the head count of the next group meeting (owner).
     Rsvp,
+    /// `/stats [7|30|quarter|all|from to]`: the statistics of a period (owner).
+    Stats(StatsPeriod),
     /// `/cancel`: abandon the dialog in progress.
     Cancel,
     /// Any other command.
@@ -146,6 +148,69 @@ impl DateArg {
     }
 }
 
+/// The period typed after `/stats`, or pressed on one of its buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatsPeriod {
+    /// `7`: the last seven days.
+    Week,
+    /// `30`, or nothing: the last thirty days.
+    Month,
+    /// `quarter`: this calendar quarter.
+    Quarter,
+    /// `all`: everything.
+    All,
+    /// Two dates: the days between them, both included.
+    Range(DateArg, DateArg),
+}
+
+impl StatsPeriod {
+    /// Reads the words after `/stats`.
+    fn parse(arguments: &[&str]) -> Option<Self> {
+        let word = |text: &str| text.to_lowercase();
+        match arguments {
+            [] => Some(Self::Month),
+            [one] => match word(one).as_str() {
+                "7" | "week" | "неделя" => Some(Self::Week),
+                "30" | "month" | "месяц" => Some(Self::Month),
+                "q" | "quarter" | "квартал" => Some(Self::Quarter),
+                "all" | "всё" | "все" => Some(Self::All),
+                _ => None,
+            },
+            [from, to] => DateArg::parse(from)
+                .zip(DateArg::parse(to))
+                .map(|(from, to)| Self::Range(from, to)),
+            _ => None,
+        }
+    }
+
+    /// The form inside button data, after `stats`.
+    fn code(self) -> String {
+        match self {
+            Self::Week => "7".to_owned(),
+            Self::Month => "30".to_owned(),
+            Self::Quarter => "q".to_owned(),
+            Self::All => "all".to_owned(),
+            Self::Range(from, to) => format!("{}_{}", from.code(), to.code()),
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "7" => Some(Self::Week),
+            "30" => Some(Self::Month),
+            "q" => Some(Self::Quarter),
+            "all" => Some(Self::All),
+            range => {
+                let (from, to) = range.split_once('_')?;
+                Some(Self::Range(
+                    DateArg::from_code(from)?,
+                    DateArg::from_code(to)?,
+                ))
+            }
+        }
+    }
+}
+
 /// Every listed command with its default arguments, in menu order, and who
 /// may see it. The command menu is read from this table.
 const MENU: &[(Command, Audience)] = &[
@@ -168,6 +233,7 @@ const MENU: &[(Command, Audience)] = &[
     (Command::Audit, Audience::Owners),
     (Command::Export(None), Audience::Owners),
     (Command::Rsvp, Audience::Owners),
+    (Command::Stats(StatsPeriod::Month), Audience::Owners),
     (Command::Cancel, Audience::Unlisted),
 ];
 
@@ -203,6 +269,7 @@ impl Command {
             Self::Audit => "audit",
             Self::Export(_) => "export",
             Self::Rsvp => "rsvp",
+            Self::Stats(_) => "stats",
             Self::Cancel => "cancel",
             Self::Unknown => "unknown",
         }
@@ -239,6 +306,9 @@ impl Command {
                 .map(|range| Self::Export(Some(range)))
                 .ok_or(invalid_date),
             (Self::Export(_), _) => Err(invalid_date),
+            (Self::Stats(_), arguments) => StatsPeriod::parse(arguments)
+                .map(Self::Stats)
+                .ok_or(UseCaseError::Invalid("error-stats-period")),
             // `/free20300109`, as the next-day button of /free runs it.
             (Self::Unknown, _) => Ok(Self::from_button_code(&name)),
             (command, _) => Ok(command),
@@ -252,6 +322,7 @@ impl Command {
         match self {
             Self::Free(Some(date)) => format!("free{}", date.code()),
             Self::Export(Some((from, to))) => format!("export{}_{}", from.code(), to.code()),
+            Self::Stats(period) => format!("stats{}", period.code()),
             other => other.name().to_owned(),
         }
     }
@@ -268,6 +339,9 @@ impl Command {
         });
         if let Some(range) = range {
             return Self::Export(Some(range));
+        }
+        if let Some(period) = code.strip_prefix("stats").and_then(StatsPeriod::from_code) {
+            return Self::Stats(period);
         }
         Self::named(code)
     }
@@ -345,6 +419,36 @@ mod tests {
     }
 
     #[test]
+    fn stats_reads_a_period_word_or_two_dates_in_either_language() {
+        let stats = |text| Command::parse(text).and_then(Result::ok);
+        assert_eq!(stats("/stats"), Some(Command::Stats(StatsPeriod::Month)));
+        assert_eq!(stats("/stats 7"), Some(Command::Stats(StatsPeriod::Week)));
+        assert_eq!(
+            stats("/stats Квартал"),
+            Some(Command::Stats(StatsPeriod::Quarter))
+        );
+        assert_eq!(stats("/stats all"), Some(Command::Stats(StatsPeriod::All)));
+        assert_eq!(
+            stats("/stats 01.01 31.03.2030"),
+            Some(Command::Stats(StatsPeriod::Range(
+                DateArg::DayMonth { day: 1, month: 1 },
+                DateArg::Full(date(2030, 3, 31))
+            )))
+        );
+        for wrong in ["/stats year", "/stats 01.01", "/stats 1 2 3"] {
+            assert_eq!(
+                Command::parse(wrong),
+                Some(Err(UseCaseError::Invalid("error-stats-period"))),
+                "{wrong}"
+            );
+        }
+        for period in [StatsPeriod::Week, StatsPeriod::All, StatsPeriod::Quarter] {
+            let command = Command::Stats(period);
+            assert_eq!(Command::from_button_code(&command.button_code()), command);
+        }
+    }
+
+    #[test]
     fn the_menu_grows_with_the_role() {
         let names = |role| {
             Command::menu_for(role)
@@ -363,7 +467,8 @@ mod tests {
                 "broadcast",
                 "audit",
                 "export",
-                "rsvp"
+                "rsvp",
+                "stats"
             ]
         );
     }

@@ -3,15 +3,20 @@
 
 use chrono::NaiveDate;
 use meetbot_domain::{AuditAction, AuditEvent, Meeting, Role, User, Zone};
-use meetbot_ports::Screen;
+use meetbot_ports::{BookerSummary, MeetingQuery, Screen};
 
 use super::reply::Reply;
+use super::stats_views;
 use super::views::{self, Reader};
 use crate::error::UseCaseError;
 use crate::feedback;
 use crate::ics::{self, IcsMethod};
 use crate::registration::Profile;
 use crate::services::Services;
+use crate::statistics;
+
+/// How many of a person's latest meetings their card lists.
+const HISTORY_MEETINGS: usize = 5;
 
 /// What a handler returns: the reply, or why nothing was done.
 pub type Handled = Result<Reply, UseCaseError>;
@@ -64,8 +69,37 @@ impl Chat<'_> {
     /// A user's card for the owner, with their feedback summary.
     pub async fn user_card(&self, user: &User) -> Result<Screen, UseCaseError> {
         let rating = feedback::summary(self.s, user.id).await?;
-        let departments = self.s.settings().await?.departments;
-        Ok(views::user_card(user, rating.as_ref(), &departments))
+        let settings = self.s.settings().await?;
+        let card = views::user_card(user, rating.as_ref(), &settings.departments);
+        let now = self.s.clock.now();
+        let summary = self
+            .s
+            .store
+            .booker_summaries(Some(user.id), now)
+            .await?
+            .pop()
+            .unwrap_or_else(|| BookerSummary::empty(user.id));
+        let zone = settings.availability.zone();
+        let cadence = (user.role == Role::Manager).then(|| {
+            statistics::cadence_line(&settings.cadence, user, &summary, zone, zone.date_of(now))
+        });
+        let meetings = self
+            .s
+            .store
+            .meetings(MeetingQuery {
+                booker: Some(user.id),
+                statuses: Vec::new(),
+                overlapping: None,
+            })
+            .await?;
+        let recent: Vec<&Meeting> = meetings.iter().rev().take(HISTORY_MEETINGS).collect();
+        Ok(stats_views::user_history(
+            card,
+            &summary,
+            cadence.as_ref(),
+            &recent,
+            self.reader,
+        ))
     }
 
     /// The .ics file of a meeting for the reader's own calendar: an

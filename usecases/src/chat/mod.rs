@@ -18,6 +18,7 @@ pub mod parse;
 pub mod reply;
 pub mod sentence_views;
 pub mod setting;
+pub mod stats_views;
 pub mod views;
 
 use meetbot_domain::{Language, Role};
@@ -29,7 +30,9 @@ pub use self::setting::SettingCode;
 
 use self::context::{Chat, Handled};
 use self::dialog::{BookingDraft, Dialog};
-use self::flows::{account, booking, feedback, meetings, owner, registration, sentence, settings};
+use self::flows::{
+    account, booking, feedback, meetings, owner, registration, sentence, settings, stats,
+};
 use self::views::Reader;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
@@ -299,6 +302,7 @@ async fn run(chat: &Chat<'_>, command: Command) -> Handled {
         Command::Audit => owner::audit(chat).await,
         Command::Export(range) => owner::export(chat, range).await,
         Command::Rsvp => feedback::head_count(chat).await,
+        Command::Stats(period) => stats::show(chat, period).await,
         Command::Cancel => Ok(Reply::send(views::note("dialog-aborted"))),
         Command::Unknown => Ok(Reply::send(views::note("unknown-command"))),
     }
@@ -353,6 +357,7 @@ async fn on_button(chat: &Chat<'_>, dialog: Option<Dialog>, callback: Callback) 
         Callback::SetDepartment(user, index) => owner::set_department(chat, user, index).await,
         Callback::Rate(meeting, stars) => feedback::rate(chat, meeting, stars).await,
         Callback::Rsvp(date, answer) => feedback::answer(chat, date, answer).await,
+        Callback::NoShow(meeting, no_show) => stats::no_show(chat, meeting, no_show).await,
         Callback::EditSetting(code) => settings::edit(chat, code).await,
     }
 }

@@ -73,6 +73,10 @@ pub fn menu(role: Role) -> Vec<Vec<Button>> {
             command("menu-settings", Command::Settings),
             command("menu-audit", Command::Audit),
         ]);
+        rows.push(vec![command(
+            "menu-stats",
+            Command::Stats(crate::chat::command::StatsPeriod::Month),
+        )]);
     }
     rows
 }
@@ -370,6 +374,16 @@ pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) ->
             Callback::Reschedule(meeting.id),
         ),
     ])
+}
+
+/// The owner's button on a meeting that has taken place: mark it a
+/// no-show, or held after all.
+pub fn no_show_button(meeting: &Meeting) -> Button {
+    if meeting.status == meetbot_domain::MeetingStatus::NoShow {
+        button("button-mark-held", Callback::NoShow(meeting.id, false))
+    } else {
+        button("button-mark-no-show", Callback::NoShow(meeting.id, true))
+    }
 }
 
 /// Are you sure you want to cancel?

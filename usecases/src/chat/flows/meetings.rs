@@ -23,10 +23,9 @@ pub async fn list(chat: &Chat<'_>) -> Handled {
 pub async fn open(chat: &Chat<'_>, id: MeetingId) -> Handled {
     let (_, meeting) = meetings::get(chat.s, chat.from.id, id).await?;
     let booker = chat.s.store.user(meeting.booker).await?;
-    Ok(Reply::edit(views::meeting_card(
-        &meeting,
-        booker.as_ref(),
-        chat.reader,
+    let card = views::meeting_card(&meeting, booker.as_ref(), chat.reader);
+    Ok(Reply::edit(super::stats::with_no_show_button(
+        chat, card, &meeting,
     )))
 }
 

@@ -14,3 +14,4 @@ pub mod owner;
 pub mod registration;
 pub mod sentence;
 pub mod settings;
+pub mod stats;
