@@ -143,20 +143,7 @@ pub async fn stats(
     let now = s.clock.now();
     let today = zone.date_of(now);
     let days = span.days(today);
-    if let Some((from, to)) = days
-        && (from > to || (to - from).num_days() >= MAX_DAYS)
-    {
-        return Err(UseCaseError::Invalid("error-stats-range"));
-    }
-    let period = match days {
-        Some((from, to)) => days_interval(zone, from, to)?,
-        // All time: wide enough for any meeting this bot will hold.
-        None => days_interval(
-            zone,
-            NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today),
-            NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(today),
-        )?,
-    };
+    let period = period_of(days, zone, today)?;
     let current = s
         .store
         .meeting_figures(&StatisticsQuery { period, zone })
@@ -165,26 +152,7 @@ pub async fn stats(
         let first = current.first_start.map_or(today, |at| zone.date_of(at));
         (first.min(today), today)
     });
-    let (previous, joined_before) = match days {
-        Some((from, to)) => {
-            let length = (to - from).num_days() + 1;
-            let before = days_interval(
-                zone,
-                from - Duration::days(length),
-                from - Duration::days(1),
-            )?;
-            let figures = s
-                .store
-                .meeting_figures(&StatisticsQuery {
-                    period: before,
-                    zone,
-                })
-                .await?;
-            let joined = s.store.people_figures(before).await?.joined;
-            (Some(figures), Some(joined))
-        }
-        None => (None, None),
-    };
+    let (previous, joined_before) = previous_period(s, days, zone).await?;
     let people = s.store.people_figures(period).await?;
     let users = s.store.users(UserQuery::default()).await?;
     let name_of = |id: UserId| {
@@ -210,18 +178,7 @@ pub async fn stats(
         })
         .collect();
     let summaries = s.store.booker_summaries(None, now).await?;
-    let cadence = users
-        .iter()
-        .filter(|u| u.role == Role::Manager && u.status != Status::Inactive)
-        .map(|manager| {
-            let summary = summaries
-                .iter()
-                .find(|summary| summary.booker == manager.id)
-                .cloned()
-                .unwrap_or_else(|| BookerSummary::empty(manager.id));
-            cadence_line(&settings.cadence, manager, &summary, zone, today)
-        })
-        .collect();
+    let cadence = cadence_lines(&settings.cadence, &users, &summaries, zone, today);
     let working_minutes = working_minutes(&settings.availability, from, to);
     let group = group_weeks(s, &settings, from, to.min(today + Duration::days(7))).await?;
     Ok(StatsReport {
@@ -240,6 +197,75 @@ pub async fn stats(
         working_minutes,
         group,
     })
+}
+
+/// The figures of the period of the same length before the one asked
+/// for, and who joined in it; nothing for all time.
+async fn previous_period(
+    s: &Services,
+    days: Option<(NaiveDate, NaiveDate)>,
+    zone: Zone,
+) -> Result<(Option<MeetingFigures>, Option<u32>), UseCaseError> {
+    let Some((from, to)) = days else {
+        return Ok((None, None));
+    };
+    let length = (to - from).num_days() + 1;
+    let before = days_interval(
+        zone,
+        from - Duration::days(length),
+        from - Duration::days(1),
+    )?;
+    let figures = s
+        .store
+        .meeting_figures(&StatisticsQuery {
+            period: before,
+            zone,
+        })
+        .await?;
+    let joined = s.store.people_figures(before).await?.joined;
+    Ok((Some(figures), Some(joined)))
+}
+
+/// The period asked for as an interval in `zone`, checked.
+fn period_of(
+    days: Option<(NaiveDate, NaiveDate)>,
+    zone: Zone,
+    today: NaiveDate,
+) -> Result<Interval, UseCaseError> {
+    match days {
+        Some((from, to)) if from > to || (to - from).num_days() >= MAX_DAYS => {
+            Err(UseCaseError::Invalid("error-stats-range"))
+        }
+        Some((from, to)) => days_interval(zone, from, to),
+        // All time: wide enough for any meeting this bot will hold.
+        None => days_interval(
+            zone,
+            NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today),
+            NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(today),
+        ),
+    }
+}
+
+/// Every manager at work (not inactive) with the cadence.
+fn cadence_lines(
+    cadence: &meetbot_domain::Cadence,
+    users: &[User],
+    summaries: &[BookerSummary],
+    zone: Zone,
+    today: NaiveDate,
+) -> Vec<CadenceLine> {
+    users
+        .iter()
+        .filter(|u| u.role == Role::Manager && u.status != Status::Inactive)
+        .map(|manager| {
+            let summary = summaries
+                .iter()
+                .find(|summary| summary.booker == manager.id)
+                .cloned()
+                .unwrap_or_else(|| BookerSummary::empty(manager.id));
+            cadence_line(cadence, manager, &summary, zone, today)
+        })
+        .collect()
 }
 
 /// Where a manager stands with the cadence, from their summary.

@@ -44,11 +44,9 @@ fn average_tenths(stars: u32, count: u32) -> Option<i64> {
 
 /// A share in whole percent.
 fn percent(part: u64, whole: u64) -> i64 {
-    if whole == 0 {
-        0
-    } else {
-        i64::try_from((part * 100 + whole / 2) / whole).unwrap_or(i64::MAX)
-    }
+    (part * 100 + whole / 2)
+        .checked_div(whole)
+        .map_or(0, |share| i64::try_from(share).unwrap_or(i64::MAX))
 }
 
 /// The text and the charts of a report: the text first, then one picture
