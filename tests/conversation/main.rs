@@ -9,5 +9,6 @@ mod chat;
 mod console;
 mod nl;
 mod nl_transports;
+mod stats;
 mod usecases;
 mod usecases_mocked;

@@ -188,7 +188,7 @@ settings =
     Special days: { $overrides }
     Reminders: { $reminders } min before
     Meeting cadence (days, nudges): { $cadence }
-    Departments: { $departments }
+    Departments: { $departments }; without a department: { $without }
     Group meeting:
     { $group }
 setting-hours = Hours
@@ -396,24 +396,32 @@ stats-people =
     👥 People: { $total }, new: { $joined }{ $joined_change }
     Owners { $owners }, managers { $managers }, awaiting approval { $pending }
     At work { $active }, on vacation { $vacation }, on sick leave { $sick }, on a trip { $trip }, inactive { $inactive }
-    Departments: { $departments }
+    Departments: { $departments }; without a department: { $without }
 stats-cadence = 🔁 Cadence (every { $every } { $every ->
     [one] day
    *[other] days
 }): { $on } of { $total } on time ({ $share }%)
-stats-cadence-overdue = · { $name }: last meeting { $last }, { $days } { $days ->
-    [one] day
-   *[other] days
-} ago — overdue by { $over } { $over ->
+stats-cadence-overdue = · { $name }: { $met ->
+    [yes] last meeting { $last }, { $days } { $days ->
+        [one] day
+       *[other] days
+    } ago
+   *[no] no meeting yet
+} — overdue by { $over } { $over ->
     [one] day
    *[other] days
 }
-stats-cadence-booked = · { $name }: last meeting { $last } — the next one is booked
-stats-cadence-on-time = · { $name }: last meeting { $last }, { $days } { $days ->
-    [one] day
-   *[other] days
-} ago — on time, due { $due }
-stats-never = never
+stats-cadence-booked = · { $name }: { $met ->
+    [yes] last meeting { $last }
+   *[no] no meeting yet
+} — the next one is booked
+stats-cadence-on-time = · { $name }: { $met ->
+    [yes] last meeting { $last }, { $days } { $days ->
+        [one] day
+       *[other] days
+    } ago
+   *[no] no meeting yet
+} — on time, due { $due }
 stats-and-more = … and { $n } more
 stats-feedback-none = ⭐ Ratings: none in this period.
 stats-feedback =
@@ -440,3 +448,4 @@ chart-rating-title = Average rating per week
 feedback-owner-notice = The meeting with { $name } on { $when } is over; they have been asked to rate it. If they did not come, mark it a no-show.
 user-card-history = Meetings: held { $held }, no-show { $no_show }, ahead { $upcoming }, cancelled by them { $cancelled }, moved { $moved }. Last held: { $last }.
 button-history-meeting = { $when } · { $status }
+stats-never = never

@@ -188,7 +188,7 @@ settings =
     Особые дни: { $overrides }
     Напоминания за: { $reminders } мин
     Регулярность встреч (дни, напоминания): { $cadence }
-    Отделы: { $departments }
+    Отделы: { $departments }; без отдела: { $without }
     Общая встреча:
     { $group }
 setting-hours = Часы
@@ -398,28 +398,36 @@ stats-people =
     👥 Люди: { $total }, новых: { $joined }{ $joined_change }
     Владельцев { $owners }, менеджеров { $managers }, ждут одобрения { $pending }
     На работе { $active }, в отпуске { $vacation }, на больничном { $sick }, в командировке { $trip }, неактивны { $inactive }
-    Отделы: { $departments }
+    Отделы: { $departments }; без отдела: { $without }
 stats-cadence = 🔁 Ритм встреч (раз в { $every } { $every ->
     [one] день
     [few] дня
    *[many] дней
 }): в срок { $on } из { $total } ({ $share }%)
-stats-cadence-overdue = · { $name }: последняя встреча { $last }, { $days } { $days ->
-    [one] день
-    [few] дня
-   *[many] дней
-} назад — просрочено на { $over } { $over ->
+stats-cadence-overdue = · { $name }: { $met ->
+    [yes] последняя встреча { $last }, { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } назад
+   *[no] встреч ещё не было
+} — просрочено на { $over } { $over ->
     [one] день
     [few] дня
    *[many] дней
 }
-stats-cadence-booked = · { $name }: последняя встреча { $last } — следующая уже назначена
-stats-cadence-on-time = · { $name }: последняя встреча { $last }, { $days } { $days ->
-    [one] день
-    [few] дня
-   *[many] дней
-} назад — в срок, до { $due }
-stats-never = не было
+stats-cadence-booked = · { $name }: { $met ->
+    [yes] последняя встреча { $last }
+   *[no] встреч ещё не было
+} — следующая уже назначена
+stats-cadence-on-time = · { $name }: { $met ->
+    [yes] последняя встреча { $last }, { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } назад
+   *[no] встреч ещё не было
+} — в срок, до { $due }
 stats-and-more = … и ещё { $n }
 stats-feedback-none = ⭐ Оценок за этот период нет.
 stats-feedback =
@@ -446,3 +454,4 @@ chart-rating-title = Средняя оценка по неделям
 feedback-owner-notice = Встреча с { $name } { $when } закончилась; участника попросили её оценить. Если он не пришёл, отметьте неявку.
 user-card-history = Встречи: состоялось { $held }, неявок { $no_show }, впереди { $upcoming }, отменено им { $cancelled }, перенесено { $moved }. Последняя состоявшаяся: { $last }.
 button-history-meeting = { $when } · { $status }
+stats-never = не было

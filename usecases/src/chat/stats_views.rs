@@ -152,8 +152,12 @@ fn people_text(report: &StatsReport) -> Text {
     let member = |role: Role| matches!(role, Role::Owner | Role::Manager);
     let in_status = |status: Status| count(&|r, s| member(r) && s == status);
     let mut departments: Vec<(String, i64)> = Vec::new();
+    let mut without_department = 0;
     for group in groups.iter().filter(|g| member(g.role)) {
-        let name = group.department.clone().unwrap_or_else(|| "—".to_owned());
+        let Some(name) = group.department.clone() else {
+            without_department += i64::from(group.count);
+            continue;
+        };
         match departments.iter_mut().find(|(n, _)| *n == name) {
             Some((_, n)) => *n += i64::from(group.count),
             None => departments.push((name, i64::from(group.count))),
@@ -181,6 +185,7 @@ fn people_text(report: &StatsReport) -> Text {
         .arg("sick", number(in_status(Status::Sick)))
         .arg("trip", number(in_status(Status::BusinessTrip)))
         .arg("inactive", number(in_status(Status::Inactive)))
+        .arg("without", number(without_department))
         .plain(
             "departments",
             if departments.is_empty() {
@@ -226,9 +231,10 @@ fn cadence_texts(report: &StatsReport) -> Vec<Text> {
 
 /// One manager's cadence as a line.
 pub fn cadence_line(line: &CadenceLine) -> Text {
-    let last = match line.last_held {
-        Some(date) => TextArg::Date(date),
-        None => TextArg::Key("stats-never".to_owned()),
+    // Without a meeting held, the days count from joining: "never met".
+    let (met, last) = match line.last_held {
+        Some(date) => ("yes", TextArg::Date(date)),
+        None => ("no", TextArg::Plain(String::new())),
     };
     let text = match line.state {
         CadenceState::Overdue { days_over, .. } => {
@@ -240,6 +246,7 @@ pub fn cadence_line(line: &CadenceLine) -> Text {
         }
     };
     text.plain("name", &line.user.name)
+        .plain("met", met)
         .arg("last", last)
         .arg("days", number(line.days_since))
 }
