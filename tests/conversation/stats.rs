@@ -1,6 +1,11 @@
 //! The owner's statistics and the no-show mark, through the chat: the
 //! figures an owner reads for a seeded week, the charts sent with them, and
 //! who may mark a meeting a no-show, and when.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed set-up step is reported by panicking"
+)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use meetbot_domain::{AuditAction, Interval, Meeting, MeetingStatus, NewMeeting, Rating, UserId};
