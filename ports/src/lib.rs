@@ -30,8 +30,9 @@ pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};
 pub use screen::{Attachment, Button, Chart, Plot, Screen, Series, Text, TextArg};
 pub use speech::{Audio, SpeechError, SpeechToText};
 pub use store::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
-    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
+    AuditCursor, AuditEntry, AuditId, AuditQuery, BookingError, BookingRequest, CalendarJob,
+    CalendarJobKind, Feedback, JobId, MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp,
+    Store, StoreError, Transaction, UserQuery,
 };
 
 #[cfg(feature = "mock")]

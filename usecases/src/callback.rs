@@ -5,8 +5,10 @@
 //! that is then checked like a typed command.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use meetbot_domain::{Language, MeetingId, Role, RsvpAnswer, Status, UserId};
+use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
+use meetbot_ports::{AuditCursor, AuditId};
 
+use crate::audit::AuditView;
 use crate::chat::{Command, SettingCode};
 
 /// The format version; bump it when the encoding changes so stale buttons
@@ -69,6 +71,8 @@ pub enum Callback {
     Rsvp(NaiveDate, RsvpAnswer),
     /// A button that does nothing (a disabled day, a heading).
     Noop,
+    /// A page of the audit log, of a kind, about a person (owner).
+    AuditLog(AuditView),
 }
 
 /// Whether `code` is a lowercase ASCII word of at most `max` bytes, fit for button data.
@@ -78,6 +82,42 @@ fn is_code(code: &str, max: usize) -> bool {
         && code
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The one-letter code of an audit log filter in button data.
+fn audit_kind_code(kind: Option<AuditKind>) -> &'static str {
+    match kind {
+        None => "a",
+        Some(AuditKind::Bookings) => "b",
+        Some(AuditKind::People) => "p",
+        Some(AuditKind::Refusals) => "r",
+        Some(AuditKind::Other) => "o",
+    }
+}
+
+/// An audit log filter read back; `None` for a code not known.
+fn audit_kind(code: &str) -> Option<Option<AuditKind>> {
+    [
+        None,
+        Some(AuditKind::Bookings),
+        Some(AuditKind::People),
+        Some(AuditKind::Refusals),
+        Some(AuditKind::Other),
+    ]
+    .into_iter()
+    .find(|kind| audit_kind_code(*kind) == code)
+}
+
+/// Where a page of the audit log starts, read back: `n` for the newest,
+/// `o<id>` older than an entry, `w<id>` newer than one.
+fn audit_cursor(code: &str) -> Option<AuditCursor> {
+    let id = |digits: &str| digits.parse::<i64>().ok().map(AuditId);
+    match code.split_at_checked(1)? {
+        ("n", "") => Some(AuditCursor::Newest),
+        ("o", digits) => Some(AuditCursor::OlderThan(id(digits)?)),
+        ("w", digits) => Some(AuditCursor::NewerThan(id(digits)?)),
+        _ => None,
+    }
 }
 
 impl Callback {
@@ -116,6 +156,17 @@ impl Callback {
                 }
             ),
             Self::Noop => "no".to_owned(),
+            Self::AuditLog(view) => format!(
+                "al:{}:{}:{}",
+                audit_kind_code(view.kind),
+                view.person
+                    .map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                match view.cursor {
+                    AuditCursor::Newest => "n".to_owned(),
+                    AuditCursor::OlderThan(id) => format!("o{}", id.0),
+                    AuditCursor::NewerThan(id) => format!("w{}", id.0),
+                }
+            ),
         };
         format!("{VERSION}:{body}")
     }
@@ -172,6 +223,14 @@ impl Callback {
                 },
             ),
             ("no", []) => Self::Noop,
+            ("al", [kind, person, cursor]) => Self::AuditLog(AuditView {
+                kind: audit_kind(kind)?,
+                person: match *person {
+                    "-" => None,
+                    person => Some(user(person)?),
+                },
+                cursor: audit_cursor(cursor)?,
+            }),
             _ => return None,
         };
         Some(callback)
@@ -221,6 +280,17 @@ mod tests {
                 RsvpAnswer::No,
             ),
             Callback::Noop,
+            Callback::AuditLog(AuditView::default()),
+            Callback::AuditLog(AuditView {
+                kind: Some(AuditKind::Refusals),
+                person: Some(big),
+                cursor: AuditCursor::OlderThan(AuditId(i64::MIN)),
+            }),
+            Callback::AuditLog(AuditView {
+                kind: Some(AuditKind::Other),
+                person: Some(UserId(i64::MAX)),
+                cursor: AuditCursor::NewerThan(AuditId(i64::MAX)),
+            }),
         ];
         for callback in samples {
             let data = callback.encode();
@@ -248,6 +318,12 @@ mod tests {
             "1:om:x",
             "1:es:colour",
             "1:cm:Book",
+            "1:al:x:-:n",
+            "1:al:a:-:n5",
+            "1:al:a:anna:n",
+            "1:al:a:-:o",
+            "1:al:a:-:q5",
+            "1:al:a:-",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }
