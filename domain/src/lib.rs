@@ -24,7 +24,7 @@ pub mod settings;
 pub mod time;
 pub mod user;
 
-pub use audit::{AuditAction, AuditEvent};
+pub use audit::{AuditAction, AuditDetails, AuditEvent, AuditKind, AuditTarget};
 pub use availability::{
     Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
 };

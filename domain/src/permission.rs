@@ -146,6 +146,18 @@ pub enum Denial {
     NotYours,
 }
 
+impl Denial {
+    /// Every reason, in a stable order.
+    pub const ALL: &'static [Denial] = &[
+        Denial::NotRegistered,
+        Denial::AwaitingApproval,
+        Denial::Rejected,
+        Denial::Blocked,
+        Denial::OwnerOnly,
+        Denial::NotYours,
+    ];
+}
+
 /// Decides whether a person with `role` (`None`: unknown to the bot) may do `action`.
 pub fn authorize(role: Option<Role>, action: Action) -> Result<(), Denial> {
     let audience = action.audience();

@@ -35,8 +35,9 @@ pub use statistics::{
     RatingFigures, RsvpCount, StatisticsQuery,
 };
 pub use store::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
-    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
+    AuditCursor, AuditEntry, AuditId, AuditQuery, BookingError, BookingRequest, CalendarJob,
+    CalendarJobKind, Feedback, JobId, MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp,
+    Store, StoreError, Transaction, UserQuery,
 };
 
 #[cfg(feature = "mock")]

@@ -41,6 +41,9 @@ pub enum TextArg {
         /// The zone to show it in.
         zone: Zone,
     },
+    /// Another message with arguments of its own, translated in place (a
+    /// short date, a name or "user 1001" when the person is gone).
+    Text(Box<Text>),
 }
 
 impl Text {
@@ -66,6 +69,11 @@ impl Text {
     /// Adds an argument that is itself a message key.
     pub fn key(self, name: impl Into<String>, key: impl Into<String>) -> Self {
         self.arg(name, TextArg::Key(key.into()))
+    }
+
+    /// Adds an argument that is itself a message with arguments.
+    pub fn text(self, name: impl Into<String>, text: Text) -> Self {
+        self.arg(name, TextArg::Text(Box::new(text)))
     }
 
     /// The argument of that name.

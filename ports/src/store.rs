@@ -11,8 +11,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{
-    AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting, PlannedReminder, Rating,
-    Role, RsvpAnswer, User, UserId,
+    AuditAction, AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, NewMeeting,
+    PlannedReminder, Rating, Role, RsvpAnswer, User, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +91,86 @@ pub struct MeetingQuery {
     pub statuses: Vec<MeetingStatus>,
     /// Only meetings overlapping this interval.
     pub overlapping: Option<Interval>,
+}
+
+/// The store's id of an audit event: an event appended later has a
+/// greater id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AuditId(pub i64);
+
+/// An audit event as stored, with its id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// The store's id, the cursor of paging.
+    pub id: AuditId,
+    /// The event.
+    pub event: AuditEvent,
+}
+
+/// Where a page of the audit log starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AuditCursor {
+    /// The newest events.
+    #[default]
+    Newest,
+    /// The events just older than this one.
+    OlderThan(AuditId),
+    /// The events just newer than this one (the page before, going back
+    /// towards the newest).
+    NewerThan(AuditId),
+}
+
+/// Which audit events to list; all conditions must hold. Results are the
+/// newest first (in the order they were appended, the latest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only events about this person: those they did (the actor), and
+    /// those done to them (the target, for an action whose target is a
+    /// person: [`AuditAction::on_people`]).
+    pub person: Option<UserId>,
+    /// Only events of these actions (empty: any action).
+    pub actions: Vec<AuditAction>,
+    /// Only events that happened in this interval.
+    pub during: Option<Interval>,
+    /// Where the page starts. With [`AuditCursor::NewerThan`] the page is
+    /// the `limit` events just after the cursor, still listed newest first.
+    pub cursor: AuditCursor,
+    /// At most this many events.
+    pub limit: u32,
+}
+
+impl AuditQuery {
+    /// The newest `limit` events, of any kind.
+    pub fn newest(limit: u32) -> Self {
+        Self {
+            person: None,
+            actions: Vec::new(),
+            during: None,
+            cursor: AuditCursor::Newest,
+            limit,
+        }
+    }
+
+    /// Whether `entry` meets the conditions of the query, the cursor and
+    /// the limit aside: what a store that filters in memory keeps.
+    pub fn admits(&self, entry: &AuditEntry) -> bool {
+        let event = &entry.event;
+        let person = self.person.is_none_or(|person| {
+            event.actor == Some(person)
+                || (event.action.target() == meetbot_domain::AuditTarget::Person
+                    && event.target.as_deref() == Some(person.to_string().as_str()))
+        });
+        let action = self.actions.is_empty() || self.actions.contains(&event.action);
+        let during = self
+            .during
+            .is_none_or(|during| during.contains_instant(event.at));
+        let cursor = match self.cursor {
+            AuditCursor::Newest => true,
+            AuditCursor::OlderThan(id) => entry.id < id,
+            AuditCursor::NewerThan(id) => entry.id > id,
+        };
+        person && action && during && cursor
+    }
 }
 
 /// The store's id of a reminder.
@@ -533,8 +613,8 @@ pub trait Store: Send + Sync {
     /// Appends an event to the audit log.
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
 
-    /// The newest `limit` events, newest first.
-    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The events matching the query, newest first, at most its limit.
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// A unit of work on the store (see [`Store::begin`]). Dropped without

@@ -13,11 +13,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use meetbot_domain::{AuditEvent, Interval, Meeting, MeetingId, Role, User, UserId};
-use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, Feedback, JobId, MeetingQuery, Reminder, ReminderId,
-    ReminderState, Rsvp, Store, StoreError, UserQuery,
+    AuditEntry, AuditQuery, BookingError, BookingRequest, CalendarJob, Feedback, JobId,
+    MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
+use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage, Transaction};
 use tempfile::TempDir;
 
@@ -443,8 +443,8 @@ impl Store for Wrapped {
         (self.before_call)("append_audit");
         self.store.append_audit(event).await
     }
-    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         (self.before_call)("audit_log");
-        self.store.audit_log(limit).await
+        self.store.audit_log(query).await
     }
 }

@@ -27,8 +27,15 @@ const INIT: &str = "2026-11-24-000000_init";
 const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp";
 const HEARTBEAT: &str = "2026-12-20-000000_heartbeat";
 const INBOX_OUTBOX: &str = "2026-12-21-000000_inbox_outbox";
+const AUDIT_LOG_FILTERS: &str = "2026-12-30-000000_audit_log_filters";
 /// Every migration, in the order they apply.
-const ALL: [&str; 4] = [INIT, DONE_ONCE_FEEDBACK_RSVP, HEARTBEAT, INBOX_OUTBOX];
+const ALL: [&str; 5] = [
+    INIT,
+    DONE_ONCE_FEEDBACK_RSVP,
+    HEARTBEAT,
+    INBOX_OUTBOX,
+    AUDIT_LOG_FILTERS,
+];
 
 /// One line of a schema description.
 #[derive(QueryableByName, Debug, PartialEq, Eq)]

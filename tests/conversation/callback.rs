@@ -16,12 +16,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use meetbot_domain::{
-    AuditAction, CronSchedule, DayLoad, DaySlots, Department, DisplayName, GroupMeeting, Interval,
-    Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings, Status,
-    Topic, User, UserId, Zone,
+    AuditAction, AuditKind, CronSchedule, DayLoad, DaySlots, Department, DisplayName, GroupMeeting,
+    Interval, Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings,
+    Status, Topic, User, UserId, Zone,
 };
-use meetbot_ports::{MeetingQuery, Screen, Store, UserQuery};
+use meetbot_ports::{AuditCursor, AuditId, AuditQuery, MeetingQuery, Screen, Store, UserQuery};
 use meetbot_testkit::{OWNER, World};
+use meetbot_usecases::audit::AuditView;
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
 use meetbot_usecases::chat::views::{self, Reader};
@@ -320,6 +321,11 @@ fn forged_buttons(meeting: MeetingId) -> Vec<Callback> {
         Callback::SetRole(MANAGER, Role::Blocked),
         Callback::SetStatus(MANAGER, Status::Inactive),
         Callback::EditSetting(SettingCode::ALL[0]),
+        Callback::AuditLog(AuditView {
+            kind: Some(AuditKind::Refusals),
+            person: Some(MANAGER),
+            cursor: AuditCursor::OlderThan(AuditId(i64::MAX)),
+        }),
         Callback::Command(Command::Pending),
         Callback::Command(Command::Users),
         Callback::Command(Command::Settings),
@@ -340,7 +346,12 @@ async fn assert_forged_presses_are_refused(presser: UserId) {
     for callback in forged_buttons(meeting) {
         let data = callback.encode();
         let before = snapshot(&world, presser).await;
-        let audited = world.store.audit_log(1000).await.unwrap().len();
+        let audited = world
+            .store
+            .audit_log(AuditQuery::newest(1000))
+            .await
+            .unwrap()
+            .len();
         let told = world.messenger.sent_to(presser).len();
         let sent = world.messenger.sent().len();
 
@@ -361,9 +372,13 @@ async fn assert_forged_presses_are_refused(presser: UserId) {
             Language::En,
             "{data}: in the presser's language"
         );
-        let log = world.store.audit_log(1000).await.unwrap();
+        let log = world
+            .store
+            .audit_log(AuditQuery::newest(1000))
+            .await
+            .unwrap();
         assert!(log.len() > audited, "{data}: no audit entry");
-        let entry = &log[0];
+        let entry = &log[0].event;
         assert_eq!(
             entry.action,
             AuditAction::PermissionDenied,

@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use meetbot_domain::{AuditAction, Language, MeetingStatus, Role, Status, UserId};
-use meetbot_ports::{MeetingQuery, Screen, Store};
+use meetbot_ports::{AuditQuery, MeetingQuery, Screen, Store};
 use meetbot_testkit::{OWNER, World, profile};
 use meetbot_usecases::Callback;
 use meetbot_usecases::chat::dialog::{self, Dialog};
@@ -161,7 +161,12 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
     assert!(chat.last(OWNER).contains("для 1 чел."));
 
     chat.say(OWNER, "/audit").await;
-    assert!(chat.last(OWNER).contains("broadcast"));
+    assert!(
+        chat.last(OWNER)
+            .contains("Owner сделал(а) рассылку: 1 получатель"),
+        "{}",
+        chat.last(OWNER)
+    );
     chat.say(OWNER, "/help").await;
     chat.say(ANNA, "/profile").await;
     assert!(chat.last(ANNA).contains("Встреч проведено: 0"));
@@ -215,11 +220,11 @@ async fn chat_refusals_forged_and_stale_buttons_change_nothing_and_are_audited()
     }
     chat.say(ANNA, "/book").await;
     assert!(chat.last(ANNA).contains("ждёт одобрения"));
-    let audit = chat.store.audit_log(10).await.unwrap();
+    let audit = chat.store.audit_log(AuditQuery::newest(10)).await.unwrap();
     assert!(
         audit
             .iter()
-            .filter(|e| e.action == AuditAction::PermissionDenied)
+            .filter(|e| e.event.action == AuditAction::PermissionDenied)
             .count()
             >= 4
     );
@@ -299,14 +304,15 @@ async fn ics_files_come_with_a_booking_and_its_cancellation_and_the_owner_export
     let files: Vec<_> = sent
         .iter()
         .rev()
-        .take(2)
+        .take(3)
         .filter_map(|m| m.screen.attachment.clone())
         .collect();
 
-    assert_eq!(files[1].file_name, "meetings_20300101_20300131.ics");
-    assert_eq!(files[0].mime, "text/csv");
+    assert_eq!(files[2].file_name, "meetings_20300101_20300131.ics");
+    assert_eq!(files[1].mime, "text/csv");
+    assert_eq!(files[0].file_name, "audit_20300101_20300131.csv");
     assert_eq!(
-        String::from_utf8(files[0].bytes.clone())
+        String::from_utf8(files[1].bytes.clone())
             .unwrap()
             .lines()
             .count(),

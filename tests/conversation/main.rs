@@ -3,6 +3,7 @@
 //! data, the console transport, and sentences and voice messages instead
 //! of buttons.
 
+mod audit;
 mod bidi;
 mod callback;
 mod chat;

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use meetbot_domain::{AuditAction, Interval, Meeting, MeetingStatus, NewMeeting, Rating, UserId};
-use meetbot_ports::{BookingRequest, Feedback, Store};
+use meetbot_ports::{AuditQuery, BookingRequest, Feedback, Store};
 use meetbot_testkit::{OWNER, World, moscow};
 use meetbot_usecases::{Callback, feedback};
 
@@ -168,10 +168,10 @@ async fn stats_are_refused_to_a_manager_and_the_refusal_is_audited() {
             .iter()
             .any(|t| t.contains("Статистика"))
     );
-    let log = world.store.audit_log(5).await.unwrap();
+    let log = world.store.audit_log(AuditQuery::newest(5)).await.unwrap();
     assert!(
         log.iter()
-            .any(|e| e.action == AuditAction::PermissionDenied && e.actor == Some(ANNA)),
+            .any(|e| e.event.action == AuditAction::PermissionDenied && e.event.actor == Some(ANNA)),
         "{log:?}"
     );
 }
@@ -195,8 +195,11 @@ async fn no_show_is_marked_from_the_notice_after_the_meeting_and_counted_on_the_
     let stored = world.store.meeting(meeting.id).await.unwrap().unwrap();
     assert_eq!(stored.status, MeetingStatus::NoShow);
     assert!(world.last(OWNER).contains("не пришёл"));
-    let log = world.store.audit_log(5).await.unwrap();
-    assert!(log.iter().any(|e| e.action == AuditAction::NoShowMarked));
+    let log = world.store.audit_log(AuditQuery::newest(5)).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.event.action == AuditAction::NoShowMarked)
+    );
 
     world.press(OWNER, Callback::UserCard(BORIS)).await;
     assert!(
@@ -241,9 +244,10 @@ async fn no_show_pressed_by_a_manager_is_refused_and_audited() {
     assert!(world.last(BORIS).contains("Это может только владелец"));
     let stored = world.store.meeting(meeting.id).await.unwrap().unwrap();
     assert_eq!(stored.status, MeetingStatus::Scheduled);
-    let log = world.store.audit_log(5).await.unwrap();
+    let log = world.store.audit_log(AuditQuery::newest(5)).await.unwrap();
     assert!(
-        log.iter()
-            .any(|e| e.action == AuditAction::PermissionDenied && e.actor == Some(BORIS))
+        log.iter().any(
+            |e| e.event.action == AuditAction::PermissionDenied && e.event.actor == Some(BORIS)
+        )
     );
 }

@@ -10,7 +10,7 @@ use meetbot_domain::{
     AuditAction, ChangeRefusal, Denial, Interval, Language, MeetingStatus, Role, SlotRefusal,
     Status, UserId, booking::BookingRefusal,
 };
-use meetbot_ports::{Clock, ReminderState, Store};
+use meetbot_ports::{AuditQuery, Clock, ReminderState, Store};
 use meetbot_testkit::{OWNER, World, moscow, profile};
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::registration::{self, StartOutcome};
@@ -41,7 +41,12 @@ impl Steps for World {
     }
 
     async fn last_audit(&self) -> meetbot_domain::AuditEvent {
-        self.store.audit_log(1).await.unwrap().remove(0)
+        self.store
+            .audit_log(AuditQuery::newest(1))
+            .await
+            .unwrap()
+            .remove(0)
+            .event
     }
 }
 
@@ -476,11 +481,11 @@ async fn the_owner_changes_roles_statuses_and_departments_and_each_change_is_aud
     );
     let actions: Vec<_> = world
         .store
-        .audit_log(3)
+        .audit_log(AuditQuery::newest(3))
         .await
         .unwrap()
         .iter()
-        .map(|e| e.action)
+        .map(|e| e.event.action)
         .collect();
     assert_eq!(
         actions,
@@ -590,14 +595,16 @@ async fn settings_changes_are_validated_saved_and_audited() {
 #[tokio::test]
 async fn the_audit_log_is_for_the_owner_only() {
     let world = World::with_managers(&[ANNA]).await;
+    let view = meetbot_usecases::audit::AuditView::default();
     assert!(
-        !meetbot_usecases::audit::recent(&world.services, OWNER, 10)
+        !meetbot_usecases::audit::page(&world.services, OWNER, view)
             .await
             .unwrap()
+            .lines
             .is_empty()
     );
     assert_eq!(
-        meetbot_usecases::audit::recent(&world.services, ANNA, 10).await,
+        meetbot_usecases::audit::page(&world.services, ANNA, view).await,
         Err(UseCaseError::Denied(Denial::OwnerOnly))
     );
 }

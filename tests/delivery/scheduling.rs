@@ -413,11 +413,15 @@ async fn reminder_sends_are_retried_with_backoff_then_failed_and_the_owner_is_to
         2,
         "the owner's own arrive"
     );
-    let audit = world.store.audit_log(5).await.unwrap();
+    let audit = world
+        .store
+        .audit_log(meetbot_ports::AuditQuery::newest(5))
+        .await
+        .unwrap();
     assert!(
         audit
             .iter()
-            .any(|e| e.action == meetbot_domain::AuditAction::ReminderFailed)
+            .any(|e| e.event.action == meetbot_domain::AuditAction::ReminderFailed)
     );
 }
 

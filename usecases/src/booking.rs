@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, DayLoad, DaySlots, Interval, Meeting, MeetingId,
+    Action, AuditAction, AuditDetails, AuditEvent, DayLoad, DaySlots, Interval, Meeting, MeetingId,
     MeetingStatus, MeetingType, NewMeeting, Settings, Topic, User, UserId,
     permission::authorize_on,
 };
@@ -274,7 +274,9 @@ pub async fn book(
     s.audit(
         AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingBooked)
             .on(meeting.id)
-            .with(meeting.interval.start().to_rfc3339()),
+            .detailed(&AuditDetails::Booked {
+                start: meeting.interval.start(),
+            }),
     )
     .await?;
     s.tell_owners(
@@ -301,11 +303,10 @@ pub async fn reschedule(
     s.audit(
         AuditEvent::new(s.clock.now(), Some(actor), AuditAction::MeetingRescheduled)
             .on(old.id)
-            .with(format!(
-                "-> {} at {}",
-                new.id,
-                new.interval.start().to_rfc3339()
-            )),
+            .detailed(&AuditDetails::Moved {
+                to: new.id,
+                start: new.interval.start(),
+            }),
     )
     .await?;
     crate::meetings::tell_other_side(s, &acting, &booker, |reader| {

@@ -1,6 +1,6 @@
 //! Broadcast: the owner writes to every active, subscribed member.
 
-use meetbot_domain::{Action, AuditAction, AuditEvent, Role, UserId};
+use meetbot_domain::{Action, AuditAction, AuditDetails, AuditEvent, Role, UserId};
 use meetbot_ports::{Outgoing, UserQuery};
 
 use crate::chat::views;
@@ -55,8 +55,11 @@ pub async fn broadcast(
         queued: messages.len(),
     };
     s.audit(
-        AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::Broadcast)
-            .with(format!("{} queued", report.queued)),
+        AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::Broadcast).detailed(
+            &AuditDetails::Broadcast {
+                recipients: u64::try_from(report.queued).unwrap_or(u64::MAX),
+            },
+        ),
     )
     .await?;
     Ok(report)

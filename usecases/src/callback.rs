@@ -5,8 +5,10 @@
 //! that is then checked like a typed command.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use meetbot_domain::{Language, MeetingId, Role, RsvpAnswer, Status, UserId};
+use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
+use meetbot_ports::{AuditCursor, AuditId};
 
+use crate::audit::AuditView;
 use crate::chat::{Command, SettingCode};
 
 /// The format version; bump it when the encoding changes so stale buttons
@@ -71,6 +73,8 @@ pub enum Callback {
     NoShow(MeetingId, bool),
     /// A button that does nothing (a disabled day, a heading).
     Noop,
+    /// A page of the audit log, of a kind, about a person (owner).
+    AuditLog(AuditView),
 }
 
 /// Whether `code` is a lowercase ASCII word of at most `max` bytes, fit for button data.
@@ -80,6 +84,42 @@ fn is_code(code: &str, max: usize) -> bool {
         && code
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The one-letter code of an audit log filter in button data.
+fn audit_kind_code(kind: Option<AuditKind>) -> &'static str {
+    match kind {
+        None => "a",
+        Some(AuditKind::Bookings) => "b",
+        Some(AuditKind::People) => "p",
+        Some(AuditKind::Refusals) => "r",
+        Some(AuditKind::Other) => "o",
+    }
+}
+
+/// An audit log filter read back; `None` for a code not known.
+fn audit_kind(code: &str) -> Option<Option<AuditKind>> {
+    [
+        None,
+        Some(AuditKind::Bookings),
+        Some(AuditKind::People),
+        Some(AuditKind::Refusals),
+        Some(AuditKind::Other),
+    ]
+    .into_iter()
+    .find(|kind| audit_kind_code(*kind) == code)
+}
+
+/// Where a page of the audit log starts, read back: `n` for the newest,
+/// `o<id>` older than an entry, `w<id>` newer than one.
+fn audit_cursor(code: &str) -> Option<AuditCursor> {
+    let id = |digits: &str| digits.parse::<i64>().ok().map(AuditId);
+    match code.split_at_checked(1)? {
+        ("n", "") => Some(AuditCursor::Newest),
+        ("o", digits) => Some(AuditCursor::OlderThan(id(digits)?)),
+        ("w", digits) => Some(AuditCursor::NewerThan(id(digits)?)),
+        _ => None,
+    }
 }
 
 impl Callback {
@@ -119,6 +159,17 @@ impl Callback {
             ),
             Self::NoShow(m, no_show) => format!("ns:{m}:{}", u8::from(*no_show)),
             Self::Noop => "no".to_owned(),
+            Self::AuditLog(view) => format!(
+                "al:{}:{}:{}",
+                audit_kind_code(view.kind),
+                view.person
+                    .map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                match view.cursor {
+                    AuditCursor::Newest => "n".to_owned(),
+                    AuditCursor::OlderThan(id) => format!("o{}", id.0),
+                    AuditCursor::NewerThan(id) => format!("w{}", id.0),
+                }
+            ),
         };
         format!("{VERSION}:{body}")
     }
@@ -177,6 +228,14 @@ impl Callback {
             ("ns", [m, "1"]) => Self::NoShow(meeting(m)?, true),
             ("ns", [m, "0"]) => Self::NoShow(meeting(m)?, false),
             ("no", []) => Self::Noop,
+            ("al", [kind, person, cursor]) => Self::AuditLog(AuditView {
+                kind: audit_kind(kind)?,
+                person: match *person {
+                    "-" => None,
+                    person => Some(user(person)?),
+                },
+                cursor: audit_cursor(cursor)?,
+            }),
             _ => return None,
         };
         Some(callback)
@@ -230,6 +289,17 @@ mod tests {
             Callback::Command(Command::from_button_code("stats20300101_20300331")),
             Callback::Command(Command::from_button_code("statsall")),
             Callback::Noop,
+            Callback::AuditLog(AuditView::default()),
+            Callback::AuditLog(AuditView {
+                kind: Some(AuditKind::Refusals),
+                person: Some(big),
+                cursor: AuditCursor::OlderThan(AuditId(i64::MIN)),
+            }),
+            Callback::AuditLog(AuditView {
+                kind: Some(AuditKind::Other),
+                person: Some(UserId(i64::MAX)),
+                cursor: AuditCursor::NewerThan(AuditId(i64::MAX)),
+            }),
         ];
         for callback in samples {
             let data = callback.encode();
@@ -259,6 +329,12 @@ mod tests {
             "1:cm:Book",
             "1:ns:5:2",
             "1:ns:x:1",
+            "1:al:x:-:n",
+            "1:al:a:-:n5",
+            "1:al:a:anna:n",
+            "1:al:a:-:o",
+            "1:al:a:-:q5",
+            "1:al:a:-",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::feedback::average_tenths;
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Denial, Interval, Meeting, MeetingId, MeetingStatus, Rating,
-    User, UserId,
+    Action, AuditAction, AuditDetails, AuditEvent, Denial, Interval, Meeting, MeetingId,
+    MeetingStatus, Rating, User, UserId,
 };
 use meetbot_ports::{Button, Feedback, MeetingQuery, Screen, Text, TextArg};
 
@@ -131,7 +131,9 @@ pub async fn rate(
     s.audit(
         AuditEvent::new(s.clock.now(), Some(actor), AuditAction::FeedbackGiven)
             .on(meeting.id)
-            .with(format!("{} stars", rating.stars())),
+            .detailed(&AuditDetails::Rating {
+                stars: rating.stars(),
+            }),
     )
     .await?;
     Ok(feedback)

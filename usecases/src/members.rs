@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Department, MeetingStatus, Role, Status, User, UserId,
-    permission::authorize_on,
+    Action, AuditAction, AuditDetails, AuditEvent, Department, MeetingStatus, Role, Status, User,
+    UserId, permission::authorize_on,
 };
 use meetbot_ports::{MeetingQuery, UserQuery};
 
@@ -56,13 +56,17 @@ pub async fn change_role(
     if user.role == role {
         return Ok(user);
     }
-    let details = format!("{} -> {role}", user.role);
+    let details = AuditDetails::Role {
+        from: Some(user.role),
+        to: role,
+        configured: false,
+    };
     user.role = role;
     s.store.update_user(&user).await?;
     s.audit(
         AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::RoleChanged)
             .on(id)
-            .with(details),
+            .detailed(&details),
     )
     .await?;
     s.tell(&user, &screens::role_changed(role)).await;
@@ -90,13 +94,16 @@ pub async fn change_status(
     if user.status == status {
         return Ok(user);
     }
-    let details = format!("{} -> {status}", user.status);
+    let details = AuditDetails::Status {
+        from: user.status,
+        to: status,
+    };
     user.status = status;
     s.store.update_user(&user).await?;
     s.audit(
         AuditEvent::new(s.clock.now(), Some(actor), AuditAction::StatusChanged)
             .on(id)
-            .with(details),
+            .detailed(&details),
     )
     .await?;
     if actor != id {
@@ -116,11 +123,10 @@ pub async fn change_department(
     let owner = s.actor(actor, Action::ChangeDepartment).await?;
     s.check_department(department.as_ref()).await?;
     let mut user = target(s, id).await?;
-    let details = format!(
-        "{} -> {}",
-        user.department.as_ref().map_or("-", Department::as_str),
-        department.as_ref().map_or("-", Department::as_str)
-    );
+    let details = AuditDetails::Department {
+        from: user.department.as_ref().map(|d| d.as_str().to_owned()),
+        to: department.as_ref().map(|d| d.as_str().to_owned()),
+    };
     user.department = department;
     s.store.update_user(&user).await?;
     s.audit(
@@ -130,7 +136,7 @@ pub async fn change_department(
             AuditAction::DepartmentChanged,
         )
         .on(id)
-        .with(details),
+        .detailed(&details),
     )
     .await?;
     Ok(user)

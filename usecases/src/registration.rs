@@ -1,8 +1,8 @@
 //! Registration: /start, the owner's approval or rejection, /stop and /lang.
 
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Department, DisplayName, Email, Language, Role, Status, User,
-    UserId, telegram_username,
+    Action, AuditAction, AuditDetails, AuditEvent, Department, DisplayName, Email, Language, Role,
+    Status, User, UserId, telegram_username,
 };
 use meetbot_ports::StoreError;
 
@@ -68,7 +68,11 @@ pub async fn start(s: &Services, profile: &Profile) -> Result<StartOutcome, UseC
         s.audit(
             AuditEvent::new(now, Some(owner.id), AuditAction::Registered)
                 .on(owner.id)
-                .with("OWNER (configured)"),
+                .detailed(&AuditDetails::Role {
+                    from: None,
+                    to: Role::Owner,
+                    configured: true,
+                }),
         )
         .await?;
         return Ok(StartOutcome::Welcome(owner));
@@ -78,7 +82,11 @@ pub async fn start(s: &Services, profile: &Profile) -> Result<StartOutcome, UseC
         s.audit(
             AuditEvent::new(now, None, AuditAction::RoleChanged)
                 .on(user.id)
-                .with(format!("{} -> OWNER (configured)", user.role)),
+                .detailed(&AuditDetails::Role {
+                    from: Some(user.role),
+                    to: Role::Owner,
+                    configured: true,
+                }),
         )
         .await?;
         user.role = Role::Owner;
@@ -176,7 +184,11 @@ async fn decide(
     s.audit(
         AuditEvent::new(s.clock.now(), Some(owner.id), audit_action)
             .on(user.id)
-            .with(format!("PENDING -> {to}")),
+            .detailed(&AuditDetails::Role {
+                from: Some(Role::Pending),
+                to,
+                configured: false,
+            }),
     )
     .await?;
     s.tell(&user, &screens::registration_decided(to == Role::Manager))

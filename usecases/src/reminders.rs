@@ -15,7 +15,9 @@
 //! allowed retries, which the owners are told about and the audit log shows.
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{AuditAction, AuditEvent, LateDelivery, Meeting, MeetingStatus, User};
+use meetbot_domain::{
+    AuditAction, AuditDetails, AuditEvent, LateDelivery, Meeting, MeetingStatus, User,
+};
 use meetbot_ports::{MessengerError, Reminder, ReminderState, Screen, Text, TextArg};
 
 use crate::calendar_sync::backoff_delay;
@@ -245,7 +247,10 @@ async fn give_up(
     s.audit(
         AuditEvent::new(s.clock.now(), None, AuditAction::ReminderFailed)
             .on(meeting.id)
-            .with(format!("to {} ({}): {error}", recipient.name, recipient.id)),
+            .detailed(&AuditDetails::ReminderFailed {
+                recipient: recipient.id,
+                error: error.to_string(),
+            }),
     )
     .await?;
     s.tell_owners(

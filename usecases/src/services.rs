@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Denial, Department, Role, Settings, User, UserId, authorize,
+    Action, AuditAction, AuditDetails, AuditEvent, Denial, Department, Role, Settings, User,
+    UserId, authorize,
 };
 use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{
@@ -60,7 +61,7 @@ impl Services {
     pub async fn refuse(&self, actor: UserId, action: Action, denial: Denial) -> UseCaseError {
         let event = AuditEvent::new(self.clock.now(), Some(actor), AuditAction::PermissionDenied)
             .on(action)
-            .with(format!("{denial:?}"));
+            .detailed(&AuditDetails::Refused { denial });
         if let Err(error) = self.store.append_audit(&event).await {
             tracing::error!(%error, "could not record a refusal in the audit log");
         }

@@ -4,10 +4,12 @@ use chrono::{NaiveDate, Weekday};
 use meetbot_domain::availability::{DayWindow, SlotStep};
 use meetbot_domain::booking::{ChangeCutoff, UpcomingLimit};
 use meetbot_domain::{
-    Action, AuditAction, AuditEvent, Cadence, Department, GroupMeeting, MeetingType,
+    Action, AuditAction, AuditDetails, AuditEvent, Cadence, Department, GroupMeeting, MeetingType,
     ReminderOffsets, Settings, UserId, Zone,
 };
 
+use crate::chat::SettingCode;
+use crate::chat::views::day_code;
 use crate::error::UseCaseError;
 use crate::services::Services;
 
@@ -64,6 +66,110 @@ pub enum SettingsChange {
     /// The weekly group meeting in its five-line text form (see
     /// [`GroupMeeting::from_text`]), or `None` for no group meeting.
     GroupMeeting(Option<String>),
+}
+
+/// The most characters of a new value the audit log keeps (a group
+/// meeting is five lines).
+const AUDIT_VALUE_CHARS: usize = 200;
+
+/// Numbers as the owner types them: `1440, 120, 60`.
+fn listed(numbers: &[i64]) -> String {
+    numbers
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl SettingsChange {
+    /// The setting this change is to, as the settings dialog names it.
+    pub fn setting(&self) -> SettingCode {
+        match self {
+            Self::WorkingHours(..) => SettingCode::Hours,
+            Self::Zone(_) => SettingCode::Zone,
+            Self::SlotStep(_) => SettingCode::Step,
+            Self::Buffer(_) => SettingCode::Buffer,
+            Self::Notice(_) => SettingCode::Notice,
+            Self::Horizon(_) => SettingCode::Horizon,
+            Self::Limit(_) => SettingCode::Limit,
+            Self::Cutoff(_) => SettingCode::Cutoff,
+            Self::DateOverride(..) | Self::ClearDateOverride(_) => SettingCode::Dayoff,
+            Self::MeetingTypes(_) => SettingCode::Types,
+            Self::Reminders(_) | Self::TypeReminders(..) => SettingCode::Reminders,
+            Self::Cadence(..) => SettingCode::Cadence,
+            Self::Departments(_) => SettingCode::Departments,
+            Self::GroupMeeting(_) => SettingCode::Group,
+        }
+    }
+
+    /// What the audit log keeps of the change: the setting, and the new
+    /// value much as the owner typed it (`sat 10:00-14:00`, a dash for
+    /// none), or what went back to its default.
+    pub fn audit_details(&self) -> AuditDetails {
+        let or_dash = |text: &Option<String>| text.clone().unwrap_or_else(|| "—".to_owned());
+        let (value, reset) = match self {
+            Self::WorkingHours(day, hours) => {
+                (format!("{} {}", day_code(*day), or_dash(hours)), false)
+            }
+            Self::Zone(name) => (name.clone(), false),
+            Self::SlotStep(n)
+            | Self::Buffer(n)
+            | Self::Notice(n)
+            | Self::Horizon(n)
+            | Self::Limit(n)
+            | Self::Cutoff(n) => (n.to_string(), false),
+            Self::DateOverride(date, hours) => (format!("{date} {}", or_dash(hours)), false),
+            Self::ClearDateOverride(date) => (date.to_string(), true),
+            Self::MeetingTypes(types) => {
+                let minutes: Vec<i64> = types.iter().map(|(_, _, minutes)| *minutes).collect();
+                (listed(&minutes), false)
+            }
+            Self::Reminders(minutes) => (listed(minutes), false),
+            Self::TypeReminders(code, Some(minutes)) => {
+                (format!("{code}: {}", listed(minutes)), false)
+            }
+            Self::TypeReminders(code, None) => (code.clone(), true),
+            Self::Cadence(every, nudges) => (format!("{every} ({})", listed(nudges)), false),
+            Self::Departments(names) if names.is_empty() => ("—".to_owned(), false),
+            Self::Departments(names) => (names.join(", "), false),
+            Self::GroupMeeting(text) => (
+                or_dash(text)
+                    .lines()
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                false,
+            ),
+        };
+        AuditDetails::Setting {
+            setting: self.setting().code().to_owned(),
+            value: value.chars().take(AUDIT_VALUE_CHARS).collect(),
+            reset,
+        }
+    }
+}
+
+/// The setting a change was to, from the free form the audit log kept
+/// changes in before they were typed (`WorkingHours(Sat, Some("10:00-14:00"))`).
+pub fn setting_of_free_form(details: &str) -> Option<SettingCode> {
+    let name = details.split_once('(').map_or(details, |(name, _)| name);
+    Some(match name.trim() {
+        "WorkingHours" => SettingCode::Hours,
+        "Zone" => SettingCode::Zone,
+        "SlotStep" => SettingCode::Step,
+        "Buffer" => SettingCode::Buffer,
+        "Notice" => SettingCode::Notice,
+        "Horizon" => SettingCode::Horizon,
+        "Limit" => SettingCode::Limit,
+        "Cutoff" => SettingCode::Cutoff,
+        "DateOverride" | "ClearDateOverride" => SettingCode::Dayoff,
+        "MeetingTypes" => SettingCode::Types,
+        "Reminders" | "TypeReminders" => SettingCode::Reminders,
+        "Cadence" => SettingCode::Cadence,
+        "Departments" => SettingCode::Departments,
+        "GroupMeeting" => SettingCode::Group,
+        _ => return None,
+    })
 }
 
 fn window(text: Option<&String>) -> Result<Option<DayWindow>, UseCaseError> {
@@ -153,7 +259,7 @@ pub async fn change(
     s.store.set_value(SETTINGS_KEY, &json).await?;
     s.audit(
         AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::SettingsChanged)
-            .with(format!("{change:?}")),
+            .detailed(&change.audit_details()),
     )
     .await?;
     Ok(settings)

@@ -100,7 +100,7 @@ help-owner =
     /settings — working hours, durations, limits
     /broadcast — a message to every active user
     /audit — the audit log
-    /export — meetings as .ics and CSV, e.g. /export 01.01 31.01
+    /export — meetings as .ics and CSV, and the audit log as CSV, e.g. /export 01.01 31.01
     /rsvp — who comes to the group meeting
     /stats — statistics with charts, e.g. /stats 7, /stats quarter, /stats 01.01 31.03
 registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
@@ -223,9 +223,6 @@ broadcast-done = Broadcast queued for { $recipients } people; it goes out at the
 broadcast-message =
     📣 A message from { $name }:
     { $text }
-audit-title = Audit log (latest entries):
-audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
-audit-empty = The audit log is empty.
 ics-invite = 📎 The meeting file for your calendar.
 ics-cancel = 📎 The cancellation file for your calendar.
 export-ics = Meetings from { $from } to { $to }: { $count } — a file for your calendar.
@@ -449,3 +446,110 @@ feedback-owner-notice = The meeting with { $name } on { $when } is over; they ha
 user-card-history = Meetings: held { $held }, no-show { $no_show }, ahead { $upcoming }, cancelled by them { $cancelled }, moved { $moved }. Last held: { $last }.
 button-history-meeting = { $when } · { $status }
 stats-never = never
+
+## Audit log
+audit-title = 📜 Audit log · { $kind }
+audit-title-person = 📜 Audit log of { $person } · { $kind }
+audit-page-empty = Nothing here.
+audit-kind-all = All
+audit-kind-bookings = Bookings
+audit-kind-people = People and roles
+audit-kind-refusals = Refusals
+audit-kind-other = Other
+audit-kind-chosen = • { $kind }
+audit-newer = ‹ Newer
+audit-older = Older ›
+audit-everybody = 👥 Everybody
+audit-card = 👤 Card
+button-audit-person = 📜 Audit log of this person
+audit-entry = { $at } · { $sentence }
+audit-moment = { $day } { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}{ $year } { $clock }
+audit-bot = The bot
+audit-actor-gone = User { $id }
+audit-person-gone = user { $id }
+audit-someone = someone
+audit-with = , with { $person }
+audit-registered = { $actor } registered
+audit-registered-owner = { $actor } registered as an owner named in the configuration
+audit-approved = { $actor } approved { $person } as manager
+audit-rejected = { $actor } turned down the registration of { $person }
+audit-role-configured = { $actor } made { $person } owner, as the configuration says
+audit-role-changed = { $actor } changed the role of { $person }: { $from } → { $to }
+audit-role-changed-bare = { $actor } changed the role of { $person }
+audit-status-changed = { $actor } changed the status of { $person }: { $from } → { $to }
+audit-status-own = { $actor } changed their own status: { $from } → { $to }
+audit-status-changed-bare = { $actor } changed the status of { $person }
+audit-department-changed = { $actor } changed the department of { $person }: { $from } → { $to }
+audit-department-changed-bare = { $actor } changed the department of { $person }
+audit-booked = { $actor } booked a meeting on { $when }{ $with }
+audit-booked-bare = { $actor } booked a meeting
+audit-cancelled = { $actor } cancelled the meeting of { $when }{ $with }
+audit-cancelled-bare = { $actor } cancelled a meeting
+audit-moved = { $actor } moved the meeting of { $from } to { $to }{ $with }
+audit-moved-bare = { $actor } moved a meeting
+audit-no-show = { $actor } marked a no-show: the meeting of { $when }{ $with }
+audit-no-show-bare = { $actor } marked a meeting as a no-show
+audit-no-show-cleared = { $actor } took back a no-show mark, the meeting was held: { $when }{ $with }
+audit-no-show-cleared-bare = { $actor } took back a no-show mark
+audit-settings = { $actor } changed the setting “{ $setting }”: { $value }
+audit-settings-reset = { $actor } put the setting “{ $setting }” back to its default: { $value }
+audit-settings-named = { $actor } changed the setting “{ $setting }”
+audit-settings-bare = { $actor } changed the settings
+audit-refused = { $actor } tried to { $attempt } and was refused
+audit-refused-button = { $actor } pressed an outdated or forged button and was refused
+audit-refused-bare = { $actor } tried something not allowed and was refused
+audit-unsubscribed = { $actor } unsubscribed with /stop
+audit-resubscribed = { $actor } came back with /start
+audit-broadcast = { $actor } sent a broadcast to { $count ->
+    [one] { $count } person
+   *[other] { $count } people
+}
+audit-broadcast-bare = { $actor } sent a broadcast
+audit-reminder-failed = { $actor } could not deliver a reminder of the meeting of { $when } to { $person }
+audit-reminder-failed-bare = { $actor } could not deliver a reminder
+audit-feedback = { $actor } rated the meeting of { $when }: { $stars } ★
+audit-feedback-bare = { $actor } rated a meeting
+audit-attempt-start = start the bot
+audit-attempt-help = read the help
+audit-attempt-lang = change the language
+audit-attempt-stop = unsubscribe
+audit-attempt-book = book a meeting
+audit-attempt-my-meetings = see their meetings
+audit-attempt-cancel-own = cancel a meeting
+audit-attempt-reschedule-own = move a meeting
+audit-attempt-free-slots = see the free times
+audit-attempt-profile = open their profile
+audit-attempt-own-status = set their status
+audit-attempt-rsvp = answer the group meeting invitation
+audit-attempt-feedback = rate a meeting
+audit-attempt-pending = see the registrations waiting
+audit-attempt-approve = approve a registration
+audit-attempt-reject = turn down a registration
+audit-attempt-users = see the users
+audit-attempt-change-role = change a role
+audit-attempt-change-status = change a status
+audit-attempt-change-department = change a department
+audit-attempt-settings = change the settings
+audit-attempt-statistics = see the statistics
+audit-attempt-audit-log = read the audit log
+audit-attempt-broadcast = send a broadcast
+audit-attempt-export = export the meetings
+audit-attempt-cancel-any = cancel somebody's meeting
+audit-attempt-no-show = mark a no-show
+export-audit-csv = The audit log from { $from } to { $to } as CSV: { $count ->
+    [one] { $count } entry
+   *[other] { $count } entries
+}.

@@ -100,7 +100,7 @@ help-owner =
     /settings — рабочие часы, длительности, лимиты
     /broadcast — рассылка всем активным
     /audit — журнал действий
-    /export — выгрузка встреч в .ics и CSV, например /export 01.01 31.01
+    /export — выгрузка встреч в .ics и CSV и журнала действий в CSV, например /export 01.01 31.01
     /rsvp — кто придёт на общую встречу
     /stats — статистика с графиками, например /stats 7, /stats квартал, /stats 01.01 31.03
 registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
@@ -223,9 +223,6 @@ broadcast-done = Рассылка поставлена в очередь для 
 broadcast-message =
     📣 Сообщение от { $name }:
     { $text }
-audit-title = Журнал действий (последние записи):
-audit-line = { $at } · { $actor } · { $action } · { $target } { $details }
-audit-empty = Журнал пуст.
 ics-invite = 📎 Файл встречи для вашего календаря.
 ics-cancel = 📎 Файл отмены для вашего календаря.
 export-ics = Встречи с { $from } по { $to }: { $count } — файл для календаря.
@@ -455,3 +452,112 @@ feedback-owner-notice = Встреча с { $name } { $when } закончила
 user-card-history = Встречи: состоялось { $held }, неявок { $no_show }, впереди { $upcoming }, отменено им { $cancelled }, перенесено { $moved }. Последняя состоявшаяся: { $last }.
 button-history-meeting = { $when } · { $status }
 stats-never = не было
+
+## Audit log
+audit-title = 📜 Журнал действий · { $kind }
+audit-title-person = 📜 Журнал действий: { $person } · { $kind }
+audit-page-empty = Здесь пусто.
+audit-kind-all = Всё
+audit-kind-bookings = Встречи
+audit-kind-people = Люди и роли
+audit-kind-refusals = Отказы
+audit-kind-other = Прочее
+audit-kind-chosen = • { $kind }
+audit-newer = ‹ Новее
+audit-older = Старше ›
+audit-everybody = 👥 Все люди
+audit-card = 👤 Карточка
+button-audit-person = 📜 Журнал действий по человеку
+audit-entry = { $at } · { $sentence }
+audit-moment = { $day } { $month ->
+    [1] янв
+    [2] фев
+    [3] мар
+    [4] апр
+    [5] мая
+    [6] июн
+    [7] июл
+    [8] авг
+    [9] сен
+    [10] окт
+    [11] ноя
+   *[12] дек
+}{ $year } { $clock }
+audit-bot = Бот
+audit-actor-gone = Пользователь { $id }
+audit-person-gone = пользователь { $id }
+audit-someone = неизвестно кто
+audit-with = , участник: { $person }
+audit-registered = { $actor } зарегистрировался(ась)
+audit-registered-owner = { $actor } зарегистрировался(ась) как владелец, указанный в настройках
+audit-approved = { $actor } одобрил(а) заявку: { $person } — менеджер
+audit-rejected = { $actor } отклонил(а) заявку: { $person }
+audit-role-configured = { $actor } назначил(а) владельцем по настройкам: { $person }
+audit-role-changed = { $actor } сменил(а) роль: { $person }, { $from } → { $to }
+audit-role-changed-bare = { $actor } сменил(а) роль: { $person }
+audit-status-changed = { $actor } сменил(а) статус: { $person }, { $from } → { $to }
+audit-status-own = { $actor } сменил(а) свой статус: { $from } → { $to }
+audit-status-changed-bare = { $actor } сменил(а) статус: { $person }
+audit-department-changed = { $actor } сменил(а) отдел: { $person }, { $from } → { $to }
+audit-department-changed-bare = { $actor } сменил(а) отдел: { $person }
+audit-booked = { $actor } записался(ась) на встречу { $when }{ $with }
+audit-booked-bare = { $actor } записался(ась) на встречу
+audit-cancelled = { $actor } отменил(а) встречу { $when }{ $with }
+audit-cancelled-bare = { $actor } отменил(а) встречу
+audit-moved = { $actor } перенёс(ла) встречу { $from } на { $to }{ $with }
+audit-moved-bare = { $actor } перенёс(ла) встречу
+audit-no-show = { $actor } отметил(а) неявку: встреча { $when }{ $with }
+audit-no-show-bare = { $actor } отметил(а) неявку на встречу
+audit-no-show-cleared = { $actor } снял(а) отметку о неявке, встреча состоялась: { $when }{ $with }
+audit-no-show-cleared-bare = { $actor } снял(а) отметку о неявке
+audit-settings = { $actor } изменил(а) настройку «{ $setting }»: { $value }
+audit-settings-reset = { $actor } вернул(а) настройку «{ $setting }» к общей: { $value }
+audit-settings-named = { $actor } изменил(а) настройку «{ $setting }»
+audit-settings-bare = { $actor } изменил(а) настройки
+audit-refused = { $actor } пытался(ась) { $attempt } — отказано
+audit-refused-button = { $actor } нажал(а) устаревшую или поддельную кнопку — отказано
+audit-refused-bare = { $actor } пытался(ась) сделать недоступное — отказано
+audit-unsubscribed = { $actor } отписался(ась) командой /stop
+audit-resubscribed = { $actor } вернулся(ась) командой /start
+audit-broadcast = { $actor } сделал(а) рассылку: { $count } { $count ->
+    [one] получатель
+    [few] получателя
+   *[other] получателей
+}
+audit-broadcast-bare = { $actor } сделал(а) рассылку
+audit-reminder-failed = { $actor } не смог доставить напоминание о встрече { $when }, получатель: { $person }
+audit-reminder-failed-bare = { $actor } не смог доставить напоминание
+audit-feedback = { $actor } оценил(а) встречу { $when }: { $stars } ★
+audit-feedback-bare = { $actor } оценил(а) встречу
+audit-attempt-start = запустить бота
+audit-attempt-help = открыть справку
+audit-attempt-lang = сменить язык
+audit-attempt-stop = отписаться
+audit-attempt-book = записаться на встречу
+audit-attempt-my-meetings = посмотреть свои встречи
+audit-attempt-cancel-own = отменить встречу
+audit-attempt-reschedule-own = перенести встречу
+audit-attempt-free-slots = посмотреть свободное время
+audit-attempt-profile = открыть профиль
+audit-attempt-own-status = сменить свой статус
+audit-attempt-rsvp = ответить на приглашение на общую встречу
+audit-attempt-feedback = оценить встречу
+audit-attempt-pending = посмотреть заявки
+audit-attempt-approve = одобрить заявку
+audit-attempt-reject = отклонить заявку
+audit-attempt-users = посмотреть пользователей
+audit-attempt-change-role = сменить роль
+audit-attempt-change-status = сменить статус
+audit-attempt-change-department = сменить отдел
+audit-attempt-settings = изменить настройки
+audit-attempt-statistics = посмотреть статистику
+audit-attempt-audit-log = открыть журнал действий
+audit-attempt-broadcast = сделать рассылку
+audit-attempt-export = выгрузить встречи
+audit-attempt-cancel-any = отменить чужую встречу
+audit-attempt-no-show = отметить неявку
+export-audit-csv = Журнал действий с { $from } по { $to } в CSV: { $count } { $count ->
+    [one] запись
+    [few] записи
+   *[other] записей
+}.

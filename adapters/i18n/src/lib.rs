@@ -137,6 +137,7 @@ impl Translator {
             TextArg::Clock { at, zone } => {
                 FluentValue::from(at.with_timezone(&zone.tz()).format("%H:%M").to_string())
             }
+            TextArg::Text(text) => FluentValue::from(self.text(language, text)),
         }
     }
 
@@ -201,12 +202,15 @@ impl Translator {
         let mut texts: Vec<&Text> = screen.texts.iter().collect();
         texts.extend(screen.all_buttons().map(|b| &b.label));
         let mut keys: Vec<String> = Vec::new();
-        for text in texts {
+        while let Some(text) = texts.pop() {
             keys.push(text.key.clone());
-            keys.extend(text.args.iter().filter_map(|(_, v)| match v {
-                TextArg::Key(k) => Some(k.clone()),
-                _ => None,
-            }));
+            for (_, value) in &text.args {
+                match value {
+                    TextArg::Key(key) => keys.push(key.clone()),
+                    TextArg::Text(inner) => texts.push(inner),
+                    _ => {}
+                }
+            }
         }
         let mut missing = Vec::new();
         for language in [Language::Ru, Language::En] {
@@ -282,6 +286,19 @@ mod tests {
         assert_eq!(
             t.text(Language::En, &text),
             "Wed, 9 January 2030, 10:00 (MSK)"
+        );
+    }
+
+    #[test]
+    fn a_message_inside_a_message_renders_with_its_own_arguments() {
+        let t = Translator::new();
+        let inner = Text::new("error-limit-reached").arg("n", TextArg::Number(3));
+        let text = Text::new("plain").text("text", inner.clone());
+        assert_eq!(t.text(Language::En, &text), t.text(Language::En, &inner));
+        let missing = Screen::text(Text::new("plain").text("text", Text::new("no-such-inner")));
+        assert_eq!(
+            t.missing_keys(&missing),
+            ["en:no-such-inner", "ru:no-such-inner"]
         );
     }
 

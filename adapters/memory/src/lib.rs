@@ -6,6 +6,7 @@
 //! database, a calendar or a chat. Depends on ports and domain only; never
 //! on a database driver, an HTTP client or the use cases.
 
+mod audit;
 mod calendar;
 mod clock;
 mod messenger;

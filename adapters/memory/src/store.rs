@@ -4,11 +4,12 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{AuditEvent, Interval, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
-use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{
-    BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, JobId, MeetingQuery,
-    Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
+    AuditEntry, AuditQuery, BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback,
+    JobId, MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction,
+    UserQuery,
 };
+use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 
 use crate::outbox::StoredMessage;
@@ -715,19 +716,12 @@ impl Store for InMemoryStore {
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        lock(&self.state).audit.push(event.clone());
+        lock(&self.state).append_audit(event);
         Ok(())
     }
 
-    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
-        let state = lock(&self.state);
-        Ok(state
-            .audit
-            .iter()
-            .rev()
-            .take(limit as usize)
-            .cloned()
-            .collect())
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(lock(&self.state).audit_log(&query))
     }
 }
 

@@ -12,8 +12,8 @@ use meetbot_domain::{
     User, UserId, Zone,
 };
 use meetbot_ports::{
-    CalendarJob, CalendarJobKind, Feedback, InboxUpdate, JobId, Outgoing, OutgoingId,
-    QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, StoreError,
+    AuditEntry, AuditId, CalendarJob, CalendarJobKind, Feedback, InboxUpdate, JobId, Outgoing,
+    OutgoingId, QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, StoreError,
 };
 
 use crate::schema::{
@@ -311,6 +311,7 @@ impl TryFrom<JobRow> for CalendarJob {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub(crate) struct AuditRow {
+    pub id: i64,
     pub happened_at: i64,
     pub actor_id: Option<i64>,
     pub action: String,
@@ -341,17 +342,20 @@ impl From<&AuditEvent> for NewAuditRow {
     }
 }
 
-impl TryFrom<AuditRow> for AuditEvent {
+impl TryFrom<AuditRow> for AuditEntry {
     type Error = StoreError;
 
     fn try_from(row: AuditRow) -> Result<Self, StoreError> {
-        Ok(AuditEvent {
-            at: instant(row.happened_at)?,
-            actor: row.actor_id.map(UserId),
-            action: AuditAction::parse(&row.action)
-                .map_err(|e| bad("audit_log", "action", &row.action, e))?,
-            target: row.target,
-            details: row.details,
+        Ok(AuditEntry {
+            id: AuditId(row.id),
+            event: AuditEvent {
+                at: instant(row.happened_at)?,
+                actor: row.actor_id.map(UserId),
+                action: AuditAction::parse(&row.action)
+                    .map_err(|e| bad("audit_log", "action", &row.action, e))?,
+                target: row.target,
+                details: row.details,
+            },
         })
     }
 }

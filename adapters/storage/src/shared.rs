@@ -62,11 +62,14 @@ macro_rules! shared_store {
     ($store:ident) => {
         use chrono::{DateTime, Duration, Utc};
         use diesel::prelude::*;
-        use meetbot_domain::{AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId};
+        use meetbot_domain::{
+            AuditAction, AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId,
+        };
         use meetbot_ports::{
-            BookingError, BookingRequest, CalendarJob, CalendarJobKind, Feedback, InboxUpdate,
-            JobId, MeetingQuery, Outgoing, OutgoingId, QueuedMessage, Reminder, ReminderId,
-            ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
+            AuditCursor, AuditEntry, AuditQuery, BookingError, BookingRequest, CalendarJob,
+            CalendarJobKind, Feedback, InboxUpdate, JobId, MeetingQuery, Outgoing, OutgoingId,
+            QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError,
+            Transaction, UserQuery,
         };
 
         use $crate::failure::Failure;
@@ -327,6 +330,44 @@ macro_rules! shared_store {
             let rows = select
                 .order((meetings::starts_at, meetings::id))
                 .load(conn)?;
+            Ok(convert_all(rows)?)
+        }
+
+        /// The audit events of a query; a page after a `NewerThan` cursor is
+        /// read oldest first from the cursor, then turned newest first.
+        fn find_audit(conn: &mut Conn, query: AuditQuery) -> Result<Vec<AuditEntry>, Failure> {
+            let mut select = audit_log::table.select(AuditRow::as_select()).into_boxed();
+            if let Some(person) = query.person {
+                let on_people: Vec<&str> = AuditAction::on_people()
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect();
+                select = select.filter(
+                    audit_log::actor_id.eq(person.0).or(audit_log::target
+                        .eq(person.0.to_string())
+                        .and(audit_log::action.eq_any(on_people))),
+                );
+            }
+            if !query.actions.is_empty() {
+                let names: Vec<&str> = query.actions.iter().map(|a| a.as_str()).collect();
+                select = select.filter(audit_log::action.eq_any(names));
+            }
+            if let Some(during) = query.during {
+                select = select
+                    .filter(audit_log::happened_at.ge(micros(during.start())))
+                    .filter(audit_log::happened_at.lt(micros(during.end())));
+            }
+            select = match query.cursor {
+                AuditCursor::Newest => select.order(audit_log::id.desc()),
+                AuditCursor::OlderThan(id) => select
+                    .filter(audit_log::id.lt(id.0))
+                    .order(audit_log::id.desc()),
+                AuditCursor::NewerThan(id) => select
+                    .filter(audit_log::id.gt(id.0))
+                    .order(audit_log::id.asc()),
+            };
+            let mut rows = select.limit(as_limit(query.limit)).load(conn)?;
+            rows.sort_by_key(|row: &AuditRow| std::cmp::Reverse(row.id));
             Ok(convert_all(rows)?)
         }
 

@@ -618,17 +618,8 @@ macro_rules! store_impl {
                 .await
             }
 
-            async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
-                let limit = as_limit(limit);
-                self.read(move |conn| {
-                    let rows = audit_log::table
-                        .select(AuditRow::as_select())
-                        .order((audit_log::happened_at.desc(), audit_log::id.desc()))
-                        .limit(limit)
-                        .load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
+            async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+                self.read(move |conn| find_audit(conn, query)).await
             }
         }
     };

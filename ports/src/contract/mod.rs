@@ -9,6 +9,7 @@
 //! store as `Option<Arc<dyn Store>>`; `None` skips the test (the factory
 //! prints why, e.g. when no test database is configured).
 
+pub mod audit;
 pub mod calendar;
 pub mod delivery;
 pub mod statistics;
@@ -69,6 +70,11 @@ macro_rules! store_contract_tests {
             contract_rsvp_answers_are_per_occurrence_and_the_latest_wins,
             booking_storm_of_64_attempts_at_one_slot_makes_exactly_one_meeting,
             limit_holds_under_concurrent_bookings_by_one_manager
+        );
+        $crate::store_contract_tests!(@cases audit $make;
+            contract_the_audit_log_pages_older_and_newer_from_an_id,
+            contract_the_audit_log_filters_by_person_as_actor_or_target,
+            contract_the_audit_log_filters_by_actions_and_time
         );
     };
     (@cases $module:ident $make:expr; $($case:ident),+) => {

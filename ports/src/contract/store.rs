@@ -17,8 +17,8 @@ use meetbot_domain::{
 };
 
 use crate::store::{
-    BookingError, BookingRequest, CalendarJobKind, Feedback, MeetingQuery, ReminderState, Rsvp,
-    Store, StoreError, UserQuery,
+    AuditQuery, BookingError, BookingRequest, CalendarJobKind, Feedback, MeetingQuery,
+    ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 
 /// The instant every case treats as "now": Monday 2030-01-07 09:00 UTC.
@@ -797,19 +797,20 @@ pub async fn contract_the_audit_log_is_newest_first(store: Arc<dyn Store>) {
         ))
         .await
         .unwrap();
-    let log = store.audit_log(3).await.unwrap();
+    let log = store.audit_log(AuditQuery::newest(3)).await.unwrap();
     assert_eq!(log.len(), 3);
     assert_eq!(
-        log[0],
+        log[0].event,
         AuditEvent::new(
             now() + Duration::minutes(10),
             None,
             AuditAction::PermissionDenied
         )
     );
-    assert_eq!(log[1].details, "MANAGER -> OWNER #4");
-    assert_eq!(log[1].target.as_deref(), Some("4"));
-    assert_eq!(log[1].actor, Some(UserId(100)));
+    assert_eq!(log[1].event.details, "MANAGER -> OWNER #4");
+    assert_eq!(log[1].event.target.as_deref(), Some("4"));
+    assert_eq!(log[1].event.actor, Some(UserId(100)));
+    assert!(log[0].id > log[1].id && log[1].id > log[2].id);
 }
 
 /// 64 people press the same slot at once: exactly one meeting, 63 clean refusals.

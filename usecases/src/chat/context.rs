@@ -2,7 +2,7 @@
 //! reads and refusals every flow shares.
 
 use chrono::NaiveDate;
-use meetbot_domain::{AuditAction, AuditEvent, Meeting, Role, User, Zone};
+use meetbot_domain::{AuditAction, AuditDetails, AuditEvent, Meeting, Role, User, Zone};
 use meetbot_ports::{BookerSummary, MeetingQuery, Screen};
 
 use super::reply::Reply;
@@ -61,7 +61,9 @@ impl Chat<'_> {
             AuditAction::PermissionDenied,
         )
         .on("button")
-        .with(data.chars().take(64).collect::<String>());
+        .detailed(&AuditDetails::StaleButton {
+            data: data.chars().take(64).collect(),
+        });
         self.s.audit(event).await?;
         Ok(Reply::send(views::note("error-stale-button")))
     }

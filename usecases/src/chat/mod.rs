@@ -10,6 +10,7 @@
 //! answer in the outbox, all in one unit of work with the flow's changes,
 //! so [`answer`] gives a flow's screens without a messenger.
 
+pub mod audit_views;
 pub mod command;
 mod context;
 pub mod dialog;
@@ -34,6 +35,7 @@ use self::flows::{
     account, booking, feedback, meetings, owner, registration, sentence, settings, stats,
 };
 use self::views::Reader;
+use crate::audit::AuditView;
 use crate::callback::Callback;
 use crate::error::UseCaseError;
 use crate::outbox;
@@ -299,7 +301,7 @@ async fn run(chat: &Chat<'_>, command: Command) -> Handled {
         Command::Users => owner::users(chat).await,
         Command::Settings => settings::show(chat).await,
         Command::Broadcast => owner::begin_broadcast(chat).await,
-        Command::Audit => owner::audit(chat).await,
+        Command::Audit => owner::audit(chat, AuditView::default(), false).await,
         Command::Export(range) => owner::export(chat, range).await,
         Command::Rsvp => feedback::head_count(chat).await,
         Command::Stats(period) => stats::show(chat, period).await,
@@ -359,6 +361,7 @@ async fn on_button(chat: &Chat<'_>, dialog: Option<Dialog>, callback: Callback) 
         Callback::Rsvp(date, answer) => feedback::answer(chat, date, answer).await,
         Callback::NoShow(meeting, no_show) => stats::no_show(chat, meeting, no_show).await,
         Callback::EditSetting(code) => settings::edit(chat, code).await,
+        Callback::AuditLog(view) => owner::audit(chat, view, true).await,
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use meetbot_domain::{
-    AuditEvent, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType,
-    Role, Settings, Status, User, UserId, Zone,
+    DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType, Role,
+    Settings, Status, User, UserId, Zone,
 };
 use meetbot_ports::{Attachment, Button, Screen, Text, TextArg};
 
@@ -529,6 +529,7 @@ pub fn user_card(
     for chunk in status_buttons.chunks(2).chain(department_buttons.chunks(2)) {
         screen = screen.row(chunk.to_vec());
     }
+    let screen = screen.row(vec![super::audit_views::person_button(user.id)]);
     screen.row(vec![button(
         "menu-users",
         Callback::Command(Command::Users),
@@ -674,34 +675,6 @@ pub fn day_code(day: chrono::Weekday) -> &'static str {
 /// Asks for a setting's new value, with an example of the format.
 pub fn ask_setting(setting: SettingCode) -> Screen {
     Screen::text(Text::new(format!("ask-setting-{}", setting.code()))).row(abort_row())
-}
-
-/// The audit log, newest first.
-pub fn audit(events: &[AuditEvent], reader: Reader) -> Screen {
-    if events.is_empty() {
-        return note("audit-empty");
-    }
-    let mut screen = Screen::text(Text::new("audit-title"));
-    for event in events {
-        screen = screen.then(
-            Text::new("audit-line")
-                .arg(
-                    "at",
-                    TextArg::Time {
-                        at: event.at,
-                        zone: reader.zone,
-                    },
-                )
-                .plain(
-                    "actor",
-                    event.actor.map_or("bot".to_owned(), |a| a.to_string()),
-                )
-                .plain("action", event.action)
-                .plain("target", event.target.as_deref().unwrap_or("—"))
-                .plain("details", &event.details),
-        );
-    }
-    screen
 }
 
 /// A broadcast went out.

@@ -3,6 +3,8 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use meetbot_domain::{Action, Interval, Role, Status, UserId};
 
+use crate::audit::AuditView;
+use crate::chat::audit_views;
 use crate::chat::command::DateArg;
 use crate::chat::context::{Chat, Handled};
 use crate::chat::dialog::Dialog;
@@ -10,9 +12,6 @@ use crate::chat::reply::Reply;
 use crate::chat::views;
 use crate::error::UseCaseError;
 use crate::{audit, broadcast, feedback, ics, members, registration};
-
-/// How many audit entries /audit shows.
-const AUDIT_ENTRIES: u32 = 20;
 
 /// /pending: registrations waiting, each with Approve / Reject.
 pub async fn pending(chat: &Chat<'_>) -> Handled {
@@ -78,14 +77,21 @@ pub async fn broadcast(chat: &Chat<'_>, text: &str) -> Handled {
     Ok(Reply::send(views::broadcast_done(report.queued)).ending_dialog())
 }
 
-/// /audit: the latest entries.
-pub async fn audit(chat: &Chat<'_>) -> Handled {
-    let events = audit::recent(chat.s, chat.from.id, AUDIT_ENTRIES).await?;
-    Ok(Reply::send(views::audit(&events, chat.reader)))
+/// /audit, or a button of its screen: a page of the log, sent anew or
+/// in place of the page it was pressed on.
+pub async fn audit(chat: &Chat<'_>, view: AuditView, in_place: bool) -> Handled {
+    let page = audit::page(chat.s, chat.from.id, view).await?;
+    let screen = audit_views::page(&page, chat.reader, chat.s.clock.now());
+    Ok(if in_place {
+        Reply::edit(screen)
+    } else {
+        Reply::send(screen)
+    })
 }
 
-/// /export [from to]: the meetings of a range as .ics and CSV; by default
-/// from 30 days back to 90 days ahead.
+/// /export [from to]: the meetings of a range as .ics and CSV, and the
+/// audit log of the range as CSV; by default from 30 days back to 90 days
+/// ahead.
 pub async fn export(chat: &Chat<'_>, range: Option<(DateArg, DateArg)>) -> Handled {
     let zone = chat.owner_zone().await?;
     let today = zone.date_of(chat.s.clock.now());
@@ -108,5 +114,8 @@ pub async fn export(chat: &Chat<'_>, range: Option<(DateArg, DateArg)>) -> Handl
     .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
     let export = ics::export(chat.s, chat.from.id, range).await?;
     let (ics_file, csv_file) = views::export_files(from, to, &export);
-    Ok(Reply::send(ics_file).then_send(csv_file))
+    let audit = audit::export(chat.s, chat.from.id, range).await?;
+    Ok(Reply::send(ics_file)
+        .then_send(csv_file)
+        .then_send(audit_views::export_file(from, to, &audit)))
 }
