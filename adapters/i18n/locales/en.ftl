@@ -360,3 +360,7 @@ nl-unavailable = I could not read that message just now. The buttons still work:
 button-change = ✏️ Change
 voice-heard = 🎤 { $text }
 voice-unavailable = I cannot listen to voice messages here; please write it, for example “tomorrow at 10 for an hour”.
+
+## Charts
+
+chart-no-data = No data yet.

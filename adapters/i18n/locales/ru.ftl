@@ -361,3 +361,7 @@ nl-unavailable = Не получилось прочитать сообщение
 button-change = ✏️ Изменить
 voice-heard = 🎤 { $text }
 voice-unavailable = Голосовые сообщения я здесь не слушаю — напишите текстом, например «завтра в 10 на час».
+
+## Charts
+
+chart-no-data = Пока нет данных.
