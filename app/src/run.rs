@@ -8,6 +8,7 @@
 //! drained into the configured calendar (none, Google or CalDAV) and the
 //! scheduler (reminders, cadence, group meeting).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -21,6 +22,7 @@ use meetbot_interpreter::OfflineInterpreter;
 use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_speech::OpenAiSpeech;
+use meetbot_storage::DatabaseUrl;
 use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
 use meetbot_usecases::outbox::Outbox;
@@ -168,7 +170,7 @@ async fn console(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let person = meetbot_console::owner_at_keyboard(&mut core.owner_ids);
-    let console = Console::new(translator);
+    let console = Console::new(translator, data_folder(&config.database.url));
     let services = core.with(console.clone());
     // A busy port must not spoil a local try-out: /health is then skipped.
     let http = match http_server::bind(config.http.listen) {
@@ -188,6 +190,19 @@ async fn console(
     shutdown.cancel();
     background.stopped().await;
     ended.context("the console failed")
+}
+
+/// Where the bot keeps files beside its data (the console's charts): the
+/// SQLite database's folder, else `data`.
+fn data_folder(database: &DatabaseUrl) -> PathBuf {
+    match database.sqlite_file() {
+        Some(file) => match file.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+            // `sqlite://meetbot.sqlite3`: the working directory.
+            _ => PathBuf::from("."),
+        },
+        None => PathBuf::from("data"),
+    }
 }
 
 /// Telegram, by long polling or a webhook.
@@ -245,4 +260,28 @@ fn start_background(
         Backoff::default(),
         shutdown,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_folder_is_the_sqlite_databases_folder_else_data() {
+        let folder = |url: &str| data_folder(&DatabaseUrl::parse(url).unwrap());
+
+        assert_eq!(
+            folder("sqlite://data/meetbot.sqlite3"),
+            PathBuf::from("data")
+        );
+        assert_eq!(
+            folder("sqlite:///var/lib/meetbot/meetbot.sqlite3"),
+            PathBuf::from("/var/lib/meetbot")
+        );
+        assert_eq!(folder("sqlite://meetbot.sqlite3"), PathBuf::from("."));
+        assert_eq!(
+            folder("postgres://meetbot@db/meetbot"),
+            PathBuf::from("data")
+        );
+    }
 }

@@ -4,8 +4,9 @@
 //! tokio's clock, so a test in paused time measures paused time) and serves
 //! `getUpdates` from a queue the test fills, long-polling like Telegram (an
 //! offset confirms the updates before it). `sendMessage`,
-//! `editMessageText` and `sendDocument` answer with a message whose id the
-//! fake hands out, so a test can press the buttons of a message it saw.
+//! `editMessageText`, `sendDocument` and `sendPhoto` answer with a message
+//! whose id the fake hands out, so a test can press the buttons of a
+//! message it saw; an uploaded file's bytes are kept with its request.
 //! A chat can be made to answer 429 with a `retry_after`; all messages can
 //! be made to fail for a while (an outage: 502 or 429 to every send and
 //! edit while `getUpdates` keeps working) or to be answered slowly.
@@ -34,6 +35,7 @@ use tokio::sync::Notify;
 // tokio's clock, so that a test in paused time records paused time.
 use tokio::time::Instant;
 
+mod multipart;
 mod recorded;
 
 pub use recorded::Recorded;
@@ -351,8 +353,8 @@ impl FakeTelegram {
             .insert(chat, (times, retry_after));
     }
 
-    /// From now on, every `sendMessage`, `editMessageText` and
-    /// `sendDocument` fails: with each phase's failure for its duration, one
+    /// From now on, every `sendMessage`, `editMessageText`, `sendDocument`
+    /// and `sendPhoto` fails: with each phase's failure for its duration, one
     /// phase after the other; `getUpdates` and the other methods keep
     /// working. Returns when the outage ends, on tokio's clock.
     pub fn outage(&self, phases: &[(Duration, Failure)]) -> Instant {
@@ -366,7 +368,7 @@ impl FakeTelegram {
         until
     }
 
-    /// Every message (send, edit, document) is answered only after `delay`,
+    /// Every message (send, edit, document, photo) is answered only after `delay`,
     /// as from a slow network; what the bot does after it waits too.
     pub fn slow_messages(&self, delay: Duration) {
         self.shared.inner.lock().unwrap().message_delay = delay;
@@ -389,7 +391,7 @@ impl FakeTelegram {
         }
     }
 
-    /// Waits until no message (send, edit, document, answered or not) has
+    /// Waits until no message (send, edit, document, photo, answered or not) has
     /// come for `quiet`, at most `limit`; returns whether it got quiet.
     /// A test waits for this before it counts copies, so that a late
     /// duplicate has had its chance to show.
@@ -424,6 +426,20 @@ impl FakeTelegram {
             .iter()
             .filter(|r| r.is_message())
             .cloned()
+            .collect()
+    }
+
+    /// The pictures delivered to `chat` (`sendPhoto` answered 200), each
+    /// as the bytes uploaded, in order.
+    pub fn photos_to(&self, chat: i64) -> Vec<Vec<u8>> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.is_message_to(chat))
+            .filter_map(|r| r.photo().map(<[u8]>::to_vec))
             .collect()
     }
 
@@ -508,41 +524,31 @@ pub fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
     most
 }
 
-fn multipart_field(body: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let marker = format!("name=\"{name}\"");
-    let after = &text[text.find(&marker)? + marker.len()..];
-    let value_start = after.find("\r\n\r\n")? + 4;
-    let value = &after[value_start..];
-    Some(value[..value.find("\r\n")?].to_owned())
-}
-
-fn multipart_filename(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let marker = "filename=\"";
-    let after = &text[text.find(marker)? + marker.len()..];
-    Some(after[..after.find('"')?].to_owned())
-}
-
 async fn call(
     State(shared): State<Shared>,
     Path((token, method)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let is_json = headers
+    let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let params: Value = if is_json {
+        .unwrap_or("");
+    let mut file = None;
+    let params: Value = if content_type.starts_with("application/json") {
         serde_json::from_slice(&body).unwrap_or(Value::Null)
     } else {
+        let parts = multipart::parts(content_type, &body);
+        let field = |name: &str| parts.iter().find(|p| p.name == name).map(|p| p.text());
+        let upload = parts.iter().find(|p| p.file_name.is_some());
+        file = upload.map(|p| p.bytes.clone());
         json!({
-            "chat_id": multipart_field(&body, "chat_id").and_then(|c| c.parse::<i64>().ok()),
-            "caption": multipart_field(&body, "caption"),
-            "reply_markup": multipart_field(&body, "reply_markup")
+            "chat_id": field("chat_id").and_then(|c| c.parse::<i64>().ok()),
+            "caption": field("caption"),
+            "reply_markup": field("reply_markup")
                 .and_then(|m| serde_json::from_str::<Value>(&m).ok()),
-            "file_name": multipart_filename(&body),
+            "file_name": upload.and_then(|p| p.file_name.clone()),
+            "file_field": upload.map(|p| p.name.clone()),
         })
     };
     if method == "getUpdates" {
@@ -577,7 +583,7 @@ async fn call(
         match (failure, method.as_str()) {
             (
                 Some(Failure::TooManyRequests { retry_after }),
-                "sendMessage" | "editMessageText" | "sendDocument",
+                "sendMessage" | "editMessageText" | "sendDocument" | "sendPhoto",
             ) => (
                 429,
                 json!({
@@ -588,7 +594,10 @@ async fn call(
                 }),
                 None,
             ),
-            (Some(Failure::BadGateway), "sendMessage" | "editMessageText" | "sendDocument") => (
+            (
+                Some(Failure::BadGateway),
+                "sendMessage" | "editMessageText" | "sendDocument" | "sendPhoto",
+            ) => (
                 502,
                 json!({
                     "ok": false,
@@ -597,7 +606,7 @@ async fn call(
                 }),
                 None,
             ),
-            (_, "sendMessage" | "sendDocument") => {
+            (_, "sendMessage" | "sendDocument" | "sendPhoto") => {
                 inner.next_message_id += 1;
                 let id = inner.next_message_id;
                 (200, message_json(id, chat_id, &params), Some(id))
@@ -621,6 +630,7 @@ async fn call(
         reply_markup: params.get("reply_markup").filter(|m| !m.is_null()).cloned(),
         message_id,
         body: params,
+        file,
         at: shared.started.elapsed(),
         status,
     };
@@ -674,15 +684,25 @@ async fn download(
 }
 
 fn message_json(id: i64, chat: Option<i64>, params: &Value) -> Value {
-    json!({
-        "ok": true,
-        "result": {
-            "message_id": id,
-            "date": 1_700_000_000,
-            "chat": { "id": chat.unwrap_or(0), "type": "private" },
-            "text": params.get("text").cloned().unwrap_or(Value::Null),
-        }
-    })
+    let mut message = json!({
+        "message_id": id,
+        "date": 1_700_000_000,
+        "chat": { "id": chat.unwrap_or(0), "type": "private" },
+        "text": params.get("text").cloned().unwrap_or(Value::Null),
+    });
+    if params.get("file_field").and_then(Value::as_str) == Some("photo") {
+        // A photo message, as Telegram describes one: its caption and the
+        // sizes it keeps of the picture.
+        message["text"] = Value::Null;
+        message["caption"] = params.get("caption").cloned().unwrap_or(Value::Null);
+        message["photo"] = json!([{
+            "file_id": format!("photo-{id}"),
+            "file_unique_id": format!("photo-{id}"),
+            "width": 1000,
+            "height": 600,
+        }]);
+    }
+    json!({ "ok": true, "result": message })
 }
 
 async fn get_updates(shared: &Shared, params: &Value) -> Response {

@@ -5,8 +5,9 @@
 //! - the domain reaches no async or I/O crate and none of ours;
 //! - the ports depend, among our crates, on the domain only;
 //! - the use cases depend, among our crates, on the domain and the ports only;
-//! - no adapter reaches the app or another adapter (except the shared
-//!   screen renderer, `meetbot-i18n`, which chat adapters render with);
+//! - no adapter reaches the app or another adapter (except the libraries
+//!   the chat adapters share: the screen renderer, `meetbot-i18n`, and
+//!   the chart drawer, `meetbot-charts`);
 //! - the domain's manifest declares no tokio, not even an optional one.
 //!
 //! Only normal dependencies count: a test may use whatever it likes.
@@ -24,8 +25,9 @@ const USECASES: &str = "meetbot-usecases";
 const APP: [&str; 2] = ["meetbot", "meetbot-app"];
 /// Crates under adapters/ that other adapters may use: they implement no
 /// port, they are libraries shared by the chat adapters (the screen renderer
-/// that Telegram and the console both use). Each still obeys rule (d) itself.
-const SHARED_BY_ADAPTERS: [&str; 1] = ["meetbot-i18n"];
+/// that Telegram and the console both use, and the chart drawer it draws a
+/// screen's chart with). Each still obeys rule (d) itself.
+const SHARED_BY_ADAPTERS: [&str; 2] = ["meetbot-i18n", "meetbot-charts"];
 /// Crates the domain must not reach, even through another crate.
 const FORBIDDEN_IN_DOMAIN: [&str; 7] = [
     "tokio",
@@ -465,6 +467,39 @@ fn the_dependency_checker_lets_adapters_share_the_renderer_but_nothing_behind_it
             "adapter meetbot-console must not depend on meetbot-memory: \
              meetbot-console → meetbot-i18n → meetbot-memory",
             "adapter meetbot-i18n must not depend on meetbot-memory: meetbot-i18n → meetbot-memory",
+        ]
+    );
+}
+
+#[test]
+fn the_dependency_checker_lets_the_renderer_draw_charts_but_not_the_chart_drawer_reach_an_adapter()
+{
+    let metadata = fake_metadata(
+        &[
+            ("meetbot-ports", "ports"),
+            ("meetbot-telegram", "adapters/telegram"),
+            ("meetbot-i18n", "adapters/i18n"),
+            ("meetbot-charts", "adapters/charts"),
+            ("meetbot-memory", "adapters/memory"),
+        ],
+        &[
+            ("meetbot-telegram", "meetbot-i18n", None),
+            ("meetbot-i18n", "meetbot-charts", None),
+            ("meetbot-charts", "meetbot-ports", None),
+            ("meetbot-charts", "meetbot-memory", None),
+        ],
+    );
+
+    let violations = adapter_violations(&Graph::from_metadata(&metadata));
+
+    assert_eq!(
+        violations,
+        [
+            "adapter meetbot-charts must not depend on meetbot-memory: meetbot-charts → meetbot-memory",
+            "adapter meetbot-i18n must not depend on meetbot-memory: \
+             meetbot-i18n → meetbot-charts → meetbot-memory",
+            "adapter meetbot-telegram must not depend on meetbot-memory: \
+             meetbot-telegram → meetbot-i18n → meetbot-charts → meetbot-memory",
         ]
     );
 }

@@ -14,7 +14,10 @@ use tokio::io::{AsyncWriteExt, BufReader};
 #[tokio::test]
 async fn console_books_a_meeting_through_stdin_and_stdout() {
     let store = Arc::new(InMemoryStore::new());
-    let console = meetbot_console::Console::new(Arc::new(Translator::new()));
+    let console = meetbot_console::Console::new(
+        Arc::new(Translator::new()),
+        std::env::temp_dir().join("meetbot-console"),
+    );
     // Monday 2030-01-07, 12:00 in Moscow.
     let services = meetbot_testkit::services()
         .store(store.clone())

@@ -32,7 +32,10 @@ const ANNA: UserId = UserId(1);
 #[tokio::test]
 async fn nl_booking_through_the_console_a_sentence_then_confirm_books_with_reminders() {
     let world = World::with_managers(&[ANNA]).await;
-    let console = meetbot_console::Console::new(Arc::new(Translator::new()));
+    let console = meetbot_console::Console::new(
+        Arc::new(Translator::new()),
+        std::env::temp_dir().join("meetbot-console"),
+    );
     let mut services = world.services.clone();
     services.messenger = console.clone();
     let (mut keyboard, stdin) = tokio::io::duplex(4096);

@@ -553,3 +553,7 @@ export-audit-csv = The audit log from { $from } to { $to } as CSV: { $count ->
     [one] { $count } entry
    *[other] { $count } entries
 }.
+
+## Charts
+
+chart-no-data = No data yet.

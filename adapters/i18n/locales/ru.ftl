@@ -561,3 +561,7 @@ export-audit-csv = Журнал действий с { $from } по { $to } в CS
     [few] записи
    *[other] записей
 }.
+
+## Charts
+
+chart-no-data = Пока нет данных.

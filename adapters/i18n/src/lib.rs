@@ -2,14 +2,15 @@
 //! English, from the Fluent locale files in `locales/` (embedded at build time).
 //!
 //! Chat adapters (Telegram, the console) share it so that a screen reads the
-//! same everywhere. Depends on ports and domain only; never on a transport,
-//! a database or the use cases.
+//! same everywhere; a screen's chart is drawn here too, as a PNG picture
+//! with its labels in the reader's language. Depends on ports, domain and
+//! the chart drawer only; never on a transport, a database or the use cases.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use meetbot_domain::{Language, Zone};
-use meetbot_ports::{Attachment, Screen, Text, TextArg};
+use meetbot_ports::{Attachment, Chart, Plot, Screen, Text, TextArg};
 
 const RU: &str = include_str!("../locales/ru.ftl");
 const EN: &str = include_str!("../locales/en.ftl");
@@ -23,6 +24,9 @@ pub struct RenderedScreen {
     pub buttons: Vec<Vec<RenderedButton>>,
     /// A file sent along.
     pub attachment: Option<Attachment>,
+    /// The screen's chart as a PNG picture; none when the screen has no
+    /// chart or it could not be drawn (then the text still goes out).
+    pub picture: Option<Vec<u8>>,
 }
 
 /// A button as text.
@@ -193,6 +197,23 @@ impl Translator {
                 })
                 .collect(),
             attachment: screen.attachment.clone(),
+            picture: screen
+                .chart
+                .as_ref()
+                .and_then(|chart| self.picture(language, chart)),
+        }
+    }
+
+    /// A chart as a PNG picture, labelled in a language. A chart that
+    /// cannot be drawn is logged and left out: the screen's text still says
+    /// what matters.
+    pub fn picture(&self, language: Language, chart: &Chart) -> Option<Vec<u8>> {
+        match meetbot_charts::render(chart, &|text| self.text(language, text)) {
+            Ok(png) => Some(png),
+            Err(error) => {
+                tracing::error!(key = %chart.title.key, %error, "a chart could not be drawn");
+                None
+            }
         }
     }
 
@@ -201,6 +222,9 @@ impl Translator {
     pub fn missing_keys(&self, screen: &Screen) -> Vec<String> {
         let mut texts: Vec<&Text> = screen.texts.iter().collect();
         texts.extend(screen.all_buttons().map(|b| &b.label));
+        if let Some(chart) = &screen.chart {
+            texts.extend(chart_texts(chart));
+        }
         let mut keys: Vec<String> = Vec::new();
         while let Some(text) = texts.pop() {
             keys.push(text.key.clone());
@@ -247,6 +271,23 @@ impl Translator {
         );
         unpaired
     }
+}
+
+/// Every text a chart draws: its title and its labels.
+fn chart_texts(chart: &Chart) -> Vec<&Text> {
+    let mut texts = vec![&chart.title];
+    match &chart.plot {
+        Plot::StackedBars { categories, series } => {
+            texts.extend(categories);
+            texts.extend(series.iter().map(|s| &s.label));
+        }
+        Plot::HeatMap { rows, columns, .. } => {
+            texts.extend(rows);
+            texts.extend(columns);
+        }
+        Plot::Line { categories, .. } => texts.extend(categories),
+    }
+    texts
 }
 
 #[cfg(test)]
@@ -333,5 +374,71 @@ mod tests {
                 assert!(t.has(language, &key), "{key}");
             }
         }
+    }
+
+    fn chart(title: &str, values: Vec<u32>) -> Chart {
+        Chart {
+            title: Text::new(title),
+            plot: Plot::StackedBars {
+                categories: vec![Text::new("weekday-1"), Text::new("weekday-2")],
+                series: vec![meetbot_ports::Series {
+                    label: Text::new("role-manager"),
+                    values,
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn a_screen_with_a_chart_carries_it_as_a_png_picture_beside_its_text() {
+        let t = Translator::new();
+        let screen =
+            Screen::text(Text::new("chart-no-data")).with_chart(chart("role-owner", vec![3, 5]));
+
+        let rendered = t.screen(Language::En, &screen);
+
+        let picture = rendered.picture.expect("a picture");
+        assert!(picture.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert_eq!(rendered.text, "No data yet.");
+        assert_eq!(
+            t.screen(Language::En, &Screen::text(Text::new("chart-no-data")))
+                .picture,
+            None
+        );
+    }
+
+    #[test]
+    fn a_chart_is_labelled_in_the_readers_language() {
+        let t = Translator::new();
+        let screen = Screen::default().with_chart(chart("role-owner", vec![3, 5]));
+
+        let ru = t.screen(Language::Ru, &screen).picture;
+        let en = t.screen(Language::En, &screen).picture;
+
+        assert!(ru.is_some() && en.is_some());
+        assert_ne!(ru, en);
+    }
+
+    #[test]
+    fn a_chart_that_cannot_be_drawn_is_left_out_and_the_text_still_goes() {
+        let t = Translator::new();
+        let screen =
+            Screen::text(Text::new("chart-no-data")).with_chart(chart("role-owner", vec![1]));
+
+        let rendered = t.screen(Language::Ru, &screen);
+
+        assert_eq!(rendered.picture, None);
+        assert_eq!(rendered.text, "Пока нет данных.");
+    }
+
+    #[test]
+    fn missing_keys_include_the_texts_of_a_chart() {
+        let t = Translator::new();
+        let screen = Screen::default().with_chart(chart("no-such-chart-title", vec![1, 2]));
+
+        assert_eq!(
+            t.missing_keys(&screen),
+            ["en:no-such-chart-title", "ru:no-such-chart-title"]
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! opening the connection.
 
 use std::fmt;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -77,6 +78,12 @@ impl DatabaseUrl {
         } else {
             DatabaseBackend::Postgres
         }
+    }
+
+    /// The file an SQLite URL names (`data/meetbot.sqlite3` of
+    /// `sqlite://data/meetbot.sqlite3`); none for Postgres.
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        self.0.strip_prefix("sqlite://").map(Path::new)
     }
 
     /// The password in the URL, if any (so the log layer can redact it).
@@ -183,5 +190,25 @@ mod tests {
             url.to_string(),
             "postgres://meetbot:***@db/meetbot?password=***"
         );
+    }
+
+    #[test]
+    fn an_sqlite_url_names_its_file_and_a_postgres_url_none() {
+        let file = |url: &str| {
+            DatabaseUrl::parse(url)
+                .unwrap()
+                .sqlite_file()
+                .map(Path::to_path_buf)
+        };
+
+        assert_eq!(
+            file("sqlite://data/meetbot.sqlite3"),
+            Some("data/meetbot.sqlite3".into())
+        );
+        assert_eq!(
+            file("sqlite:///var/lib/meetbot/m.sqlite3"),
+            Some("/var/lib/meetbot/m.sqlite3".into())
+        );
+        assert_eq!(file("postgres://meetbot@db/meetbot"), None);
     }
 }

@@ -72,8 +72,8 @@ pub enum CallError {
 #[derive(Clone)]
 pub struct BotApi {
     bot: Bot,
-    /// `<api_url>/bot<token>`, for the one call frankenstein cannot make
-    /// from memory (a file upload from bytes).
+    /// `<api_url>/bot<token>`, for the calls frankenstein cannot make
+    /// from memory (file uploads from bytes).
     base: Arc<SecretString>,
     /// `<api_url>/file/bot<token>`, where files sent to the bot are
     /// downloaded from.
@@ -220,13 +220,51 @@ impl BotApi {
         caption: Option<&str>,
         keyboard: Option<&InlineKeyboardMarkup>,
     ) -> Result<i64, CallError> {
-        let part = reqwest::multipart::Part::bytes(file.bytes.clone())
-            .file_name(file.file_name.clone())
-            .mime_str(&file.mime)
-            .map_err(|_| CallError::Unexpected(format!("bad MIME type {:?}", file.mime)))?;
+        let upload = Upload {
+            method: "sendDocument",
+            field: "document",
+            file_name: &file.file_name,
+            mime: &file.mime,
+            bytes: &file.bytes,
+        };
+        self.upload(chat, upload, caption, keyboard).await
+    }
+
+    /// `sendPhoto` with a PNG picture (a chart), uploaded as multipart form
+    /// data, with an optional caption and keyboard.
+    pub async fn send_photo(
+        &self,
+        chat: i64,
+        png: &[u8],
+        caption: Option<&str>,
+        keyboard: Option<&InlineKeyboardMarkup>,
+    ) -> Result<i64, CallError> {
+        let upload = Upload {
+            method: "sendPhoto",
+            field: "photo",
+            file_name: "chart.png",
+            mime: "image/png",
+            bytes: png,
+        };
+        self.upload(chat, upload, caption, keyboard).await
+    }
+
+    /// Sends a file from memory, which frankenstein cannot (it uploads
+    /// from paths): our own multipart request, answered like any call.
+    async fn upload(
+        &self,
+        chat: i64,
+        upload: Upload<'_>,
+        caption: Option<&str>,
+        keyboard: Option<&InlineKeyboardMarkup>,
+    ) -> Result<i64, CallError> {
+        let part = reqwest::multipart::Part::bytes(upload.bytes.to_vec())
+            .file_name(upload.file_name.to_owned())
+            .mime_str(upload.mime)
+            .map_err(|_| CallError::Unexpected(format!("bad MIME type {:?}", upload.mime)))?;
         let mut form = reqwest::multipart::Form::new()
             .text("chat_id", chat.to_string())
-            .part("document", part);
+            .part(upload.field, part);
         if let Some(caption) = caption {
             form = form.text("caption", caption.to_owned());
         }
@@ -235,7 +273,7 @@ impl BotApi {
                 .map_err(|error| CallError::Unexpected(error.to_string()))?;
             form = form.text("reply_markup", markup);
         }
-        let url = format!("{}/sendDocument", self.base.expose_secret());
+        let url = format!("{}/{}", self.base.expose_secret(), upload.method);
         let request = self.bot.client.post(url).multipart(form);
         let call = async move {
             let response = request.send().await?;
@@ -250,8 +288,9 @@ impl BotApi {
             Err(_) => return Err(CallError::Transient("the call timed out".to_owned())),
         };
         if ok {
-            let message: MethodResponse<Message> = serde_json::from_str(&body)
-                .map_err(|_| CallError::Unexpected("an unreadable sendDocument answer".into()))?;
+            let message: MethodResponse<Message> = serde_json::from_str(&body).map_err(|_| {
+                CallError::Unexpected(format!("an unreadable {} answer", upload.method))
+            })?;
             self.succeeded();
             Ok(i64::from(message.result.message_id))
         } else {
@@ -349,6 +388,16 @@ impl BotApi {
             .await?;
         Ok(())
     }
+}
+
+/// A file sent from memory: which method and form field carry it, and the
+/// file itself.
+struct Upload<'a> {
+    method: &'static str,
+    field: &'static str,
+    file_name: &'a str,
+    mime: &'a str,
+    bytes: &'a [u8],
 }
 
 /// The only updates meetbot reads.

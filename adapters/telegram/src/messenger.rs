@@ -1,6 +1,6 @@
 //! [`TelegramMessenger`]: the `Messenger` port on Telegram. Screens are
-//! rendered with the translator into plain text and an inline keyboard and
-//! go out through the one [`Sender`].
+//! rendered with the translator into plain text, an inline keyboard and
+//! maybe a chart's picture, and go out through the one [`Sender`].
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use frankenstein::types::{
     BotCommand, BotCommandScope, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup,
 };
 use meetbot_domain::{Language, UserId};
-use meetbot_i18n::{RenderedButton, Translator};
+use meetbot_i18n::{RenderedButton, RenderedScreen, Translator};
 use meetbot_ports::{Attachment, MenuCommand, MessageRef, Messenger, MessengerError, Screen};
 use meetbot_usecases::callback::MAX_BYTES;
 
@@ -19,7 +19,7 @@ use crate::sender::Sender;
 /// Telegram's limit on a message's text, in UTF-16 code units.
 pub const MAX_MESSAGE_UNITS: usize = 4096;
 
-/// Telegram's limit on a file's caption, in UTF-16 code units.
+/// Telegram's limit on the caption of a file or a picture, in UTF-16 code units.
 pub const MAX_CAPTION_UNITS: usize = 1024;
 
 /// Sends and edits screens in Telegram chats.
@@ -97,6 +97,29 @@ impl TelegramMessenger {
         Ok(last)
     }
 
+    /// Sends the picture, then the file, after the message they belong to.
+    async fn send_extras(&self, chat: i64, rendered: &RenderedScreen) {
+        if let Some(picture) = &rendered.picture {
+            self.send_picture(chat, picture).await;
+        }
+        if let Some(attachment) = &rendered.attachment {
+            self.send_attachment(chat, attachment).await;
+        }
+    }
+
+    /// Sends a picture after the message it belongs to. A failed picture
+    /// does not undo the delivered message, so it is logged here, not
+    /// returned.
+    async fn send_picture(&self, chat: i64, picture: &[u8]) {
+        if let Err(error) = self
+            .sender
+            .send(chat, || self.api.send_photo(chat, picture, None, None))
+            .await
+        {
+            tracing::warn!(chat, %error, "a chart was not delivered");
+        }
+    }
+
     /// Sends the file after the message it belongs to. A failed file does
     /// not undo the delivered message, so it is logged here, not returned.
     async fn send_attachment(&self, chat: i64, attachment: &Attachment) {
@@ -122,10 +145,29 @@ impl Messenger for TelegramMessenger {
     ) -> Result<MessageRef, MessengerError> {
         let rendered = self.translator.screen(language, screen);
         let keyboard = keyboard(&rendered.buttons)?;
-        if let Some(attachment) = &rendered.attachment {
-            // A file with a short text is one message: the text as its caption.
-            if units(&rendered.text) <= MAX_CAPTION_UNITS {
-                let caption = (!rendered.text.trim().is_empty()).then_some(rendered.text.as_str());
+        // A picture or a file with a short text is one message: the text
+        // as its caption, the buttons under it.
+        if units(&rendered.text) <= MAX_CAPTION_UNITS {
+            let caption = (!rendered.text.trim().is_empty()).then_some(rendered.text.as_str());
+            if let Some(picture) = &rendered.picture {
+                let message_id = self
+                    .sender
+                    .send(to.0, || {
+                        self.api
+                            .send_photo(to.0, picture, caption, keyboard.as_ref())
+                    })
+                    .await
+                    .map_err(into_messenger_error)?;
+                // A file beside a picture follows it.
+                if let Some(attachment) = &rendered.attachment {
+                    self.send_attachment(to.0, attachment).await;
+                }
+                return Ok(MessageRef {
+                    chat: to,
+                    message_id,
+                });
+            }
+            if let Some(attachment) = &rendered.attachment {
                 let message_id = self
                     .sender
                     .send(to.0, || {
@@ -143,9 +185,7 @@ impl Messenger for TelegramMessenger {
         let last = self
             .send_chunks(to.0, &split(&rendered.text), keyboard.as_ref())
             .await?;
-        if let Some(attachment) = &rendered.attachment {
-            self.send_attachment(to.0, attachment).await;
-        }
+        self.send_extras(to.0, &rendered).await;
         Ok(MessageRef {
             chat: to,
             message_id: last,
@@ -182,11 +222,10 @@ impl Messenger for TelegramMessenger {
             Ok(()) | Err(CallError::NotModified) => {}
             Err(error) => return Err(into_messenger_error(error)),
         }
-        // A screen too long for one message continues in new ones.
+        // A screen too long for one message continues in new ones. A
+        // message's text cannot become a picture, so a picture follows it.
         self.send_chunks(chat, rest, keyboard.as_ref()).await?;
-        if let Some(attachment) = &rendered.attachment {
-            self.send_attachment(chat, attachment).await;
-        }
+        self.send_extras(chat, &rendered).await;
         Ok(())
     }
 

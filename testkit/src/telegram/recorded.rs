@@ -19,8 +19,12 @@ pub struct Recorded {
     pub reply_markup: Option<Value>,
     /// The message the request made or changed (sends and edits).
     pub message_id: Option<i64>,
-    /// The whole JSON body (multipart bodies: only `chat_id`).
+    /// The whole JSON body (of an upload's multipart body: `chat_id`,
+    /// `caption`, `reply_markup`, the file's `file_name` and the form
+    /// field it came in, `file_field`).
     pub body: Value,
+    /// The bytes of the file an upload (`sendDocument`, `sendPhoto`) carried.
+    pub file: Option<Vec<u8>>,
     /// When it arrived, since the fake started.
     pub at: Duration,
     /// The HTTP status the fake answered with.
@@ -75,8 +79,15 @@ impl Recorded {
         self.status == 200 && is_message_method(&self.method)
     }
 
-    /// What a person sees of the message: its text, or for a document
-    /// without a caption its file name.
+    /// The picture a `sendPhoto` uploaded, as its bytes.
+    pub fn photo(&self) -> Option<&[u8]> {
+        (self.method == "sendPhoto")
+            .then_some(self.file.as_deref())
+            .flatten()
+    }
+
+    /// What a person sees of the message: its text, or for a document or
+    /// a picture without a caption its file name.
     pub fn content(&self) -> String {
         match (
             &self.text,
@@ -91,5 +102,8 @@ impl Recorded {
 
 /// The methods that put a message in a chat.
 pub(super) fn is_message_method(method: &str) -> bool {
-    matches!(method, "sendMessage" | "editMessageText" | "sendDocument")
+    matches!(
+        method,
+        "sendMessage" | "editMessageText" | "sendDocument" | "sendPhoto"
+    )
 }
