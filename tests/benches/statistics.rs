@@ -17,9 +17,9 @@ use std::time::Duration as StdDuration;
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
-use meetbot_domain::{DisplayName, Language, Role, Status, User, UserId, Zone};
+use meetbot_domain::{DisplayName, Interval, Language, Role, Status, User, UserId, Zone};
 use meetbot_memory::ManualClock;
-use meetbot_ports::Store;
+use meetbot_ports::{StatisticsQuery, Store, UserQuery};
 use meetbot_testkit::services;
 use meetbot_testkit::storage::{TempPgDatabase, TempSqlite};
 use meetbot_usecases::Services;
@@ -101,6 +101,35 @@ fn bench_backend(c: &mut Criterion, runtime: &tokio::runtime::Runtime, name: &st
             b.iter(|| runtime.block_on(stats(s, OWNER, span)).unwrap());
         });
     }
+    // Its parts, to see where the time goes.
+    let now = Utc.with_ymd_and_hms(2029, 6, 1, 9, 0, 0).unwrap();
+    let all = Interval::new(
+        Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap(),
+    )
+    .unwrap();
+    let query = StatisticsQuery {
+        period: all,
+        zone: Zone::moscow(),
+    };
+    group.bench_function("part_meeting_figures_all_time", |b| {
+        b.iter(|| runtime.block_on(s.store.meeting_figures(&query)).unwrap());
+    });
+    group.bench_function("part_booker_summaries", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(s.store.booker_summaries(None, now))
+                .unwrap()
+        });
+    });
+    group.bench_function("part_people_and_users", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                s.store.people_figures(all).await.unwrap();
+                s.store.users(UserQuery::default()).await.unwrap();
+            })
+        });
+    });
     group.finish();
 }
 

@@ -28,13 +28,15 @@ const DONE_ONCE_FEEDBACK_RSVP: &str = "2026-12-10-000000_done_once_feedback_rsvp
 const HEARTBEAT: &str = "2026-12-20-000000_heartbeat";
 const INBOX_OUTBOX: &str = "2026-12-21-000000_inbox_outbox";
 const AUDIT_LOG_FILTERS: &str = "2026-12-30-000000_audit_log_filters";
+const STATISTICS_INDEXES: &str = "2026-12-31-000000_statistics_indexes";
 /// Every migration, in the order they apply.
-const ALL: [&str; 5] = [
+const ALL: [&str; 6] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
     INBOX_OUTBOX,
     AUDIT_LOG_FILTERS,
+    STATISTICS_INDEXES,
 ];
 
 /// One line of a schema description.

@@ -13,7 +13,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use meetbot_domain::{Interval, Zone};
+use meetbot_domain::{Interval, MeetingStatus, Zone};
+use meetbot_ports::Canceller;
 
 use crate::rows::micros;
 
@@ -62,10 +63,25 @@ pub(crate) fn starting_within(column: &str, period: Interval) -> String {
     )
 }
 
-/// Who cancelled, as SQL: 1 the booker, 2 somebody else, 0 the bot (or
-/// not cancelled at all).
-pub(crate) const CANCELLER: &str = "CAST(CASE WHEN status <> 'CANCELLED' THEN 0 \
-     WHEN cancelled_by IS NULL THEN 0 WHEN cancelled_by = booker_id THEN 1 ELSE 2 END AS BIGINT)";
+/// What became of a meeting, as one small integer: sorting and grouping
+/// by it is several times cheaper than by the status text (see
+/// [`outcome_of_code`]).
+pub(crate) const OUTCOME: &str = "CASE status WHEN 'COMPLETED' THEN 0 WHEN 'NO_SHOW' THEN 1 \
+     WHEN 'SCHEDULED' THEN 2 WHEN 'RESCHEDULED' THEN 3 \
+     ELSE CASE WHEN cancelled_by IS NULL THEN 6 WHEN cancelled_by = booker_id THEN 4 ELSE 5 END END";
+
+/// A meeting's status and canceller from its [`OUTCOME`] code.
+pub(crate) fn outcome_of_code(code: i64) -> (MeetingStatus, Canceller) {
+    match code {
+        0 => (MeetingStatus::Completed, Canceller::System),
+        1 => (MeetingStatus::NoShow, Canceller::System),
+        2 => (MeetingStatus::Scheduled, Canceller::System),
+        3 => (MeetingStatus::Rescheduled, Canceller::System),
+        4 => (MeetingStatus::Cancelled, Canceller::Booker),
+        5 => (MeetingStatus::Cancelled, Canceller::Owner),
+        _ => (MeetingStatus::Cancelled, Canceller::System),
+    }
+}
 
 /// The statuses of meetings that kept their time.
 pub(crate) const KEPT: &str = "('SCHEDULED', 'COMPLETED', 'NO_SHOW')";
@@ -80,14 +96,13 @@ pub(crate) struct SpanRow {
     pub last: Option<i64>,
 }
 
+/// Meetings of one week with one outcome (see [`OUTCOME`]).
 #[derive(QueryableByName)]
-pub(crate) struct OutcomeRow {
-    #[diesel(sql_type = Text)]
-    pub kind: String,
-    #[diesel(sql_type = Text)]
-    pub status: String,
+pub(crate) struct WeekRow {
     #[diesel(sql_type = BigInt)]
-    pub canceller: i64,
+    pub week: i64,
+    #[diesel(sql_type = BigInt)]
+    pub outcome: i64,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
     #[diesel(sql_type = BigInt)]
@@ -95,23 +110,19 @@ pub(crate) struct OutcomeRow {
 }
 
 #[derive(QueryableByName)]
-pub(crate) struct WeekRow {
-    #[diesel(sql_type = BigInt)]
-    pub week: i64,
+pub(crate) struct TypeRow {
     #[diesel(sql_type = Text)]
-    pub status: String,
-    #[diesel(sql_type = BigInt)]
-    pub canceller: i64,
+    pub kind: String,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
 }
 
+/// Meetings that kept their time starting in one hour of the week
+/// (Monday 00:00–01:00 is 0).
 #[derive(QueryableByName)]
 pub(crate) struct LoadRow {
     #[diesel(sql_type = BigInt)]
-    pub weekday: i64,
-    #[diesel(sql_type = BigInt)]
-    pub hour: i64,
+    pub hour_of_week: i64,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
 }
@@ -159,21 +170,23 @@ pub(crate) struct PeopleRow {
 }
 
 #[derive(QueryableByName)]
-pub(crate) struct BookerRow {
+pub(crate) struct BookerStatusRow {
+    #[diesel(sql_type = BigInt)]
+    pub booker_id: i64,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub last: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+pub(crate) struct BookerCountRow {
     #[diesel(sql_type = BigInt)]
     pub booker_id: i64,
     #[diesel(sql_type = BigInt)]
-    pub held: i64,
-    #[diesel(sql_type = BigInt)]
-    pub no_show: i64,
-    #[diesel(sql_type = BigInt)]
-    pub upcoming: i64,
-    #[diesel(sql_type = BigInt)]
-    pub cancelled: i64,
-    #[diesel(sql_type = BigInt)]
-    pub moved: i64,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    pub last_held: Option<i64>,
+    pub n: i64,
 }
 
 #[derive(QueryableByName)]
@@ -206,22 +219,14 @@ macro_rules! statistics_queries {
         use meetbot_domain::{Interval as StatsInterval, Status as UserStatus};
         use meetbot_ports::statistics::LOWEST_RATED;
         use meetbot_ports::{
-            BookerSummary, Canceller, MeetingFigures, Outcomes, PeopleCount, PeopleFigures,
-            RatedMeeting, RsvpCount, StatisticsQuery,
+            BookerSummary, MeetingFigures, Outcomes, PeopleCount, PeopleFigures, RatedMeeting,
+            RsvpCount, StatisticsQuery,
         };
         use $crate::statistics::{
-            AuthorRow, BookerRow, CANCELLER, CountRow, DAY, HOUR, KEPT, LoadRow, LowestRow,
-            MINUTE, OutcomeRow, PeopleRow, RatingRow, SpanRow, WeekRow, count, local_time,
-            monday_of_week, span, starting_within,
+            AuthorRow, BookerCountRow, BookerStatusRow, CountRow, DAY, HOUR, KEPT, LoadRow, LowestRow, MINUTE, OUTCOME,
+            PeopleRow, RatingRow, SpanRow, TypeRow, WeekRow, count, local_time, monday_of_week,
+            outcome_of_code, span, starting_within,
         };
-
-        fn canceller(code: i64) -> Canceller {
-            match code {
-                1 => Canceller::Booker,
-                2 => Canceller::Owner,
-                _ => Canceller::System,
-            }
-        }
 
         fn meeting_figures(
             conn: &mut Conn,
@@ -235,8 +240,10 @@ macro_rules! statistics_queries {
             ))
             .get_result(conn)?;
             figures.booked = count(booked.n);
+            // Two subqueries, so that each is one step down the index.
             let bounds: SpanRow = diesel::sql_query(format!(
-                "SELECT MIN(starts_at) AS first, MAX(starts_at) AS last FROM meetings WHERE {within}"
+                "SELECT (SELECT MIN(starts_at) FROM meetings WHERE {within}) AS first, \
+                 (SELECT MAX(starts_at) FROM meetings WHERE {within}) AS last"
             ))
             .get_result(conn)?;
             let Some(covered) = span(bounds.first, bounds.last) else {
@@ -245,17 +252,24 @@ macro_rules! statistics_queries {
             figures.first_start = Some(covered.start());
             let local = local_time("starts_at", query.zone, covered);
 
-            let outcomes: Vec<OutcomeRow> = diesel::sql_query(format!(
-                "SELECT meeting_type AS kind, status, {CANCELLER} AS canceller, COUNT(*) AS n, \
-                 CAST(SUM((ends_at - starts_at) / {MINUTE}) AS BIGINT) AS minutes \
-                 FROM meetings WHERE {within} GROUP BY meeting_type, status, canceller"
+            let weeks: Vec<WeekRow> = diesel::sql_query(format!(
+                "SELECT week, outcome, COUNT(*) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes \
+                 FROM (SELECT CAST(({local} / {DAY} + 3) / 7 AS BIGINT) AS week, \
+                 CAST({OUTCOME} AS BIGINT) AS outcome, \
+                 (ends_at - starts_at) / {MINUTE} AS minutes FROM meetings WHERE {within}) AS m \
+                 GROUP BY week, outcome"
             ))
             .load(conn)?;
-            let mut by_type: std::collections::BTreeMap<String, u32> = Default::default();
-            for row in outcomes {
-                let status = meeting_status(&row.status)?;
+            let mut by_week: std::collections::BTreeMap<chrono::NaiveDate, Outcomes> =
+                Default::default();
+            for row in weeks {
+                let monday = monday_of_week(row.week).ok_or_else(|| {
+                    StoreError::Unexpected(format!("week {} is out of range", row.week))
+                })?;
+                let (status, canceller) = outcome_of_code(row.outcome);
                 let n = count(row.n);
-                figures.outcomes.add(status, canceller(row.canceller), n);
+                figures.outcomes.add(status, canceller, n);
+                by_week.entry(monday).or_default().add(status, canceller, n);
                 let minutes = u64::try_from(row.minutes).unwrap_or(0);
                 if status == MeetingStatus::Completed {
                     figures.held_minutes += minutes;
@@ -265,55 +279,38 @@ macro_rules! statistics_queries {
                     MeetingStatus::Completed | MeetingStatus::NoShow | MeetingStatus::Scheduled
                 ) {
                     figures.kept_minutes += minutes;
-                    *by_type.entry(row.kind).or_default() += n;
                 }
-            }
-            let mut by_type: Vec<(String, u32)> = by_type.into_iter().collect();
-            by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            figures.by_type = by_type;
-
-            let weeks: Vec<WeekRow> = diesel::sql_query(format!(
-                "SELECT CAST((local_day + 3) / 7 AS BIGINT) AS week, status, canceller, COUNT(*) AS n \
-                 FROM (SELECT status, {CANCELLER} AS canceller, {local} / {DAY} AS local_day \
-                 FROM meetings WHERE {within}) AS m GROUP BY week, status, canceller"
-            ))
-            .load(conn)?;
-            let mut by_week: std::collections::BTreeMap<chrono::NaiveDate, Outcomes> =
-                Default::default();
-            for row in weeks {
-                let monday = monday_of_week(row.week).ok_or_else(|| {
-                    StoreError::Unexpected(format!("week {} is out of range", row.week))
-                })?;
-                by_week.entry(monday).or_default().add(
-                    meeting_status(&row.status)?,
-                    canceller(row.canceller),
-                    count(row.n),
-                );
             }
             figures.weeks = by_week.into_iter().collect();
 
+            let types: Vec<TypeRow> = diesel::sql_query(format!(
+                "SELECT meeting_type AS kind, COUNT(*) AS n FROM meetings \
+                 WHERE {within} AND status IN {KEPT} GROUP BY meeting_type"
+            ))
+            .load(conn)?;
+            let mut by_type: Vec<(String, u32)> =
+                types.into_iter().map(|row| (row.kind, count(row.n))).collect();
+            by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            figures.by_type = by_type;
+
             let load: Vec<LoadRow> = diesel::sql_query(format!(
-                "SELECT CAST((local_us / {DAY} + 3) % 7 AS BIGINT) AS weekday, \
-                 CAST((local_us % {DAY}) / {HOUR} AS BIGINT) AS hour, COUNT(*) AS n \
-                 FROM (SELECT {local} AS local_us FROM meetings \
-                 WHERE {within} AND status IN {KEPT}) AS m GROUP BY weekday, hour"
+                "SELECT CAST(({local} + 3 * {DAY}) % (7 * {DAY}) / {HOUR} AS BIGINT) AS hour_of_week, \
+                 COUNT(*) AS n FROM meetings WHERE {within} AND status IN {KEPT} \
+                 GROUP BY hour_of_week"
             ))
             .load(conn)?;
             for row in load {
-                if let (Ok(day), Ok(hour)) = (usize::try_from(row.weekday), usize::try_from(row.hour))
-                    && day < 7
-                    && hour < 24
-                {
-                    figures.load[day][hour] += count(row.n);
+                if let Ok(hour_of_week @ 0..168) = usize::try_from(row.hour_of_week) {
+                    figures.load[hour_of_week / 24][hour_of_week % 24] += count(row.n);
                 }
             }
 
             let meeting_within = starting_within("m.starts_at", query.period);
             let ratings: Vec<RatingRow> = diesel::sql_query(format!(
-                "SELECT CAST((local_day + 3) / 7 AS BIGINT) AS week, rating, COUNT(*) AS n \
-                 FROM (SELECT CAST(f.rating AS BIGINT) AS rating, {} / {DAY} AS local_day \
-                 FROM feedback f JOIN meetings m ON m.id = f.meeting_id WHERE {meeting_within}) AS r \
-                 GROUP BY week, rating",
+                "SELECT CAST(({} / {DAY} + 3) / 7 AS BIGINT) AS week, \
+                 CAST(f.rating AS BIGINT) AS rating, COUNT(*) AS n \
+                 FROM feedback f JOIN meetings m ON m.id = f.meeting_id WHERE {meeting_within} \
+                 GROUP BY week, f.rating",
                 local_time("m.starts_at", query.zone, covered)
             ))
             .load(conn)?;
@@ -336,10 +333,20 @@ macro_rules! statistics_queries {
                 .map(|(monday, (n, stars))| (monday, n, stars))
                 .collect();
 
+            // Only ratings up to the lowest few are read: with thousands of
+            // ratings, sorting them all to keep five is most of the work.
+            let mut seen = 0;
+            let ceiling = (1..=5u32)
+                .find(|stars| {
+                    seen += figures.ratings.by_stars[(*stars - 1) as usize] as usize;
+                    seen >= LOWEST_RATED
+                })
+                .unwrap_or(5);
             let lowest: Vec<LowestRow> = diesel::sql_query(format!(
                 "SELECT m.id AS id, m.booker_id AS booker_id, m.starts_at AS starts_at, \
                  CAST(f.rating AS BIGINT) AS rating, f.comment AS comment \
-                 FROM feedback f JOIN meetings m ON m.id = f.meeting_id WHERE {meeting_within} \
+                 FROM feedback f JOIN meetings m ON m.id = f.meeting_id \
+                 WHERE f.rating <= {ceiling} AND {meeting_within} \
                  ORDER BY f.rating, m.starts_at DESC, m.id LIMIT {LOWEST_RATED}"
             ))
             .load(conn)?;
@@ -404,37 +411,50 @@ macro_rules! statistics_queries {
             let only = |column: &str| {
                 booker.map_or(String::new(), |b| format!("WHERE {column} = {}", b.0))
             };
-            let sum = |condition: &str| {
-                format!("CAST(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS BIGINT)")
-            };
-            let rows: Vec<BookerRow> = diesel::sql_query(format!(
-                "SELECT booker_id, {} AS held, {} AS no_show, {} AS upcoming, {} AS cancelled, \
-                 {} AS moved, MAX(CASE WHEN status = 'COMPLETED' THEN starts_at END) AS last_held \
-                 FROM meetings {} GROUP BY booker_id",
-                sum("status = 'COMPLETED'"),
-                sum("status = 'NO_SHOW'"),
-                sum(&format!("status = 'SCHEDULED' AND ends_at > {now}")),
-                sum("status = 'CANCELLED' AND cancelled_by = booker_id"),
-                sum("status = 'RESCHEDULED'"),
+            // Grouped in the order of the index on (booker, status, ...),
+            // so the database streams the counts instead of sorting.
+            let rows: Vec<BookerStatusRow> = diesel::sql_query(format!(
+                "SELECT booker_id, status, COUNT(*) AS n, MAX(starts_at) AS last \
+                 FROM meetings {} GROUP BY booker_id, status",
                 only("booker_id"),
             ))
             .load(conn)?;
             let mut summaries: std::collections::BTreeMap<i64, BookerSummary> = Default::default();
             for row in rows {
-                summaries.insert(
-                    row.booker_id,
-                    BookerSummary {
-                        booker: UserId(row.booker_id),
-                        held: count(row.held),
-                        no_show: count(row.no_show),
-                        upcoming: count(row.upcoming),
-                        cancelled: count(row.cancelled),
-                        moved: count(row.moved),
-                        last_held: row.last_held.map(instant).transpose()?,
-                        ratings: 0,
-                        stars: 0,
-                    },
-                );
+                let summary = summaries
+                    .entry(row.booker_id)
+                    .or_insert_with(|| BookerSummary::empty(UserId(row.booker_id)));
+                match meeting_status(&row.status)? {
+                    MeetingStatus::Completed => {
+                        summary.held = count(row.n);
+                        summary.last_held = row.last.map(instant).transpose()?;
+                    }
+                    MeetingStatus::NoShow => summary.no_show = count(row.n),
+                    MeetingStatus::Rescheduled => summary.moved = count(row.n),
+                    MeetingStatus::Scheduled | MeetingStatus::Cancelled => {}
+                }
+            }
+            let and_only = booker.map_or(String::new(), |b| format!("AND booker_id = {}", b.0));
+            let upcoming: Vec<BookerCountRow> = diesel::sql_query(format!(
+                "SELECT booker_id, COUNT(*) AS n FROM meetings \
+                 WHERE status = 'SCHEDULED' AND ends_at > {now} {and_only} GROUP BY booker_id"
+            ))
+            .load(conn)?;
+            let cancelled: Vec<BookerCountRow> = diesel::sql_query(format!(
+                "SELECT booker_id, COUNT(*) AS n FROM meetings \
+                 WHERE status = 'CANCELLED' AND cancelled_by = booker_id {and_only} \
+                 GROUP BY booker_id"
+            ))
+            .load(conn)?;
+            for row in upcoming {
+                if let Some(summary) = summaries.get_mut(&row.booker_id) {
+                    summary.upcoming = count(row.n);
+                }
+            }
+            for row in cancelled {
+                if let Some(summary) = summaries.get_mut(&row.booker_id) {
+                    summary.cancelled = count(row.n);
+                }
             }
             let authors: Vec<AuthorRow> = diesel::sql_query(format!(
                 "SELECT author_id, COUNT(*) AS n, CAST(SUM(rating) AS BIGINT) AS stars \
