@@ -5,7 +5,10 @@
 //! `/stats` runs (the aggregates for the period and the one before, the
 //! people, every booker's summary, the settings) for all time and for the
 //! last 30 days.
-#![expect(clippy::unwrap_used, reason = "a failed set-up is reported by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed set-up is reported by panicking"
+)]
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;

@@ -14,6 +14,7 @@ mod console;
 mod health_write;
 mod inbox;
 mod outbox_outage;
+mod stats;
 mod supervision;
 mod telegram;
 #[cfg(target_os = "linux")]
