@@ -8,8 +8,9 @@
 )]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use meetbot_domain::Language;
 use meetbot_domain::{AuditAction, Interval, Meeting, MeetingStatus, NewMeeting, Rating, UserId};
-use meetbot_ports::{AuditQuery, BookingRequest, Feedback, Store};
+use meetbot_ports::{AuditQuery, BookingRequest, Feedback, Plot, Screen, Store, TextArg};
 use meetbot_testkit::{OWNER, World, moscow};
 use meetbot_usecases::{Callback, feedback};
 
@@ -250,4 +251,59 @@ async fn no_show_pressed_by_a_manager_is_refused_and_audited() {
             |e| e.event.action == AuditAction::PermissionDenied && e.event.actor == Some(BORIS)
         )
     );
+}
+
+#[tokio::test]
+async fn chart_data_is_the_figures_of_the_report_and_renders_as_a_png_in_both_languages() {
+    let (world, _) = seeded_week().await;
+    let report = meetbot_usecases::statistics::stats(
+        &world.services,
+        OWNER,
+        meetbot_usecases::statistics::StatsSpan::Week,
+    )
+    .await
+    .unwrap();
+    let charts = meetbot_usecases::chat::stats_views::charts(&report.current);
+    let [weeks, load, trend] = charts.as_slice() else {
+        panic!("three charts: {charts:?}");
+    };
+    let Plot::StackedBars { categories, series } = &weeks.plot else {
+        panic!("{weeks:?}");
+    };
+    assert_eq!(categories.len(), report.current.weeks.len());
+    let held: Vec<u32> = report.current.weeks.iter().map(|(_, o)| o.held).collect();
+    assert_eq!(series[0].values, held);
+    let drawn: u32 = series.iter().flat_map(|s| s.values.iter()).sum();
+    let o = report.current.outcomes;
+    assert_eq!(
+        drawn,
+        o.held + o.no_show + o.upcoming + o.moved + o.cancelled()
+    );
+    let Plot::HeatMap {
+        values, columns, ..
+    } = &load.plot
+    else {
+        panic!("{load:?}");
+    };
+    // Anna's Thursday 10:00: row Thursday, the column labelled 10.
+    let ten = columns
+        .iter()
+        .position(|c| c.get("text") == Some(&TextArg::Plain("10".into())))
+        .expect("a column for 10:00");
+    assert_eq!(values[3][ten], 1);
+    let total: u32 = values.iter().flatten().sum();
+    assert_eq!(total, 2, "the held and the missed meeting kept their time");
+    let Plot::Line { values, .. } = &trend.plot else {
+        panic!("{trend:?}");
+    };
+    assert_eq!(values, &vec![Some(400)], "one rating of four stars");
+
+    for language in [Language::Ru, Language::En] {
+        for chart in &charts {
+            let screen = Screen::default().with_chart(chart.clone());
+            let picture = world.translator.screen(language, &screen).picture;
+            let png = picture.expect("a picture");
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        }
+    }
 }

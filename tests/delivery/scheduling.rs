@@ -952,6 +952,19 @@ async fn rsvp_week_three_yes_two_no_one_silent_one_changes_to_no_and_wednesday_r
     );
     assert!(line("Не ответили (1)").contains("Manager5"), "{count}");
 
+    // The owner's statistics count the week the same way.
+    world.say(OWNER, "/stats 7").await;
+    let stats = world
+        .rendered_to(OWNER)
+        .into_iter()
+        .rev()
+        .find(|text| text.contains("Статистика"))
+        .unwrap();
+    assert!(
+        stats.contains("ср, 9 января 2030: приглашено 6, придут 2, не придут 3, без ответа 1"),
+        "{stats}"
+    );
+
     world.assert_everything_rendered();
 
     // Once it started, answers no longer change.
