@@ -177,13 +177,19 @@ async fn stats_are_refused_to_a_manager_and_the_refusal_is_audited() {
     );
 }
 
-#[tokio::test]
-async fn no_show_is_marked_from_the_notice_after_the_meeting_and_counted_on_the_card() {
+/// Boris booked Wednesday 10:00–11:00.
+async fn borises_meeting() -> (World, Meeting) {
     let world = World::with_managers(&[BORIS]).await;
     let meeting = world
         .book(BORIS, moscow(9, 10, 0), "m60", None)
         .await
         .unwrap();
+    (world, meeting)
+}
+
+#[tokio::test]
+async fn no_show_is_marked_from_the_notice_after_the_meeting_and_counted_on_the_card() {
+    let (world, meeting) = borises_meeting().await;
     world.clock.set(moscow(9, 13, 0));
     feedback::complete_and_ask(&world.services, meetbot_ports::Clock::now(&*world.clock))
         .await
@@ -218,11 +224,7 @@ async fn no_show_is_marked_from_the_notice_after_the_meeting_and_counted_on_the_
 
 #[tokio::test]
 async fn no_show_before_the_meeting_ends_is_refused() {
-    let world = World::with_managers(&[BORIS]).await;
-    let meeting = world
-        .book(BORIS, moscow(9, 10, 0), "m60", None)
-        .await
-        .unwrap();
+    let (world, meeting) = borises_meeting().await;
     world.clock.set(moscow(9, 10, 30));
     world.press(OWNER, Callback::NoShow(meeting.id, true)).await;
     assert!(world.last(OWNER).contains("только после окончания"));
@@ -232,11 +234,7 @@ async fn no_show_before_the_meeting_ends_is_refused() {
 
 #[tokio::test]
 async fn no_show_pressed_by_a_manager_is_refused_and_audited() {
-    let world = World::with_managers(&[BORIS]).await;
-    let meeting = world
-        .book(BORIS, moscow(9, 10, 0), "m60", None)
-        .await
-        .unwrap();
+    let (world, meeting) = borises_meeting().await;
     world.clock.set(moscow(9, 13, 0));
     world
         .press(BORIS, Callback::NoShow(meeting.id, false))

@@ -9,18 +9,15 @@ use plotters::element::{Rectangle, Text as Label};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color as _, TRANSPARENT};
 
-use crate::{ChartError, GRID, INK, MUTED, PALETTE, Slots, category_at, text, widest};
+use crate::{
+    ChartError, GRID, INK, MUTED, PALETTE, SIDE, Slots, X_LABELS, Y_LABELS, category_at, text,
+    widest,
+};
 
 /// The height of one line of the legend.
 const LEGEND_LINE: u32 = 26;
 /// The side of a legend's colour square.
 const SWATCH: i32 = 14;
-/// Space left and right of the plot.
-const SIDE: u32 = 20;
-/// Room for the value labels left of the plot.
-const Y_LABELS: u32 = 56;
-/// Room for the category labels under the plot.
-const X_LABELS: u32 = 36;
 
 pub(crate) fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -39,6 +39,13 @@ const NO_DATA: &str = "chart-no-data";
 /// The height of the band the title is drawn in.
 const TITLE_BAND: u32 = 56;
 
+/// Space left and right of a plot with axes (bars, line).
+const SIDE: u32 = 20;
+/// Room for the value labels left of such a plot.
+const Y_LABELS: u32 = 56;
+/// Room for the category labels under it.
+const X_LABELS: u32 = 36;
+
 const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
 const INK: RGBColor = RGBColor(33, 33, 33);
 const MUTED: RGBColor = RGBColor(110, 110, 110);

@@ -9,14 +9,9 @@ use plotters::element::Circle;
 use plotters::series::LineSeries;
 use plotters::style::{Color as _, TRANSPARENT};
 
-use crate::{ChartError, GRID, MUTED, PALETTE, Slots, category_at, text, widest};
-
-/// Space around the plot.
-const SIDE: u32 = 20;
-/// Room for the value labels left of the plot.
-const Y_LABELS: u32 = 56;
-/// Room for the category labels under the plot.
-const X_LABELS: u32 = 36;
+use crate::{
+    ChartError, GRID, MUTED, PALETTE, SIDE, Slots, X_LABELS, Y_LABELS, category_at, text, widest,
+};
 
 pub(crate) fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
