@@ -113,6 +113,7 @@ impl Core {
             interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
+            settings_read: None,
             outbox: Outbox::default(),
         }
     }

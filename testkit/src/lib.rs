@@ -10,6 +10,8 @@
 pub mod caldav;
 pub mod clock;
 pub mod console;
+pub mod counting;
+mod delegate;
 pub mod google;
 pub mod services;
 pub mod storage;

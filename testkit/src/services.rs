@@ -105,6 +105,7 @@ impl ServicesBuilder {
             interpreter: self.interpreter,
             default_settings: self.settings,
             outbox: Outbox::default(),
+            settings_read: None,
         }
     }
 }

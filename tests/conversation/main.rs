@@ -10,6 +10,7 @@ mod chat;
 mod console;
 mod nl;
 mod nl_transports;
+mod round_trips;
 mod stats;
 mod usecases;
 mod usecases_mocked;

@@ -15,6 +15,7 @@ use meetbot_ports::{
 
 use crate::error::UseCaseError;
 use crate::outbox::{self, Outbox};
+use crate::settings::SettingsMemo;
 
 /// The ports and the configuration every use case needs.
 #[derive(Clone)]
@@ -36,6 +37,9 @@ pub struct Services {
     /// The link to the outbox of messages: wakes its sender, and keeps
     /// what a unit of work queued for delivery after its commit.
     pub outbox: Outbox,
+    /// In a unit of work, the settings it has read (see [`SettingsMemo`]);
+    /// `None` outside one.
+    pub settings_read: Option<SettingsMemo>,
 }
 
 impl std::fmt::Debug for Services {
@@ -101,6 +105,7 @@ impl Services {
         Self {
             store: transaction,
             outbox: self.outbox.for_unit(),
+            settings_read: Some(SettingsMemo::default()),
             ..self.clone()
         }
     }

@@ -1,5 +1,7 @@
 //! Reading and changing the organisation's settings (owner only).
 
+use std::sync::{Arc, Mutex};
+
 use chrono::{NaiveDate, Weekday};
 use meetbot_domain::availability::{DayWindow, SlotStep};
 use meetbot_domain::booking::{ChangeCutoff, UpcomingLimit};
@@ -16,17 +18,47 @@ use crate::services::Services;
 /// The store key the settings are kept under, as JSON.
 pub const SETTINGS_KEY: &str = "settings";
 
+/// The settings a unit of work has read, so that it reads them once: the
+/// handling of one update asks for them from several places. Only a unit
+/// of work has one; outside, every read goes to the store, where another
+/// instance may have changed them.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsMemo(Arc<Mutex<Option<Settings>>>);
+
+impl SettingsMemo {
+    fn get(&self) -> Option<Settings> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn keep(&self, settings: &Settings) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(settings.clone());
+    }
+}
+
 /// The settings in force: the owner's saved ones, else the configured defaults.
 /// Saved settings that no longer parse are an error, never silently replaced.
 pub async fn load(s: &Services) -> Result<Settings, UseCaseError> {
-    match s.store.value(SETTINGS_KEY).await? {
-        None => Ok(s.default_settings.clone()),
+    if let Some(settings) = s.settings_read.as_ref().and_then(SettingsMemo::get) {
+        return Ok(settings);
+    }
+    let settings = match s.store.value(SETTINGS_KEY).await? {
+        None => s.default_settings.clone(),
         Some(json) => serde_json::from_str(&json).map_err(|e| {
             UseCaseError::Store(meetbot_ports::StoreError::Unexpected(format!(
                 "stored settings do not parse: {e}"
             )))
-        }),
+        })?,
+    };
+    if let Some(memo) = &s.settings_read {
+        memo.keep(&settings);
     }
+    Ok(settings)
 }
 
 /// One change the owner makes in the settings dialog.
@@ -257,6 +289,9 @@ pub async fn change(
     let json = serde_json::to_string(&settings)
         .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
     s.store.set_value(SETTINGS_KEY, &json).await?;
+    if let Some(memo) = &s.settings_read {
+        memo.keep(&settings);
+    }
     s.audit(
         AuditEvent::new(s.clock.now(), Some(owner.id), AuditAction::SettingsChanged)
             .detailed(&change.audit_details()),

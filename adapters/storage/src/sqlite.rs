@@ -127,6 +127,9 @@ impl SqliteStore {
             }
             let pool = Pool::builder()
                 .max_size(POOL_SIZE)
+                // A connection to a local file does not go stale, so the
+                // pool's check on every checkout would be a query for nothing.
+                .test_on_check_out(false)
                 .connection_customizer(Box::new(Pragmas))
                 .build(ConnectionManager::new(path.to_string_lossy()))
                 .map_err(|e| {
