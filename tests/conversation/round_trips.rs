@@ -68,10 +68,10 @@ async fn store_round_trips_per_update_of_a_booking_flow_stay_as_counted() {
             ("day", 11),
             ("slot", 9),
             ("no topic", 9),
-            ("confirm", 21),
+            ("confirm", 20),
             ("my meetings", 11),
             ("cancel", 9),
-            ("cancel confirmed", 18),
+            ("cancel confirmed", 17),
         ],
         "store calls per update changed; if they went down, write the new counts here"
     );

@@ -41,12 +41,13 @@ pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
 const IDLE: StdDuration = StdDuration::from_secs(30);
 
 /// The services' link to the outbox: the bell that wakes its sender, and,
-/// inside a unit of work, the messages the work queued claimed, to be
-/// delivered once it commits.
+/// inside a unit of work, the messages the work wants queued: they go to
+/// the store together with the answer, in one call at the end of the unit
+/// (one round trip instead of one per notice).
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
     bell: Arc<Notify>,
-    unit: Option<Arc<Mutex<Vec<QueuedMessage>>>>,
+    unit: Option<Arc<Mutex<Vec<Outgoing>>>>,
 }
 
 impl Outbox {
@@ -63,22 +64,22 @@ impl Outbox {
         self.bell.notify_one();
     }
 
-    /// Keeps claimed messages for after the commit; `false` outside a unit
-    /// of work, where they are the caller's to deliver now.
-    fn keep(&self, claimed: &mut Vec<QueuedMessage>) -> bool {
+    /// Keeps messages to be queued at the end of the unit of work; `false`
+    /// outside one, where they are the caller's to queue now.
+    fn keep(&self, messages: &[Outgoing]) -> bool {
         match &self.unit {
             Some(unit) => {
                 unit.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .append(claimed);
+                    .extend_from_slice(messages);
                 true
             }
             None => false,
         }
     }
 
-    /// The messages the unit of work queued claimed, in order.
-    pub fn take_claimed(&self) -> Vec<QueuedMessage> {
+    /// The messages the unit of work wants queued, in order.
+    pub fn take_kept(&self) -> Vec<Outgoing> {
         self.unit.as_ref().map_or_else(Vec::new, |unit| {
             std::mem::take(
                 &mut *unit
@@ -89,21 +90,20 @@ impl Outbox {
     }
 }
 
-/// Queues messages, claimed where they may go at once: inside a unit of
-/// work they are delivered after it commits, outside one now. The rest wait
-/// for the sender, which is rung.
+/// Queues messages, claimed where they may go at once, and delivers those;
+/// the rest wait for the sender, which is rung. Inside a unit of work they
+/// are only kept, to be queued with its answer when it ends, and delivered
+/// after it commits.
 pub async fn queue(s: &Services, messages: &[Outgoing]) -> Result<(), meetbot_ports::StoreError> {
-    if messages.is_empty() {
+    if messages.is_empty() || s.outbox.keep(messages) {
         return Ok(());
     }
-    let mut claimed = s
+    let claimed = s
         .store
         .queue_messages(messages, s.clock.now(), Some(LEASE))
         .await?;
     s.outbox.ring();
-    if !s.outbox.keep(&mut claimed) {
-        deliver(s, claimed).await;
-    }
+    deliver(s, claimed).await;
     Ok(())
 }
 

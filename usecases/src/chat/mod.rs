@@ -174,12 +174,8 @@ pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i
         };
         match transaction.commit().await {
             Ok(()) => {
-                // What the work queued comes before the answer recorded
-                // after it, as it was queued.
-                let mut delivered = unit.outbox.take_claimed();
-                delivered.extend(claimed);
                 s.outbox.ring();
-                outbox::deliver(s, delivered).await;
+                outbox::deliver(s, claimed).await;
                 return true;
             }
             Err(error) => {
@@ -392,7 +388,8 @@ async fn record(
         DialogUpdate::Set(dialog) => dialog::save(chat.s, chat.from.id, Some(dialog)).await?,
         DialogUpdate::End => dialog::save(chat.s, chat.from.id, None).await?,
     }
-    let mut messages = Vec::with_capacity(reply.send.len() + 2);
+    // What the work told others comes first, as it was told, then the answer.
+    let mut messages = chat.s.outbox.take_kept();
     if let Some(user) = &reply.menu_for {
         messages.push(Services::menu_of(user));
     }
@@ -414,11 +411,14 @@ async fn record(
         messages.push(Outgoing::send(chat.from.id, language, screen));
     }
     let now = chat.s.clock.now();
-    let claimed = chat
-        .s
-        .store
-        .queue_messages(&messages, now, Some(outbox::LEASE))
-        .await?;
+    let claimed = if messages.is_empty() {
+        Vec::new()
+    } else {
+        chat.s
+            .store
+            .queue_messages(&messages, now, Some(outbox::LEASE))
+            .await?
+    };
     if let Some(update) = update {
         chat.s.store.update_handled(update, now).await?;
     }
