@@ -17,6 +17,13 @@ use meetbot_ports::{
 /// transactions.
 type Calls = Arc<Mutex<Vec<&'static str>>>;
 
+fn record(calls: &Calls, method: &'static str) {
+    calls
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(method);
+}
+
 /// Counts every call to `inner`, and to the transactions it begins.
 pub struct CountingStore {
     inner: Arc<dyn Store>,
@@ -44,10 +51,7 @@ impl CountingStore {
     }
 
     fn note(&self, method: &'static str) {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(method);
+        record(&self.calls, method);
     }
 
     async fn begin_counted(&self) -> Result<Arc<dyn Transaction>, StoreError> {
@@ -67,10 +71,7 @@ struct CountingTransaction {
 
 impl CountingTransaction {
     fn note(&self, method: &'static str) {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(method);
+        record(&self.calls, method);
     }
 
     async fn begin_counted(&self) -> Result<Arc<dyn Transaction>, StoreError> {
