@@ -448,6 +448,13 @@ pub trait Store: Send + Sync {
     /// The saved state of a person's dialog, or `None`.
     async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError>;
 
+    /// The person and the saved state of their dialog, in one call: what
+    /// the handling of every update reads first.
+    async fn person_and_dialog(
+        &self,
+        id: UserId,
+    ) -> Result<(Option<User>, Option<String>), StoreError>;
+
     /// Saves (`Some`) or clears (`None`) a person's dialog state.
     async fn save_dialog(&self, user: UserId, state: Option<String>) -> Result<(), StoreError>;
 

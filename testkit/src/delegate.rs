@@ -131,6 +131,13 @@ macro_rules! delegate_store {
                 $note(self, "dialog");
                 self.$inner.dialog(user).await
             }
+            async fn person_and_dialog(
+                &self,
+                id: UserId,
+            ) -> Result<(Option<User>, Option<String>), StoreError> {
+                $note(self, "person_and_dialog");
+                self.$inner.person_and_dialog(id).await
+            }
             async fn save_dialog(
                 &self,
                 user: UserId,

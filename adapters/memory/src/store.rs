@@ -481,6 +481,17 @@ impl Store for InMemoryStore {
         Ok(lock(&self.state).dialogs.get(&user).cloned())
     }
 
+    async fn person_and_dialog(
+        &self,
+        id: UserId,
+    ) -> Result<(Option<User>, Option<String>), StoreError> {
+        let state = lock(&self.state);
+        Ok((
+            state.users.get(&id).cloned(),
+            state.dialogs.get(&id).cloned(),
+        ))
+    }
+
     async fn save_dialog(&self, user: UserId, dialog: Option<String>) -> Result<(), StoreError> {
         let _writing = self.writing().await;
         let mut state = lock(&self.state);

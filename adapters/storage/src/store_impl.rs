@@ -249,6 +249,23 @@ macro_rules! store_impl {
                 .await
             }
 
+            async fn person_and_dialog(
+                &self,
+                id: UserId,
+            ) -> Result<(Option<User>, Option<String>), StoreError> {
+                // One connection and one trip to the blocking pool for both.
+                self.read(move |conn| {
+                    let user = load_user(conn, id.0)?;
+                    let dialog = dialogs::table
+                        .find(id.0)
+                        .select(dialogs::state)
+                        .first(conn)
+                        .optional()?;
+                    Ok((user, dialog))
+                })
+                .await
+            }
+
             async fn save_dialog(
                 &self,
                 user: UserId,

@@ -59,6 +59,7 @@ macro_rules! store_contract_tests {
             contract_reminder_claimers_running_at_once_never_share_a_reminder,
             contract_calendar_jobs_are_claimed_retried_and_finished,
             contract_dialog_state_is_saved_and_cleared,
+            contract_a_person_and_their_dialog_are_read_in_one_call,
             contract_values_are_stored_and_replaced,
             contract_a_heartbeat_replaces_the_one_before,
             contract_the_audit_log_is_newest_first,

@@ -87,6 +87,34 @@ async fn with_users(store: &Arc<dyn Store>, ids: &[i64]) {
     }
 }
 
+/// The person and their dialog come back together, each or both missing.
+pub async fn contract_a_person_and_their_dialog_are_read_in_one_call(store: Arc<dyn Store>) {
+    assert_eq!(
+        store.person_and_dialog(UserId(1)).await.unwrap(),
+        (None, None)
+    );
+    store
+        .save_dialog(UserId(1), Some("guest".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.person_and_dialog(UserId(1)).await.unwrap(),
+        (None, Some("guest".into()))
+    );
+    let user = manager(1, 0);
+    store.insert_user(&user).await.unwrap();
+    store.insert_user(&manager(2, 1)).await.unwrap();
+    assert_eq!(
+        store.person_and_dialog(UserId(1)).await.unwrap(),
+        (Some(user), Some("guest".into()))
+    );
+    store.save_dialog(UserId(1), None).await.unwrap();
+    assert_eq!(
+        store.person_and_dialog(UserId(2)).await.unwrap(),
+        (Some(manager(2, 1)), None)
+    );
+}
+
 /// A user written is read back equal, field by field.
 pub async fn contract_a_user_reads_back_as_written(store: Arc<dyn Store>) {
     let mut user = manager(42, 0);

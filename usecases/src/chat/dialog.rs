@@ -73,16 +73,19 @@ pub struct BookingDraft {
 /// The saved dialog of a person; a state that no longer parses (after an
 /// upgrade) is dropped rather than misread.
 pub async fn load(s: &Services, user: UserId) -> Result<Option<Dialog>, UseCaseError> {
-    Ok(s.store
-        .dialog(user)
-        .await?
-        .and_then(|json| match serde_json::from_str(&json) {
-            Ok(dialog) => Some(dialog),
-            Err(error) => {
-                tracing::warn!(%user, %error, "dropping a dialog state that does not parse");
-                None
-            }
-        }))
+    Ok(read(user, s.store.dialog(user).await?))
+}
+
+/// A saved dialog state read back; one that no longer parses (from an
+/// older version) is dropped, and the person starts afresh.
+pub fn read(user: UserId, saved: Option<String>) -> Option<Dialog> {
+    saved.and_then(|json| match serde_json::from_str(&json) {
+        Ok(dialog) => Some(dialog),
+        Err(error) => {
+            tracing::warn!(%user, %error, "dropping a dialog state that does not parse");
+            None
+        }
+    })
 }
 
 /// Saves (or with `None` ends) a person's dialog.

@@ -201,11 +201,11 @@ pub async fn answer(s: &Services, incoming: &Incoming) -> Reply {
 
 async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, Reply) {
     let from = &incoming.from;
-    let user = match s.store.user(from.id).await {
-        Ok(user) => user,
+    let (user, dialog) = match s.store.person_and_dialog(from.id).await {
+        Ok((user, saved)) => (user, Ok(dialog::read(from.id, saved))),
         Err(error) => {
-            tracing::error!(%error, "could not read the user");
-            None
+            tracing::error!(%error, "could not read the person and their dialog");
+            (None, Err(UseCaseError::from(error)))
         }
     };
     let reader = Reader {
@@ -229,7 +229,7 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
         button,
     };
     let input = Input::read(&incoming.event);
-    let reply = match dialog::load(s, from.id).await {
+    let reply = match dialog {
         Ok(dialog) => route(&chat, dialog, input).await,
         Err(error) => Err(error),
     };
