@@ -23,7 +23,7 @@ use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{Calendar, Clock, Messenger, Store};
 use meetbot_speech::OpenAiSpeech;
 use meetbot_storage::DatabaseUrl;
-use meetbot_telegram::{BotApi, Limits, Sender, TelegramMessenger, TelegramTransport};
+use meetbot_telegram::{BotApi, Sender, TelegramMessenger, TelegramTransport};
 use meetbot_usecases::Services;
 use meetbot_usecases::outbox::Outbox;
 use meetbot_usecases::scheduler::SchedulerConfig;
@@ -215,7 +215,7 @@ async fn telegram(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mode = config.telegram.receive_mode()?;
-    let sender = Arc::new(Sender::new(Limits::default()));
+    let sender = Arc::new(Sender::new(config.telegram.limits));
     let messenger = Arc::new(TelegramMessenger::new(api.clone(), sender, translator));
     let services = core.with(messenger.clone());
     let mut transport = TelegramTransport::new(services.clone(), api.clone(), messenger, mode);

@@ -27,7 +27,7 @@ async fn main() {
         panic!("usage: reminder-crash-probe SQLITE_PATH API_URL LEASE_MS PER_SECOND");
     };
     let lease_ms: i64 = lease_ms.parse().expect("LEASE_MS is a number");
-    let per_second: u32 = per_second.parse().expect("PER_SECOND is a number");
+    let per_second: f64 = per_second.parse().expect("PER_SECOND is a number");
     let store = Arc::new(
         meetbot_storage::SqliteStore::open(path)
             .await

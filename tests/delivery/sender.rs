@@ -1,5 +1,6 @@
 //! The Telegram sender against a fake Bot API that records when each
-//! message arrived: Telegram's rate limits are kept, and a 429's
+//! message arrived: Telegram's rate limits (or lower ones configured) are
+//! kept, and a 429's
 //! `retry_after` holds back only the chat it was about. Paused tokio time:
 //! the sender's buckets and waits and the fake's clock all read tokio's
 //! clock, so a minute of pacing passes in moments and is measured exactly.
@@ -101,7 +102,7 @@ async fn retry_after_given_up_after_too_many_answers_is_reported_as_rate_limited
     let messenger = messenger_with(
         &fake,
         Limits {
-            max_rate_limited: 1,
+            rate_limited_retries: 1,
             ..Limits::default()
         },
     );
@@ -206,6 +207,48 @@ async fn one_chat_gets_a_short_burst_then_one_message_per_second() {
         most <= burst + 1,
         "{most} messages in one second to one chat"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn sender_limits_set_lower_are_kept_at_the_bot_api_for_a_burst_to_several_chats() {
+    let fake = FakeTelegram::start().await;
+    let messenger = messenger_with(
+        &fake,
+        Limits {
+            overall_per_second: 5.0,
+            per_chat_per_second: 0.5,
+            per_chat_burst: 1,
+            ..Limits::default()
+        },
+    );
+
+    let mut tasks = Vec::new();
+    for _ in 0..2 {
+        for chat in 30..36 {
+            let messenger = messenger.clone();
+            tasks.push(tokio::spawn(async move {
+                messenger.send(UserId(chat), Language::En, &hello()).await
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+
+    let sent = sends(&fake);
+    assert_eq!(sent.len(), 12);
+    let times: Vec<Duration> = sent.iter().map(|r| r.at).collect();
+    let most = most_in_any_window(&times, Duration::from_secs(1));
+    assert!(most <= 5, "{most} messages within one second: {times:?}");
+    for chat in 30..36 {
+        let to_chat: Vec<Duration> = sent
+            .iter()
+            .filter(|r| r.chat_id == Some(chat))
+            .map(|r| r.at)
+            .collect();
+        let most = most_in_any_window(&to_chat, Duration::from_secs(2));
+        assert!(most <= 1, "chat {chat} got {most} within 2 s: {to_chat:?}");
+    }
 }
 
 #[tokio::test(start_paused = true)]

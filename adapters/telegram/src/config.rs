@@ -5,7 +5,10 @@
 //! A value that cannot be right on its own is refused while it is read (its
 //! `Deserialize`); what depends on several keys (webhook mode needs a token,
 //! a URL and a secret) is checked by [`TelegramConfig::validate`]. Secrets
-//! serialise as `"[redacted]"`.
+//! serialise as `"[redacted]"`. The sender's pace is the subsection
+//! `[telegram.limits]` ([`Limits`]).
+
+mod limits;
 
 use meetbot_domain::UserId;
 use secrecy::SecretString;
@@ -13,6 +16,8 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use meetbot_ports::config::{list_items, redacted_if_set};
+
+pub use limits::Limits;
 
 /// The public Telegram Bot API.
 pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
@@ -23,6 +28,10 @@ pub const COMMON_ENV_NAMES: [(&str, &str); 2] = [
     ("TELEGRAM_BOT_TOKEN", "token"),
     ("WEBHOOK_URL", "webhook_url"),
 ];
+
+/// The subsections of `[telegram]`, whose keys are also set as
+/// `MEETBOT__TELEGRAM__SUBSECTION__KEY`.
+pub const SUBSECTIONS: [&str; 1] = ["limits"];
 
 /// `[telegram]`
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,6 +68,8 @@ pub struct TelegramConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub webhook_secret: Option<SecretString>,
+    /// `[telegram.limits]`: how fast the bot writes and how often it retries.
+    pub limits: Limits,
 }
 
 impl Default for TelegramConfig {
@@ -70,6 +81,7 @@ impl Default for TelegramConfig {
             mode: TelegramMode::Polling,
             webhook_url: None,
             webhook_secret: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -278,7 +290,23 @@ mod tests {
         assert_eq!(config.api_url, "https://api.telegram.org");
         assert!(config.owner_ids.is_empty());
         assert_eq!(config.mode, TelegramMode::Polling);
+        assert_eq!(config.limits, Limits::default());
         assert!(config.validate().is_empty());
+    }
+
+    #[test]
+    fn sender_limits_are_the_limits_subsection() {
+        let config =
+            from_toml("[limits]\noverall_per_second = 5\nper_chat_per_second = 0.5").unwrap();
+        let refused = from_toml("[limits]\nper_group_per_minute = 0").unwrap_err();
+
+        assert_eq!(config.limits.overall_per_second, 5.0);
+        assert_eq!(config.limits.per_chat_per_second, 0.5);
+        assert_eq!(config.limits.per_group_per_minute, 20.0);
+        assert!(
+            refused.starts_with("be a number of messages a minute"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -30,10 +30,10 @@ pub mod serve;
 pub mod webhook;
 
 pub use api::{BotApi, CallError};
-pub use config::{TelegramConfig, TelegramMode};
+pub use config::{Limits, TelegramConfig, TelegramMode};
 pub use dispatch::{Accepted, Dispatcher};
 pub use messenger::TelegramMessenger;
-pub use sender::{Limits, Sender};
+pub use sender::Sender;
 pub use serve::TelegramTransport;
 
 /// A failure to set the transport up.

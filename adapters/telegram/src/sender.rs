@@ -1,65 +1,60 @@
 //! The one way out: every message the bot sends passes through [`Sender`],
-//! which keeps Telegram's limits with token buckets (governor), waits out a
-//! chat's `retry_after` without holding up other chats, and retries passing
-//! failures a bounded number of times.
+//! which keeps the configured limits ([`Limits`], Telegram's by default)
+//! with token buckets (governor's GCRA), waits out a chat's `retry_after`
+//! without holding up other chats, and retries passing failures a bounded
+//! number of times.
 //!
-//! The buckets read tokio's clock and their waits are tokio sleeps, so the
-//! sender keeps no timer thread of its own and tests with paused tokio time
-//! drive it like every other wait.
+//! The buckets read tokio's clock and every wait is a tokio sleep until the
+//! instant a bucket names: no timer thread of governor's (futures-timer,
+//! whose wake-ups cost a context switch each), and tests with paused tokio
+//! time drive the pacing like every other wait. Nobody waits in a crowd:
+//! one message per chat is on its way at a time (the chat's others queue
+//! behind it, in order), and the messages ready to go queue in one fair
+//! line for the overall bucket, whose head alone sleeps on the timer. A
+//! token is taken only when it is used, at the moment of sending.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
-use governor::state::keyed::HashMapStateStore;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
+use governor::nanos::Nanos;
+use governor::state::keyed::ShrinkableKeyedStateStore;
+use governor::state::{InMemoryState, NotKeyed, StateStore};
+use governor::{NotUntil, Quota, RateLimiter};
+use tokio::sync::OwnedMutexGuard;
 use tokio::time::Instant;
 
 use crate::api::CallError;
+use crate::config::Limits;
 
-/// The pace the sender keeps. [`Limits::default`] is Telegram's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// At most this many messages per second over all chats.
-    pub overall_per_second: u32,
-    /// At most one message per this interval in one chat, after a burst.
-    pub per_chat_interval: Duration,
-    /// How many messages one chat may get at once before the interval applies.
-    pub per_chat_burst: u32,
-    /// At most this many messages per minute in one group chat.
-    pub group_per_minute: u32,
-    /// How many times a passing failure (5xx, timeout) is retried.
-    pub max_retries: u32,
-    /// How many 429 answers for one message are waited out before giving up.
-    pub max_rate_limited: u32,
-    /// The first retry's delay; each further one doubles it.
-    pub backoff: Duration,
-}
-
-impl Default for Limits {
-    /// 30 messages/s overall, 1/s per chat (bursts of 3, which Telegram
-    /// tolerates, so that a reply and its follow-up do not wait a second),
-    /// 20/min per group; 3 retries from 500 ms; 5 rate limits waited out.
-    fn default() -> Self {
-        Self {
-            overall_per_second: 30,
-            per_chat_interval: Duration::from_secs(1),
-            per_chat_burst: 3,
-            group_per_minute: 20,
-            max_retries: 3,
-            max_rate_limited: 5,
-            backoff: Duration::from_millis(500),
-        }
-    }
-}
-
-/// Every so many sends the keyed limiters forget chats that are quiet again.
+/// Every so many sends the keyed buckets forget chats that are quiet again.
 const FORGET_EVERY: u64 = 1024;
+
+/// Each bucket spreads its messages over its window and this much more, so
+/// that requests bunched up by up to this much on their way still arrive
+/// within the limit (30 a second: one every 35 ms rather than 33.3 ms).
+const SLACK: Duration = Duration::from_millis(50);
+
+/// At high overall rates the bucket lets this many seconds' worth through
+/// at once (and correspondingly less afterwards, so that no second holds
+/// more than the limit): tokio's timer wakes on whole milliseconds, and
+/// without it a 1000/s limit would pace at 500/s.
+const OVERALL_BURST_SECONDS: f64 = 0.02;
+
+/// The longest period a bucket is given; governor's nanosecond counters
+/// end after 584 years, so an absurd limit made in code must stop short.
+const LONGEST_PERIOD: Duration = Duration::from_secs(86_400);
+
+/// The longest `retry_after` waited out at once; a longer one is waited
+/// out again after the next 429.
+const LONGEST_RETRY_AFTER: u64 = 86_400;
+
+/// The longest delay between two retries of a passing failure.
+const LONGEST_BACKOFF: Duration = Duration::from_secs(60);
 
 /// governor's view of tokio's clock: the time since the sender was made.
 /// Under paused tokio time (tests) it stands still until the runtime
@@ -75,6 +70,11 @@ impl TokioClock {
             origin: Instant::now(),
         }
     }
+
+    /// The instant a bucket's refusal names as the earliest it may pass.
+    fn earliest(&self, refusal: &NotUntil<Duration>) -> Instant {
+        self.origin + refusal.earliest_possible()
+    }
 }
 
 impl Clock for TokioClock {
@@ -85,10 +85,105 @@ impl Clock for TokioClock {
     }
 }
 
+/// A keyed bucket's key: the chat, and whether the measurement takes a
+/// token or only looks whether one is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct ChatKey {
+    chat: i64,
+    take: bool,
+}
+
+/// The states of a keyed bucket, one per chat, behind a std mutex that is
+/// held for a map lookup and a compare-and-swap, never across an await.
+/// (governor's own keyed map, without its std feature, spins on its lock.)
+#[derive(Debug, Default)]
+struct ChatStates(Mutex<HashMap<i64, InMemoryState>>);
+
+impl ChatStates {
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, InMemoryState>> {
+        lock(&self.0)
+    }
+}
+
+/// The theoretical arrival time a state holds. A state shows it only to
+/// the closure of a measurement; one that refuses changes nothing.
+fn arrival(state: &InMemoryState) -> Option<Nanos> {
+    state
+        .measure_and_replace(&NotKeyed::NonKey, Err::<((), Nanos), _>)
+        .err()
+        .flatten()
+}
+
+impl StateStore for ChatStates {
+    type Key = ChatKey;
+
+    fn measure_and_replace<T, F, E>(&self, key: &ChatKey, f: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        let mut states = self.lock();
+        if key.take {
+            return states
+                .entry(key.chat)
+                .or_default()
+                .measure_and_replace(&NotKeyed::NonKey, f);
+        }
+        // A look: governor's own arithmetic decides, and nothing is stored,
+        // so the answer says exactly when the chat's token will be there.
+        let tat = states.get(&key.chat).and_then(arrival);
+        f(tat).map(|(allowed, _)| allowed)
+    }
+}
+
+impl ShrinkableKeyedStateStore<ChatKey> for ChatStates {
+    fn retain_recent(&self, drop_below: Nanos) {
+        self.lock()
+            .retain(|_, state| arrival(state).is_some_and(|tat| tat > drop_below));
+    }
+
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+}
+
+/// A std mutex's contents, even after a panic elsewhere: every map here
+/// stays consistent between its statements.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The lines of chats that have a message on its way; a chat's entry goes
+/// when its last message is through.
+type ChatLines = Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>;
+
+/// A chat's turn: while it is held, no other message to the chat is sent.
+struct ChatTurn<'a> {
+    lines: &'a ChatLines,
+    chat: i64,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl Drop for ChatTurn<'_> {
+    fn drop(&mut self) {
+        let mut lines = lock(self.lines);
+        // The map's handle and this turn's: nobody else waits for the chat.
+        if lines
+            .get(&self.chat)
+            .is_some_and(|line| Arc::strong_count(line) == 2)
+        {
+            lines.remove(&self.chat);
+        }
+    }
+}
+
 /// One bucket over all chats.
 type DirectLimiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
 /// One bucket per chat.
-type KeyedLimiter = RateLimiter<i64, HashMapStateStore<i64>, TokioClock, NoOpMiddleware<Duration>>;
+type KeyedLimiter = RateLimiter<ChatKey, ChatStates, TokioClock, NoOpMiddleware<Duration>>;
 
 /// Paces and retries Bot API calls that write to chats.
 #[derive(Debug)]
@@ -96,12 +191,35 @@ pub struct Sender {
     limits: Limits,
     clock: TokioClock,
     overall: DirectLimiter,
+    /// The line for the overall bucket. Fair (first come, first served):
+    /// its head sleeps until the bucket's next token while the others wait
+    /// their turn without a timer of their own.
+    line: tokio::sync::Mutex<()>,
+    /// One message per chat on its way at a time: a chat's messages keep
+    /// their order, a 429 is known before the next one goes, and only one
+    /// of them waits for the chat's buckets.
+    chats: ChatLines,
     per_chat: KeyedLimiter,
     per_group: KeyedLimiter,
     /// Chats Telegram told us to leave alone until the instant given. A std
     /// mutex: it is held for a map lookup, never across an await.
     paused: Mutex<HashMap<i64, Instant>>,
     sends: AtomicU64,
+}
+
+/// A bucket whose `per_window` messages, the first `burst` of them at once,
+/// are spread over `window` and [`SLACK`], so that no window holds more than
+/// `per_window`; `fallback` (one a window) when the numbers make no bucket:
+/// a limit of 0 or NaN made in code (configuration refuses those).
+fn quota(window: Duration, per_window: f64, burst: u32, fallback: Quota) -> Quota {
+    // b at once, then one per period: a window holds b + (window / period)
+    // - 1 of them, which is per_window for this period.
+    let intervals = per_window - f64::from(burst) + 1.0;
+    Duration::try_from_secs_f64((window + SLACK).as_secs_f64() / intervals)
+        .ok()
+        .filter(|period| *period <= LONGEST_PERIOD)
+        .and_then(Quota::with_period)
+        .map_or(fallback, |quota| quota.allow_burst(non_zero(burst)))
 }
 
 fn non_zero(n: u32) -> NonZeroU32 {
@@ -111,28 +229,39 @@ fn non_zero(n: u32) -> NonZeroU32 {
 impl Sender {
     /// A sender keeping `limits`.
     pub fn new(limits: Limits) -> Self {
-        // The overall bucket holds one token: a burst at the start of a
-        // second plus the steady rate would make more than N in that second.
-        // A small margin over 1/N s keeps it at N per second even when the
-        // network bunches requests up on their way.
-        let overall_period = Duration::from_secs(1) / non_zero(limits.overall_per_second).get()
-            + Duration::from_millis(2);
-        let overall = Quota::with_period(overall_period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN));
-        let per_chat = Quota::with_period(limits.per_chat_interval)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(non_zero(limits.per_chat_burst));
-        // One token, for the same reason as overall: 20 in any minute.
-        let per_group =
-            Quota::with_period(Duration::from_secs(60) / non_zero(limits.group_per_minute).get())
-                .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN));
+        let second = Duration::from_secs(1);
+        // The overall limit is Telegram's "N a second", so no second may
+        // hold more than N, bursts included. (A NaN rate casts to 0.)
+        let overall_burst = ((limits.overall_per_second * OVERALL_BURST_SECONDS) as u32).max(1);
+        let overall = quota(
+            second,
+            limits.overall_per_second,
+            overall_burst,
+            Quota::per_second(NonZeroU32::MIN),
+        );
+        // A chat's burst comes on top of its rate: Telegram tolerates it.
+        let per_chat = quota(
+            second,
+            limits.per_chat_per_second,
+            1,
+            Quota::per_second(NonZeroU32::MIN),
+        )
+        .allow_burst(non_zero(limits.per_chat_burst));
+        let per_group = quota(
+            Duration::from_secs(60),
+            limits.per_group_per_minute,
+            1,
+            Quota::per_minute(NonZeroU32::MIN),
+        );
         let clock = TokioClock::new();
         Self {
             limits,
             clock,
             overall: RateLimiter::direct_with_clock(overall, clock),
-            per_chat: RateLimiter::hashmap_with_clock(per_chat, clock),
-            per_group: RateLimiter::hashmap_with_clock(per_group, clock),
+            line: tokio::sync::Mutex::new(()),
+            chats: Mutex::new(HashMap::new()),
+            per_chat: RateLimiter::new(per_chat, ChatStates::default(), clock),
+            per_group: RateLimiter::new(per_group, ChatStates::default(), clock),
             paused: Mutex::new(HashMap::new()),
             sends: AtomicU64::new(0),
         }
@@ -144,37 +273,31 @@ impl Sender {
     }
 
     /// Runs `call` for `chat` when the buckets allow it, waiting out 429s for
-    /// this chat only and retrying passing failures with backoff. A chat's
-    /// own limits are waited for before the overall bucket, so a slow chat
-    /// never holds overall tokens that other chats could use.
+    /// this chat only and retrying passing failures with backoff. Messages
+    /// to one chat go one after the other, in the order they came.
     pub async fn send<T, F, Fut>(&self, chat: i64, call: F) -> Result<T, CallError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
     {
+        let _turn = self.turn_of(chat).await;
         let mut failures = 0;
         let mut rate_limited = 0;
         loop {
-            self.wait_until_unpaused(chat).await;
-            self.until_key_ready(&self.per_chat, chat).await;
-            // Group and supergroup ids are negative.
-            if chat < 0 {
-                self.until_key_ready(&self.per_group, chat).await;
-            }
-            self.until_ready().await;
+            self.wait_for_tokens(chat).await;
             self.count_send();
             match call().await {
                 Err(CallError::RateLimited(seconds)) => {
                     rate_limited += 1;
                     self.pause(chat, seconds);
                     tracing::warn!(chat, seconds, "Telegram asked to slow down for a chat");
-                    if rate_limited > self.limits.max_rate_limited {
+                    if rate_limited > self.limits.rate_limited_retries {
                         return Err(CallError::RateLimited(seconds));
                     }
                 }
-                Err(CallError::Transient(reason)) if failures < self.limits.max_retries => {
+                Err(CallError::Transient(reason)) if failures < self.limits.retries => {
                     failures += 1;
-                    let delay = self.limits.backoff * 2u32.pow(failures - 1);
+                    let delay = self.backoff(failures);
                     tracing::debug!(chat, %reason, ?delay, "a passing failure; retrying");
                     tokio::time::sleep(delay).await;
                 }
@@ -192,56 +315,111 @@ impl Sender {
     {
         let mut failures = 0;
         loop {
-            self.until_ready().await;
+            self.overall_token().await;
             match call().await {
-                Err(CallError::RateLimited(seconds)) if failures < self.limits.max_retries => {
+                Err(CallError::RateLimited(seconds)) if failures < self.limits.retries => {
                     failures += 1;
-                    tokio::time::sleep(Duration::from_secs(seconds)).await;
+                    let wait = Duration::from_secs(seconds.clamp(1, LONGEST_RETRY_AFTER));
+                    tokio::time::sleep(wait).await;
                 }
-                Err(CallError::Transient(_)) if failures < self.limits.max_retries => {
+                Err(CallError::Transient(_)) if failures < self.limits.retries => {
                     failures += 1;
-                    tokio::time::sleep(self.limits.backoff * 2u32.pow(failures - 1)).await;
+                    tokio::time::sleep(self.backoff(failures)).await;
                 }
                 other => return other,
             }
         }
     }
 
-    /// Waits for a token of the overall bucket.
-    async fn until_ready(&self) {
-        while let Err(not_until) = self.overall.check() {
-            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
+    /// The delay before retry number `failure` (from 1): doubling from the
+    /// configured backoff, at most [`LONGEST_BACKOFF`].
+    fn backoff(&self, failure: u32) -> Duration {
+        let doublings = 2u32.saturating_pow(failure.saturating_sub(1));
+        self.limits
+            .retry_backoff()
+            .saturating_mul(doublings)
+            .min(LONGEST_BACKOFF)
+    }
+
+    /// Waits until no other message to `chat` is on its way.
+    async fn turn_of(&self, chat: i64) -> ChatTurn<'_> {
+        let line = lock(&self.chats).entry(chat).or_default().clone();
+        ChatTurn {
+            lines: &self.chats,
+            chat,
+            _turn: line.lock_owned().await,
         }
     }
 
-    /// Waits for a token of `chat`'s bucket in `limiter`.
-    async fn until_key_ready(&self, limiter: &KeyedLimiter, chat: i64) {
-        while let Err(not_until) = limiter.check_key(&chat) {
-            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
+    /// Waits, in `chat`'s turn, until it may be written to: no
+    /// `retry_after` pending, then a token of its own buckets, then one of
+    /// the overall bucket.
+    ///
+    /// The chat's tokens are taken only once the overall one is in hand, so
+    /// that both are taken at the moment of sending: a chat token taken
+    /// before a long wait in the line would let the chat's next message
+    /// follow too closely. Before joining the line the chat looks whether
+    /// its tokens are there, so that no overall token is taken in vain; as
+    /// nobody else takes them during its turn and time only moves on, they
+    /// are still there when its turn in the line comes.
+    async fn wait_for_tokens(&self, chat: i64) {
+        loop {
+            if let Some(until) = self.paused_until(chat) {
+                tokio::time::sleep_until(until).await;
+            }
+            if let Err(earliest) = self.chat_tokens(chat, false) {
+                tokio::time::sleep_until(earliest).await;
+                continue;
+            }
+            self.overall_token().await;
+            if self.chat_tokens(chat, true).is_ok() {
+                return;
+            }
+        }
+    }
+
+    /// Takes `chat`'s tokens (or, unless `take`, only looks whether they are
+    /// there), or says from when on they are. A group (negative id) asks
+    /// its stricter per-group bucket first.
+    fn chat_tokens(&self, chat: i64, take: bool) -> Result<(), Instant> {
+        let key = ChatKey { chat, take };
+        if chat < 0 {
+            self.per_group
+                .check_key(&key)
+                .map_err(|refusal| self.clock.earliest(&refusal))?;
+        }
+        self.per_chat
+            .check_key(&key)
+            .map_err(|refusal| self.clock.earliest(&refusal))
+    }
+
+    /// Waits for a token of the overall bucket, in line.
+    async fn overall_token(&self) {
+        let _turn = self.line.lock().await;
+        while let Err(refusal) = self.overall.check() {
+            tokio::time::sleep_until(self.clock.earliest(&refusal)).await;
         }
     }
 
     fn pause(&self, chat: i64, seconds: u64) {
-        let until = Instant::now() + Duration::from_secs(seconds.max(1));
-        let mut paused = self.paused.lock().unwrap_or_else(|p| p.into_inner());
+        let wait = Duration::from_secs(seconds.clamp(1, LONGEST_RETRY_AFTER));
+        let until = Instant::now() + wait;
+        let mut paused = lock(&self.paused);
         let entry = paused.entry(chat).or_insert(until);
         *entry = (*entry).max(until);
     }
 
-    async fn wait_until_unpaused(&self, chat: i64) {
-        let until = {
-            let mut paused = self.paused.lock().unwrap_or_else(|p| p.into_inner());
-            match paused.get(&chat) {
-                Some(until) if *until > Instant::now() => Some(*until),
-                Some(_) => {
-                    paused.remove(&chat);
-                    None
-                }
-                None => None,
+    /// Until when Telegram asked to leave `chat` alone, if that is still
+    /// ahead.
+    fn paused_until(&self, chat: i64) -> Option<Instant> {
+        let mut paused = lock(&self.paused);
+        match paused.get(&chat) {
+            Some(until) if *until > Instant::now() => Some(*until),
+            Some(_) => {
+                paused.remove(&chat);
+                None
             }
-        };
-        if let Some(until) = until {
-            tokio::time::sleep_until(until).await;
+            None => None,
         }
     }
 
@@ -255,16 +433,119 @@ impl Sender {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::sync::Arc;
     use std::sync::atomic::AtomicU32;
+
+    use meetbot_testkit::telegram::most_in_any_window;
 
     use super::*;
 
     fn fast_limits() -> Limits {
         Limits {
-            backoff: Duration::from_millis(1),
+            retry_backoff_ms: 1,
             ..Limits::default()
         }
+    }
+
+    /// Sends `per_chat` messages to each of `chats` at once, each message
+    /// from its own task, and returns when each chat's messages were sent
+    /// (since the start) and when the last one was.
+    async fn burst(
+        sender: Sender,
+        chats: &[i64],
+        per_chat: usize,
+    ) -> (BTreeMap<i64, Vec<Duration>>, Duration) {
+        let sender = Arc::new(sender);
+        let started = Instant::now();
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = tokio::task::JoinSet::new();
+        // Round by round, as a broadcast and its follow-ups would come.
+        for _ in 0..per_chat {
+            for &chat in chats {
+                let (sender, sent) = (sender.clone(), sent.clone());
+                tasks.spawn(async move {
+                    sender
+                        .send(chat, || async {
+                            sent.lock().unwrap().push((chat, started.elapsed()));
+                            Ok(())
+                        })
+                        .await
+                });
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+        let mut per_chat_times: BTreeMap<i64, Vec<Duration>> = BTreeMap::new();
+        for (chat, at) in sent.lock().unwrap().iter() {
+            per_chat_times.entry(*chat).or_default().push(*at);
+        }
+        (per_chat_times, started.elapsed())
+    }
+
+    fn all_times(per_chat: &BTreeMap<i64, Vec<Duration>>) -> Vec<Duration> {
+        let mut all: Vec<Duration> = per_chat.values().flatten().copied().collect();
+        all.sort_unstable();
+        all
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sender_limits_of_5_a_second_and_1_per_2_s_per_chat_hold_for_a_burst_to_several_chats()
+    {
+        let limits = Limits {
+            overall_per_second: 5.0,
+            per_chat_per_second: 0.5,
+            per_chat_burst: 1,
+            ..fast_limits()
+        };
+        let chats: Vec<i64> = (1..=8).collect();
+
+        let (sent, elapsed) = burst(Sender::new(limits), &chats, 3).await;
+
+        let all = all_times(&sent);
+        assert_eq!(all.len(), 24);
+        let most = most_in_any_window(&all, Duration::from_secs(1));
+        assert!(most <= 5, "{most} messages within one second: {all:?}");
+        for (chat, times) in &sent {
+            let most = most_in_any_window(times, Duration::from_secs(2));
+            assert!(most <= 1, "chat {chat} got {most} within 2 s: {times:?}");
+        }
+        // Paced, not stalled: the eighth chat's first message waits for
+        // seven others (1.5 s), its next two 2.1 s each; nothing waits in
+        // vain, so the last goes at about 5.7 s.
+        assert!(elapsed >= Duration::from_millis(5600), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sender_limits_default_to_telegrams_for_a_burst_to_people_and_a_group() {
+        let sender = Sender::new(Limits::default());
+        assert_eq!(sender.limits(), Limits::default());
+        let mut chats: Vec<i64> = (100..140).collect();
+        chats.push(-1001);
+
+        let (sent, elapsed) = burst(sender, &chats, 3).await;
+
+        let all = all_times(&sent);
+        assert_eq!(all.len(), 123);
+        let most = most_in_any_window(&all, Duration::from_secs(1));
+        assert!(most <= 30, "{most} messages within one second");
+        let group = &sent[&-1001];
+        let most = most_in_any_window(group, Duration::from_secs(3));
+        assert_eq!(
+            most, 1,
+            "20 a minute in a group is one every 3 s: {group:?}"
+        );
+        // 123 messages at 30 a second take about 4 s; the group's last one
+        // comes 6 s after its first, which waited for 40 others.
+        assert!(elapsed >= Duration::from_secs(6), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+        let last_to_people = sent.range(100..).flat_map(|(_, times)| times).max();
+        assert!(
+            last_to_people < Some(&Duration::from_millis(4500)),
+            "{last_to_people:?}"
+        );
     }
 
     #[tokio::test]

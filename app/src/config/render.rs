@@ -20,15 +20,25 @@ impl Config {
             Err(err) => return format!("{out}# cannot show the configuration: {err}\n"),
         };
         for (section, keys) in &table {
-            let _ = write!(out, "\n[{section}]\n");
-            let Some(keys) = keys.as_table() else {
-                continue;
-            };
-            for (key, value) in keys {
-                let origin = self.origin(&format!("{section}.{key}")).note();
-                let _ = writeln!(out, "{key} = {value}  # {origin}");
+            if let Some(keys) = keys.as_table() {
+                self.render_table(&mut out, section, keys);
             }
         }
         out
+    }
+
+    /// `[path]` and its keys, then its subsections (`[telegram.limits]`):
+    /// in TOML a table's own keys come before its subtables.
+    fn render_table(&self, out: &mut String, path: &str, keys: &toml::Table) {
+        let _ = write!(out, "\n[{path}]\n");
+        for (key, value) in keys.iter().filter(|(_, value)| !value.is_table()) {
+            let origin = self.origin(&format!("{path}.{key}")).note();
+            let _ = writeln!(out, "{key} = {value}  # {origin}");
+        }
+        for (key, value) in keys {
+            if let Some(inner) = value.as_table() {
+                self.render_table(out, &format!("{path}.{key}"), inner);
+            }
+        }
     }
 }

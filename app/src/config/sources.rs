@@ -62,6 +62,15 @@ fn common_env_names() -> Vec<(&'static str, String)> {
     database.chain(telegram).chain(calendar).collect()
 }
 
+/// The subsections (`section.subsection`) whose keys the environment sets
+/// as `MEETBOT__SECTION__SUBSECTION__KEY`.
+fn subsections() -> Vec<String> {
+    meetbot_telegram::config::SUBSECTIONS
+        .iter()
+        .map(|sub| format!("telegram.{sub}"))
+        .collect()
+}
+
 impl Sources {
     /// Sources made of a file and an environment given as name/value pairs.
     pub fn new<K, V>(file: ConfigFile, env: impl IntoIterator<Item = (K, V)>) -> Self
@@ -100,18 +109,46 @@ struct Layer {
 }
 
 impl Layer {
-    /// A layer that sets one `section.key` to a string.
-    fn single(origin: Origin, section: &str, key: &str, value: &str) -> Self {
-        let mut inner = Dict::new();
-        inner.insert(key.to_owned(), Value::from(value.to_owned()));
-        let mut data = Dict::new();
-        data.insert(section.to_owned(), Value::from(inner));
+    /// A layer that sets one key to a string; `path` is its section and
+    /// the key within (`["telegram", "token"]`), or a subsection's key
+    /// (`["telegram", "limits", "retries"]`).
+    fn single(origin: Origin, path: &[&str], value: &str) -> Self {
+        let mut value = Value::from(value.to_owned());
+        for name in path.iter().rev() {
+            let mut dict = Dict::new();
+            dict.insert((*name).to_owned(), value);
+            value = Value::from(dict);
+        }
+        let data = value.into_dict().unwrap_or_default();
         Self { origin, data }
     }
 
+    /// Leaves out `key` of `section`, where `key` may be a subsection's
+    /// (`limits.retries`).
     fn remove(&mut self, section: &str, key: &str) {
-        if let Some(Value::Dict(_, inner)) = self.data.get_mut(section) {
-            inner.remove(key);
+        let mut dict = &mut self.data;
+        let mut names = std::iter::once(section).chain(key.split('.')).peekable();
+        while let Some(name) = names.next() {
+            if names.peek().is_none() {
+                dict.remove(name);
+                return;
+            }
+            match dict.get_mut(name) {
+                Some(Value::Dict(_, inner)) => dict = inner,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Every key `dict` sets, dotted after `prefix`, the keys of subsections
+/// included.
+fn dotted_keys(prefix: &str, dict: &Dict, keys: &mut Vec<String>) {
+    for (name, value) in dict {
+        let key = join(prefix, name);
+        match value.as_dict() {
+            Some(inner) => dotted_keys(&key, inner, keys),
+            None => keys.push(key),
         }
     }
 }
@@ -314,6 +351,7 @@ fn env_layers(
     let mut common = Vec::new();
     let mut prefixed = Vec::new();
     let common_names = common_env_names();
+    let subsections = subsections();
     for (name, value) in &sources.env {
         // An empty variable is unset: `FOO=` is how shells and compose files
         // say "nothing here".
@@ -323,20 +361,31 @@ fn env_layers(
         let origin = Origin::Env(name.clone());
         if let Some(rest) = name.strip_prefix(ENV_PREFIX) {
             let lowered = rest.to_lowercase();
-            match lowered.split_once(ENV_SEPARATOR) {
-                Some((section, key)) if !key.contains(ENV_SEPARATOR) => {
-                    prefixed.push(Layer::single(origin, section, key, value));
+            // SECTION__KEY, or SECTION__SUBSECTION__KEY for a subsection
+            // (MEETBOT__TELEGRAM__LIMITS__RETRIES).
+            let path: Vec<&str> = lowered.split(ENV_SEPARATOR).collect();
+            let known = match path.as_slice() {
+                [section, key] => !section.is_empty() && !key.is_empty(),
+                [section, sub, key] => {
+                    !key.is_empty() && subsections.contains(&format!("{section}.{sub}"))
                 }
-                _ => errors.push(ConfigError::UnknownKey {
+                _ => false,
+            };
+            if known {
+                prefixed.push(Layer::single(origin, &path, value));
+            } else {
+                errors.push(ConfigError::UnknownKey {
                     key: lowered.replace(ENV_SEPARATOR, "."),
                     origin,
-                    known: "section.key, as MEETBOT__SECTION__KEY".to_owned(),
-                }),
+                    known: format!(
+                        "section.key, as MEETBOT__SECTION__KEY, and the keys of {}",
+                        subsections.join(", ")
+                    ),
+                });
             }
-        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name)
-            && let Some((section, key)) = key.split_once('.')
-        {
-            common.push(Layer::single(origin, section, key, value));
+        } else if let Some((_, key)) = common_names.iter().find(|(common, _)| common == name) {
+            let path: Vec<&str> = key.split('.').collect();
+            common.push(Layer::single(origin, &path, value));
         }
     }
     // The kind decides which calendar's common names apply.
@@ -438,19 +487,19 @@ impl Reader {
         }
     }
 
-    /// Where each `section.key` that is set came from.
+    /// Where each `section.key` (and `section.subsection.key`) that is set
+    /// came from.
     fn origins(&self) -> BTreeMap<String, Origin> {
         let figment = self.figment();
         let mut origins = BTreeMap::new();
-        let keys = self.layers.iter().flat_map(|layer| {
-            layer.data.iter().flat_map(|(section, value)| {
-                value
-                    .as_dict()
-                    .into_iter()
-                    .flat_map(|inner| inner.keys())
-                    .map(move |key| format!("{section}.{key}"))
-            })
-        });
+        let mut keys = Vec::new();
+        for layer in &self.layers {
+            for (section, value) in &layer.data {
+                if let Some(inner) = value.as_dict() {
+                    dotted_keys(section, inner, &mut keys);
+                }
+            }
+        }
         for key in keys {
             if let Some(metadata) = figment.find_metadata(&key) {
                 origins.insert(key, Origin::from_note(&metadata.name));
@@ -513,12 +562,14 @@ impl Reader {
                 figment::error::Kind::UnknownField(field, known) => {
                     // figment's path ends with the unknown field already.
                     let key = join(section, if path.is_empty() { field } else { &path });
+                    // The (sub)section the field is unknown in.
+                    let within = key.rsplit_once('.').map_or(section, |(within, _)| within);
                     // The calendar's kind is read before its other keys.
-                    let kind = (section == "calendar").then(|| "kind".to_owned());
+                    let kind = (within == "calendar").then(|| "kind".to_owned());
                     let known: Vec<String> = kind
                         .into_iter()
                         .chain(known.iter().map(|k| (*k).to_owned()))
-                        .map(|k| format!("{section}.{k}"))
+                        .map(|k| format!("{within}.{k}"))
                         .collect();
                     let problem = ConfigError::UnknownKey {
                         origin: origin_of(&key),

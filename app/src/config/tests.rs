@@ -50,6 +50,7 @@ fn an_empty_configuration_gives_the_documented_defaults() {
     assert_eq!(config.telegram.api_url, "https://api.telegram.org");
     assert!(config.telegram.owner_ids.is_empty());
     assert_eq!(config.telegram.mode, TelegramMode::Polling);
+    assert_eq!(config.telegram.limits, meetbot_telegram::Limits::default());
     assert!(config.telegram.webhook_url.is_none());
     assert!(config.telegram.webhook_secret.is_none());
     assert_eq!(config.http.listen, "127.0.0.1:8080".parse().unwrap());
@@ -584,4 +585,111 @@ fn a_polling_bot_with_a_webhook_url_gets_a_warning() {
     let config = load_env(&[("WEBHOOK_URL", "https://bot.example.org/hook")]).unwrap();
 
     assert_eq!(config.warnings().len(), 1);
+}
+
+#[test]
+fn sender_limits_come_from_the_file_and_the_environment_with_their_origins() {
+    let (_dir, loaded) = with_file(
+        "[telegram]\nowner_ids = [7]\n\n[telegram.limits]\noverall_per_second = 100\nretries = 5\n",
+        &[
+            ("MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND", "1000"),
+            ("MEETBOT__TELEGRAM__LIMITS__PER_CHAT_PER_SECOND", "0.5"),
+        ],
+    );
+    let config = loaded.unwrap();
+
+    let limits = config.telegram.limits;
+    assert_eq!(limits.overall_per_second, 1000.0);
+    assert_eq!(limits.per_chat_per_second, 0.5);
+    assert_eq!(limits.retries, 5);
+    assert_eq!(limits.per_group_per_minute, 20.0);
+    assert_eq!(
+        config.origin("telegram.limits.overall_per_second"),
+        Origin::Env("MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND".to_owned())
+    );
+    assert!(matches!(
+        config.origin("telegram.limits.retries"),
+        Origin::File(_)
+    ));
+    let rendered = config.render();
+    assert!(rendered.contains("\n[telegram.limits]\n"), "{rendered}");
+    assert!(
+        rendered.contains(
+            "overall_per_second = 1000.0  # env MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND"
+        ),
+        "{rendered}"
+    );
+    let (_dir, reloaded) = with_file(&rendered, &[]);
+    assert_eq!(reloaded.unwrap().telegram.limits, limits);
+}
+
+#[test]
+fn sender_limits_of_zero_or_absurd_are_refused_all_at_once_naming_each_key_and_its_source() {
+    let (_dir, loaded) = with_file(
+        "[telegram.limits]\nper_chat_burst = 0\n",
+        &[
+            ("MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND", "0"),
+            ("MEETBOT__TELEGRAM__LIMITS__PER_GROUP_PER_MINUTE", "1000000"),
+        ],
+    );
+
+    let message = error_of(loaded);
+
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines.contains(
+            &"telegram.limits.overall_per_second must be a number of messages a second \
+              from 0.01 to 1000, got 0 \
+              (from environment variable MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND)"
+        ),
+        "{message}"
+    );
+    assert!(
+        lines.contains(
+            &"telegram.limits.per_group_per_minute must be a number of messages a minute \
+              from 0.01 to 60000, got 1000000 \
+              (from environment variable MEETBOT__TELEGRAM__LIMITS__PER_GROUP_PER_MINUTE)"
+        ),
+        "{message}"
+    );
+    assert!(
+        lines.iter().any(|line| line.starts_with(
+            "telegram.limits.per_chat_burst must be a whole number of messages from 1 to 100, \
+             got 0 (in "
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_sender_limit_is_refused_with_the_known_ones() {
+    let message = error_of(load_env(&[("MEETBOT__TELEGRAM__LIMITS__PER_SECOND", "5")]));
+
+    assert!(
+        message.starts_with(
+            "unknown configuration key telegram.limits.per_second \
+             (from environment variable MEETBOT__TELEGRAM__LIMITS__PER_SECOND); \
+             known keys are telegram.limits.overall_per_second, telegram.limits.per_chat_per_second"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_variable_nested_deeper_than_a_key_is_an_unknown_key_unless_in_a_subsection() {
+    let message = error_of(load_env(&[
+        ("MEETBOT__TELEGRAM__TOKEN__X", "5"),
+        ("MEETBOT__TELEGRAM__LIMITS__RETRIES__X", "5"),
+    ]));
+
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 2, "{message}");
+    for line in lines {
+        assert!(
+            line.starts_with("unknown configuration key telegram.")
+                && line.ends_with("and the keys of telegram.limits"),
+            "{line}"
+        );
+    }
 }

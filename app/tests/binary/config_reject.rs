@@ -101,6 +101,24 @@ fn config_reject_a_negative_owner_id() {
     );
 }
 
+#[test]
+fn config_reject_sender_limits_of_zero() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+
+    let output = run(
+        dir.path(),
+        "",
+        &[("MEETBOT__TELEGRAM__LIMITS__PER_CHAT_PER_SECOND", "0")],
+    );
+
+    assert_refused(
+        dir.path(),
+        &output,
+        "telegram.limits.per_chat_per_second must be a number of messages a second from 0.01 \
+         to 1000, got 0 (from environment variable MEETBOT__TELEGRAM__LIMITS__PER_CHAT_PER_SECOND)",
+    );
+}
+
 /// A Google calendar whose service account key is the file at `key`.
 fn google_with_key(key: &str) -> [(&str, &str); 3] {
     [
