@@ -11,6 +11,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::busy::{BusyTimes, DayClock, Tick, nanos};
 use crate::time::{Interval, Zone};
 
 /// Why availability settings could not be made.
@@ -58,6 +59,11 @@ impl SlotStep {
             60 => Ok(Self::Hour),
             other => Err(AvailabilityError::BadStep(other)),
         }
+    }
+
+    /// The step as a duration.
+    pub fn duration(self) -> Duration {
+        Duration::minutes(self.minutes())
     }
 
     /// The step in minutes.
@@ -129,9 +135,15 @@ impl DayWindow {
 
     /// The window on a date, as UTC instants in `zone`.
     fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
-        let wall =
-            |minute: u16| date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
-        Interval::new(zone.to_utc(wall(self.start)), zone.to_utc(wall(self.end))).ok()
+        // Built from hours and minutes rather than added to midnight: this
+        // runs for every day of a month view, and chrono's date arithmetic
+        // would cost more than the rest of the day's work.
+        let wall = |minute: u16| match minute {
+            MINUTES_PER_DAY => Some(date.succ_opt()?.and_time(NaiveTime::MIN)),
+            _ => NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)
+                .map(|time| date.and_time(time)),
+        };
+        Interval::new(zone.to_utc(wall(self.start)?), zone.to_utc(wall(self.end)?)).ok()
     }
 }
 
@@ -211,11 +223,18 @@ pub struct DaySlots {
 impl DaySlots {
     /// The colour of the day.
     pub fn load(&self) -> DayLoad {
-        match (self.total, self.free.len()) {
-            (0, _) => DayLoad::Closed,
-            (_, 0) => DayLoad::Full,
-            (total, free) if free * 2 >= total => DayLoad::Light,
-            _ => DayLoad::Busy,
+        DayLoad::of(self.free.len(), self.total)
+    }
+}
+
+impl DayLoad {
+    /// The colour of a day with `free` of its `total` slots free.
+    fn of(free: usize, total: usize) -> Self {
+        match (total, free) {
+            (0, _) => Self::Closed,
+            (_, 0) => Self::Full,
+            (total, free) if free * 2 >= total => Self::Light,
+            _ => Self::Busy,
         }
     }
 }
@@ -413,48 +432,93 @@ impl Availability {
         (today, today + Duration::days(i64::from(self.horizon_days)))
     }
 
+    /// The busy intervals widened by the buffer, sorted and merged: build it
+    /// once per request and ask it about every slot of every day.
+    pub fn busy_times(&self, busy: &[Interval]) -> BusyTimes {
+        BusyTimes::new(busy, self.buffer())
+    }
+
     /// The slots of `duration` on `date`: every start in the working window,
     /// one step apart, whose meeting ends within the window; free are those at
     /// or after `now` plus the notice that overlap no busy interval widened by
-    /// the buffer. The order of `busy` does not matter.
+    /// the buffer (`busy` comes from [`busy_times`](Self::busy_times), so the
+    /// order of the busy intervals does not matter).
     pub fn day_slots(
         &self,
         date: NaiveDate,
         duration: Duration,
-        busy: &[Interval],
+        busy: &BusyTimes,
         now: DateTime<Utc>,
     ) -> DaySlots {
-        let (first, last) = self.bookable_dates(now);
-        if date < first || date > last || duration <= Duration::zero() {
-            return DaySlots::default();
-        }
-        let Some(window) = self.window_on(date) else {
+        let Some(grid) = self.grid(&Bounds::new(self, duration, now), date) else {
             return DaySlots::default();
         };
-        let earliest = now + self.notice();
-        let buffer = self.buffer();
-        let step = Duration::minutes(self.step.minutes());
-        let mut slots = DaySlots::default();
-        let mut start = window.start();
-        while start + duration <= window.end() {
-            slots.total += 1;
-            let candidate = Interval::starting_at(start, duration);
-            if let Ok(slot) = candidate
-                && start >= earliest
-                && !busy.iter().any(|b| b.widened(buffer).overlaps(&slot))
-            {
-                slots.free.push(slot);
-            }
-            start += step;
+        let clock = DayClock::on_day_of(grid.first);
+        let mut free = Vec::with_capacity(grid.total);
+        grid.free_slots(busy, |start, end| {
+            free.extend(Interval::new(clock.at(start), clock.at(end)).ok());
+        });
+        DaySlots {
+            free,
+            total: grid.total,
         }
-        slots
+    }
+
+    /// How loaded each of `dates` is for meetings of `duration`: the load of
+    /// its [`day_slots`](Self::day_slots), for the month view, without
+    /// collecting the slots.
+    pub fn day_loads(
+        &self,
+        dates: impl IntoIterator<Item = NaiveDate>,
+        duration: Duration,
+        busy: &BusyTimes,
+        now: DateTime<Utc>,
+    ) -> Vec<(NaiveDate, DayLoad)> {
+        let bounds = Bounds::new(self, duration, now);
+        dates
+            .into_iter()
+            .map(|date| {
+                let load = self.grid(&bounds, date).map_or(DayLoad::Closed, |grid| {
+                    let mut free = 0;
+                    grid.free_slots(busy, |_, _| free += 1);
+                    DayLoad::of(free, grid.total)
+                });
+                (date, load)
+            })
+            .collect()
+    }
+
+    /// The start times of `date`'s slots, or `None` when the day has none.
+    fn grid(&self, bounds: &Bounds, date: NaiveDate) -> Option<Grid> {
+        if date < bounds.first || date > bounds.last || bounds.length <= 0 {
+            return None;
+        }
+        let window = self.window_on(date)?;
+        let start = Tick::of(window.start());
+        // Whole steps after the first start that still end by the window's end.
+        let room = Tick::of(window.end())
+            .since(start)
+            .checked_sub(bounds.length)?;
+        if room < 0 {
+            return None;
+        }
+        let steps = room.checked_div(bounds.step)?;
+        let total = usize::try_from(steps).ok()?.checked_add(1)?;
+        Some(Grid {
+            first: window.start(),
+            start,
+            total,
+            step: bounds.step,
+            length: bounds.length,
+            earliest: bounds.earliest,
+        })
     }
 
     /// Checks that `slot` is one of the free slots at `now`, and says why not.
     pub fn check_slot(
         &self,
         slot: &Interval,
-        busy: &[Interval],
+        busy: &BusyTimes,
         now: DateTime<Utc>,
     ) -> Result<(), SlotRefusal> {
         if slot.start() < now {
@@ -467,14 +531,69 @@ impl Availability {
         if date > self.bookable_dates(now).1 {
             return Err(SlotRefusal::BeyondHorizon(self.horizon_days));
         }
-        let all = self.day_slots(date, slot.duration(), &[], now);
-        if !all.free.contains(slot) {
+        let mut offered = false;
+        if let Some(grid) = self.grid(&Bounds::new(self, slot.duration(), now), date) {
+            grid.free_slots(&BusyTimes::none(), |start, end| {
+                offered |= Interval::new(start.at(), end.at()).ok().as_ref() == Some(slot);
+            });
+        }
+        if !offered {
             return Err(SlotRefusal::OutsideWorkingHours);
         }
-        if busy.iter().any(|b| b.widened(self.buffer()).overlaps(slot)) {
+        if !busy.is_free(slot) {
             return Err(SlotRefusal::Taken);
         }
         Ok(())
+    }
+}
+
+/// What every day of one question shares: the bookable dates, the first
+/// start allowed and the slot's length and step.
+struct Bounds {
+    first: NaiveDate,
+    last: NaiveDate,
+    earliest: Tick,
+    length: i64,
+    step: i64,
+}
+
+impl Bounds {
+    fn new(availability: &Availability, duration: Duration, now: DateTime<Utc>) -> Self {
+        let (first, last) = availability.bookable_dates(now);
+        Self {
+            first,
+            last,
+            earliest: Tick::of(now + availability.notice()),
+            length: nanos(duration),
+            step: nanos(availability.step.duration()),
+        }
+    }
+}
+
+/// One day's slots: `total` starts one `step` apart from `start`.
+struct Grid {
+    /// The first start, as `start` is.
+    first: DateTime<Utc>,
+    start: Tick,
+    total: usize,
+    step: i64,
+    length: i64,
+    earliest: Tick,
+}
+
+impl Grid {
+    /// Hands the start and end of each free slot to `free`, in time order.
+    fn free_slots(&self, busy: &BusyTimes, mut free: impl FnMut(Tick, Tick)) {
+        // The slots come in time order, so one cursor walks the busy spans once.
+        let mut cursor = busy.cursor_from(self.start);
+        let mut start = self.start;
+        for _ in 0..self.total {
+            let end = start.plus(self.length);
+            if start >= self.earliest && cursor.is_free_between(start, end) {
+                free(start, end);
+            }
+            start = start.plus(self.step);
+        }
     }
 }
 
@@ -547,7 +666,12 @@ mod tests {
         // A meeting 11:00–11:30 Moscow (08:00–08:30 UTC) plus 15 minutes either side.
         let busy =
             [Interval::new(utc("2026-12-01T08:00:00Z"), utc("2026-12-01T08:30:00Z")).unwrap()];
-        let slots = a.day_slots(date, Duration::minutes(30), &busy, long_before());
+        let slots = a.day_slots(
+            date,
+            Duration::minutes(30),
+            &a.busy_times(&busy),
+            long_before(),
+        );
         assert_eq!(slots.total, 6);
         assert_eq!(local_times(&a, &slots.free), ["10:00", "12:00", "12:30"]);
     }
@@ -557,16 +681,24 @@ mod tests {
         let mut a = availability("UTC", "09:00-12:00", 60);
         a.set_notice_minutes(60).unwrap();
         let now = utc("2026-12-01T09:30:00Z");
-        let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::hours(1), &[], now);
+        let slots = a.day_slots(
+            "2026-12-01".parse().unwrap(),
+            Duration::hours(1),
+            &BusyTimes::none(),
+            now,
+        );
         assert_eq!(local_times(&a, &slots.free), ["11:00"]);
         let too_soon =
             Interval::starting_at(utc("2026-12-01T10:00:00Z"), Duration::hours(1)).unwrap();
         assert_eq!(
-            a.check_slot(&too_soon, &[], now),
+            a.check_slot(&too_soon, &BusyTimes::none(), now),
             Err(SlotRefusal::InsideNotice(60))
         );
         let past = Interval::starting_at(utc("2026-12-01T09:00:00Z"), Duration::hours(1)).unwrap();
-        assert_eq!(a.check_slot(&past, &[], now), Err(SlotRefusal::InPast));
+        assert_eq!(
+            a.check_slot(&past, &BusyTimes::none(), now),
+            Err(SlotRefusal::InPast)
+        );
     }
 
     #[test]
@@ -577,18 +709,27 @@ mod tests {
         let off: NaiveDate = "2026-12-02".parse().unwrap();
         a.set_override(off, None);
         assert_eq!(
-            a.day_slots(off, Duration::hours(1), &[], now).load(),
+            a.day_slots(off, Duration::hours(1), &BusyTimes::none(), now)
+                .load(),
             DayLoad::Closed
         );
         let short: NaiveDate = "2026-12-03".parse().unwrap();
         a.set_override(short, Some(DayWindow::parse("10:00-11:00").unwrap()));
-        assert_eq!(a.day_slots(short, Duration::hours(1), &[], now).total, 1);
+        assert_eq!(
+            a.day_slots(short, Duration::hours(1), &BusyTimes::none(), now)
+                .total,
+            1
+        );
         let far: NaiveDate = "2026-12-09".parse().unwrap();
-        assert_eq!(a.day_slots(far, Duration::hours(1), &[], now).total, 0);
+        assert_eq!(
+            a.day_slots(far, Duration::hours(1), &BusyTimes::none(), now)
+                .total,
+            0
+        );
         let far_slot =
             Interval::starting_at(utc("2026-12-09T09:00:00Z"), Duration::hours(1)).unwrap();
         assert_eq!(
-            a.check_slot(&far_slot, &[], now),
+            a.check_slot(&far_slot, &BusyTimes::none(), now),
             Err(SlotRefusal::BeyondHorizon(7))
         );
     }
@@ -599,12 +740,12 @@ mod tests {
         let odd =
             Interval::starting_at(utc("2026-12-01T09:10:00Z"), Duration::minutes(30)).unwrap();
         assert_eq!(
-            a.check_slot(&odd, &[], long_before()),
+            a.check_slot(&odd, &BusyTimes::none(), long_before()),
             Err(SlotRefusal::OutsideWorkingHours)
         );
         let late = Interval::starting_at(utc("2026-12-01T11:30:00Z"), Duration::hours(1)).unwrap();
         assert_eq!(
-            a.check_slot(&late, &[], long_before()),
+            a.check_slot(&late, &BusyTimes::none(), long_before()),
             Err(SlotRefusal::OutsideWorkingHours)
         );
     }
@@ -643,7 +784,7 @@ mod tests {
     fn night_slots(zone: &str, date: &str) -> (Vec<String>, Duration) {
         let a = availability(zone, "00:00-06:00", 60);
         let date: NaiveDate = date.parse().unwrap();
-        let slots = a.day_slots(date, Duration::hours(1), &[], long_before());
+        let slots = a.day_slots(date, Duration::hours(1), &BusyTimes::none(), long_before());
         let window = a.window_on(date).unwrap();
         (local_times(&a, &slots.free), window.duration())
     }
@@ -692,7 +833,7 @@ mod tests {
         let slots = a.day_slots(
             date.parse().unwrap(),
             Duration::hours(1),
-            &[],
+            &BusyTimes::none(),
             long_before(),
         );
         (
@@ -730,7 +871,7 @@ mod tests {
         let slots = a.day_slots(
             "2026-09-06".parse().unwrap(),
             Duration::hours(1),
-            &[],
+            &BusyTimes::none(),
             long_before(),
         );
         assert_eq!(local_times(&a, &slots.free), ["01:00", "02:00"]);
@@ -752,6 +893,75 @@ mod tests {
         })
     }
 
+    /// The free slots as they were first computed: every slot checked
+    /// against every busy interval, which is slow but plainly right.
+    fn naive_day_slots(
+        a: &Availability,
+        date: NaiveDate,
+        duration: Duration,
+        busy: &[Interval],
+        now: DateTime<Utc>,
+    ) -> DaySlots {
+        let (first, last) = a.bookable_dates(now);
+        let mut slots = DaySlots::default();
+        let Some(window) = a.window_on(date) else {
+            return slots;
+        };
+        if date < first || date > last || duration <= Duration::zero() {
+            return slots;
+        }
+        let mut start = window.start();
+        while start + duration <= window.end() {
+            slots.total += 1;
+            let slot = Interval::starting_at(start, duration).unwrap();
+            if start >= now + a.notice()
+                && !busy.iter().any(|b| b.widened(a.buffer()).overlaps(&slot))
+            {
+                slots.free.push(slot);
+            }
+            start += Duration::minutes(a.step().minutes());
+        }
+        slots
+    }
+
+    #[test]
+    fn a_meeting_across_the_berlin_spring_gap_blocks_the_slots_on_both_sides_of_it() {
+        let mut a = availability("Europe/Berlin", "00:00-06:00", 60);
+        a.set_buffer_minutes(30).unwrap();
+        let date: NaiveDate = "2026-03-29".parse().unwrap();
+        // 00:30 to 01:30 UTC is 01:30 CET to 03:30 CEST; with the buffer 01:00 to 04:00 local.
+        let busy = [utc("2026-03-29T00:30:00Z"), utc("2026-03-29T00:00:00Z")]
+            .map(|start| Interval::starting_at(start, Duration::hours(1)).unwrap());
+        let slots = a.day_slots(
+            date,
+            Duration::hours(1),
+            &a.busy_times(&busy),
+            long_before(),
+        );
+        assert_eq!(local_times(&a, &slots.free), ["04:00", "05:00"]);
+        assert_eq!(slots.total, 5);
+        assert_eq!(
+            slots,
+            naive_day_slots(&a, date, Duration::hours(1), &busy, long_before())
+        );
+    }
+
+    /// Busy intervals over a week from `from`, in no order.
+    fn busy_over_a_week(from: DateTime<Utc>) -> impl Strategy<Value = Vec<Interval>> {
+        prop::collection::vec((0i64..7 * 24 * 12, 1i64..36), 0..120).prop_map(move |spans| {
+            spans
+                .into_iter()
+                .map(|(at, length)| {
+                    Interval::starting_at(
+                        from + Duration::minutes(at * 5),
+                        Duration::minutes(length * 5),
+                    )
+                    .unwrap()
+                })
+                .collect()
+        })
+    }
+
     proptest! {
         #[test]
         fn property_no_free_slot_overlaps_a_meeting_plus_its_buffer(
@@ -759,7 +969,7 @@ mod tests {
         ) {
             let mut a = availability("Europe/Berlin", "08:00-20:00", 15);
             a.set_buffer_minutes(buffer).unwrap();
-            let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::minutes(minutes), &busy, long_before());
+            let slots = a.day_slots("2026-12-01".parse().unwrap(), Duration::minutes(minutes), &a.busy_times(&busy), long_before());
             for slot in &slots.free {
                 for meeting in &busy {
                     prop_assert!(!meeting.widened(Duration::minutes(buffer)).overlaps(slot));
@@ -774,7 +984,7 @@ mod tests {
             let a = availability("America/New_York", "09:30-17:00", 30);
             let date: NaiveDate = "2026-01-01".parse::<NaiveDate>().unwrap() + Duration::days(day);
             let window = a.window_on(date).unwrap();
-            let slots = a.day_slots(date, Duration::minutes(minutes), &busy, long_before());
+            let slots = a.day_slots(date, Duration::minutes(minutes), &a.busy_times(&busy), long_before());
             for slot in &slots.free {
                 prop_assert!(window.contains(slot));
                 let local: NaiveDateTime = a.zone().local(slot.start());
@@ -797,9 +1007,48 @@ mod tests {
             }
             shuffled.reverse();
             prop_assert_eq!(
-                a.day_slots(date, Duration::hours(1), &busy, long_before()),
-                a.day_slots(date, Duration::hours(1), &shuffled, long_before())
+                a.day_slots(date, Duration::hours(1), &a.busy_times(&busy), long_before()),
+                a.day_slots(date, Duration::hours(1), &a.busy_times(&shuffled), long_before())
             );
+        }
+
+        #[test]
+        fn property_free_slots_and_loads_match_checking_every_busy_interval(
+            (first, busy) in prop::sample::select(vec!["2026-03-25", "2026-10-22"])
+                .prop_flat_map(|first| {
+                    let from = utc(&format!("{first}T00:00:00Z"));
+                    (Just(first), busy_over_a_week(from + Duration::days(1)))
+                }),
+            buffer in 0i64..90,
+            notice in 0i64..600,
+            step in prop::sample::select(vec![15i64, 30, 60]),
+            minutes in prop::sample::select(vec![15i64, 30, 45, 60, 90, 120, 180]),
+            window in prop::sample::select(vec!["00:00-24:00", "08:00-20:00", "01:30-04:00", "02:00-03:00"]),
+            now_minutes in 0i64..4 * 24 * 60,
+        ) {
+            let mut a = availability("Europe/Berlin", window, step);
+            a.set_buffer_minutes(buffer).unwrap();
+            a.set_notice_minutes(notice).unwrap();
+            a.set_horizon_days(4).unwrap();
+            let now = utc(&format!("{first}T00:00:00Z")) + Duration::minutes(now_minutes);
+            let duration = Duration::minutes(minutes);
+            let times = a.busy_times(&busy);
+            let first: NaiveDate = first.parse().unwrap();
+            let loads = a.day_loads(first.iter_days().take(8), duration, &times, now);
+            for (date, load) in loads {
+                let naive = naive_day_slots(&a, date, duration, &busy, now);
+                let fast = a.day_slots(date, duration, &times, now);
+                prop_assert_eq!(&fast, &naive, "{}", date);
+                prop_assert_eq!(load, naive.load(), "{}", date);
+                for slot in &naive.free {
+                    prop_assert_eq!(a.check_slot(slot, &times, now), Ok(()));
+                }
+                // A slot of the working hours past the notice but not free is refused as taken.
+                let all = naive_day_slots(&a, date, duration, &[], now);
+                for slot in all.free.iter().filter(|s| !naive.free.contains(s)) {
+                    prop_assert_eq!(a.check_slot(slot, &times, now), Err(SlotRefusal::Taken));
+                }
+            }
         }
     }
 }

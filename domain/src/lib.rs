@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod availability;
 pub mod booking;
+pub mod busy;
 pub mod cadence;
 pub mod feedback;
 pub mod group;
@@ -29,6 +30,7 @@ pub use availability::{
     Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
 };
 pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
+pub use busy::BusyTimes;
 pub use cadence::{Cadence, CadenceState, cadence_is_due, next_cadence_run};
 pub use feedback::{Rating, RatingError};
 pub use group::{CronSchedule, GroupMeeting, GroupMeetingError, Occurrence, RsvpAnswer};

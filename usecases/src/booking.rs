@@ -75,9 +75,13 @@ pub async fn free_slots(
     let settings = s.settings().await?;
     let duration = meeting_type(&settings, type_code)?.duration();
     let busy = busy_between(s, day_range(&settings, date)?, None).await?;
-    Ok(settings
-        .availability
-        .day_slots(date, duration, &busy, s.clock.now()))
+    let availability = &settings.availability;
+    Ok(availability.day_slots(
+        date,
+        duration,
+        &availability.busy_times(&busy),
+        s.clock.now(),
+    ))
 }
 
 /// The load of every day of a month, for the coloured booking calendar.
@@ -104,22 +108,14 @@ pub async fn month(
         day_range(&settings, last)?.end(),
     )
     .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
-    // One query for the month, not one per day.
+    // One query for the month, not one per day, and the busy time sorted
+    // and merged once for all of its days.
     let busy = busy_between(s, range, None).await?;
+    let availability = &settings.availability;
+    let busy = availability.busy_times(&busy);
     let now = s.clock.now();
-    Ok(first
-        .iter_days()
-        .take_while(|d| *d < next_first)
-        .map(|date| {
-            (
-                date,
-                settings
-                    .availability
-                    .day_slots(date, duration, &busy, now)
-                    .load(),
-            )
-        })
-        .collect())
+    let days = first.iter_days().take_while(|d| *d < next_first);
+    Ok(availability.day_loads(days, duration, &busy, now))
 }
 
 /// What a person asks to book.
@@ -177,9 +173,9 @@ async fn check(
         settings.availability.zone().date_of(slot.start()),
     )?;
     let busy = busy_between(s, range, replacing.map(|m| m.id)).await?;
-    settings
-        .availability
-        .check_slot(&slot, &busy, now)
+    let availability = &settings.availability;
+    availability
+        .check_slot(&slot, &availability.busy_times(&busy), now)
         .map_err(UseCaseError::Slot)?;
     Ok(Checked {
         settings,

@@ -4,7 +4,7 @@
 //! Button data is user input, not a capability: decoding it gives a request
 //! that is then checked like a typed command.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
 use meetbot_ports::{AuditCursor, AuditId};
 
@@ -122,6 +122,17 @@ fn audit_cursor(code: &str) -> Option<AuditCursor> {
     }
 }
 
+/// A date as `%Y%m%d` (`20260331`). A month picker writes 31 of these, and
+/// chrono's `format` reads its pattern anew every time, so four-digit years
+/// (every date a person can book) are written directly.
+fn compact_date(date: NaiveDate) -> String {
+    if (0..=9999).contains(&date.year()) {
+        format!("{:04}{:02}{:02}", date.year(), date.month(), date.day())
+    } else {
+        date.format("%Y%m%d").to_string()
+    }
+}
+
 impl Callback {
     /// The ASCII data for the button, at most 64 bytes.
     pub fn encode(&self) -> String {
@@ -129,7 +140,7 @@ impl Callback {
             Self::Approve(u) => format!("ap:{u}"),
             Self::Reject(u) => format!("rj:{u}"),
             Self::Month(y, m) => format!("mo:{y}:{m}"),
-            Self::Day(d) => format!("dy:{}", d.format("%Y%m%d")),
+            Self::Day(d) => format!("dy:{}", compact_date(*d)),
             Self::Slot(at) => format!("sl:{}", at.timestamp()),
             Self::MeetingType(code) => format!("mt:{code}"),
             Self::SkipTopic => "nt".to_owned(),
@@ -305,6 +316,25 @@ mod tests {
             let data = callback.encode();
             assert!(data.is_ascii() && data.len() <= MAX_BYTES, "{data}");
             assert_eq!(Callback::decode(&data), Some(callback));
+        }
+    }
+
+    #[test]
+    fn a_day_button_writes_its_date_as_chrono_does_for_any_year() {
+        for (year, month, day) in [
+            (2026, 3, 1),
+            (2026, 12, 31),
+            (999, 1, 9),
+            (0, 2, 29),
+            (12345, 6, 7),
+            (-44, 3, 15),
+        ] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
+            assert_eq!(
+                compact_date(date),
+                date.format("%Y%m%d").to_string(),
+                "{date}"
+            );
         }
     }
 
