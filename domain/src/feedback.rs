@@ -49,10 +49,15 @@ impl From<Rating> for i64 {
 /// The average of some ratings in tenths of a star (4.5 stars is 45), for
 /// showing without floating point; `None` when there are none.
 pub fn average_tenths(ratings: &[Rating]) -> Option<i64> {
-    let count = i64::try_from(ratings.len()).ok().filter(|c| *c > 0)?;
+    let count = i64::try_from(ratings.len()).ok()?;
     let sum: i64 = ratings.iter().map(|r| i64::from(r.0)).sum();
-    // Rounded half up: (10·sum + count/2) / count.
-    Some((10 * sum + count / 2) / count)
+    average_tenths_of(sum, count)
+}
+
+/// The average of `count` ratings whose stars add up to `stars`, in
+/// tenths of a star, rounded half up; `None` without ratings.
+pub fn average_tenths_of(stars: i64, count: i64) -> Option<i64> {
+    (count > 0).then(|| (10 * stars + count / 2) / count)
 }
 
 #[cfg(test)]

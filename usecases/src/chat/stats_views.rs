@@ -39,7 +39,7 @@ fn change(now: i64, before: Option<i64>) -> String {
 
 /// The average of `stars` over `count` in tenths, or `None` without ratings.
 fn average_tenths(stars: u32, count: u32) -> Option<i64> {
-    (count > 0).then(|| (i64::from(stars) * 10 + i64::from(count) / 2) / i64::from(count))
+    meetbot_domain::feedback::average_tenths_of(i64::from(stars), i64::from(count))
 }
 
 /// A share in whole percent.
