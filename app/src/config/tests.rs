@@ -640,7 +640,7 @@ fn sender_limits_of_zero_or_absurd_are_refused_all_at_once_naming_each_key_and_i
     assert!(
         lines.contains(
             &"telegram.limits.overall_per_second must be a number of messages a second \
-              from 0.01 to 1000, got 0 \
+              from 0.01 to 100000, got 0 \
               (from environment variable MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND)"
         ),
         "{message}"
