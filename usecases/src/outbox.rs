@@ -102,9 +102,23 @@ pub async fn queue(s: &Services, messages: &[Outgoing]) -> Result<(), meetbot_po
         .store
         .queue_messages(messages, s.clock.now(), Some(LEASE))
         .await?;
-    s.outbox.ring();
-    deliver(s, claimed).await;
+    deliver_claimed(s, messages.len(), claimed).await;
     Ok(())
+}
+
+/// Delivers the `claimed` part of `queued` messages just committed, and
+/// wakes the sender only when it has work: messages that had to wait
+/// behind earlier ones of their recipient, or that must be tried again.
+/// An answer that went out at once costs the sender nothing.
+pub async fn deliver_claimed(s: &Services, queued: usize, claimed: Vec<QueuedMessage>) {
+    let waiting = queued > claimed.len();
+    if waiting {
+        s.outbox.ring();
+    }
+    let outcomes = deliver(s, claimed).await;
+    if !waiting && outcomes.contains(&Outcome::Retried) {
+        s.outbox.ring();
+    }
 }
 
 /// How one message went.
