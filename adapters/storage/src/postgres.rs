@@ -90,6 +90,11 @@ impl PgStore {
             let pool = Pool::builder()
                 .max_size(POOL_SIZE)
                 .min_idle(Some(1))
+                // No `SELECT 1` before every call, which doubled the round
+                // trips: a connection the server dropped fails its next
+                // query, diesel marks it broken, the pool discards it, and
+                // the unit of work is tried again on a fresh one.
+                .test_on_check_out(false)
                 // The pool would log each failed attempt to reconnect, several
                 // a second while the server is down; the store logs the
                 // outage's start and end instead (`Outage`).
@@ -102,6 +107,7 @@ impl PgStore {
                 transactions: TxSettings {
                     begin: "BEGIN",
                     open_at_once: Arc::new(tokio::sync::Semaphore::new(OPEN_TRANSACTIONS)),
+                    inline_lookups: false,
                 },
             })
         })
