@@ -36,8 +36,8 @@ pub use statistics::{
 };
 pub use store::{
     AuditCursor, AuditEntry, AuditId, AuditQuery, BookingError, BookingRequest, CalendarJob,
-    CalendarJobKind, Feedback, JobId, MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp,
-    Store, StoreError, Transaction, UserQuery,
+    CalendarJobKind, Feedback, FirstRead, JobId, MeetingQuery, Reminder, ReminderId, ReminderState,
+    Rsvp, Store, StoreError, Transaction, UserQuery,
 };
 
 #[cfg(feature = "mock")]

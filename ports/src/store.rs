@@ -75,6 +75,17 @@ pub struct BookingRequest {
 }
 
 /// Which users to list.
+/// What the handling of every update reads first, in one call.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FirstRead {
+    /// The person, if registered.
+    pub person: Option<User>,
+    /// The saved state of their dialog.
+    pub dialog: Option<String>,
+    /// The value stored under the key asked for (the settings), if any.
+    pub value: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserQuery {
     /// Only users with this role.
@@ -448,12 +459,10 @@ pub trait Store: Send + Sync {
     /// The saved state of a person's dialog, or `None`.
     async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError>;
 
-    /// The person and the saved state of their dialog, in one call: what
-    /// the handling of every update reads first.
-    async fn person_and_dialog(
-        &self,
-        id: UserId,
-    ) -> Result<(Option<User>, Option<String>), StoreError>;
+    /// The person, the saved state of their dialog and the value under
+    /// `value_key` (the settings), in one call: what the handling of every
+    /// update reads first.
+    async fn first_read(&self, id: UserId, value_key: &str) -> Result<FirstRead, StoreError>;
 
     /// Saves (`Some`) or clears (`None`) a person's dialog state.
     async fn save_dialog(&self, user: UserId, state: Option<String>) -> Result<(), StoreError>;

@@ -131,12 +131,13 @@ macro_rules! delegate_store {
                 $note(self, "dialog");
                 self.$inner.dialog(user).await
             }
-            async fn person_and_dialog(
+            async fn first_read(
                 &self,
                 id: UserId,
-            ) -> Result<(Option<User>, Option<String>), StoreError> {
-                $note(self, "person_and_dialog");
-                self.$inner.person_and_dialog(id).await
+                value_key: &str,
+            ) -> Result<meetbot_ports::FirstRead, StoreError> {
+                $note(self, "first_read");
+                self.$inner.first_read(id, value_key).await
             }
             async fn save_dialog(
                 &self,

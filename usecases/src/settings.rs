@@ -47,18 +47,32 @@ pub async fn load(s: &Services) -> Result<Settings, UseCaseError> {
     if let Some(settings) = s.settings_read.as_ref().and_then(SettingsMemo::get) {
         return Ok(settings);
     }
-    let settings = match s.store.value(SETTINGS_KEY).await? {
-        None => s.default_settings.clone(),
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            UseCaseError::Store(meetbot_ports::StoreError::Unexpected(format!(
-                "stored settings do not parse: {e}"
-            )))
-        })?,
-    };
+    let settings = read(s, s.store.value(SETTINGS_KEY).await?)?;
     if let Some(memo) = &s.settings_read {
         memo.keep(&settings);
     }
     Ok(settings)
+}
+
+/// Keeps the settings read with the person at the start of an update
+/// (stored as `saved`) for the rest of its unit of work. Saved settings
+/// that do not parse are not kept: [`load`] then reports them.
+pub fn remember(s: &Services, saved: Option<String>) {
+    if let (Some(memo), Ok(settings)) = (&s.settings_read, read(s, saved)) {
+        memo.keep(&settings);
+    }
+}
+
+/// The settings in force given what is saved under [`SETTINGS_KEY`].
+fn read(s: &Services, saved: Option<String>) -> Result<Settings, UseCaseError> {
+    match saved {
+        None => Ok(s.default_settings.clone()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            UseCaseError::Store(meetbot_ports::StoreError::Unexpected(format!(
+                "stored settings do not parse: {e}"
+            )))
+        }),
+    }
 }
 
 /// One change the owner makes in the settings dialog.

@@ -481,15 +481,17 @@ impl Store for InMemoryStore {
         Ok(lock(&self.state).dialogs.get(&user).cloned())
     }
 
-    async fn person_and_dialog(
+    async fn first_read(
         &self,
         id: UserId,
-    ) -> Result<(Option<User>, Option<String>), StoreError> {
+        value_key: &str,
+    ) -> Result<meetbot_ports::FirstRead, StoreError> {
         let state = lock(&self.state);
-        Ok((
-            state.users.get(&id).cloned(),
-            state.dialogs.get(&id).cloned(),
-        ))
+        Ok(meetbot_ports::FirstRead {
+            person: state.users.get(&id).cloned(),
+            dialog: state.dialogs.get(&id).cloned(),
+            value: state.values.get(value_key).cloned(),
+        })
     }
 
     async fn save_dialog(&self, user: UserId, dialog: Option<String>) -> Result<(), StoreError> {

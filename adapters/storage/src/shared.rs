@@ -20,6 +20,37 @@ use meetbot_ports::StoreError;
 use crate::failure::Failure;
 use crate::outage::Outage;
 
+/// What a call does to the database, which decides where it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// A read of a few rows by key: microseconds on a local file.
+    Lookup,
+    /// A read that may scan many rows (lists, statistics, exports).
+    Read,
+    /// A change.
+    Write,
+}
+
+/// Runs `work` on a pooled connection right here, on the calling worker,
+/// when a connection is free at once; else as [`blocking`]. Only for calls
+/// that never wait on a lock and finish in microseconds: SQLite lookups
+/// (WAL readers never wait for the writer). A hand-off to the blocking
+/// pool and back costs more than such a call.
+pub(crate) async fn inline<M, T, F>(pool: &Pool<M>, outage: &Outage, work: F) -> Result<T, Failure>
+where
+    M: ManageConnection,
+    F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
+    T: Send + 'static,
+{
+    match pool.try_get() {
+        Some(mut conn) => {
+            outage.ended();
+            work(&mut conn)
+        }
+        None => blocking(pool, outage, work).await,
+    }
+}
+
 /// Runs `work` on a pooled connection on tokio's blocking pool: diesel is
 /// synchronous and must not stall the async workers. Whether a connection
 /// could be had is told to `outage`.
@@ -472,12 +503,20 @@ macro_rules! shared_store {
         }
 
         impl $store {
-            async fn access<T, F>(&self, _writes: bool, work: F) -> Result<T, Failure>
+            async fn access<T, F>(
+                &self,
+                access: $crate::shared::Access,
+                work: F,
+            ) -> Result<T, Failure>
             where
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                blocking(&self.pool, &self.outage, work).await
+                if access == $crate::shared::Access::Lookup && self.transactions.inline_lookups {
+                    $crate::shared::inline(&self.pool, &self.outage, work).await
+                } else {
+                    blocking(&self.pool, &self.outage, work).await
+                }
             }
 
             /// Checks that the database answers.

@@ -144,6 +144,7 @@ impl SqliteStore {
                 transactions: TxSettings {
                     begin: "BEGIN IMMEDIATE",
                     open_at_once: Arc::new(tokio::sync::Semaphore::new(1)),
+                    inline_lookups: true,
                 },
             })
         })

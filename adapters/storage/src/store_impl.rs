@@ -1,6 +1,6 @@
 //! The `Store` implementation both backends share, expanded by
 //! [`store_impl!`] for a store and for its transaction alike: each type
-//! provides `access(writes, work)`, running `work` on a connection (the
+//! provides `access(kind, work)`, running `work` on a connection (the
 //! store on its pool, a transaction on its own once it wrote), and
 //! `begin_tx`. Whether a call writes is said here, once per method.
 
@@ -9,12 +9,24 @@
 macro_rules! store_impl {
     ($ty:ty) => {
         impl $ty {
+            async fn lookup<T, F>(&self, work: F) -> Result<T, StoreError>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                self.access($crate::shared::Access::Lookup, work)
+                    .await
+                    .map_err(StoreError::from)
+            }
+
             async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
             where
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                self.access(false, work).await.map_err(StoreError::from)
+                self.access($crate::shared::Access::Read, work)
+                    .await
+                    .map_err(StoreError::from)
             }
 
             async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
@@ -22,7 +34,9 @@ macro_rules! store_impl {
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                self.access(true, work).await.map_err(StoreError::from)
+                self.access($crate::shared::Access::Write, work)
+                    .await
+                    .map_err(StoreError::from)
             }
         }
 
@@ -40,7 +54,7 @@ macro_rules! store_impl {
             }
 
             async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-                self.read(move |conn| load_user(conn, id.0)).await
+                self.lookup(move |conn| load_user(conn, id.0)).await
             }
 
             async fn update_user(&self, user: &User) -> Result<(), StoreError> {
@@ -78,9 +92,11 @@ macro_rules! store_impl {
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
-                self.access(true, move |conn| book(conn, request))
-                    .await
-                    .map_err(BookingError::from)
+                self.access($crate::shared::Access::Write, move |conn| {
+                    book(conn, request)
+                })
+                .await
+                .map_err(BookingError::from)
             }
 
             async fn cancel_meeting(
@@ -104,7 +120,7 @@ macro_rules! store_impl {
             }
 
             async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
-                self.read(move |conn| {
+                self.lookup(move |conn| {
                     let row = meetings::table
                         .find(id.0)
                         .select(MeetingRow::as_select())
@@ -128,7 +144,7 @@ macro_rules! store_impl {
             }
 
             async fn reminders_of(&self, meeting: MeetingId) -> Result<Vec<Reminder>, StoreError> {
-                self.read(move |conn| {
+                self.lookup(move |conn| {
                     let rows = reminders::table
                         .filter(reminders::meeting_id.eq(meeting.0))
                         .select(ReminderRow::as_select())
@@ -188,7 +204,7 @@ macro_rules! store_impl {
             }
 
             async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-                self.read(|conn| {
+                self.lookup(|conn| {
                     let next: Option<i64> = reminders::table
                         .filter(reminders::state.eq(PENDING))
                         .select(diesel::dsl::min(reminders::not_before))
@@ -239,7 +255,7 @@ macro_rules! store_impl {
             }
 
             async fn dialog(&self, user: UserId) -> Result<Option<String>, StoreError> {
-                self.read(move |conn| {
+                self.lookup(move |conn| {
                     Ok(dialogs::table
                         .find(user.0)
                         .select(dialogs::state)
@@ -249,19 +265,32 @@ macro_rules! store_impl {
                 .await
             }
 
-            async fn person_and_dialog(
+            async fn first_read(
                 &self,
                 id: UserId,
-            ) -> Result<(Option<User>, Option<String>), StoreError> {
-                // One connection and one trip to the blocking pool for both.
-                self.read(move |conn| {
-                    let user = load_user(conn, id.0)?;
-                    let dialog = dialogs::table
-                        .find(id.0)
-                        .select(dialogs::state)
-                        .first(conn)
-                        .optional()?;
-                    Ok((user, dialog))
+                value_key: &str,
+            ) -> Result<meetbot_ports::FirstRead, StoreError> {
+                let value_key = value_key.to_owned();
+                // One connection for all three; on Postgres one round trip
+                // for the dialog and the value, joined to a one-row select.
+                self.lookup(move |conn| {
+                    let person = load_user(conn, id.0)?;
+                    let (dialog, value) = diesel::select((
+                        dialogs::table
+                            .find(id.0)
+                            .select(dialogs::state)
+                            .single_value(),
+                        key_values::table
+                            .find(value_key)
+                            .select(key_values::value)
+                            .single_value(),
+                    ))
+                    .get_result::<(Option<String>, Option<String>)>(conn)?;
+                    Ok(meetbot_ports::FirstRead {
+                        person,
+                        dialog,
+                        value,
+                    })
                 })
                 .await
             }
@@ -433,7 +462,7 @@ macro_rules! store_impl {
             }
 
             async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-                self.read(|conn| {
+                self.lookup(|conn| {
                     let next: Option<i64> = outbox::table
                         .filter(outbox::state.eq(PENDING))
                         .select(diesel::dsl::min(outbox::not_before))
@@ -449,7 +478,7 @@ macro_rules! store_impl {
 
             async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
                 let key = key.to_owned();
-                self.read(move |conn| {
+                self.lookup(move |conn| {
                     Ok(key_values::table
                         .find(key)
                         .select(key_values::value)
@@ -528,7 +557,7 @@ macro_rules! store_impl {
                 &self,
                 meeting: MeetingId,
             ) -> Result<Option<Feedback>, StoreError> {
-                self.read(move |conn| {
+                self.lookup(move |conn| {
                     let row = feedback::table
                         .find(meeting.0)
                         .select(FeedbackRow::as_select())

@@ -24,7 +24,7 @@ use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
 use crate::failure::Failure;
 use crate::outage::Outage;
-use crate::shared::blocking;
+use crate::shared::{Access, blocking, inline};
 
 /// What a backend says about its transactions.
 #[derive(Clone, Debug)]
@@ -34,6 +34,12 @@ pub(crate) struct TxSettings {
     pub begin: &'static str,
     /// Permits to hold an open transaction.
     pub open_at_once: Arc<Semaphore>,
+    /// Whether lookups, and every call but a scan inside an open
+    /// transaction, run on the calling worker instead of the blocking
+    /// pool (see [`crate::shared::inline`]). SQLite: a local file, read in
+    /// microseconds; inside its transaction the write lock is held, so no
+    /// statement waits. Postgres: every call is a network round trip, so no.
+    pub inline_lookups: bool,
 }
 
 enum State<M: ManageConnection> {
@@ -110,18 +116,33 @@ where
     /// Runs `work` as part of the transaction: a read on the pool while
     /// nothing was written, else on the transaction's connection; a write
     /// opens the transaction first and runs in a savepoint.
-    pub(crate) async fn access<T, F>(&self, writes: bool, work: F) -> Result<T, Failure>
+    pub(crate) async fn access<T, F>(&self, access: Access, work: F) -> Result<T, Failure>
     where
         F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,
     {
+        let writes = access == Access::Write;
+        let inline_here = self.settings.inline_lookups && access != Access::Read;
         let mut state = self.state.lock().await;
         if matches!(*state, State::Idle) {
             if !writes {
                 drop(state);
-                return self.noted(blocking(&self.pool, &self.outage, work).await);
+                let read = if inline_here {
+                    inline(&self.pool, &self.outage, work).await
+                } else {
+                    blocking(&self.pool, &self.outage, work).await
+                };
+                return self.noted(read);
             }
             *state = self.open().await.inspect_err(|_| self.fail())?;
+        }
+        if inline_here && let State::Open { conn, .. } = &mut *state {
+            let result = if writes {
+                diesel::Connection::transaction(&mut **conn, work)
+            } else {
+                work(conn)
+            };
+            return self.noted(result);
         }
         let (mut conn, permit) = match std::mem::replace(&mut *state, State::Lost) {
             State::Open { conn, _permit } => (conn, _permit),

@@ -17,7 +17,7 @@ use meetbot_domain::{
 };
 
 use crate::store::{
-    AuditQuery, BookingError, BookingRequest, CalendarJobKind, Feedback, MeetingQuery,
+    AuditQuery, BookingError, BookingRequest, CalendarJobKind, Feedback, FirstRead, MeetingQuery,
     ReminderState, Rsvp, Store, StoreError, UserQuery,
 };
 
@@ -87,32 +87,37 @@ async fn with_users(store: &Arc<dyn Store>, ids: &[i64]) {
     }
 }
 
-/// The person and their dialog come back together, each or both missing.
+/// The person, their dialog and a stored value come back together, each
+/// or all missing.
 pub async fn contract_a_person_and_their_dialog_are_read_in_one_call(store: Arc<dyn Store>) {
-    assert_eq!(
-        store.person_and_dialog(UserId(1)).await.unwrap(),
-        (None, None)
-    );
+    let read = |id: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .first_read(UserId(id), "stored settings")
+                .await
+                .unwrap()
+        }
+    };
+    let first = |person: Option<User>, dialog: Option<&str>, value: Option<&str>| FirstRead {
+        person,
+        dialog: dialog.map(str::to_owned),
+        value: value.map(str::to_owned),
+    };
+    assert_eq!(read(1).await, first(None, None, None));
     store
         .save_dialog(UserId(1), Some("guest".into()))
         .await
         .unwrap();
-    assert_eq!(
-        store.person_and_dialog(UserId(1)).await.unwrap(),
-        (None, Some("guest".into()))
-    );
+    assert_eq!(read(1).await, first(None, Some("guest"), None));
     let user = manager(1, 0);
     store.insert_user(&user).await.unwrap();
     store.insert_user(&manager(2, 1)).await.unwrap();
-    assert_eq!(
-        store.person_and_dialog(UserId(1)).await.unwrap(),
-        (Some(user), Some("guest".into()))
-    );
+    store.set_value("stored settings", "{}").await.unwrap();
+    store.set_value("other", "x").await.unwrap();
+    assert_eq!(read(1).await, first(Some(user), Some("guest"), Some("{}")));
     store.save_dialog(UserId(1), None).await.unwrap();
-    assert_eq!(
-        store.person_and_dialog(UserId(2)).await.unwrap(),
-        (Some(manager(2, 1)), None)
-    );
+    assert_eq!(read(2).await, first(Some(manager(2, 1)), None, Some("{}")));
 }
 
 /// A user written is read back equal, field by field.

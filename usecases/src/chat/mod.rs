@@ -154,10 +154,10 @@ pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i
         let unit = s.within(transaction.clone());
         let (chat, reply) = answer_with(&unit, incoming).await;
         let recorded = record(&chat, message, reply, update).await;
-        let claimed = match recorded {
+        let (queued, claimed) = match recorded {
             // On the last try a failure inside the work stays: its answer
             // says to try again, and that answer is better than none.
-            Ok(claimed) if last || !transaction.failed() => claimed,
+            Ok(recorded) if last || !transaction.failed() => recorded,
             Err(UseCaseError::Store(StoreError::Conflict(reason))) => {
                 tracing::info!(%reason, "an update handled by another instance is left to it");
                 transaction.rollback().await;
@@ -174,8 +174,7 @@ pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i
         };
         match transaction.commit().await {
             Ok(()) => {
-                s.outbox.ring();
-                outbox::deliver(s, claimed).await;
+                outbox::deliver_claimed(s, queued, claimed).await;
                 return true;
             }
             Err(error) => {
@@ -201,8 +200,15 @@ pub async fn answer(s: &Services, incoming: &Incoming) -> Reply {
 
 async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, Reply) {
     let from = &incoming.from;
-    let (user, dialog) = match s.store.person_and_dialog(from.id).await {
-        Ok((user, saved)) => (user, Ok(dialog::read(from.id, saved))),
+    let (user, dialog) = match s
+        .store
+        .first_read(from.id, crate::settings::SETTINGS_KEY)
+        .await
+    {
+        Ok(first) => {
+            crate::settings::remember(s, first.value);
+            (first.person, Ok(dialog::read(from.id, first.dialog)))
+        }
         Err(error) => {
             tracing::error!(%error, "could not read the person and their dialog");
             (None, Err(UseCaseError::from(error)))
@@ -382,7 +388,7 @@ async fn record(
     message: Option<MessageRef>,
     reply: Reply,
     update: Option<i64>,
-) -> Result<Vec<QueuedMessage>, UseCaseError> {
+) -> Result<(usize, Vec<QueuedMessage>), UseCaseError> {
     match &reply.dialog {
         DialogUpdate::Keep => {}
         DialogUpdate::Set(dialog) => dialog::save(chat.s, chat.from.id, Some(dialog)).await?,
@@ -422,5 +428,5 @@ async fn record(
     if let Some(update) = update {
         chat.s.store.update_handled(update, now).await?;
     }
-    Ok(claimed)
+    Ok((messages.len(), claimed))
 }
