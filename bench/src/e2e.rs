@@ -169,7 +169,8 @@ struct Measured {
 
 /// Runs B1 and describes it.
 pub fn run(run: &Run) -> anyhow::Result<Section> {
-    let binary = run.binary()?.clone();
+    // Absolute, since the bot is started in a folder of its own.
+    let binary = std::fs::canonicalize(run.binary()?).context("finding the bot's binary")?;
     let (people, rounds, trickle) = if run.quick { (40, 2, 40) } else { (200, 3, 80) };
     // One thread for the fake and the people, so that the other core is
     // left to the bot.

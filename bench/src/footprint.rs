@@ -34,7 +34,8 @@ struct Footprint {
 
 /// Runs B3 and describes it.
 pub fn run(run: &Run) -> anyhow::Result<Section> {
-    let binary = run.binary()?.clone();
+    // Absolute, since the bot is started in a folder of its own.
+    let binary = std::fs::canonicalize(run.binary()?).context("finding the bot's binary")?;
     let (starts, burst) = if run.quick { (3, 10_000) } else { (7, 100_000) };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
