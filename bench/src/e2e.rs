@@ -163,6 +163,8 @@ struct Phase {
 struct Measured {
     phases: Vec<Phase>,
     trickle: Option<Cost>,
+    /// Transactions a second while no update comes (Postgres only).
+    idle_transactions: Option<f64>,
     rss_before_kib: u64,
     rss_after_kib: u64,
 }
@@ -294,9 +296,10 @@ async fn take_through(
     let mut people: Vec<Person> = (0..script.people)
         .map(|i| Person::new(FIRST_PERSON + i as i64, fake))
         .collect();
-    if let Some(scratch) = scratch {
-        scratch.settled_transactions().await?;
-    }
+    let idle_transactions = match scratch {
+        Some(scratch) => Some(scratch.idle_rate(Duration::from_secs(3)).await?),
+        None => None,
+    };
     let rss_before_kib = bot.sample()?.rss_kib;
     let meter = Meter { bot, fake, scratch };
     let mut phases = Vec::new();
@@ -329,6 +332,7 @@ async fn take_through(
     Ok(Measured {
         phases,
         trickle,
+        idle_transactions,
         rss_before_kib,
         rss_after_kib: bot.sample()?.rss_kib,
     })
@@ -710,6 +714,16 @@ impl Scratch {
         }
         Ok(last)
     }
+
+    /// Transactions a second over `idle` while nothing is asked of the bot:
+    /// what its background loops cost the server.
+    async fn idle_rate(&self, idle: Duration) -> anyhow::Result<f64> {
+        let before = self.settled_transactions().await?;
+        let started = Instant::now();
+        tokio::time::sleep(idle).await;
+        let after = self.settled_transactions().await?;
+        Ok(after.saturating_sub(before) as f64 / started.elapsed().as_secs_f64())
+    }
 }
 
 impl Drop for Scratch {
@@ -830,6 +844,13 @@ fn section(
                 trickle,
                 trickle.cpu_per_update(),
                 targets,
+            ));
+        }
+        if let Some(rate) = measured.idle_transactions {
+            notes.push(format!(
+                "{name}: idle, with no update coming, the bot made {rate:.1} transactions a second; \
+                 those of a phase's wall time and of the second or more its counts take to settle \
+                 are in its transactions/update."
             ));
         }
         notes.push(format!(
