@@ -867,6 +867,12 @@ fn section(
             .to_owned(),
     );
     notes.push(
+        "The kernel counts CPU time in clock ticks (10 ms at the usual 100 a second): a phase's \
+         CPU/update is within one tick divided by its updates, so the small phases of --quick \
+         are coarse."
+            .to_owned(),
+    );
+    notes.push(
         "Server CPU is the CPU time of every postgres process of the machine over the phase: \
          anything else the server did then is counted too."
             .to_owned(),
