@@ -866,6 +866,10 @@ fn section(
          misses it and one within it does not prove it met."
             .to_owned(),
     );
+    notes.push(format!(
+        "Handler latency counts the wait in the bot's queue: with {people} people in flight it is \
+         about {people} divided by the updates a second. The trickle row has one update at a time."
+    ));
     notes.push(
         "The kernel counts CPU time in clock ticks (10 ms at the usual 100 a second): a phase's \
          CPU/update is within one tick divided by its updates, so the small phases of --quick \
