@@ -18,6 +18,7 @@ mod machine;
 mod percentile;
 mod process;
 mod report;
+mod scratch;
 
 use std::path::PathBuf;
 
