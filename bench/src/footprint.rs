@@ -27,6 +27,8 @@ struct Footprint {
     cold_starts: Vec<Duration>,
     idle_rss_kib: u64,
     burst: usize,
+    /// The people of the burst who got a message (all, unless the limit ran out).
+    answered: usize,
     burst_time: Duration,
     burst_rss_kib: u64,
     burst_peak_kib: u64,
@@ -65,16 +67,13 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
         let person = FIRST_STRANGER + n;
         (person, text_update(person, "/start"))
     }));
-    // Every stranger is answered in their own chat.
-    while fake.messaged_chats() < burst {
-        anyhow::ensure!(
-            started.elapsed() < BURST_LIMIT,
-            "only {} of {burst} people were answered within {BURST_LIMIT:?}",
-            fake.messaged_chats()
-        );
+    // Every stranger is answered in their own chat; a bot too slow for
+    // the limit is measured where it got to, and the table says so.
+    while fake.messaged_chats() < burst && started.elapsed() < BURST_LIMIT {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let burst_time = started.elapsed();
+    let answered = fake.messaged_chats();
     fake.quiet(Duration::from_millis(500), Duration::from_secs(30))
         .await;
     let burst_rss_kib = Sample::of(pid)?.rss_kib;
@@ -85,6 +84,7 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
         cold_starts,
         idle_rss_kib,
         burst,
+        answered,
         burst_time,
         burst_rss_kib,
         burst_peak_kib,
@@ -134,14 +134,31 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
         "< 20 MB".to_owned(),
         met(footprint.idle_rss_kib * 1024 < 20_000_000).to_owned(),
     ]);
-    table.row([
+    let finished = footprint.answered >= footprint.burst;
+    let burst = if finished {
         format!(
             "resident memory after {} /start from distinct people",
             thousands(footprint.burst as f64)
-        ),
+        )
+    } else {
+        format!(
+            "resident memory after {} /start from distinct people, of which only {} were \
+             answered within {} s",
+            thousands(footprint.burst as f64),
+            thousands(footprint.answered as f64),
+            BURST_LIMIT.as_secs()
+        )
+    };
+    let small = footprint.burst_rss_kib * 1024 < 40_000_000;
+    table.row([
+        burst,
         megabytes(footprint.burst_rss_kib),
         "< 40 MB".to_owned(),
-        met(footprint.burst_rss_kib * 1024 < 40_000_000).to_owned(),
+        if finished || !small {
+            met(small).to_owned()
+        } else {
+            "not shown: the burst did not finish".to_owned()
+        },
     ]);
     table.row([
         "peak resident memory (VmHWM) over the run".to_owned(),
@@ -151,7 +168,7 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
     ]);
     table.row([
         "the burst answered (every person's first message), updates/s".to_owned(),
-        thousands(footprint.burst as f64 / footprint.burst_time.as_secs_f64().max(f64::EPSILON)),
+        thousands(footprint.answered as f64 / footprint.burst_time.as_secs_f64().max(f64::EPSILON)),
         String::new(),
         String::new(),
     ]);
