@@ -11,9 +11,14 @@
 //! `TEST_DATABASE_URL` names a server, and left out with a note otherwise.
 
 mod criterion;
+mod e2e;
+mod fake_api;
+mod footprint;
 mod machine;
+mod percentile;
 mod process;
 mod report;
+mod scratch;
 
 use std::path::PathBuf;
 
@@ -28,6 +33,10 @@ enum Suite {
     All,
     /// B4 and B5: the criterion benches (micro and store), run with `cargo bench`.
     Criterion,
+    /// B1: the release binary end to end against a fake Bot API.
+    E2e,
+    /// B3: cold start, memory idle and after a burst, binary size.
+    Footprint,
 }
 
 #[derive(Debug, Parser)]
@@ -64,7 +73,6 @@ struct Run {
 impl Run {
     /// The release `meetbot` binary under test, built on first use when
     /// `--binary` did not name one.
-    #[allow(dead_code, reason = "used by the benchmarks that run the binary")]
     fn binary(&self) -> anyhow::Result<&PathBuf> {
         if let Some(binary) = self.binary.get() {
             return Ok(binary);
@@ -90,6 +98,12 @@ fn main() -> anyhow::Result<()> {
     let all = args.suite == Suite::All;
     if all || args.suite == Suite::Criterion {
         report.add(criterion::run_and_read(&run)?);
+    }
+    if all || args.suite == Suite::E2e {
+        report.add(e2e::run(&run)?);
+    }
+    if all || args.suite == Suite::Footprint {
+        report.add(footprint::run(&run)?);
     }
     let markdown = report.markdown();
     println!("{markdown}");

@@ -185,7 +185,7 @@ fn clock_ticks_per_second() -> f64 {
 }
 
 /// The number of a `Name:   123 kB` line of `/proc/<pid>/status`, or 0.
-fn status_number(status: &str, name: &str) -> u64 {
+pub fn status_number(status: &str, name: &str) -> u64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
