@@ -11,6 +11,7 @@
 //! `TEST_DATABASE_URL` names a server, and left out with a note otherwise.
 
 mod criterion;
+mod limited_api;
 mod machine;
 mod process;
 mod report;
