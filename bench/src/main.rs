@@ -11,6 +11,7 @@
 //! `TEST_DATABASE_URL` names a server, and left out with a note otherwise.
 
 mod criterion;
+mod fanout;
 mod limited_api;
 mod machine;
 mod process;
@@ -29,6 +30,8 @@ enum Suite {
     All,
     /// B4 and B5: the criterion benches (micro and store), run with `cargo bench`.
     Criterion,
+    /// B2: 100,000 reminders due at once, against Telegram's limits ×100.
+    Fanout,
 }
 
 #[derive(Debug, Parser)]
@@ -91,6 +94,9 @@ fn main() -> anyhow::Result<()> {
     let all = args.suite == Suite::All;
     if all || args.suite == Suite::Criterion {
         report.add(criterion::run_and_read(&run)?);
+    }
+    if all || args.suite == Suite::Fanout {
+        report.add(fanout::run(&run)?);
     }
     let markdown = report.markdown();
     println!("{markdown}");
