@@ -13,7 +13,9 @@
 mod criterion;
 mod e2e;
 mod fake_api;
+mod fanout;
 mod footprint;
+mod limited_api;
 mod machine;
 mod percentile;
 mod process;
@@ -35,6 +37,8 @@ enum Suite {
     Criterion,
     /// B1: the release binary end to end against a fake Bot API.
     E2e,
+    /// B2: 100,000 reminders due at once, against Telegram's limits ×100.
+    Fanout,
     /// B3: cold start, memory idle and after a burst, binary size.
     Footprint,
 }
@@ -101,6 +105,9 @@ fn main() -> anyhow::Result<()> {
     }
     if all || args.suite == Suite::E2e {
         report.add(e2e::run(&run)?);
+    }
+    if all || args.suite == Suite::Fanout {
+        report.add(fanout::run(&run)?);
     }
     if all || args.suite == Suite::Footprint {
         report.add(footprint::run(&run)?);
