@@ -33,7 +33,12 @@ impl Numbers {
 
 /// `count` busy intervals starting on a 15-minute grid anywhere in the
 /// `days` from `from`, each 30, 60, 90 or 120 minutes long, by start time.
-fn sorted_busy(numbers: &mut Numbers, from: DateTime<Utc>, days: i64, count: usize) -> Vec<Interval> {
+fn sorted_busy(
+    numbers: &mut Numbers,
+    from: DateTime<Utc>,
+    days: i64,
+    count: usize,
+) -> Vec<Interval> {
     let quarters = (days * 24 * 4) as u64;
     let mut busy: Vec<Interval> = (0..count)
         .filter_map(|_| {
