@@ -11,11 +11,25 @@ use crate::Run;
 use crate::report::{Section, Table, met, micros};
 
 /// The criterion benches of the suite: (package, bench target).
-const BENCHES: &[(&str, &str)] = &[("meetbot-interpreter", "interpret")];
+const BENCHES: &[(&str, &str)] = &[
+    // B4: the free slots of a month (`slots/`).
+    ("meetbot-domain", "slots"),
+    // B4: a button's data read back (`callback/decode`).
+    ("meetbot-usecases", "callback"),
+    // B4: screens to what Telegram is sent (`screens/`).
+    ("meetbot-telegram", "screens"),
+    // B4: the natural-language interpreter (`interpret/`).
+    ("meetbot-interpreter", "interpret"),
+    // B5: the store on SQLite, and on Postgres with `TEST_DATABASE_URL` (`store/`).
+    ("meetbot-storage", "store"),
+];
 
 /// Targets by criterion id (`group/function`): the median must stay under
 /// this many seconds.
-const TARGETS: &[(&str, f64)] = &[];
+const TARGETS: &[(&str, f64)] = &[
+    ("slots/month_1000_busy_dst", 10e-6),
+    ("screens/month_view", 50e-6),
+];
 
 /// One benchmark's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +63,7 @@ pub fn run_and_read(run: &Run) -> anyhow::Result<Section> {
         let target = TARGETS.iter().find(|(id, _)| *id == result.id);
         table.row([
             result.id.clone(),
-            micros(result.median),
+            median_text(result.median),
             target.map_or_else(String::new, |(_, limit)| format!("< {}", micros(*limit))),
             target
                 .map_or("", |(_, limit)| met(result.median < *limit))
@@ -67,8 +81,26 @@ pub fn run_and_read(run: &Run) -> anyhow::Result<Section> {
                 .join(", ")
         ),
         table,
-        notes: Vec::new(),
+        notes: if run.postgres.is_some() {
+            Vec::new()
+        } else {
+            vec![
+                "No `store/postgres/` rows: `TEST_DATABASE_URL` was not set, so the store \
+                 benches ran on SQLite only."
+                    .to_owned(),
+            ]
+        },
     })
+}
+
+/// A median as the table shows it: in µs, or in ns below a microsecond,
+/// where one decimal of a µs would say little.
+fn median_text(seconds: f64) -> String {
+    if seconds < 1e-6 {
+        format!("{:.0} ns", seconds * 1e9)
+    } else {
+        micros(seconds)
+    }
 }
 
 fn cargo() -> String {
@@ -120,6 +152,12 @@ fn read_result(folder: &Path, since: SystemTime) -> Option<Measured> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn medians_under_a_microsecond_are_shown_in_nanoseconds() {
+        assert_eq!(median_text(4.2e-8), "42 ns");
+        assert_eq!(median_text(2.5e-6), micros(2.5e-6));
+    }
 
     #[test]
     fn results_are_read_from_criterions_files() -> anyhow::Result<()> {
