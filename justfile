@@ -46,3 +46,9 @@ migrate:
 # What CI runs: Postgres up, fmt, clippy, cargo-deny, all tests.
 ci:
     bash .ci/run
+
+# Run the benchmark suite (release build) and write its tables to bench/RESULTS.md;
+# `just bench fanout --quick` runs one suite, smaller. Postgres is measured when
+# TEST_DATABASE_URL is set.
+bench *ARGS:
+    cargo run --release -p meetbot-bench -- {{ARGS}}
