@@ -198,7 +198,7 @@ pub fn run(run: &Run) -> anyhow::Result<Section> {
         }
         Some(url) => {
             let result = runtime.block_on(async {
-                let scratch = Scratch::create(url)?;
+                let scratch = Scratch::create(url, "e2e_bench")?;
                 let script = Script {
                     people,
                     rounds,
@@ -249,7 +249,7 @@ impl Bot {
         let mut extra = vec![("MEETBOT__TELEGRAM__OWNER_IDS", owner.as_str())];
         extra.extend(LIFTED_LIMITS);
         let http = process::free_port()?;
-        let mut command = process::bot_command(binary, dir, database, &fake.url, http, &extra)?;
+        let mut command = process::bot_command(binary, dir, database, fake.url(), http, &extra)?;
         let child = command.spawn().context("starting the bot")?;
         let pid = child.id().context("the bot exited at once")?;
         process::wait_until_healthy(http, Duration::from_secs(60)).await?;

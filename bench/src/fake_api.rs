@@ -26,6 +26,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
+use crate::served::Served;
+
 /// The longest a `getUpdates` with nothing to hand out is held, whatever
 /// its `timeout` asks: long enough that an idle bot polls rarely, short
 /// enough that a stopping fake does not keep connections for long.
@@ -140,16 +142,8 @@ impl Shared {
 /// The running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct FakeApi {
-    /// The base URL to configure as `telegram.api_url`.
-    pub url: String,
     shared: Arc<Shared>,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeApi {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
+    served: Served,
 }
 
 impl FakeApi {
@@ -168,18 +162,16 @@ impl FakeApi {
         let app = Router::new()
             .route("/{token}/{method}", post(call))
             .with_state(Arc::clone(&shared));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                eprintln!("the fake Bot API stopped: {error}");
-            }
-        });
-        Ok(Self {
-            url,
-            shared,
-            server,
+        let served = Served::start(app, |error| {
+            eprintln!("the fake Bot API stopped: {error}");
         })
+        .await?;
+        Ok(Self { shared, served })
+    }
+
+    /// The base URL to configure as `telegram.api_url`.
+    pub fn url(&self) -> &str {
+        self.served.url()
     }
 
     /// Queues `update` (without its `update_id`, which the fake gives it)

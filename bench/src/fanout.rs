@@ -19,12 +19,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
-use diesel::{Connection as _, PgConnection, RunQueryDsl as _};
 
 use crate::Run;
 use crate::limited_api::{LimitedApi, Limits};
 use crate::process::{self, Sample};
 use crate::report::{Section, Table, met, micros, thousands};
+use crate::scratch::Scratch;
 use seed::{Database, Size};
 
 /// Telegram's clock runs this many times faster.
@@ -66,16 +66,14 @@ pub fn run(run: &Run) -> anyhow::Result<Section> {
 
     match &run.postgres {
         Some(url) => {
-            let scratch = format!("meetbot_fanout_{}", std::process::id());
-            let dir = std::env::temp_dir().join(&scratch);
+            let dir =
+                std::env::temp_dir().join(format!("meetbot-fanout-pg-{}", std::process::id()));
             std::fs::create_dir_all(&dir)?;
-            let measured = create_database(url, &scratch)
-                .and_then(|postgres| runtime.block_on(measure(&binary, &dir, &postgres, size)));
-            if let Err(error) = drop_database(url, &scratch) {
-                notes.push(format!(
-                    "The scratch database {scratch} could not be dropped: {error:#}"
-                ));
-            }
+            // Dropped (with its database) once measured.
+            let measured = Scratch::create(url, "meetbot_fanout").and_then(|scratch| {
+                let postgres = Database::Postgres(scratch.url.clone());
+                runtime.block_on(measure(&binary, &dir, &postgres, size))
+            });
             report(&mut table, &mut notes, "Postgres", 40e-6, measured);
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -180,7 +178,7 @@ async fn measure(
         binary,
         dir,
         &url,
-        &api.url,
+        api.url(),
         http,
         &[
             ("MEETBOT__TELEGRAM__LIMITS__OVERALL_PER_SECOND", &overall),
@@ -456,55 +454,9 @@ fn explanations() -> Vec<String> {
     ]
 }
 
-/// Creates the scratch database `name` on the server of `url`; its URL.
-fn create_database(url: &str, name: &str) -> anyhow::Result<Database> {
-    let mut conn = PgConnection::establish(url).context("connecting to TEST_DATABASE_URL")?;
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn)?;
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn)?;
-    Ok(Database::Postgres(database_url(url, name)))
-}
-
-fn drop_database(url: &str, name: &str) -> anyhow::Result<()> {
-    let mut conn = PgConnection::establish(url).context("connecting to TEST_DATABASE_URL")?;
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn)?;
-    Ok(())
-}
-
-/// `url` with its database name replaced by `name` (a query string kept).
-fn database_url(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let server = match base.rfind('/') {
-        Some(slash) if slash > base.find("//").map_or(0, |i| i + 1) => &base[..slash],
-        _ => base,
-    };
-    match query {
-        Some(query) => format!("{server}/{name}?{query}"),
-        None => format!("{server}/{name}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_scratch_database_replaces_the_name_in_the_url() {
-        let name = "meetbot_fanout_1";
-        assert_eq!(
-            database_url("postgres://postgres@127.0.0.1:5432/test", name),
-            "postgres://postgres@127.0.0.1:5432/meetbot_fanout_1"
-        );
-        assert_eq!(
-            database_url("postgres://u@h/test?sslmode=disable", name),
-            "postgres://u@h/meetbot_fanout_1?sslmode=disable"
-        );
-        assert_eq!(
-            database_url("postgres://u@h:5432", name),
-            "postgres://u@h:5432/meetbot_fanout_1"
-        );
-    }
 
     #[test]
     fn the_steady_rate_leaves_out_the_first_and_last_tenth() {

@@ -110,7 +110,7 @@ fn bot(binary: &Path, dir: &Path, fake: &FakeApi) -> anyhow::Result<tokio::proce
         binary,
         dir,
         &sqlite_url(dir),
-        &fake.url,
+        fake.url(),
         process::free_port()?,
         &LIFTED_LIMITS,
     )

@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -29,6 +28,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
+
+use crate::served::Served;
 
 /// The limits the fake keeps.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,16 +172,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// The running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct LimitedApi {
-    /// The base URL for `telegram.api_url`.
-    pub url: String,
     shared: Arc<Shared>,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for LimitedApi {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
+    served: Served,
 }
 
 impl LimitedApi {
@@ -194,21 +187,17 @@ impl LimitedApi {
         let app = Router::new()
             .route("/{token}/{method}", post(call))
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding the fake Bot API")?;
-        let url = format!("http://{}", listener.local_addr()?);
         let for_server = shared.clone();
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                lock(&for_server.log).failure = Some(error.to_string());
-            }
-        });
-        Ok(Self {
-            url,
-            shared,
-            server,
+        let served = Served::start(app, move |error| {
+            lock(&for_server.log).failure = Some(error.to_string());
         })
+        .await?;
+        Ok(Self { shared, served })
+    }
+
+    /// The base URL to configure as `telegram.api_url`.
+    pub fn url(&self) -> &str {
+        self.served.url()
     }
 
     /// How many messages passed so far.
@@ -407,7 +396,7 @@ mod tests {
         let mut statuses = Vec::new();
         for n in 0..3 {
             let body = json!({ "chat_id": 5, "text": format!("m{n}") }).to_string();
-            statuses.push(post_json(&api.url, "sendMessage", &body).await?);
+            statuses.push(post_json(api.url(), "sendMessage", &body).await?);
         }
         assert!(statuses[0].starts_with("HTTP/1.1 200"), "{statuses:?}");
         assert!(statuses[1].starts_with("HTTP/1.1 200"), "{statuses:?}");

@@ -21,6 +21,7 @@ mod percentile;
 mod process;
 mod report;
 mod scratch;
+mod served;
 
 use std::path::PathBuf;
 

@@ -21,11 +21,12 @@ struct Count {
 }
 
 impl Scratch {
-    /// Creates a database named for this process on the server at `server`.
-    pub fn create(server: &str) -> anyhow::Result<Self> {
+    /// Creates a database named `prefix` and this process's id on the
+    /// server at `server`.
+    pub fn create(server: &str, prefix: &str) -> anyhow::Result<Self> {
         let mut admin = PgConnection::establish(server)
             .with_context(|| "connecting to TEST_DATABASE_URL".to_owned())?;
-        let name = format!("e2e_bench_{}", std::process::id());
+        let name = format!("{prefix}_{}", std::process::id());
         diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut admin)?;
         diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin)?;
