@@ -6,7 +6,7 @@
 //! by the buffer, sorted and merged once, so a question is a binary search
 //! or, for slots asked in time order, a step of a moving cursor.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike as _, Utc};
 
 use crate::time::Interval;
 
@@ -64,6 +64,27 @@ impl DayClock {
         }
     }
 
+    /// The tick of `at`, on any day (those of other days the slow way): on
+    /// the clock's day only the time of day is counted, where chrono's
+    /// count of days since 1970 is the costly part of [`Tick::of`].
+    pub(crate) fn tick(&self, at: DateTime<Utc>) -> Tick {
+        // `naive_utc`: the fields as stored, where `date_naive` and `time`
+        // would add the (zero) offset first.
+        let at = at.naive_utc();
+        let on_this_day = at.date() == self.date
+            && self.midnight != Tick(i64::MIN)
+            && self.midnight != Tick(i64::MAX);
+        if on_this_day {
+            let time = at.time();
+            let since = i64::from(time.num_seconds_from_midnight()) * NANOS_PER_SECOND
+                + i64::from(time.nanosecond());
+            if let Some(nanos) = self.midnight.0.checked_add(since) {
+                return Tick(nanos);
+            }
+        }
+        Tick::of(at.and_utc())
+    }
+
     /// The instant `tick`, on any day (those of other days the slow way).
     pub(crate) fn at(&self, tick: Tick) -> DateTime<Utc> {
         let since = tick.since(self.midnight);
@@ -115,14 +136,16 @@ impl BusyTimes {
     /// buffer counts as none), sorted and merged.
     pub fn new(busy: &[Interval], buffer: Duration) -> Self {
         let margin = nanos(buffer.max(Duration::zero()));
+        // Busy intervals come by the day, so the clock of the last day
+        // converts most of them.
+        let mut clock: Option<DayClock> = None;
+        let mut tick = |at: DateTime<Utc>| match &clock {
+            Some(day) if day.date == at.naive_utc().date() => day.tick(at),
+            _ => clock.insert(DayClock::on_day_of(at)).tick(at),
+        };
         let mut spans: Vec<(Tick, Tick)> = busy
             .iter()
-            .map(|b| {
-                (
-                    Tick::of(b.start()).plus(-margin),
-                    Tick::of(b.end()).plus(margin),
-                )
-            })
+            .map(|b| (tick(b.start()).plus(-margin), tick(b.end()).plus(margin)))
             .collect();
         // A stable sort finds runs already in order and merges them: the
         // store's meetings come sorted, and so do a calendar's events.
@@ -211,6 +234,27 @@ mod tests {
 
     fn span(from: i64, to: i64) -> Interval {
         Interval::new(at(from), at(to)).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn a_day_clock_counts_every_instant_as_tick_of_does(
+            day in -100_000i64..100_000,
+            nanos in -2 * NANOS_PER_DAY..3 * NANOS_PER_DAY,
+        ) {
+            let midnight = DateTime::from_timestamp(day * 86_400, 0).unwrap_or_default();
+            let clock = DayClock::on_day_of(midnight);
+            let instant = midnight + Duration::nanoseconds(nanos);
+            prop_assert_eq!(clock.tick(instant), Tick::of(instant));
+        }
+    }
+
+    #[test]
+    fn a_day_clock_at_the_ends_of_the_range_agrees_with_tick_of() {
+        for instant in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            let clock = DayClock::on_day_of(instant);
+            assert_eq!(clock.tick(instant), Tick::of(instant));
+        }
     }
 
     #[test]
