@@ -74,7 +74,6 @@ pub struct BookingRequest {
     pub reminders: Vec<PlannedReminder>,
 }
 
-/// Which users to list.
 /// What the handling of every update reads first, in one call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FirstRead {
@@ -86,6 +85,7 @@ pub struct FirstRead {
     pub value: Option<String>,
 }
 
+/// Which users to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserQuery {
     /// Only users with this role.
