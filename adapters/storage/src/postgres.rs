@@ -107,7 +107,7 @@ impl PgStore {
                 transactions: TxSettings {
                     begin: "BEGIN",
                     open_at_once: Arc::new(tokio::sync::Semaphore::new(OPEN_TRANSACTIONS)),
-                    inline_lookups: false,
+                    on_the_worker: false,
                 },
             })
         })

@@ -31,11 +31,16 @@ pub(crate) enum Access {
     Write,
 }
 
+/// How long a write waits for this process's one SQLite writer: as long
+/// as SQLite's own `busy_timeout` would let it wait for the lock.
+pub(crate) const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Runs `work` on a pooled connection right here, on the calling worker,
 /// when a connection is free at once; else as [`blocking`]. Only for calls
 /// that never wait on a lock and finish in microseconds: SQLite lookups
-/// (WAL readers never wait for the writer). A hand-off to the blocking
-/// pool and back costs more than such a call.
+/// (WAL readers never wait for the writer) and SQLite writes made holding
+/// the process's one writer permit. A hand-off to the blocking pool and
+/// back costs more than such a call.
 pub(crate) async fn inline<M, T, F>(pool: &Pool<M>, outage: &Outage, work: F) -> Result<T, Failure>
 where
     M: ManageConnection,
@@ -512,10 +517,24 @@ macro_rules! shared_store {
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,
             {
-                if access == $crate::shared::Access::Lookup && self.transactions.inline_lookups {
-                    $crate::shared::inline(&self.pool, &self.outage, work).await
-                } else {
-                    blocking(&self.pool, &self.outage, work).await
+                use $crate::shared::Access;
+                match access {
+                    Access::Lookup if self.transactions.on_the_worker => {
+                        $crate::shared::inline(&self.pool, &self.outage, work).await
+                    }
+                    Access::Write if self.transactions.on_the_worker => {
+                        // This process's one writer: see `TxSettings::on_the_worker`.
+                        // Waiting is bounded as SQLite's busy timeout bounds it.
+                        let _writer = tokio::time::timeout(
+                            $crate::shared::WRITER_WAIT,
+                            self.transactions.open_at_once.acquire(),
+                        )
+                        .await
+                        .map_err(|_| StoreError::Unexpected("the database is busy".to_owned()))?
+                        .map_err(|e| StoreError::Unexpected(format!("writes are closed: {e}")))?;
+                        $crate::shared::inline(&self.pool, &self.outage, work).await
+                    }
+                    _ => blocking(&self.pool, &self.outage, work).await,
                 }
             }
 

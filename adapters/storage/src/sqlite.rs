@@ -139,12 +139,12 @@ impl SqliteStore {
                 pool,
                 path,
                 outage: Arc::<Outage>::default(),
-                // One writer at a time: units of work queue here, and take
-                // the write lock as they begin.
+                // One writer at a time: units of work and single writes
+                // queue here, and take the write lock as they begin.
                 transactions: TxSettings {
                     begin: "BEGIN IMMEDIATE",
                     open_at_once: Arc::new(tokio::sync::Semaphore::new(1)),
-                    inline_lookups: true,
+                    on_the_worker: true,
                 },
             })
         })

@@ -34,12 +34,15 @@ pub(crate) struct TxSettings {
     pub begin: &'static str,
     /// Permits to hold an open transaction.
     pub open_at_once: Arc<Semaphore>,
-    /// Whether lookups, and every call but a scan inside an open
-    /// transaction, run on the calling worker instead of the blocking
-    /// pool (see [`crate::shared::inline`]). SQLite: a local file, read in
-    /// microseconds; inside its transaction the write lock is held, so no
-    /// statement waits. Postgres: every call is a network round trip, so no.
-    pub inline_lookups: bool,
+    /// Whether every call but a scan runs on the calling worker instead of
+    /// the blocking pool (see [`crate::shared::inline`]), beginning and
+    /// ending a transaction included. SQLite: a local file, read and
+    /// written in microseconds; readers never wait (WAL), and every writer
+    /// of this process holds the one permit of `open_at_once` first, so
+    /// the write lock it asks for is free. (Another process writing the
+    /// same file, a backup or an admin command, makes it wait up to the
+    /// busy timeout.) Postgres: every call is a network round trip, so no.
+    pub on_the_worker: bool,
 }
 
 enum State<M: ManageConnection> {
@@ -122,7 +125,7 @@ where
         T: Send + 'static,
     {
         let writes = access == Access::Write;
-        let inline_here = self.settings.inline_lookups && access != Access::Read;
+        let inline_here = self.settings.on_the_worker && access != Access::Read;
         let mut state = self.state.lock().await;
         if matches!(*state, State::Idle) {
             if !writes {
@@ -192,15 +195,25 @@ where
             .acquire_owned()
             .await
             .map_err(|e| unexpected(format!("transactions are closed: {e}")))?;
-        let pool = self.pool.clone();
         let begin = self.settings.begin;
-        let conn = tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(unexpected)?;
+        let begun = |mut conn: PooledConnection<M>| {
             AnsiTransactionManager::begin_transaction_sql(&mut *conn, begin)?;
             Ok::<_, Failure>(conn)
-        })
-        .await
-        .map_err(|e| unexpected(format!("the database task failed: {e}")))??;
+        };
+        let idle = if self.settings.on_the_worker {
+            self.pool.try_get()
+        } else {
+            None
+        };
+        let conn = match idle {
+            Some(conn) => begun(conn)?,
+            None => {
+                let pool = self.pool.clone();
+                tokio::task::spawn_blocking(move || begun(pool.get().map_err(unexpected)?))
+                    .await
+                    .map_err(|e| unexpected(format!("the database task failed: {e}")))??
+            }
+        };
         Ok(State::Open {
             conn,
             _permit: permit,
@@ -215,16 +228,25 @@ where
             State::Lost => Err(StoreError::Unexpected(
                 "the transaction was lost before it ended".to_owned(),
             )),
-            State::Open { mut conn, _permit } => tokio::task::spawn_blocking(move || {
-                if commit {
-                    AnsiTransactionManager::commit_transaction(&mut *conn)
+            State::Open { mut conn, _permit } => {
+                let end = move |conn: &mut M::Connection| {
+                    if commit {
+                        AnsiTransactionManager::commit_transaction(conn)
+                    } else {
+                        AnsiTransactionManager::rollback_transaction(conn)
+                    }
+                };
+                let ended = if self.settings.on_the_worker {
+                    end(&mut conn)
                 } else {
-                    AnsiTransactionManager::rollback_transaction(&mut *conn)
-                }
-            })
-            .await
-            .map_err(|e| StoreError::Unexpected(format!("the database task failed: {e}")))?
-            .map_err(|e| StoreError::Unexpected(e.to_string())),
+                    tokio::task::spawn_blocking(move || end(&mut conn))
+                        .await
+                        .map_err(|e| {
+                            StoreError::Unexpected(format!("the database task failed: {e}"))
+                        })?
+                };
+                ended.map_err(|e| StoreError::Unexpected(e.to_string()))
+            }
         }
     }
 }
