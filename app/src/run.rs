@@ -15,12 +15,12 @@ use anyhow::Context as _;
 use meetbot_caldav::CalDavCalendar;
 use meetbot_calendar_none::NoCalendar;
 use meetbot_console::Console;
-use meetbot_domain::{Settings, UserId};
+use meetbot_domain::{Email, Settings, UserId};
 use meetbot_google_calendar::{GoogleCalendar, GoogleSetupError, MAX_KEY_FILE_BYTES};
 use meetbot_i18n::Translator;
 use meetbot_interpreter::OfflineInterpreter;
 use meetbot_ports::interpreter::Interpreter;
-use meetbot_ports::{Calendar, Clock, Messenger, Store};
+use meetbot_ports::{Calendar, Clock, InstallIds, Messenger, Store};
 use meetbot_speech::OpenAiSpeech;
 use meetbot_storage::DatabaseUrl;
 use meetbot_telegram::{BotApi, Sender, TelegramMessenger, TelegramTransport};
@@ -75,8 +75,11 @@ pub async fn serve(
         .departments
         .clone_from(&config.organisation.departments);
     config.meetings.apply(&mut default_settings);
+    let install = meetbot_usecases::calendar_sync::install_ids(store.as_ref()).await?;
     let core = Core {
         store,
+        install,
+        owner_email: config.organisation.owner_email.clone(),
         calendar,
         clock,
         interpreter: Arc::new(OfflineInterpreter::new()),
@@ -100,6 +103,8 @@ struct Core {
     interpreter: Arc<dyn Interpreter>,
     owner_ids: Vec<UserId>,
     default_settings: Settings,
+    install: InstallIds,
+    owner_email: Option<Email>,
 }
 
 impl Core {
@@ -113,6 +118,8 @@ impl Core {
             interpreter: self.interpreter,
             owner_ids: self.owner_ids,
             default_settings: self.default_settings,
+            install: self.install,
+            owner_email: self.owner_email,
             settings_read: None,
             outbox: Outbox::default(),
         }

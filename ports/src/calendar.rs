@@ -1,16 +1,87 @@
 //! The owner's calendar: where busy time comes from and meetings are written.
 
 use async_trait::async_trait;
-use meetbot_domain::{Interval, MeetingId};
+use meetbot_domain::{Interval, MeetingId, Zone};
+
+/// The name of a meeting's event, in the owner's calendar and in .ics files.
+///
+/// Derived, never drawn per write: every write of one meeting names the
+/// same event, so a retry or a move touches that one event. It carries the
+/// install's own id, so that two installs (or one whose database was made
+/// anew) writing to one calendar never touch each other's events.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventKey {
+    /// The meeting.
+    pub meeting: MeetingId,
+    /// The install's id (lowercase letters and digits); `None` for a
+    /// meeting whose event was written before installs had ids, which
+    /// keeps the names it was written under.
+    pub install: Option<String>,
+}
+
+impl EventKey {
+    /// The iCalendar UID: `meetbot-<install>-<meeting>`; for an event of
+    /// before install ids, the UID its .ics files had, `meeting-<id>@meetbot`.
+    pub fn uid(&self) -> String {
+        match &self.install {
+            Some(install) => format!("meetbot-{install}-{}", self.meeting),
+            None => format!("meeting-{}@meetbot", self.meeting),
+        }
+    }
+}
+
+/// This install's part of its event names, created with the database and
+/// kept in it (see [`EventKey`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstallIds {
+    install: String,
+    first_meeting: MeetingId,
+}
+
+impl InstallIds {
+    /// The install's id, and the first meeting made after installs had ids
+    /// (older ones keep their old event names). The id must be 8 to 32
+    /// lowercase hex digits, which every calendar takes in an event id.
+    pub fn new(install: &str, first_meeting: MeetingId) -> Result<Self, String> {
+        let valid = (8..=32).contains(&install.len())
+            && install
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if valid {
+            Ok(Self {
+                install: install.to_owned(),
+                first_meeting,
+            })
+        } else {
+            Err(format!(
+                "the install id {install:?} is not 8 to 32 lowercase hex digits"
+            ))
+        }
+    }
+
+    /// The install's id.
+    pub fn install(&self) -> &str {
+        &self.install
+    }
+
+    /// The name of a meeting's event.
+    pub fn key(&self, meeting: MeetingId) -> EventKey {
+        EventKey {
+            meeting,
+            install: (meeting >= self.first_meeting).then(|| self.install.clone()),
+        }
+    }
+}
 
 /// A meeting as an event of the owner's calendar.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CalendarEvent {
-    /// The meeting it stands for; the event's id is derived from it, so
-    /// writing the same meeting twice leaves one event.
-    pub meeting_id: MeetingId,
+    /// Its name: writing the same key twice leaves one event.
+    pub key: EventKey,
     /// When it takes place.
     pub interval: Interval,
+    /// The zone a calendar shows it in (the owner's).
+    pub zone: Zone,
     /// The event's title.
     pub title: String,
     /// The event's description.
@@ -60,7 +131,14 @@ pub trait Calendar: Send + Sync {
 
     /// Removes (or cancels) the event of a meeting. Cancelling an event that
     /// does not exist MUST succeed, so retries are harmless.
-    async fn cancel_event(&self, meeting: MeetingId) -> Result<(), CalendarError>;
+    async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError>;
+
+    /// The UID the event of `key` has in this calendar, which .ics files of
+    /// the meeting carry too, so that importing one into the calendar never
+    /// makes a second event.
+    fn event_uid(&self, key: &EventKey) -> String {
+        key.uid()
+    }
 
     /// Checks that the calendar is reachable with the configured credentials.
     async fn probe(&self) -> Result<(), CalendarError>;

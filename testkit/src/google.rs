@@ -512,6 +512,10 @@ async fn insert(
         body: json!({}),
     };
     apply(&mut event, &body, query.get("conferenceDataVersion"));
+    // As Google does: an event created under an id gets the UID `<id>@google.com`.
+    if let Some(fields) = event.body.as_object_mut() {
+        fields.insert("iCalUID".into(), json!(format!("{id}@google.com")));
+    }
     let answer = event.body.clone();
     inner.events.insert(id, event);
     inner.inserts += 1;

@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use meetbot_domain::{Settings, UserId};
+use meetbot_domain::{MeetingId, Settings, UserId};
 use meetbot_interpreter::OfflineInterpreter;
 use meetbot_memory::{InMemoryCalendar, InMemoryMessenger, InMemoryStore, ManualClock};
 use meetbot_ports::interpreter::Interpreter;
-use meetbot_ports::{Calendar, Clock, Messenger, Store};
+use meetbot_ports::{Calendar, Clock, InstallIds, Messenger, Store};
 use meetbot_usecases::Services;
 use meetbot_usecases::outbox::Outbox;
 
@@ -26,6 +26,7 @@ pub struct ServicesBuilder {
     owner_ids: Vec<UserId>,
     interpreter: Arc<dyn Interpreter>,
     settings: Settings,
+    install: InstallIds,
 }
 
 impl std::fmt::Debug for ServicesBuilder {
@@ -48,8 +49,19 @@ pub fn services() -> ServicesBuilder {
         owner_ids: vec![OWNER],
         interpreter: Arc::new(OfflineInterpreter::new()),
         settings: Settings::default(),
+        install: test_install(),
     }
 }
+
+/// The install ids of services built here: [`INSTALL`], every meeting
+/// named with it.
+#[expect(clippy::expect_used, reason = "a constant known to be valid")]
+pub fn test_install() -> InstallIds {
+    InstallIds::new(INSTALL, MeetingId(i64::MIN)).expect("a valid install id")
+}
+
+/// The install id of services built here.
+pub const INSTALL: &str = "7e57000000000001";
 
 impl ServicesBuilder {
     /// Another store.
@@ -88,6 +100,13 @@ impl ServicesBuilder {
         self
     }
 
+    /// Another install, as a store's migrations made it
+    /// (`calendar_sync::install_ids`).
+    pub fn install(mut self, install: InstallIds) -> Self {
+        self.install = install;
+        self
+    }
+
     /// Other settings until the owner saves their own.
     pub fn settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
@@ -104,6 +123,8 @@ impl ServicesBuilder {
             owner_ids: self.owner_ids,
             interpreter: self.interpreter,
             default_settings: self.settings,
+            install: self.install,
+            owner_email: None,
             outbox: Outbox::default(),
             settings_read: None,
         }

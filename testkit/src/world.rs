@@ -100,6 +100,7 @@ impl World {
             .clock(self.clock.clone())
             .owner_ids(self.services.owner_ids.clone())
             .settings(self.services.default_settings.clone())
+            .install(self.services.install.clone())
             .build();
         Self {
             services,
@@ -142,6 +143,12 @@ impl World {
     /// `clock` handle then no longer moves their time).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.services.clock = clock;
+        self
+    }
+
+    /// The same world naming its calendar events with another install's ids.
+    pub fn with_install(mut self, install: meetbot_ports::InstallIds) -> Self {
+        self.services.install = install;
         self
     }
 

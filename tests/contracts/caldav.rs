@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use meetbot_caldav::CalDavCalendar;
-use meetbot_domain::{Interval, MeetingId, Zone};
-use meetbot_ports::contract::calendar::{event, hour_at, now};
+use meetbot_domain::{Interval, Zone};
+use meetbot_ports::contract::calendar::{event, hour_at, key, now};
 use meetbot_ports::{Calendar, CalendarError};
 use meetbot_testkit::caldav::{OTHER_USER, PASSWORD, USER, config, fresh_calendar, radicale};
 
@@ -79,7 +79,7 @@ async fn caldav_events_are_one_resource_per_meeting_with_a_stable_uid() {
         .collection()
         .await
         .unwrap()
-        .join(&meetbot_caldav::resource_name(MeetingId(9)))
+        .join(&meetbot_caldav::resource_name(&key(9)))
         .unwrap();
     let body = reqwest::Client::new()
         .get(url)
@@ -91,7 +91,7 @@ async fn caldav_events_are_one_resource_per_meeting_with_a_stable_uid() {
         .await
         .unwrap();
     assert_eq!(body.matches("BEGIN:VEVENT").count(), 1, "{body}");
-    assert!(body.contains("UID:meetbot-meeting-9"), "{body}");
+    assert!(body.contains("UID:meetbot-0123456789abcdef-9"), "{body}");
 }
 
 /// An .ics resource written by another program (the owner's phone, say).
@@ -181,5 +181,54 @@ async fn caldav_external_busy_time_in_local_zones_and_recurring_events_blocks_an
             )
             .unwrap()
         ]
+    );
+}
+
+/// How Outlook and Exchange write a zone: a Windows name, with a VTIMEZONE
+/// of their own.
+const PACIFIC_VTIMEZONE_OUTLOOK: &str = "BEGIN:VTIMEZONE
+TZID:Pacific Standard Time
+BEGIN:STANDARD
+DTSTART:16010101T020000
+TZOFFSETFROM:-0700
+TZOFFSETTO:-0800
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T020000
+TZOFFSETFROM:-0800
+TZOFFSETTO:-0700
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE";
+
+#[tokio::test]
+async fn caldav_windows_zone_of_an_outlook_event_blocks_the_slots_it_covers() {
+    let Some(server) = radicale() else { return };
+    // The owner is in Berlin; the event was made in Outlook in Seattle.
+    let calendar = fresh_calendar(server).await;
+    put_foreign(
+        &calendar,
+        "outlook.ics",
+        &format!(
+            "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\n{PACIFIC_VTIMEZONE_OUTLOOK}\nBEGIN:VEVENT\nUID:040000008200E00074C5B7101A82E008\nDTSTAMP:20300101T000000Z\nDTSTART;TZID=Pacific Standard Time:20300701T090000\nDTEND;TZID=Pacific Standard Time:20300701T100000\nSUMMARY:Vendor call\nEND:VEVENT\nEND:VCALENDAR\n"
+        ),
+    )
+    .await;
+
+    let utc = |d: u32, h: u32| Utc.with_ymd_and_hms(2030, 7, d, h, 0, 0).unwrap();
+    let days = Interval::new(utc(1, 0), utc(2, 12)).unwrap();
+    let busy = calendar.busy(days).await.unwrap();
+    // 09:00 PDT is 16:00 UTC (18:00 in Berlin), not 09:00 Berlin.
+    assert_eq!(busy, vec![Interval::new(utc(1, 16), utc(1, 17)).unwrap()]);
+    let busy = meetbot_domain::BusyTimes::new(&busy, Duration::zero());
+    let slot = |h: u32| Interval::new(utc(1, h), utc(1, h) + Duration::minutes(30)).unwrap();
+    assert!(
+        !busy.is_free(&slot(16)),
+        "the Outlook event's own slot is offered"
+    );
+    assert!(
+        busy.is_free(&slot(7)),
+        "09:00 in Berlin is blocked by a Seattle event"
     );
 }

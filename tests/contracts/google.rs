@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use meetbot_domain::{Interval, MeetingId};
+use meetbot_domain::Interval;
 use meetbot_google_calendar::{GoogleCalendar, GoogleConfig, GoogleCredentials, event_id};
-use meetbot_ports::contract::calendar::{event, hour_at, now};
+use meetbot_ports::contract::calendar::{event, hour_at, key, now};
 use meetbot_ports::{Calendar, CalendarError};
 use meetbot_testkit::google::{self as google_fake, CALENDAR_ID, CLIENT_EMAIL, FakeGoogle};
 use secrecy::SecretString;
@@ -115,7 +115,7 @@ async fn google_event_ids_come_from_the_meeting_id_and_a_retried_insert_patches(
 
     let events = fake.events();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].id, event_id(MeetingId(42)));
+    assert_eq!(events[0].id, event_id(&key(42)));
     assert_eq!(events[0].start, hour_at(3).start());
     assert_eq!(fake.inserts(), 1);
     assert_eq!(events[0].body["summary"], "Встреча 42");
@@ -156,7 +156,7 @@ async fn google_meet_links_are_requested_with_a_stable_request_id() {
     let stored = &fake.events()[0].body;
     assert_eq!(
         stored["conferenceData"]["createRequest"]["requestId"],
-        event_id(MeetingId(5))
+        event_id(&key(5))
     );
     assert_eq!(
         stored["conferenceData"]["createRequest"]["conferenceSolutionKey"]["type"],
@@ -227,7 +227,7 @@ async fn google_http_failures_map_to_the_port_errors_the_outbox_acts_on() {
     assert_eq!(calendar.probe().await, Err(CalendarError::NotFound));
     // A cancel that finds nothing is done.
     fake.fail_next(1, 410);
-    calendar.cancel_event(MeetingId(1)).await.unwrap();
+    calendar.cancel_event(&key(1)).await.unwrap();
     write().await.unwrap();
     assert_eq!(fake.events().len(), 1);
 }

@@ -29,14 +29,16 @@ const HEARTBEAT: &str = "2026-12-20-000000_heartbeat";
 const INBOX_OUTBOX: &str = "2026-12-21-000000_inbox_outbox";
 const AUDIT_LOG_FILTERS: &str = "2026-12-30-000000_audit_log_filters";
 const STATISTICS_INDEXES: &str = "2026-12-31-000000_statistics_indexes";
+const CALENDAR_INSTALL_ID: &str = "2027-01-10-000000_calendar_install_id";
 /// Every migration, in the order they apply.
-const ALL: [&str; 6] = [
+const ALL: [&str; 7] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
     INBOX_OUTBOX,
     AUDIT_LOG_FILTERS,
     STATISTICS_INDEXES,
+    CALENDAR_INSTALL_ID,
 ];
 
 /// One line of a schema description.

@@ -5,6 +5,7 @@
 
 mod audit;
 mod bidi;
+mod calendar_files;
 mod callback;
 mod chat;
 mod console;

@@ -11,18 +11,23 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime};
+use meetbot_caldav::CalDavCalendar;
 use meetbot_domain::{
     DisplayName, Email, Interval, Language, Meeting, MeetingId, MeetingStatus, NewMeeting, Role,
     Status, Topic, User, UserId, Zone,
 };
 use meetbot_google_calendar::{GoogleCalendar, event_id};
 use meetbot_memory::InMemoryCalendar;
-use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
+use meetbot_ports::{Calendar, Clock, InstallIds, MeetingQuery, Store};
+use meetbot_storage::SqliteStore;
+use meetbot_testkit::caldav::{PASSWORD, USER, config as caldav_config, fresh_calendar, radicale};
 use meetbot_testkit::google::{CALENDAR_ID, FakeGoogle};
+use meetbot_testkit::storage::TempSqlite;
 use meetbot_testkit::{OWNER, World, monday_noon_moscow, moscow};
 use meetbot_usecases::booking;
+use meetbot_usecases::calendar_sync::CalendarOf;
 use meetbot_usecases::calendar_sync::{self, BACKOFF_CAP, DrainReport};
-use meetbot_usecases::ics::{self, IcsMethod};
+use meetbot_usecases::ics::{self, IcsFile, IcsMethod};
 use meetbot_usecases::{UseCaseError, meetings};
 
 const ANNA: UserId = UserId(1);
@@ -102,7 +107,10 @@ async fn outbox_google_failing_three_times_delays_the_event_never_the_booking_an
     assert_eq!(events.len(), 1, "exactly one event");
     assert_eq!(fake.inserts(), 1);
     assert_eq!(fake.writes_attempted(), 4);
-    assert_eq!(events[0].id, event_id(meeting.id));
+    assert_eq!(
+        events[0].id,
+        event_id(&world.services.install.key(meeting.id))
+    );
     assert_eq!(events[0].start, moscow(9, 10, 0));
     assert_eq!(events[0].end, moscow(9, 11, 0));
     assert_eq!(events[0].body["summary"], "Встреча с Manager1");
@@ -165,7 +173,10 @@ async fn outbox_a_cancelled_or_moved_meeting_leaves_the_calendar_with_the_right_
 
     let events = fake.events();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].id, event_id(moved.id));
+    assert_eq!(
+        events[0].id,
+        event_id(&world.services.install.key(moved.id))
+    );
     assert_eq!(events[0].start, moscow(10, 12, 0));
 }
 
@@ -247,7 +258,10 @@ async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all
     assert!(!report.paused);
     let mut ids: Vec<String> = fake.events().into_iter().map(|e| e.id).collect();
     ids.sort();
-    let mut expected: Vec<String> = booked.iter().map(|m| event_id(m.id)).collect();
+    let mut expected: Vec<String> = booked
+        .iter()
+        .map(|m| event_id(&world.services.install.key(m.id)))
+        .collect();
     expected.sort();
     assert_eq!(ids, expected, "all ten events, once each");
     assert_eq!(world.alerts_to_owner(), 1);
@@ -403,9 +417,13 @@ fn ics_a_berlin_meeting_on_the_dst_day_imports_at_its_wall_clock_time() {
         &meeting,
         &booker,
         Some(&host),
-        IcsMethod::Request,
-        0,
-        "meetbot",
+        &IcsFile {
+            method: IcsMethod::Request,
+            sequence: 0,
+            uid: "meeting-7@meetbot".into(),
+            reader: CalendarOf::Owner,
+            type_name: "1 h 30 min".into(),
+        },
     );
     assert!(text.contains("METHOD:REQUEST"), "{text}");
     assert!(text.contains("DTSTART:20300331T080000Z"), "{text}");
@@ -444,9 +462,13 @@ fn ics_a_berlin_meeting_on_the_dst_day_imports_at_its_wall_clock_time() {
         &meeting,
         &booker,
         Some(&host),
-        IcsMethod::Cancel,
-        1,
-        "meetbot",
+        &IcsFile {
+            method: IcsMethod::Cancel,
+            sequence: 1,
+            uid: "meeting-7@meetbot".into(),
+            reader: CalendarOf::Owner,
+            type_name: "1 h 30 min".into(),
+        },
     );
     let parsed: icalendar::Calendar = cancel.parse().unwrap();
     assert_eq!(parsed.property_value("METHOD"), Some("CANCEL"));
@@ -461,9 +483,13 @@ fn ics_a_berlin_meeting_on_the_dst_day_imports_at_its_wall_clock_time() {
             &meeting,
             &booker,
             Some(&host),
-            IcsMethod::Request,
-            0,
-            "meetbot"
+            &IcsFile {
+                method: IcsMethod::Request,
+                sequence: 0,
+                uid: "meeting-7@meetbot".into(),
+                reader: CalendarOf::Owner,
+                type_name: "1 h 30 min".into(),
+            }
         )
     );
 }
@@ -490,8 +516,8 @@ async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
     assert_eq!(
         uids,
         [
-            format!("meeting-{}@meetbot", kept.id),
-            format!("meeting-{}@meetbot", dropped.id)
+            world.services.event_uid(kept.id),
+            world.services.event_uid(dropped.id)
         ]
     );
 
@@ -541,4 +567,131 @@ async fn alert_stays_until_the_calendar_itself_accepts_a_write_again() {
             .keys_sent_to(OWNER)
             .contains(&"calendar-auth-restored".to_owned())
     );
+}
+
+/// The install ids of a database with no meetings made before them.
+fn install(id: &str) -> InstallIds {
+    InstallIds::new(id, MeetingId(1)).unwrap()
+}
+
+#[tokio::test]
+async fn install_id_is_made_with_each_database_and_kept_in_it() {
+    let (one, two) = (TempSqlite::new(), TempSqlite::new());
+    let first = calendar_sync::install_ids(&SqliteStore::open(one.path()).await.unwrap())
+        .await
+        .unwrap();
+    let second = calendar_sync::install_ids(&SqliteStore::open(two.path()).await.unwrap())
+        .await
+        .unwrap();
+    assert_ne!(first.install(), second.install());
+    let reopened = calendar_sync::install_ids(&SqliteStore::open(one.path()).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(reopened, first);
+    // A database's first meeting is named with its install id.
+    assert_eq!(
+        first.key(MeetingId(1)).install.as_deref(),
+        Some(first.install())
+    );
+}
+
+#[tokio::test]
+async fn install_id_two_installs_sharing_a_google_calendar_keep_each_others_events() {
+    let fake = FakeGoogle::start().await;
+    let first = world(google(&fake).await, &[ANNA])
+        .await
+        .with_install(install("aaaaaaaaaaaaaaaa"));
+    let second = world(google(&fake).await, &[ANNA])
+        .await
+        .with_install(install("bbbbbbbbbbbbbbbb"));
+    let ours = first.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    first.drain().await;
+    let theirs = second.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    // Each database's first meeting: the same meeting id.
+    assert_eq!(ours.id, theirs.id);
+    // The first write fails and is retried: still one event, the same id.
+    fake.fail_next_writes(1, 503);
+    assert_eq!(second.drain().await.retried, 1);
+    assert_eq!(second.drain_later().await.written, 1);
+
+    let mut starts: Vec<_> = fake.events().iter().map(|e| e.start).collect();
+    starts.sort();
+    assert_eq!(starts, vec![moscow(9, 10, 0), moscow(9, 14, 0)]);
+
+    // The second install cancels its meeting; the first one's event stays.
+    meetings::cancel(&second.services, ANNA, theirs.id)
+        .await
+        .unwrap();
+    assert_eq!(second.drain().await.cancelled, 1);
+    let events = fake.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].id, event_id(&first.services.install.key(ours.id)));
+    assert_eq!(events[0].start, moscow(9, 10, 0));
+    assert_eq!(fake.inserts(), 2);
+}
+
+#[tokio::test]
+async fn install_id_two_installs_sharing_a_caldav_collection_keep_each_others_events() {
+    let Some(server) = radicale() else { return };
+    let shared = fresh_calendar(server).await;
+    let url = shared.collection().await.unwrap().to_string();
+    let other = Arc::new(CalDavCalendar::new(caldav_config(url, false, USER, PASSWORD)).unwrap());
+    let first = world(Arc::new(shared), &[ANNA])
+        .await
+        .with_install(install("aaaaaaaaaaaaaaaa"));
+    let second = world(other.clone(), &[ANNA])
+        .await
+        .with_install(install("bbbbbbbbbbbbbbbb"));
+    let ours = first.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    let theirs = second.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
+    assert_eq!(ours.id, theirs.id);
+    first.drain().await;
+    second.drain().await;
+    let day = Interval::new(moscow(9, 3, 0), moscow(10, 3, 0)).unwrap();
+    assert_eq!(other.busy(day).await.unwrap().len(), 2);
+
+    meetings::cancel(&second.services, ANNA, theirs.id)
+        .await
+        .unwrap();
+    assert_eq!(second.drain().await.cancelled, 1);
+    assert_eq!(other.busy(day).await.unwrap(), vec![ours.interval]);
+}
+
+#[tokio::test]
+async fn install_id_events_written_before_install_ids_are_still_moved_and_cancelled() {
+    let fake = FakeGoogle::start().await;
+    // Two meetings made before the upgrade, their events written under the
+    // names of the earlier scheme; then the upgrade.
+    let mut world = world(google(&fake).await, &[ANNA])
+        .await
+        .with_install(InstallIds::new("cccccccccccccccc", MeetingId(i64::MAX)).unwrap());
+    let moving = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    let cancelling = world.book_at(ANNA, moscow(9, 15, 0)).await.unwrap();
+    world.drain().await;
+    let mut ids: Vec<String> = fake.events().into_iter().map(|e| e.id).collect();
+    ids.sort();
+    let mut old_names: Vec<String> = [moving.id, cancelling.id]
+        .iter()
+        .map(|id| format!("meetbot{:016x}", id.0))
+        .collect();
+    old_names.sort();
+    assert_eq!(ids, old_names);
+    let first_after = MeetingId(moving.id.0.max(cancelling.id.0) + 1);
+    world.services.install = InstallIds::new("cccccccccccccccc", first_after).unwrap();
+
+    let moved = booking::reschedule(&world.services, ANNA, moving.id, moscow(9, 12, 0))
+        .await
+        .unwrap();
+    meetings::cancel(&world.services, ANNA, cancelling.id)
+        .await
+        .unwrap();
+    let report = world.drain().await;
+    assert_eq!((report.written, report.cancelled), (1, 2));
+    let events = fake.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0].id,
+        format!("meetbotcccccccccccccccc{:016x}", moved.id.0)
+    );
+    assert_eq!(events[0].start, moscow(9, 12, 0));
 }

@@ -12,8 +12,11 @@
 //! until the calendar accepts writes again.
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{Language, Meeting, MeetingId, User};
-use meetbot_ports::{CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, Screen, Text};
+use meetbot_domain::{Language, Meeting, MeetingId, Settings, User};
+use meetbot_ports::{
+    CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, EventKey, InstallIds, Screen,
+    Store, StoreError, Text,
+};
 use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
 
@@ -165,8 +168,8 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
 enum Work {
     /// Write this event.
     Upsert(CalendarEvent),
-    /// Remove the event of this meeting.
-    Cancel(MeetingId),
+    /// Remove this event.
+    Cancel(EventKey),
 }
 
 /// What a carried-out job did.
@@ -193,13 +196,16 @@ async fn work_for(s: &Services, job: &CalendarJob) -> Result<Option<Work>, UseCa
             }
             let booker = s.store.user(meeting.booker).await?;
             let host = s.host().await?;
+            let settings = s.settings().await?;
             Ok(Some(Work::Upsert(calendar_event(
+                s.install.key(meeting.id),
                 &meeting,
                 booker.as_ref(),
                 host.as_ref(),
+                &settings,
             ))))
         }
-        CalendarJobKind::Cancel => Ok(Some(Work::Cancel(job.meeting_id))),
+        CalendarJobKind::Cancel => Ok(Some(Work::Cancel(s.install.key(job.meeting_id)))),
     }
 }
 
@@ -210,7 +216,7 @@ async fn perform(s: &Services, work: Work) -> Result<Done, CalendarError> {
             .upsert_event(&event)
             .await
             .map(|()| Done::Written),
-        Work::Cancel(meeting) => match s.calendar.cancel_event(meeting).await {
+        Work::Cancel(key) => match s.calendar.cancel_event(&key).await {
             // Nothing to remove is what a cancel wants.
             Ok(()) | Err(CalendarError::NotFound | CalendarError::Gone) => Ok(Done::Cancelled),
             Err(error) => Err(error),
@@ -218,39 +224,124 @@ async fn perform(s: &Services, work: Work) -> Result<Done, CalendarError> {
     }
 }
 
-/// The event of a meeting in the owner's calendar: titled with the booker's
-/// name in the owner's language, the topic in the description, the booker
-/// invited when their e-mail is known.
+/// The event of a meeting in the owner's calendar, named `key`, in the
+/// owner's zone: see [`event_text`] for what it says, the booker invited
+/// when their e-mail is known.
 pub fn calendar_event(
+    key: EventKey,
     meeting: &Meeting,
     booker: Option<&User>,
     host: Option<&User>,
+    settings: &Settings,
 ) -> CalendarEvent {
-    let language = host.map_or(Language::Ru, |h| h.language);
-    let name = booker.map_or_else(|| format!("#{}", meeting.booker), |b| b.name.to_string());
-    let (title, topic_label, type_label, via) = match language {
-        Language::Ru => ("Встреча с", "Тема", "Тип", "Забронировано через meetbot"),
-        Language::En => ("Meeting with", "Topic", "Type", "Booked with meetbot"),
-    };
-    let mut description = Vec::new();
-    if let Some(topic) = &meeting.topic {
-        description.push(format!("{topic_label}: {}", topic.as_str()));
-    }
-    description.push(format!("{type_label}: {}", meeting.meeting_type));
-    if let Some(username) = booker.and_then(|b| b.username.as_deref()) {
-        description.push(format!("Telegram: @{username}"));
-    }
-    description.push(format!("{via} (#{})", meeting.id));
+    let type_name = type_name(settings, &meeting.meeting_type);
+    let (title, description) = event_text(meeting, booker, host, CalendarOf::Owner, &type_name);
     CalendarEvent {
-        meeting_id: meeting.id,
+        key,
         interval: meeting.interval,
-        title: format!("{title} {name}"),
-        description: description.join("\n"),
+        zone: settings.availability.zone(),
+        title,
+        description,
         attendees: booker
             .and_then(|b| b.email.as_ref())
             .map(|e| vec![e.as_str().to_owned()])
             .unwrap_or_default(),
     }
+}
+
+/// Whose calendar a meeting's event is in: its title names the other side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalendarOf {
+    /// The owner, who is booked.
+    Owner,
+    /// The person who booked.
+    Booker,
+}
+
+/// The name of a meeting type as the owner set it; its code if the type
+/// is gone from the settings.
+pub fn type_name(settings: &Settings, code: &str) -> String {
+    settings
+        .meeting_type(code)
+        .map_or(code, |t| t.name())
+        .to_owned()
+}
+
+/// The title and description of a meeting's event as `reader` sees it:
+/// titled with the other side's name in the reader's language; the topic
+/// when there is one, the meeting type by name and, to the owner, the
+/// booker's Telegram.
+pub fn event_text(
+    meeting: &Meeting,
+    booker: Option<&User>,
+    host: Option<&User>,
+    reader: CalendarOf,
+    type_name: &str,
+) -> (String, String) {
+    let (me, other) = match reader {
+        CalendarOf::Owner => (
+            host,
+            Some(booker.map_or_else(|| format!("#{}", meeting.booker), |b| b.name.to_string())),
+        ),
+        CalendarOf::Booker => (booker, host.map(|h| h.name.to_string())),
+    };
+    let language = me.map_or(Language::Ru, |u| u.language);
+    let (with, meeting_word, topic_label, type_label, via) = match language {
+        Language::Ru => (
+            "Встреча с",
+            "Встреча",
+            "Тема",
+            "Тип",
+            "Забронировано через meetbot",
+        ),
+        Language::En => (
+            "Meeting with",
+            "Meeting",
+            "Topic",
+            "Type",
+            "Booked with meetbot",
+        ),
+    };
+    let mut description = Vec::new();
+    if let Some(topic) = &meeting.topic {
+        description.push(format!("{topic_label}: {}", topic.as_str()));
+    }
+    description.push(format!("{type_label}: {type_name}"));
+    if reader == CalendarOf::Owner
+        && let Some(username) = booker.and_then(|b| b.username.as_deref())
+    {
+        description.push(format!("Telegram: @{username}"));
+    }
+    description.push(format!("{via} (#{})", meeting.id));
+    let title = match other {
+        Some(name) => format!("{with} {name}"),
+        None => meeting_word.to_owned(),
+    };
+    (title, description.join("\n"))
+}
+
+/// The store key of this install's id (see [`InstallIds`]), made with the
+/// database by a migration.
+pub const INSTALL_ID_KEY: &str = "calendar.install_id";
+/// The store key of the first meeting whose event is named with the install
+/// id; older meetings keep the names their events were written under.
+pub const FIRST_INSTALL_MEETING_KEY: &str = "calendar.first_install_meeting";
+
+/// This install's part of its event names, as the database keeps it.
+pub async fn install_ids(store: &dyn Store) -> Result<InstallIds, UseCaseError> {
+    let broken = |what: String| UseCaseError::Store(StoreError::Unexpected(what));
+    let install = store
+        .value(INSTALL_ID_KEY)
+        .await?
+        .ok_or_else(|| broken(format!("the database has no {INSTALL_ID_KEY}")))?;
+    let first = store
+        .value(FIRST_INSTALL_MEETING_KEY)
+        .await?
+        .ok_or_else(|| broken(format!("the database has no {FIRST_INSTALL_MEETING_KEY}")))?;
+    let first = first
+        .parse()
+        .map_err(|e| broken(format!("{FIRST_INSTALL_MEETING_KEY} {first:?}: {e}")))?;
+    InstallIds::new(&install, MeetingId(first)).map_err(broken)
 }
 
 /// The failure that paused calendar sync, if it is paused.

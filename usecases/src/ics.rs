@@ -5,7 +5,9 @@
 //! calendar program shows them at the right wall-clock time in its own zone
 //! without needing a VTIMEZONE.
 //!
-//! UIDs: every meeting has its own stable UID, `meeting-<id>@<domain>`.
+//! UIDs: every meeting has its own stable UID, the one its event has in
+//! the owner's calendar (`Calendar::event_uid`), so importing a file there
+//! never makes a second event.
 //! A reschedule makes a new meeting (with a new id) in the store, so the
 //! decision here is the simplest correct one: the moved meeting's old UID
 //! gets a `METHOD:CANCEL` file with its SEQUENCE raised by one (see
@@ -18,15 +20,12 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use meetbot_domain::{Action, Interval, Meeting, User, UserId, Zone};
 use meetbot_ports::MeetingQuery;
 
-use crate::calendar_sync::calendar_event;
+use crate::calendar_sync::{CalendarOf, event_text, type_name};
 use crate::error::UseCaseError;
 use crate::services::Services;
 
-/// The domain part of UIDs unless the app configures its own.
-pub const DEFAULT_UID_DOMAIN: &str = "meetbot";
-
-/// The SEQUENCE of the cancelling file for a meeting that was moved: one
-/// more than the 0 its invitation carried, so it supersedes it.
+/// The SEQUENCE of the cancelling file for a meeting that was moved or
+/// cancelled: one more than the 0 its invitation carried, so it supersedes it.
 pub const RESCHEDULED_SEQUENCE: u32 = 1;
 
 /// The iTIP method of an .ics file (RFC 5546).
@@ -50,11 +49,6 @@ impl IcsMethod {
     }
 }
 
-/// The stable UID of a meeting's event.
-pub fn uid(meeting: &Meeting, domain: &str) -> String {
-    format!("meeting-{}@{}", meeting.id, domain)
-}
-
 fn calendar(method: IcsMethod) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar
@@ -73,43 +67,66 @@ fn cn(name: &str) -> String {
         .collect()
 }
 
-fn person(key: &str, user: &User) -> Option<Property> {
-    let email = user.email.as_ref()?;
-    let mut property = Property::new(key, format!("mailto:{}", email.as_str()));
-    property.add_parameter("CN", &cn(user.name.as_str()));
-    Some(property.done())
+fn person(key: &str, name: &str, email: &str) -> Property {
+    let mut property = Property::new(key, format!("mailto:{email}"));
+    property.add_parameter("CN", &cn(name));
+    property.done()
 }
 
-fn event(
-    meeting: &Meeting,
-    booker: Option<&User>,
-    host: Option<&User>,
-    cancelled: bool,
-    sequence: u32,
-    domain: &str,
-) -> Event {
-    let content = calendar_event(meeting, booker, host);
+/// The organizer's address when the owner has none and none is configured
+/// (`organisation.owner_email`): RFC 5546 wants an ORGANIZER in every
+/// invitation and cancellation, and `.invalid` never reaches anybody.
+pub const NO_ORGANIZER_ADDRESS: &str = "owner@meetbot.invalid";
+
+/// How one .ics file tells its meeting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IcsFile {
+    /// What the file asks of a calendar program.
+    pub method: IcsMethod,
+    /// 0 for the first file of a meeting, raised whenever a file changes
+    /// what an earlier one said.
+    pub sequence: u32,
+    /// The meeting's UID (`Services::event_uid`).
+    pub uid: String,
+    /// Whose calendar it is for: the title names the other side.
+    pub reader: CalendarOf,
+    /// The meeting type's name.
+    pub type_name: String,
+}
+
+fn event(meeting: &Meeting, booker: Option<&User>, host: Option<&User>, file: &IcsFile) -> Event {
+    let (title, description) = event_text(meeting, booker, host, file.reader, &file.type_name);
+    let cancelled = match file.method {
+        IcsMethod::Cancel => true,
+        IcsMethod::Request => false,
+        IcsMethod::Publish => meeting.is_called_off(),
+    };
     let mut event = Event::new();
     event
-        .uid(&uid(meeting, domain))
+        .uid(&file.uid)
         // The last change of the meeting, not the time of writing, so the
         // same meeting always gives the same file.
         .timestamp(meeting.updated_at)
         .add_property("CREATED", utc(meeting.created_at))
         .starts(meeting.interval.start())
         .ends(meeting.interval.end())
-        .summary(&content.title)
-        .description(&content.description)
-        .sequence(sequence)
+        .summary(&title)
+        .description(&description)
+        .sequence(file.sequence)
         .status(if cancelled {
             EventStatus::Cancelled
         } else {
             EventStatus::Confirmed
         });
-    if let Some(organizer) = host.and_then(|h| person("ORGANIZER", h)) {
-        event.append_property(organizer);
-    }
-    if let Some(mut attendee) = booker.and_then(|b| person("ATTENDEE", b)) {
+    let organizer_name = host.map_or("meetbot", |h| h.name.as_str());
+    let organizer_email = host
+        .and_then(|h| h.email.as_ref())
+        .map_or(NO_ORGANIZER_ADDRESS, |e| e.as_str());
+    event.append_property(person("ORGANIZER", organizer_name, organizer_email));
+    if let Some(booker) = booker
+        && let Some(email) = &booker.email
+    {
+        let mut attendee = person("ATTENDEE", booker.name.as_str(), email.as_str());
         attendee.add_parameter("ROLE", "REQ-PARTICIPANT");
         event.append_multi_property(attendee);
     }
@@ -122,47 +139,43 @@ fn utc(at: DateTime<Utc>) -> String {
 
 /// The .ics file of one meeting: an invitation (`Request`), a notice
 /// (`Publish`) or a cancellation (`Cancel`, which marks the event
-/// CANCELLED). `sequence` is 0 for the first file of a meeting and is
-/// raised whenever a file changes what an earlier one said.
+/// CANCELLED). `host` is the organizer, with the address it is known by.
 pub fn meeting_ics(
     meeting: &Meeting,
     booker: &User,
     host: Option<&User>,
-    method: IcsMethod,
-    sequence: u32,
-    domain: &str,
+    file: &IcsFile,
 ) -> String {
-    let mut calendar = calendar(method);
-    calendar.push(event(
-        meeting,
-        Some(booker),
-        host,
-        method == IcsMethod::Cancel,
-        sequence,
-        domain,
-    ));
+    let mut calendar = calendar(file.method);
+    calendar.push(event(meeting, Some(booker), host, file));
     calendar.to_string()
 }
 
-/// All the meetings in one .ics file (`METHOD:PUBLISH`); cancelled and
-/// moved meetings are included, marked CANCELLED.
+/// All the meetings in one .ics file (`METHOD:PUBLISH`) for the owner;
+/// cancelled and moved meetings are included, marked CANCELLED with the
+/// SEQUENCE their cancellation had. `uid` and `type_name` give a meeting's.
 pub fn export_ics(
     meetings: &[Meeting],
     users: &[User],
     host: Option<&User>,
-    domain: &str,
+    uid: impl Fn(&Meeting) -> String,
+    type_name: impl Fn(&Meeting) -> String,
 ) -> String {
     let mut calendar = calendar(IcsMethod::Publish);
     for meeting in meetings {
         let booker = users.iter().find(|u| u.id == meeting.booker);
-        calendar.push(event(
-            meeting,
-            booker,
-            host,
-            meeting.is_called_off(),
-            0,
-            domain,
-        ));
+        let file = IcsFile {
+            method: IcsMethod::Publish,
+            sequence: if meeting.is_called_off() {
+                RESCHEDULED_SEQUENCE
+            } else {
+                0
+            },
+            uid: uid(meeting),
+            reader: CalendarOf::Owner,
+            type_name: type_name(meeting),
+        };
+        calendar.push(event(meeting, booker, host, &file));
     }
     calendar.to_string()
 }
@@ -263,10 +276,17 @@ pub async fn export(s: &Services, actor: UserId, range: Interval) -> Result<Expo
             users.extend(s.store.user(meeting.booker).await?);
         }
     }
-    let zone = s.settings().await?.availability.zone();
-    let host = s.host().await?.unwrap_or(owner);
+    let settings = s.settings().await?;
+    let zone = settings.availability.zone();
+    let host = s.organizer().await?.unwrap_or(owner);
     Ok(Export {
-        ics: export_ics(&meetings, &users, Some(&host), DEFAULT_UID_DOMAIN),
+        ics: export_ics(
+            &meetings,
+            &users,
+            Some(&host),
+            |m| s.event_uid(m.id),
+            |m| type_name(&settings, &m.meeting_type),
+        ),
         csv: export_csv(&meetings, &users, zone)?,
         meetings,
     })

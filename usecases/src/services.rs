@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use meetbot_domain::{
-    Action, AuditAction, AuditDetails, AuditEvent, Denial, Department, Role, Settings, User,
-    UserId, authorize,
+    Action, AuditAction, AuditDetails, AuditEvent, Denial, Department, Email, MeetingId, Role,
+    Settings, User, UserId, authorize,
 };
 use meetbot_ports::interpreter::Interpreter;
 use meetbot_ports::{
-    Calendar, Clock, Delivery, MenuCommand, Messenger, Outgoing, Screen, Store, Text, Transaction,
-    UserQuery,
+    Calendar, Clock, Delivery, InstallIds, MenuCommand, Messenger, Outgoing, Screen, Store, Text,
+    Transaction, UserQuery,
 };
 
 use crate::error::UseCaseError;
@@ -34,6 +34,11 @@ pub struct Services {
     pub owner_ids: Vec<UserId>,
     /// Settings used until the owner saves their own.
     pub default_settings: Settings,
+    /// This install's part of its calendar event names.
+    pub install: InstallIds,
+    /// The owner's address as the organizer of invitations
+    /// (`organisation.owner_email`), before the one in their profile.
+    pub owner_email: Option<Email>,
     /// The link to the outbox of messages: wakes its sender, and keeps
     /// what a unit of work queued for delivery after its commit.
     pub outbox: Outbox,
@@ -59,6 +64,11 @@ impl Services {
             Ok(()) => user.ok_or(UseCaseError::Denied(Denial::NotRegistered)),
             Err(denial) => Err(self.refuse(id, action, denial).await),
         }
+    }
+
+    /// The UID of a meeting's event, in the owner's calendar and in .ics files.
+    pub fn event_uid(&self, meeting: MeetingId) -> String {
+        self.calendar.event_uid(&self.install.key(meeting))
     }
 
     /// Records a refusal in the audit log and returns it as an error.
@@ -97,6 +107,18 @@ impl Services {
             .iter()
             .find_map(|id| owners.iter().find(|o| o.id == *id));
         Ok(configured.or(owners.first()).cloned())
+    }
+
+    /// The host as the organizer of invitations: with the configured
+    /// owner address, else the one in their profile.
+    pub async fn organizer(&self) -> Result<Option<User>, UseCaseError> {
+        let mut host = self.host().await?;
+        if let Some(host) = &mut host
+            && let Some(email) = &self.owner_email
+        {
+            host.email = Some(email.clone());
+        }
+        Ok(host)
     }
 
     /// The same services, reading and writing through `transaction`, and

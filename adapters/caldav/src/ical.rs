@@ -5,12 +5,19 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use icalendar::{
     Calendar, CalendarDateTime, Component, DatePerhapsTime, Event, EventLike, EventStatus,
 };
-use meetbot_domain::{Interval, MeetingId, Zone};
-use meetbot_ports::CalendarEvent;
+use meetbot_domain::{Interval, Zone};
+use meetbot_ports::{CalendarEvent, EventKey};
 
 /// The UID of a meeting's event: stable, so writing again replaces it.
-pub(crate) fn uid(meeting: MeetingId) -> String {
-    format!("meetbot-meeting-{meeting}")
+/// An event of before install ids keeps the UID it was written with.
+pub(crate) fn uid(key: &EventKey) -> String {
+    match key.install {
+        Some(_) => key.uid(),
+        None => {
+            let meeting = key.meeting;
+            format!("meetbot-meeting-{meeting}")
+        }
+    }
 }
 
 /// An instant as iCalendar UTC text, `YYYYMMDDTHHMMSSZ`.
@@ -22,7 +29,7 @@ pub(crate) fn utc_text(at: DateTime<Utc>) -> String {
 pub(crate) fn event_ics(event: &CalendarEvent, stamp: DateTime<Utc>) -> String {
     let mut vevent = Event::new();
     vevent
-        .uid(&uid(event.meeting_id))
+        .uid(&uid(&event.key))
         .timestamp(stamp)
         .starts(event.interval.start())
         .ends(event.interval.end())
@@ -45,14 +52,23 @@ fn instant(value: &DatePerhapsTime, zone: Zone) -> DateTime<Utc> {
     match value {
         DatePerhapsTime::DateTime(CalendarDateTime::Utc(at)) => *at,
         DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid }) => {
-            // A TZID that is not an IANA name (Outlook's "W. Europe Standard
-            // Time") falls back to the owner's zone: right for most owners,
-            // and better than dropping the busy time.
-            Zone::parse(tzid).unwrap_or(zone).to_utc(*date_time)
+            // A TZID no table knows falls back to the owner's zone: right
+            // for most owners, and better than dropping the busy time.
+            named_zone(tzid).unwrap_or(zone).to_utc(*date_time)
         }
         DatePerhapsTime::DateTime(CalendarDateTime::Floating(local)) => zone.to_utc(*local),
         DatePerhapsTime::Date(date) => zone.start_of_day(*date),
     }
+}
+
+/// The zone a TZID names: an IANA name, or a Windows one as Outlook and
+/// Exchange write them ("W. Europe Standard Time"), through CLDR's mapping.
+fn named_zone(tzid: &str) -> Option<Zone> {
+    if let Ok(zone) = Zone::parse(tzid) {
+        return Some(zone);
+    }
+    let windows: windows_timezones::WindowsTimezone = tzid.trim().parse().ok()?;
+    Zone::parse(chrono_tz::Tz::from(windows).name()).ok()
 }
 
 fn day_after(value: &DatePerhapsTime) -> Option<NaiveDate> {
@@ -135,6 +151,7 @@ pub(crate) fn busy_intervals(text: &str, zone: Zone) -> Result<Vec<Interval>, St
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use meetbot_domain::MeetingId;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2030, 3, 31, h, m, 0).unwrap()
@@ -143,14 +160,18 @@ mod tests {
     #[test]
     fn written_events_read_back_as_their_interval() {
         let event = CalendarEvent {
-            meeting_id: MeetingId(3),
+            key: EventKey {
+                meeting: MeetingId(3),
+                install: Some("0123456789abcdef".into()),
+            },
             interval: Interval::new(at(8, 0), at(9, 30)).unwrap(),
+            zone: Zone::parse("Europe/Berlin").unwrap(),
             title: "Встреча; с, Анной".into(),
             description: "Line\nTwo".into(),
             attendees: vec!["anna@example.com".into()],
         };
         let text = event_ics(&event, at(0, 0));
-        assert!(text.contains("UID:meetbot-meeting-3"));
+        assert!(text.contains("UID:meetbot-0123456789abcdef-3"));
         assert!(text.contains("DTSTART:20300331T080000Z"));
         assert_eq!(
             busy_intervals(&text, Zone::utc()).unwrap(),

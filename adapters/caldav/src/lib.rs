@@ -7,10 +7,11 @@
 //! - Busy time: a `REPORT calendar-query` with a time range, asking the
 //!   server to expand recurring events into instances; events marked
 //!   TRANSPARENT (free) or CANCELLED do not block.
-//! - Writes: each meeting is one resource, `meetbot-meeting-<id>.ics`, whose
-//!   UID is derived from the meeting id, written with `PUT` (a second write
-//!   replaces it, so retries never duplicate) and removed with `DELETE`
-//!   (a 404 is success).
+//! - Writes: each meeting is one resource, `meetbot-<install>-<id>.ics`,
+//!   whose UID is the same name (see `EventKey`), written with `PUT` (a
+//!   second write replaces it, so retries never duplicate) and removed with
+//!   `DELETE` (a 404 is success). Events of before install ids keep their
+//!   `meetbot-meeting-<id>` names.
 //! - HTTP Basic authentication; reqwest over rustls with the aws-lc-rs
 //!   provider.
 //!
@@ -25,8 +26,8 @@ mod xml;
 use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
-use meetbot_domain::{Interval, MeetingId, Zone};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+use meetbot_domain::{Interval, Zone};
+use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::OnceCell;
@@ -97,8 +98,8 @@ impl std::fmt::Debug for CalDavCalendar {
 }
 
 /// The resource name of a meeting's event in the collection.
-pub fn resource_name(meeting: MeetingId) -> String {
-    format!("{}.ics", ical::uid(meeting))
+pub fn resource_name(key: &EventKey) -> String {
+    format!("{}.ics", ical::uid(key))
 }
 
 fn status_error(status: StatusCode, what: &str) -> CalendarError {
@@ -330,7 +331,7 @@ impl Calendar for CalDavCalendar {
 
     async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
         let collection = self.collection().await?;
-        let url = self.join(&collection, &resource_name(event.meeting_id))?;
+        let url = self.join(&collection, &resource_name(&event.key))?;
         let body = ical::event_ics(event, chrono::Utc::now());
         let response = self
             .request(Method::PUT, url)
@@ -345,9 +346,9 @@ impl Calendar for CalDavCalendar {
         }
     }
 
-    async fn cancel_event(&self, meeting: MeetingId) -> Result<(), CalendarError> {
+    async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError> {
         let collection = self.collection().await?;
-        let url = self.join(&collection, &resource_name(meeting))?;
+        let url = self.join(&collection, &resource_name(key))?;
         let response = self
             .request(Method::DELETE, url)
             .send()

@@ -20,8 +20,8 @@
 pub mod config;
 
 use async_trait::async_trait;
-use meetbot_domain::{Interval, MeetingId};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+use meetbot_domain::Interval;
+use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
 
 pub use config::NoCalendarConfig;
 
@@ -47,7 +47,7 @@ impl Calendar for NoCalendar {
         Ok(())
     }
 
-    async fn cancel_event(&self, _meeting: MeetingId) -> Result<(), CalendarError> {
+    async fn cancel_event(&self, _key: &EventKey) -> Result<(), CalendarError> {
         Ok(())
     }
 

@@ -40,8 +40,8 @@ use google_calendar3::hyper_util::client::legacy::Client;
 use google_calendar3::hyper_util::client::legacy::connect::HttpConnector;
 use google_calendar3::hyper_util::rt::TokioExecutor;
 use google_calendar3::{CalendarHub, yup_oauth2};
-use meetbot_domain::{Interval, MeetingId};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+use meetbot_domain::{Interval, Zone};
+use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use config::GoogleCalendarConfig;
@@ -319,26 +319,29 @@ impl GoogleCalendar {
             None
         };
         Event {
-            id: Some(event_id(event.meeting_id)),
+            id: Some(event_id(&event.key)),
             summary: Some(event.title.clone()),
             description: Some(description),
-            start: Some(utc(event.interval.start())),
-            end: Some(utc(event.interval.end())),
+            start: Some(zoned(event.interval.start(), event.zone)),
+            end: Some(zoned(event.interval.end(), event.zone)),
             attendees,
             // A patch of a cancelled (deleted) event brings it back.
             status: Some("confirmed".to_owned()),
             transparency: Some("opaque".to_owned()),
             extended_properties: Some(EventExtendedProperties {
-                private: Some(HashMap::from([(
-                    "meetbotMeetingId".to_owned(),
-                    event.meeting_id.to_string(),
-                )])),
+                private: Some(HashMap::from([
+                    ("meetbotMeetingId".to_owned(), event.key.meeting.to_string()),
+                    (
+                        "meetbotInstall".to_owned(),
+                        event.key.install.clone().unwrap_or_default(),
+                    ),
+                ])),
                 shared: None,
             }),
             conference_data: self.meet_links.then(|| ConferenceData {
                 create_request: Some(CreateConferenceRequest {
                     // Stable per meeting: asking again never makes a second conference.
-                    request_id: Some(event_id(event.meeting_id)),
+                    request_id: Some(event_id(&event.key)),
                     conference_solution_key: Some(ConferenceSolutionKey {
                         type_: Some("hangoutsMeet".to_owned()),
                     }),
@@ -364,6 +367,9 @@ impl GoogleCalendar {
         timed(call.doit()).await.map(drop)
     }
 
+    /// Updates the event `id`, and checks that the answer shows it as
+    /// written: an event that stays cancelled is not a meeting in the
+    /// calendar, whatever the status code said.
     async fn patch(&self, body: Event, id: &str) -> Result<(), CalendarError> {
         let call = self
             .hub
@@ -372,15 +378,21 @@ impl GoogleCalendar {
             .add_scope(Scope::Full)
             .send_updates(self.send_updates())
             .conference_data_version(i32::from(self.meet_links));
-        timed(call.doit()).await.map(drop)
+        let (_, event) = timed(call.doit()).await?;
+        match event.status.as_deref() {
+            Some("cancelled") => Err(CalendarError::Conflict(format!(
+                "the event {id} stays cancelled after it was updated"
+            ))),
+            _ => Ok(()),
+        }
     }
 }
 
-/// An event's start or end, given in UTC.
-fn utc(at: DateTime<Utc>) -> EventDateTime {
+/// An event's start or end: the instant, and the zone Google shows it in.
+fn zoned(at: DateTime<Utc>, zone: Zone) -> EventDateTime {
     EventDateTime {
         date_time: Some(at),
-        time_zone: Some("UTC".to_owned()),
+        time_zone: Some(zone.name().to_owned()),
         ..EventDateTime::default()
     }
 }
@@ -397,14 +409,20 @@ async fn timed<T>(
     }
 }
 
-/// The Google event id of a meeting: `meetbot` and the id as 16 hex digits.
+/// The Google event id of a meeting: `meetbot`, the install id and the
+/// meeting id as 16 hex digits (an event of before install ids: without
+/// the install id, as it was written).
 ///
 /// Google allows 5–1024 characters of base32hex (`a`–`v`, `0`–`9`); every
 /// character here is in that set, and the same meeting always gives the
 /// same id, which is what makes a retried insert harmless.
-pub fn event_id(meeting: MeetingId) -> String {
+pub fn event_id(key: &EventKey) -> String {
     // The bits of the i64 as they are: distinct ids stay distinct, negative ones too.
-    format!("meetbot{:016x}", meeting.0 as u64)
+    let meeting = key.meeting.0 as u64;
+    match &key.install {
+        Some(install) => format!("meetbot{install}{meeting:016x}"),
+        None => format!("meetbot{meeting:016x}"),
+    }
 }
 
 #[async_trait]
@@ -458,7 +476,7 @@ impl Calendar for GoogleCalendar {
 
     async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
         let body = self.event_body(event);
-        let id = event_id(event.meeting_id);
+        let id = event_id(&event.key);
         // Insert first: most jobs are new meetings, and Google refuses a
         // second event with the same id (409), which turns a retry after a
         // lost answer, or a move, into a patch of the one event.
@@ -472,17 +490,25 @@ impl Calendar for GoogleCalendar {
         }
     }
 
-    async fn cancel_event(&self, meeting: MeetingId) -> Result<(), CalendarError> {
+    async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError> {
         let call = self
             .hub
             .events()
-            .delete(&self.calendar_id, &event_id(meeting))
+            .delete(&self.calendar_id, &event_id(key))
             .add_scope(Scope::Full)
             .send_updates(self.send_updates());
         match timed(call.doit()).await {
             // Never written, or deleted already: what a cancel wants.
             Ok(_) | Err(CalendarError::NotFound | CalendarError::Gone) => Ok(()),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Google gives an event written under an id the UID `<id>@google.com`.
+    fn event_uid(&self, key: &EventKey) -> String {
+        match key.install {
+            Some(_) => format!("{}@google.com", event_id(key)),
+            None => key.uid(),
         }
     }
 
@@ -505,9 +531,17 @@ mod tests {
 
     #[test]
     fn event_ids_are_legal_base32hex_stable_and_distinct() {
+        let installs = [None, Some("0123456789abcdef"), Some("fedcba9876543210")];
         let ids: Vec<String> = [0, 1, 42, i64::MAX, -1, i64::MIN]
             .into_iter()
-            .map(|n| event_id(MeetingId(n)))
+            .flat_map(|n| {
+                installs.iter().map(move |install| {
+                    event_id(&EventKey {
+                        meeting: meetbot_domain::MeetingId(n),
+                        install: install.map(str::to_owned),
+                    })
+                })
+            })
             .collect();
         for id in &ids {
             assert!((5..=1024).contains(&id.len()), "{id}");
@@ -517,7 +551,14 @@ mod tests {
                 "{id}"
             );
         }
-        assert_eq!(event_id(MeetingId(42)), event_id(MeetingId(42)));
+        let key = |install: &str| EventKey {
+            meeting: meetbot_domain::MeetingId(42),
+            install: Some(install.to_owned()),
+        };
+        assert_eq!(
+            event_id(&key("0123456789abcdef")),
+            event_id(&key("0123456789abcdef"))
+        );
         let mut unique = ids.clone();
         unique.sort();
         unique.dedup();

@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use meetbot_domain::{Interval, MeetingId};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent};
+use meetbot_domain::Interval;
+use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
 
 use crate::lock;
 
@@ -11,7 +11,7 @@ use crate::lock;
 /// exists only "outside" (added by tests).
 #[derive(Debug, Default)]
 pub struct InMemoryCalendar {
-    events: Mutex<BTreeMap<MeetingId, CalendarEvent>>,
+    events: Mutex<BTreeMap<EventKey, CalendarEvent>>,
     external: Mutex<Vec<Interval>>,
     failure: Mutex<Option<CalendarError>>,
 }
@@ -55,13 +55,13 @@ impl Calendar for InMemoryCalendar {
 
     async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
         self.check()?;
-        lock(&self.events).insert(event.meeting_id, event.clone());
+        lock(&self.events).insert(event.key.clone(), event.clone());
         Ok(())
     }
 
-    async fn cancel_event(&self, meeting: MeetingId) -> Result<(), CalendarError> {
+    async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError> {
         self.check()?;
-        lock(&self.events).remove(&meeting);
+        lock(&self.events).remove(key);
         Ok(())
     }
 

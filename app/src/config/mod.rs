@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 
-use meetbot_domain::{Department, Zone};
+use meetbot_domain::{Department, Email, Zone};
 use secrecy::SecretString;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -112,6 +112,10 @@ pub struct OrganisationConfig {
     /// `organisation.departments`: the departments people can pick from.
     #[serde(deserialize_with = "departments")]
     pub departments: Vec<Department>,
+    /// `organisation.owner_email`: the owner's address as the organizer of
+    /// the invitations (.ics) people get; without it, the one in the
+    /// owner's profile.
+    pub owner_email: Option<Email>,
 }
 
 impl Default for OrganisationConfig {
@@ -119,6 +123,7 @@ impl Default for OrganisationConfig {
         Self {
             time_zone: Zone::moscow(),
             departments: Vec::new(),
+            owner_email: None,
         }
     }
 }

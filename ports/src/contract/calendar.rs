@@ -17,7 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use meetbot_domain::{Interval, MeetingId, Zone};
 
-use crate::calendar::{Calendar, CalendarEvent};
+use crate::calendar::{Calendar, CalendarEvent, EventKey};
 
 /// The instant most cases work around: Monday 2030-01-07 09:00 UTC.
 pub fn now() -> DateTime<Utc> {
@@ -31,12 +31,24 @@ pub fn hour_at(hours: i64) -> Interval {
     Interval::starting_at(now() + Duration::hours(hours), Duration::hours(1)).unwrap()
 }
 
+/// The install id the cases write under.
+pub const INSTALL: &str = "0123456789abcdef";
+
+/// The name of meeting `id`'s event under [`INSTALL`].
+pub fn key(id: i64) -> EventKey {
+    EventKey {
+        meeting: MeetingId(id),
+        install: Some(INSTALL.to_owned()),
+    }
+}
+
 /// The event of meeting `id` at `interval`, with a Cyrillic title so
 /// encodings are exercised too.
 pub fn event(id: i64, interval: Interval) -> CalendarEvent {
     CalendarEvent {
-        meeting_id: MeetingId(id),
+        key: key(id),
         interval,
+        zone: Zone::parse("Europe/Berlin").unwrap(),
         title: format!("Встреча {id}"),
         description: "Тема: бюджет; line two\nwith a newline, a comma and a \\ backslash".into(),
         attendees: Vec::new(),
@@ -111,7 +123,7 @@ pub async fn contract_writing_the_same_meeting_twice_leaves_one_event(calendar: 
         vec![hour_at(2), hour_at(5)]
     );
     // Cancelling it once frees it: no second copy stays behind.
-    calendar.cancel_event(MeetingId(3)).await.unwrap();
+    calendar.cancel_event(&key(3)).await.unwrap();
     assert_eq!(busy(&calendar, around_now()).await, vec![hour_at(5)]);
 }
 
@@ -119,24 +131,24 @@ pub async fn contract_writing_the_same_meeting_twice_leaves_one_event(calendar: 
 pub async fn contract_a_cancelled_event_frees_its_time(calendar: Arc<dyn Calendar>) {
     calendar.upsert_event(&event(1, hour_at(2))).await.unwrap();
     calendar.upsert_event(&event(2, hour_at(4))).await.unwrap();
-    calendar.cancel_event(MeetingId(1)).await.unwrap();
+    calendar.cancel_event(&key(1)).await.unwrap();
     assert_eq!(busy(&calendar, around_now()).await, vec![hour_at(4)]);
 }
 
 /// Cancelling an event that does not exist, or twice, succeeds (retries
 /// are harmless).
 pub async fn contract_cancelling_a_missing_event_succeeds(calendar: Arc<dyn Calendar>) {
-    calendar.cancel_event(MeetingId(99)).await.unwrap();
+    calendar.cancel_event(&key(99)).await.unwrap();
     calendar.upsert_event(&event(5, hour_at(2))).await.unwrap();
-    calendar.cancel_event(MeetingId(5)).await.unwrap();
-    calendar.cancel_event(MeetingId(5)).await.unwrap();
+    calendar.cancel_event(&key(5)).await.unwrap();
+    calendar.cancel_event(&key(5)).await.unwrap();
     assert_eq!(busy(&calendar, around_now()).await, vec![]);
 }
 
 /// A cancelled meeting written again (a job replayed out of order) comes back.
 pub async fn contract_a_cancelled_meeting_can_be_written_again(calendar: Arc<dyn Calendar>) {
     calendar.upsert_event(&event(6, hour_at(2))).await.unwrap();
-    calendar.cancel_event(MeetingId(6)).await.unwrap();
+    calendar.cancel_event(&key(6)).await.unwrap();
     calendar.upsert_event(&event(6, hour_at(3))).await.unwrap();
     assert_eq!(busy(&calendar, around_now()).await, vec![hour_at(3)]);
 }
@@ -198,7 +210,7 @@ pub async fn contract_writes_succeed_and_repeat_harmlessly(calendar: Arc<dyn Cal
     let e = event(1, hour_at(2));
     calendar.upsert_event(&e).await.unwrap();
     calendar.upsert_event(&e).await.unwrap();
-    calendar.cancel_event(MeetingId(1)).await.unwrap();
-    calendar.cancel_event(MeetingId(1)).await.unwrap();
-    calendar.cancel_event(MeetingId(99)).await.unwrap();
+    calendar.cancel_event(&key(1)).await.unwrap();
+    calendar.cancel_event(&key(1)).await.unwrap();
+    calendar.cancel_event(&key(99)).await.unwrap();
 }

@@ -8,6 +8,7 @@ use meetbot_ports::{BookerSummary, MeetingQuery, Screen};
 use super::reply::Reply;
 use super::stats_views;
 use super::views::{self, Reader};
+use crate::calendar_sync::{CalendarOf, type_name};
 use crate::error::UseCaseError;
 use crate::feedback;
 use crate::ics::{self, IcsMethod};
@@ -117,20 +118,24 @@ impl Chat<'_> {
             .user(meeting.booker)
             .await?
             .ok_or(UseCaseError::NotFound)?;
-        let host = self.s.host().await?;
-        let sequence = if method == IcsMethod::Cancel {
-            ics::RESCHEDULED_SEQUENCE
-        } else {
-            0
-        };
-        let content = ics::meeting_ics(
-            meeting,
-            &booker,
-            host.as_ref(),
+        let host = self.s.organizer().await?;
+        let settings = self.s.settings().await?;
+        let file = ics::IcsFile {
             method,
-            sequence,
-            ics::DEFAULT_UID_DOMAIN,
-        );
+            sequence: if method == IcsMethod::Cancel {
+                ics::RESCHEDULED_SEQUENCE
+            } else {
+                0
+            },
+            uid: self.s.event_uid(meeting.id),
+            reader: if self.from.id == meeting.booker {
+                CalendarOf::Booker
+            } else {
+                CalendarOf::Owner
+            },
+            type_name: type_name(&settings, &meeting.meeting_type),
+        };
+        let content = ics::meeting_ics(meeting, &booker, host.as_ref(), &file);
         Ok(views::calendar_file(
             meeting.id,
             content,
