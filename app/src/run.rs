@@ -120,6 +120,7 @@ impl Core {
             default_settings: self.default_settings,
             install: self.install,
             owner_email: self.owner_email,
+            busy_reads: Arc::default(),
             settings_read: None,
             outbox: Outbox::default(),
         }

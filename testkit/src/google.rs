@@ -61,6 +61,8 @@ struct Inner {
     writes_attempted: u32,
     public_key: Vec<u8>,
     next_external: u32,
+    hanging_reads: bool,
+    failing_writes_with: Option<u16>,
 }
 
 /// The fake server: its address and its state.
@@ -201,6 +203,17 @@ impl FakeGoogle {
             .extend(std::iter::repeat_n(status, n));
     }
 
+    /// Free/busy queries are taken and never answered, while `hanging` is set.
+    pub fn hang_reads(&self, hanging: bool) {
+        self.lock().hanging_reads = hanging;
+    }
+
+    /// Every event write answers `status` until `None` is set, while
+    /// free/busy queries are answered: a calendar shared read-only.
+    pub fn fail_writes_always(&self, status: Option<u16>) {
+        self.lock().failing_writes_with = status;
+    }
+
     /// Every API call answers `status` until `None` is set.
     pub fn fail_always(&self, status: Option<u16>) {
         self.lock().failing_with = status;
@@ -254,7 +267,10 @@ impl FakeGoogle {
     fn write_injected(&self) -> Option<Response> {
         let mut inner = self.lock();
         inner.writes_attempted += 1;
-        let code = inner.queued_write_failures.pop_front()?;
+        let code = inner
+            .queued_write_failures
+            .pop_front()
+            .or(inner.failing_writes_with)?;
         Some(google_error(code, reason_for(code), "injected failure"))
     }
 
@@ -396,6 +412,10 @@ async fn freebusy(
 ) -> Response {
     if let Some(failure) = fake.injected(&headers) {
         return failure;
+    }
+    if fake.lock().hanging_reads {
+        // A calendar that takes the request and never answers.
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
     let (Some(min), Some(max)) = (instant(&request["timeMin"]), instant(&request["timeMax"]))
     else {

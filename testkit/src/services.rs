@@ -125,6 +125,7 @@ impl ServicesBuilder {
             default_settings: self.settings,
             install: self.install,
             owner_email: None,
+            busy_reads: Arc::default(),
             outbox: Outbox::default(),
             settings_read: None,
         }

@@ -398,6 +398,10 @@ async fn free_slots_leave_out_meetings_buffers_and_external_busy_time() {
     world
         .calendar
         .add_external_busy(Interval::new(moscow(9, 15, 0), moscow(9, 16, 0)).unwrap());
+    // Free-time screens reuse what the calendar said a moment ago.
+    world
+        .clock
+        .advance(meetbot_usecases::busy_reads::REUSE_ANSWER_FOR);
     let date = chrono::NaiveDate::from_ymd_opt(2030, 1, 9).unwrap();
     let slots = booking::free_slots(&world.services, ANNA, date, "m60")
         .await

@@ -197,12 +197,12 @@ async fn outbox_a_meeting_cancelled_before_its_event_was_written_never_reaches_t
 }
 
 #[tokio::test]
-async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all_events_after_recovery()
+async fn alert_ten_bookings_while_google_refuses_our_writes_make_one_owner_alert_and_all_events_after_recovery()
  {
     let fake = FakeGoogle::start().await;
     let managers: Vec<UserId> = (1..=5).map(UserId).collect();
     let world = world(google(&fake).await, &managers).await;
-    fake.fail_always(Some(401));
+    fake.fail_writes_always(Some(403));
 
     let mut booked = Vec::new();
     for (i, &manager) in managers.iter().enumerate() {
@@ -252,7 +252,7 @@ async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all
     assert!(fake.events().is_empty());
 
     // Somebody fixed the credentials.
-    fake.fail_always(None);
+    fake.fail_writes_always(None);
     let report = world.drain_later().await;
     assert_eq!(report.written, 10);
     assert!(!report.paused);
@@ -286,7 +286,7 @@ async fn alert_ten_bookings_while_google_refuses_us_make_one_owner_alert_and_all
 async fn alert_is_sent_again_only_after_access_was_restored_and_lost_again() {
     let calendar = Arc::new(InMemoryCalendar::new());
     let world = world(calendar.clone(), &[ANNA]).await;
-    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+    calendar.fail_writes_with(Some(meetbot_ports::CalendarError::Unauthorised(
         "revoked".into(),
     )));
     world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
@@ -294,9 +294,9 @@ async fn alert_is_sent_again_only_after_access_was_restored_and_lost_again() {
     world.drain_later().await;
     assert_eq!(world.alerts_to_owner(), 1);
 
-    calendar.fail_with(None);
+    calendar.fail_writes_with(None);
     world.drain_later().await;
-    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+    calendar.fail_writes_with(Some(meetbot_ports::CalendarError::Unauthorised(
         "revoked".into(),
     )));
     world.book_at(ANNA, moscow(9, 14, 0)).await.unwrap();
@@ -540,7 +540,7 @@ async fn ics_and_csv_export_is_owner_only_and_has_every_meeting_of_the_range() {
 async fn alert_stays_until_the_calendar_itself_accepts_a_write_again() {
     let calendar = Arc::new(InMemoryCalendar::new());
     let world = world(calendar.clone(), &[ANNA]).await;
-    calendar.fail_with(Some(meetbot_ports::CalendarError::Unauthorised(
+    calendar.fail_writes_with(Some(meetbot_ports::CalendarError::Unauthorised(
         "revoked".into(),
     )));
     world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
@@ -694,4 +694,48 @@ async fn install_id_events_written_before_install_ids_are_still_moved_and_cancel
         format!("meetbotcccccccccccccccc{:016x}", moved.id.0)
     );
     assert_eq!(events[0].start, moscow(9, 12, 0));
+}
+
+#[tokio::test]
+async fn calendar_timeout_a_hanging_calendar_shows_its_time_as_taken_within_seconds_and_alerts_once()
+ {
+    let fake = FakeGoogle::start().await;
+    let world = world(google(&fake).await, &[ANNA]).await;
+    fake.hang_reads(true);
+
+    world.say(ANNA, "/book").await;
+    let asked = std::time::Instant::now();
+    world.press_labelled(ANNA, "60 мин").await;
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(3),
+        "the month view took {:?}",
+        asked.elapsed()
+    );
+    let month = world.last(ANNA);
+    assert!(month.contains("Календарь не отвечает"), "{month}");
+    let bookable = |labels: Vec<String>| {
+        labels
+            .into_iter()
+            .filter(|l| l.contains('🟢') || l.contains('🟡'))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bookable(world.buttons(ANNA)), Vec::<String>::new());
+    assert_eq!(world.count_sent(OWNER, "calendar-silent-alert"), 1);
+
+    // The next month is answered at once from the failure just seen, and
+    // the owner is not told again.
+    let asked = std::time::Instant::now();
+    world.press_labelled(ANNA, "›").await;
+    assert!(asked.elapsed() < std::time::Duration::from_secs(1));
+    assert!(world.last(ANNA).contains("Календарь не отвечает"));
+    assert_eq!(world.count_sent(OWNER, "calendar-silent-alert"), 1);
+
+    // The calendar answers again: free days come back, and the owner hears so.
+    fake.hang_reads(false);
+    world.clock.advance(Duration::seconds(11));
+    world.press_labelled(ANNA, "‹").await;
+    assert!(!world.last(ANNA).contains("Календарь не отвечает"));
+    assert!(!bookable(world.buttons(ANNA)).is_empty());
+    assert_eq!(world.count_sent(OWNER, "calendar-answers-again"), 1);
+    assert_eq!(world.count_sent(OWNER, "calendar-silent-alert"), 1);
 }

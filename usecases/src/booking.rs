@@ -6,20 +6,32 @@ use meetbot_domain::{
     MeetingStatus, MeetingType, NewMeeting, Settings, Topic, User, UserId,
     permission::authorize_on,
 };
-use meetbot_ports::{BookingRequest, MeetingQuery};
+use meetbot_ports::{BookingRequest, MeetingQuery, Screen, Text};
 
+use crate::busy_reads::Freshness;
 use crate::error::UseCaseError;
 use crate::screens;
 use crate::services::Services;
 
+/// Busy time in a range, and whether the owner's calendar answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Busy {
+    /// The busy intervals; the whole range when the calendar did not answer.
+    pub intervals: Vec<Interval>,
+    /// The calendar did not answer: the range counts as taken.
+    pub calendar_silent: bool,
+}
+
 /// Busy time in `range`: the meetings meetbot holds plus what the owner's
-/// calendar says. A calendar outage must not stop bookings, so its failure
-/// is logged and the store's meetings alone are used.
+/// calendar says. A calendar that fails or is too slow to answer (see
+/// [`crate::busy_reads`]) makes the whole range busy: time nobody could
+/// check is not offered. The owner hears of it once per outage.
 pub async fn busy_between(
     s: &Services,
     range: Interval,
     ignore: Option<MeetingId>,
-) -> Result<Vec<Interval>, UseCaseError> {
+    freshness: Freshness,
+) -> Result<Busy, UseCaseError> {
     let meetings = s
         .store
         .meetings(MeetingQuery {
@@ -28,7 +40,7 @@ pub async fn busy_between(
             booker: None,
         })
         .await?;
-    let mut busy: Vec<Interval> = meetings
+    let mut intervals: Vec<Interval> = meetings
         .iter()
         .filter(|m| Some(m.id) != ignore)
         .map(|m| m.interval)
@@ -38,14 +50,39 @@ pub async fn busy_between(
         .filter(|m| Some(m.id) == ignore)
         .map(|m| m.interval)
         .collect();
-    match s.calendar.busy(range).await {
-        // The calendar also shows the meeting being moved; it must not block its own new time.
-        Ok(external) => busy.extend(external.into_iter().filter(|b| !own.contains(b))),
-        Err(error) => {
-            tracing::warn!(%error, "calendar busy time unavailable; using the bot's own meetings only")
-        }
+    let read = s
+        .busy_reads
+        .read(s.calendar.as_ref(), range, s.clock.now(), freshness)
+        .await;
+    if read.outage_ended {
+        tracing::info!("the calendar answers busy-time reads again");
+        s.tell_owners(|_| Screen::text(Text::new("calendar-answers-again")), None)
+            .await?;
     }
-    Ok(busy)
+    let calendar_silent = match read.busy {
+        // The calendar also shows the meeting being moved; it must not block its own new time.
+        Ok(external) => {
+            intervals.extend(external.into_iter().filter(|b| !own.contains(b)));
+            false
+        }
+        Err(error) => {
+            tracing::warn!(%error, "calendar busy time unavailable; the range counts as taken");
+            if read.outage_began {
+                let error = error.to_string();
+                s.tell_owners(
+                    |_| Screen::text(Text::new("calendar-silent-alert").plain("error", &error)),
+                    None,
+                )
+                .await?;
+            }
+            intervals.push(range);
+            true
+        }
+    };
+    Ok(Busy {
+        intervals,
+        calendar_silent,
+    })
 }
 
 fn meeting_type<'a>(settings: &'a Settings, code: &str) -> Result<&'a MeetingType, UseCaseError> {
@@ -74,12 +111,12 @@ pub async fn free_slots(
     s.actor(actor, Action::ViewFreeSlots).await?;
     let settings = s.settings().await?;
     let duration = meeting_type(&settings, type_code)?.duration();
-    let busy = busy_between(s, day_range(&settings, date)?, None).await?;
+    let busy = busy_between(s, day_range(&settings, date)?, None, Freshness::Recent).await?;
     let availability = &settings.availability;
     Ok(availability.day_slots(
         date,
         duration,
-        &availability.busy_times(&busy),
+        &availability.busy_times(&busy.intervals),
         s.clock.now(),
     ))
 }
@@ -110,9 +147,9 @@ pub async fn month(
     .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
     // One query for the month, not one per day, and the busy time sorted
     // and merged once for all of its days.
-    let busy = busy_between(s, range, None).await?;
+    let busy = busy_between(s, range, None, Freshness::Recent).await?;
     let availability = &settings.availability;
-    let busy = availability.busy_times(&busy);
+    let busy = availability.busy_times(&busy.intervals);
     let now = s.clock.now();
     let days = first.iter_days().take_while(|d| *d < next_first);
     Ok(availability.day_loads(days, duration, &busy, now))
@@ -172,10 +209,13 @@ async fn check(
         &settings,
         settings.availability.zone().date_of(slot.start()),
     )?;
-    let busy = busy_between(s, range, replacing.map(|m| m.id)).await?;
+    let busy = busy_between(s, range, replacing.map(|m| m.id), Freshness::Now).await?;
+    if busy.calendar_silent {
+        return Err(UseCaseError::Invalid("error-calendar-silent"));
+    }
     let availability = &settings.availability;
     availability
-        .check_slot(&slot, &availability.busy_times(&busy), now)
+        .check_slot(&slot, &availability.busy_times(&busy.intervals), now)
         .map_err(UseCaseError::Slot)?;
     Ok(Checked {
         settings,

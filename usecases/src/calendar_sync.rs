@@ -132,6 +132,8 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
         match perform(s, work).await {
             Ok(done) => {
                 s.store.finish_calendar_job(job.id).await?;
+                // What the calendar said about busy time is older than this write.
+                s.busy_reads.forget();
                 match done {
                     Done::Written => report.written += 1,
                     Done::Cancelled => report.cancelled += 1,

@@ -16,6 +16,7 @@
 pub mod audit;
 pub mod booking;
 pub mod broadcast;
+pub mod busy_reads;
 pub mod cadence;
 pub mod calendar_sync;
 pub mod callback;

@@ -13,6 +13,7 @@ use meetbot_ports::{
     Transaction, UserQuery,
 };
 
+use crate::busy_reads::BusyReads;
 use crate::error::UseCaseError;
 use crate::outbox::{self, Outbox};
 use crate::settings::SettingsMemo;
@@ -36,6 +37,8 @@ pub struct Services {
     pub default_settings: Settings,
     /// This install's part of its calendar event names.
     pub install: InstallIds,
+    /// Recent busy-time answers of the calendar, and whether it fails now.
+    pub busy_reads: Arc<BusyReads>,
     /// The owner's address as the organizer of invitations
     /// (`organisation.owner_email`), before the one in their profile.
     pub owner_email: Option<Email>,

@@ -232,6 +232,11 @@ calendar-auth-failed =
     { $fix }
 calendar-auth-fix = Bookings are kept and will reach the calendar once access is back. Check the service-account key or grant access to the calendar again.
 calendar-auth-restored = ✅ Calendar access is back; pending meetings are being written.
+calendar-silent-alert =
+    ⚠️ The calendar does not answer busy-time requests: { $error }
+    While it is silent, its time is shown as taken and cannot be booked. Check the calendar's access and its address in the bot's configuration.
+calendar-answers-again = ✅ The calendar answers again; free time is shown as usual.
+calendar-silent = ⚠️ The calendar does not answer — time that cannot be checked is shown as taken.
 
 ## Refusals and errors
 not-understood = I did not understand. Write, for example, “tomorrow at 10 for an hour” or “what do I have this week”, or see /help
@@ -241,6 +246,7 @@ error-awaiting-approval = Your request is still waiting for the owner's approval
 error-rejected = Your request was turned down.
 error-blocked = The owner closed your access.
 error-owner-only = Only the owner can do this.
+error-calendar-silent = The calendar does not answer, so this time cannot be checked. Try again in a minute.
 error-not-yours = This is not your meeting.
 error-not-found = Not found — it may be gone already.
 error-already-decided = This is decided already.

@@ -14,6 +14,7 @@ pub struct InMemoryCalendar {
     events: Mutex<BTreeMap<EventKey, CalendarEvent>>,
     external: Mutex<Vec<Interval>>,
     failure: Mutex<Option<CalendarError>>,
+    write_failure: Mutex<Option<CalendarError>>,
 }
 
 impl InMemoryCalendar {
@@ -37,8 +38,19 @@ impl InMemoryCalendar {
         *lock(&self.failure) = error;
     }
 
+    /// Makes every write (and cancel) fail with `error` until `None` is
+    /// set, while busy time is still read: a calendar shared read-only.
+    pub fn fail_writes_with(&self, error: Option<CalendarError>) {
+        *lock(&self.write_failure) = error;
+    }
+
     fn check(&self) -> Result<(), CalendarError> {
         lock(&self.failure).clone().map_or(Ok(()), Err)
+    }
+
+    fn check_write(&self) -> Result<(), CalendarError> {
+        self.check()?;
+        lock(&self.write_failure).clone().map_or(Ok(()), Err)
     }
 }
 
@@ -54,13 +66,13 @@ impl Calendar for InMemoryCalendar {
     }
 
     async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
-        self.check()?;
+        self.check_write()?;
         lock(&self.events).insert(event.key.clone(), event.clone());
         Ok(())
     }
 
     async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError> {
-        self.check()?;
+        self.check_write()?;
         lock(&self.events).remove(key);
         Ok(())
     }

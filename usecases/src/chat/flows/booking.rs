@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{Action, Interval, Meeting, MeetingId, Topic};
-use meetbot_ports::Screen;
+use meetbot_ports::{Screen, Text};
 
 use crate::booking::{self, BookingInput};
 use crate::chat::command::DateArg;
@@ -64,21 +64,30 @@ fn meeting_type_of(draft: &BookingDraft) -> Result<String, UseCaseError> {
         .ok_or(UseCaseError::Invalid("error-stale-button"))
 }
 
+/// A screen of free time, with a note when the owner's calendar did not
+/// answer and the time it would have told about shows as taken.
+fn noting_a_silent_calendar(chat: &Chat<'_>, screen: Screen) -> Screen {
+    if chat.s.busy_reads.failing() {
+        screen.then(Text::new("calendar-silent"))
+    } else {
+        screen
+    }
+}
+
 /// The month calendar, days coloured by load.
 pub async fn month(chat: &Chat<'_>, draft: BookingDraft, year: i32, month: u32) -> Handled {
     let code = meeting_type_of(&draft)?;
     let days = booking::month(chat.s, chat.from.id, year, month, &code).await?;
-    Ok(Reply::edit(views::month(year, month, &days)).with_dialog(Dialog::Booking(draft)))
+    let screen = noting_a_silent_calendar(chat, views::month(year, month, &days));
+    Ok(Reply::edit(screen).with_dialog(Dialog::Booking(draft)))
 }
 
 /// The free start times of a day.
 pub async fn day(chat: &Chat<'_>, draft: BookingDraft, date: NaiveDate) -> Handled {
     let code = meeting_type_of(&draft)?;
     let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
-    Ok(
-        Reply::edit(views::day_slots(date, &slots, chat.reader))
-            .with_dialog(Dialog::Booking(draft)),
-    )
+    let screen = noting_a_silent_calendar(chat, views::day_slots(date, &slots, chat.reader));
+    Ok(Reply::edit(screen).with_dialog(Dialog::Booking(draft)))
 }
 
 /// A start picked: a move goes straight to the confirmation, a booking asks
@@ -271,7 +280,8 @@ pub async fn free(chat: &Chat<'_>, date: Option<DateArg>) -> Handled {
     };
     let code = shortest_type(chat).await?;
     let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
-    Ok(Reply::edit(views::free_slots(date, &slots, chat.reader)))
+    let screen = noting_a_silent_calendar(chat, views::free_slots(date, &slots, chat.reader));
+    Ok(Reply::edit(screen))
 }
 
 /// The shortest meeting type, in which free time is shown.
