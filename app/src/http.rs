@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
+use meetbot_domain::Language;
+use meetbot_i18n::Translator;
 use meetbot_telegram::BotApi;
 use meetbot_usecases::Services;
 use meetbot_usecases::calendar_sync::{self, CalendarHealth};
@@ -55,10 +57,14 @@ pub fn router(health: Health) -> Router {
         .with_state(health)
 }
 
+/// How `/health` words the fix of a failing calendar: in English, for
+/// whoever runs the bot.
+static FIX_WORDING: std::sync::LazyLock<Translator> = std::sync::LazyLock::new(Translator::new);
+
 /// 200 when the database answers and accepts a write, the calendar works
 /// and every background task runs, else 503, with a JSON body: `{"status",
 /// "database": {"reachable", "writable"}, "telegram": {"last_success"},
-/// "calendar": {"kind", "status", "reason"}, "tasks": {name: "running" or
+/// "calendar": {"kind", "name", "status", "reason", "fix"}, "tasks": {name: "running" or
 /// "restarting: why"}, "version"}`.
 ///
 /// A read alone would pass on a database that can no longer be written (a
@@ -81,10 +87,17 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
     // Not logged: a monitor polls every few seconds, and the answer itself
     // says that the write failed.
     let writable = matches!(heartbeat, Ok(Ok(_)));
-    let failure = match calendar {
-        Ok(Ok(state)) => calendar_failure(&state),
-        Ok(Err(error)) => Some(format!("cannot read the calendar's state: {error}")),
-        Err(_) => Some(format!("no answer within {} s", CALENDAR_CHECK.as_secs())),
+    let about = health.services.calendar.about();
+    let (failure, fix) = match calendar {
+        Ok(Ok(state)) => (calendar_failure(&state), state.fix(&about)),
+        Ok(Err(error)) => (
+            Some(format!("cannot read the calendar's state: {error}")),
+            None,
+        ),
+        Err(_) => (
+            Some(format!("no answer within {} s", CALENDAR_CHECK.as_secs())),
+            None,
+        ),
     };
     let tasks = health.tasks.snapshot();
     let tasks_run = tasks.values().all(|state| *state == TaskState::Running);
@@ -94,11 +107,13 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
         .as_ref()
         .map(|api| json!({ "last_success": api.last_success().map(|at| at.to_rfc3339()) }));
     let calendar = match &failure {
-        None => json!({ "kind": health.calendar_kind, "status": "ok" }),
+        None => json!({ "kind": health.calendar_kind, "name": about.name, "status": "ok" }),
         Some(reason) => json!({
             "kind": health.calendar_kind,
+            "name": about.name,
             "status": "failing",
             "reason": reason,
+            "fix": fix.map(|fix| FIX_WORDING.text(Language::En, &fix)),
         }),
     };
     let status = if healthy {
@@ -139,7 +154,7 @@ mod tests {
     use std::sync::Arc;
 
     use meetbot_memory::{InMemoryCalendar, InMemoryStore};
-    use meetbot_ports::{CalendarError, Store};
+    use meetbot_ports::{Calendar, CalendarError, Store};
     use meetbot_usecases::calendar_sync::AUTH_FAILED_KEY;
     use serde_json::Value;
 
@@ -148,7 +163,7 @@ mod tests {
 
     /// Serves `/health` over `calendar` on a free port; returns its status
     /// and body.
-    async fn health_of(store: Arc<InMemoryStore>, calendar: Arc<InMemoryCalendar>) -> (u16, Value) {
+    async fn health_of(store: Arc<InMemoryStore>, calendar: Arc<dyn Calendar>) -> (u16, Value) {
         let services = meetbot_testkit::services()
             .store(store)
             .calendar(calendar)
@@ -186,7 +201,7 @@ mod tests {
         assert_eq!(body["database"]["reachable"], true, "{body}");
         assert_eq!(
             body["calendar"],
-            json!({ "kind": "remote", "status": "ok" })
+            json!({ "kind": "remote", "name": "memory", "status": "ok" })
         );
     }
 
@@ -206,8 +221,10 @@ mod tests {
             body["calendar"],
             json!({
                 "kind": "remote",
+                "name": "memory",
                 "status": "failing",
                 "reason": "unavailable: cannot reach the calendar server",
+                "fix": null,
             })
         );
     }

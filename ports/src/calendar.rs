@@ -117,6 +117,41 @@ pub enum CalendarError {
     Unexpected(String),
 }
 
+/// How the bot gets into the owner's calendar: what a person must fix
+/// when the calendar refuses it or cannot be found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CalendarAccess {
+    /// Google, as a service account the calendar is shared with (or that
+    /// acts for a user of the domain).
+    GoogleServiceAccount {
+        /// The service account's e-mail, to share the calendar with.
+        account: String,
+    },
+    /// Google, as a user who granted access (OAuth).
+    GoogleUser,
+    /// A CalDAV server, with a user name and password.
+    CalDav,
+    /// The bot's own database: nothing to reach.
+    Builtin,
+}
+
+/// Which calendar the bot uses, for alerts and `/health`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarAbout {
+    /// The calendar's id or URL.
+    pub name: String,
+    /// How the bot gets in.
+    pub access: CalendarAccess,
+}
+
+impl CalendarError {
+    /// Whether only a person can end the failure: credentials refused, or
+    /// the calendar (not an event) missing.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Unauthorised(_) | Self::NotFound | Self::Gone)
+    }
+}
+
 /// The owner's calendar.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
@@ -142,4 +177,7 @@ pub trait Calendar: Send + Sync {
 
     /// Checks that the calendar is reachable with the configured credentials.
     async fn probe(&self) -> Result<(), CalendarError>;
+
+    /// Which calendar this is and how the bot gets in.
+    fn about(&self) -> CalendarAbout;
 }

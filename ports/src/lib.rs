@@ -24,7 +24,9 @@ pub mod store;
 #[cfg(feature = "contract")]
 pub mod contract;
 
-pub use calendar::{Calendar, CalendarError, CalendarEvent, EventKey, InstallIds};
+pub use calendar::{
+    Calendar, CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, EventKey, InstallIds,
+};
 pub use clock::Clock;
 pub use delivery::{Delivery, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 pub use messenger::{MenuCommand, MessageRef, Messenger, MessengerError};

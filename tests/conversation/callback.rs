@@ -20,7 +20,10 @@ use meetbot_domain::{
     Interval, Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings,
     Status, Topic, User, UserId, Zone,
 };
-use meetbot_ports::{AuditCursor, AuditId, AuditQuery, MeetingQuery, Screen, Store, UserQuery};
+use meetbot_ports::{
+    AuditCursor, AuditId, AuditQuery, CalendarAbout, CalendarAccess, CalendarError, MeetingQuery,
+    Screen, Store, UserQuery,
+};
 use meetbot_testkit::{OWNER, World};
 use meetbot_usecases::audit::AuditView;
 use meetbot_usecases::booking::{self, BookingInput};
@@ -224,7 +227,25 @@ fn every_screen() -> Vec<Screen> {
     };
     screens.push(rsvp::invitation_screen(&group, occurrence, &reader_user));
     screens.push(rsvp::reminder_screen(&group, occurrence, &reader_user));
-    screens.push(calendar_sync::auth_failed_screen("403 forbidden"));
+    for access in [
+        CalendarAccess::GoogleServiceAccount {
+            account: "bot@project.iam.gserviceaccount.com".into(),
+        },
+        CalendarAccess::GoogleUser,
+        CalendarAccess::CalDav,
+        CalendarAccess::Builtin,
+    ] {
+        let about = CalendarAbout {
+            name: "owner@example.com".into(),
+            access,
+        };
+        for error in [
+            CalendarError::Unauthorised("403 forbidden".into()),
+            CalendarError::NotFound,
+        ] {
+            screens.push(calendar_sync::refused_screen(&about, &error));
+        }
+    }
     screens.push(views::broadcast_done(usize::MAX));
     screens
 }

@@ -739,3 +739,68 @@ async fn calendar_timeout_a_hanging_calendar_shows_its_time_as_taken_within_seco
     assert_eq!(world.count_sent(OWNER, "calendar-answers-again"), 1);
     assert_eq!(world.count_sent(OWNER, "calendar-silent-alert"), 1);
 }
+
+/// The owner's alerts that the calendar cannot be used, as read.
+fn calendar_alerts(world: &World) -> Vec<String> {
+    world
+        .messenger
+        .sent_to(OWNER)
+        .into_iter()
+        .filter(|m| m.screen.key() == "calendar-auth-failed")
+        .map(|m| world.translator.screen(m.language, &m.screen).text)
+        .collect()
+}
+
+#[tokio::test]
+async fn calendar_not_found_a_google_calendar_not_shared_gives_one_alert_naming_it_and_the_fix() {
+    let fake = FakeGoogle::start().await;
+    let config = fake.config("missing@example.com", fake.service_account(None));
+    let world = world(
+        Arc::new(GoogleCalendar::new(config).await.unwrap()),
+        &[ANNA],
+    )
+    .await;
+
+    // Free time nobody could check is not offered, and the booking is refused.
+    assert!(matches!(
+        world.book_at(ANNA, moscow(9, 10, 0)).await,
+        Err(UseCaseError::Invalid("error-calendar-silent"))
+    ));
+    world.clock.advance(Duration::minutes(1));
+    assert!(world.book_at(ANNA, moscow(9, 14, 0)).await.is_err());
+    let alerts = calendar_alerts(&world);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].contains("missing@example.com"), "{}", alerts[0]);
+    assert!(
+        alerts[0].contains(&format!(
+            "Откройте доступ к календарю missing@example.com для {}",
+            meetbot_testkit::google::CLIENT_EMAIL
+        )),
+        "{}",
+        alerts[0]
+    );
+    let about = world.services.calendar.about();
+    let health = calendar_sync::calendar_health(&world.services)
+        .await
+        .unwrap();
+    assert!(health.fix(&about).is_some());
+}
+
+#[tokio::test]
+async fn calendar_not_found_a_missing_caldav_collection_gives_one_alert_naming_its_url() {
+    let Some(server) = radicale() else { return };
+    let url = format!("{}{USER}/no-such-calendar/", server.base);
+    let calendar = CalDavCalendar::new(caldav_config(url.clone(), false, USER, PASSWORD)).unwrap();
+    let world = world(Arc::new(calendar), &[ANNA]).await;
+
+    assert!(world.book_at(ANNA, moscow(9, 10, 0)).await.is_err());
+    world.clock.advance(Duration::minutes(1));
+    assert!(world.book_at(ANNA, moscow(9, 14, 0)).await.is_err());
+    let alerts = calendar_alerts(&world);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(
+        alerts[0].contains(&format!("По адресу {url} нет календаря")),
+        "{}",
+        alerts[0]
+    );
+}

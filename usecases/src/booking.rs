@@ -9,6 +9,7 @@ use meetbot_domain::{
 use meetbot_ports::{BookingRequest, MeetingQuery, Screen, Text};
 
 use crate::busy_reads::Freshness;
+use crate::calendar_sync;
 use crate::error::UseCaseError;
 use crate::screens;
 use crate::services::Services;
@@ -67,7 +68,9 @@ pub async fn busy_between(
         }
         Err(error) => {
             tracing::warn!(%error, "calendar busy time unavailable; the range counts as taken");
-            if read.outage_began {
+            if error.is_permanent() {
+                calendar_sync::refused(s, s.clock.now(), &error).await?;
+            } else if read.outage_began {
                 let error = error.to_string();
                 s.tell_owners(
                     |_| Screen::text(Text::new("calendar-silent-alert").plain("error", &error)),

@@ -14,8 +14,8 @@
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::{Language, Meeting, MeetingId, Settings, User};
 use meetbot_ports::{
-    CalendarError, CalendarEvent, CalendarJob, CalendarJobKind, EventKey, InstallIds, Screen,
-    Store, StoreError, Text,
+    CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, CalendarJob, CalendarJobKind,
+    EventKey, InstallIds, Screen, Store, StoreError, Text,
 };
 use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,20 @@ pub struct AuthFailure {
     pub since: DateTime<Utc>,
     /// What the calendar said.
     pub error: String,
+    /// The calendar (not an event) was not found, rather than refusing us.
+    #[serde(default)]
+    pub missing: bool,
+}
+
+impl AuthFailure {
+    /// The failure as the calendar's error.
+    pub fn as_error(&self) -> CalendarError {
+        if self.missing {
+            CalendarError::NotFound
+        } else {
+            CalendarError::Unauthorised(self.error.clone())
+        }
+    }
 }
 
 /// The calendar's state for `/health` and `doctor`.
@@ -78,6 +92,17 @@ impl CalendarHealth {
     /// Whether the calendar works: reachable and not paused.
     pub fn is_ok(&self) -> bool {
         self.auth_failure.is_none() && self.probe.is_ok()
+    }
+
+    /// What a person most likely has to do, when only a person can end
+    /// the failure (see [`likely_fix`]).
+    pub fn fix(&self, about: &CalendarAbout) -> Option<Text> {
+        let error = match (&self.auth_failure, &self.probe) {
+            (Some(failure), _) => failure.as_error(),
+            (None, Err(error)) if error.is_permanent() => error.clone(),
+            (None, _) => return None,
+        };
+        Some(likely_fix(about, &error))
     }
 }
 
@@ -150,9 +175,9 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
                     .retry_calendar_job(job.id, now + delay, &error.to_string())
                     .await?;
                 report.retried += 1;
-                if let CalendarError::Unauthorised(reason) = &error {
+                if error.is_permanent() {
                     if !paused {
-                        pause(s, now, reason).await?;
+                        pause(s, now, &error).await?;
                     }
                     paused = true;
                     asked_while_paused = true;
@@ -354,39 +379,84 @@ pub async fn auth_failure(s: &Services) -> Result<Option<AuthFailure>, UseCaseEr
         serde_json::from_str(&v).unwrap_or(AuthFailure {
             since: DateTime::<Utc>::MIN_UTC,
             error: v,
+            missing: false,
         })
     }))
 }
 
-async fn pause(s: &Services, now: DateTime<Utc>, reason: &str) -> Result<(), UseCaseError> {
+/// The calendar refuses us or cannot be found, which only a person can
+/// fix: the sync pauses (see the module documentation) and the owners are
+/// told once, with the calendar's name and the likely fix. A failure while
+/// paused already changes nothing.
+pub async fn refused(
+    s: &Services,
+    now: DateTime<Utc>,
+    error: &CalendarError,
+) -> Result<(), UseCaseError> {
+    if auth_failure(s).await?.is_some() {
+        return Ok(());
+    }
+    pause(s, now, error).await
+}
+
+async fn pause(
+    s: &Services,
+    now: DateTime<Utc>,
+    error: &CalendarError,
+) -> Result<(), UseCaseError> {
     let failure = AuthFailure {
         since: now,
-        error: reason.to_owned(),
+        error: error.to_string(),
+        missing: matches!(error, CalendarError::NotFound | CalendarError::Gone),
     };
     let json = serde_json::to_string(&failure)
         .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
     // The flag is written before the owners are told, so a crash between the
     // two loses the alert rather than repeating it on every drain.
     s.store.set_value(AUTH_FAILED_KEY, &json).await?;
-    tracing::error!(%reason, "the calendar refuses our credentials; calendar sync paused and the owner alerted");
-    s.tell_owners(|_| auth_failed_screen(reason), None).await
+    let about = s.calendar.about();
+    tracing::error!(%error, calendar = %about.name, "the calendar refuses us or is not found; calendar sync paused and the owner alerted");
+    s.tell_owners(|_| refused_screen(&about, error), None).await
 }
 
 async fn restore(s: &Services) -> Result<(), UseCaseError> {
     s.store.set_value(AUTH_FAILED_KEY, "").await?;
-    tracing::info!("the calendar accepts our credentials again; calendar sync resumed");
+    tracing::info!("the calendar accepts our writes again; calendar sync resumed");
     s.tell_owners(|_| Screen::text(Text::new("calendar-auth-restored")), None)
         .await
 }
 
-/// To the owners: the calendar refuses our credentials. `error` says what
-/// broke; `fix` is a message key saying how to fix it.
-pub fn auth_failed_screen(error: &str) -> Screen {
+/// To the owners: the calendar `about` refuses us or cannot be found.
+/// `error` says what broke; `fix` how to mend it.
+pub fn refused_screen(about: &CalendarAbout, error: &CalendarError) -> Screen {
     Screen::text(
         Text::new("calendar-auth-failed")
+            .plain("calendar", &about.name)
             .plain("error", error)
-            .key("fix", "calendar-auth-fix"),
+            .text("fix", likely_fix(about, error)),
     )
+}
+
+/// What a person most likely has to do when `about` fails with `error`:
+/// by how the bot gets in, and whether it was refused or found nothing.
+pub fn likely_fix(about: &CalendarAbout, error: &CalendarError) -> Text {
+    let missing = matches!(error, CalendarError::NotFound | CalendarError::Gone);
+    let key = match (&about.access, missing) {
+        (CalendarAccess::GoogleServiceAccount { account }, true) => {
+            return Text::new("calendar-fix-google-share")
+                .plain("calendar", &about.name)
+                .plain("account", account);
+        }
+        (CalendarAccess::GoogleServiceAccount { account }, false) => {
+            return Text::new("calendar-fix-google-key").plain("account", account);
+        }
+        (CalendarAccess::GoogleUser, true) => "calendar-fix-google-id",
+        (CalendarAccess::GoogleUser, false) => "calendar-fix-google-grant",
+        (CalendarAccess::CalDav, true) => "calendar-fix-caldav-url",
+        (CalendarAccess::CalDav, false) => "calendar-fix-caldav-password",
+        (CalendarAccess::Builtin, _) => "calendar-auth-fix",
+    };
+    Text::new(key).plain("calendar", &about.name)
 }
 
 /// The calendar's health for `/health` and `doctor`: the pause flag and a

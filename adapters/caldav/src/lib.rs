@@ -27,7 +27,9 @@ use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
 use meetbot_domain::{Interval, Zone};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
+use meetbot_ports::{
+    Calendar, CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, EventKey,
+};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::OnceCell;
@@ -342,6 +344,9 @@ impl Calendar for CalDavCalendar {
             .map_err(|e| network_error(&e))?;
         match response.status() {
             s if s.is_success() => Ok(()),
+            // A PUT without preconditions conflicts only with a missing
+            // parent (RFC 4918, 9.7.1): the collection is not there.
+            StatusCode::CONFLICT => Err(CalendarError::NotFound),
             s => Err(status_error(s, "PUT event")),
         }
     }
@@ -370,6 +375,13 @@ impl Calendar for CalDavCalendar {
             Ok(())
         } else {
             Err(CalendarError::NotFound)
+        }
+    }
+
+    fn about(&self) -> CalendarAbout {
+        CalendarAbout {
+            name: self.url.to_string(),
+            access: CalendarAccess::CalDav,
         }
     }
 }

@@ -21,7 +21,9 @@ pub mod config;
 
 use async_trait::async_trait;
 use meetbot_domain::Interval;
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
+use meetbot_ports::{
+    Calendar, CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, EventKey,
+};
 
 pub use config::NoCalendarConfig;
 
@@ -53,6 +55,13 @@ impl Calendar for NoCalendar {
 
     async fn probe(&self) -> Result<(), CalendarError> {
         Ok(())
+    }
+
+    fn about(&self) -> CalendarAbout {
+        CalendarAbout {
+            name: "the bot's database".to_owned(),
+            access: CalendarAccess::Builtin,
+        }
     }
 }
 

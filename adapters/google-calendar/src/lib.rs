@@ -41,7 +41,9 @@ use google_calendar3::hyper_util::client::legacy::connect::HttpConnector;
 use google_calendar3::hyper_util::rt::TokioExecutor;
 use google_calendar3::{CalendarHub, yup_oauth2};
 use meetbot_domain::{Interval, Zone};
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
+use meetbot_ports::{
+    Calendar, CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, EventKey,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use config::GoogleCalendarConfig;
@@ -209,6 +211,8 @@ pub struct GoogleCalendar {
     /// would pause the sync for nothing; their attendees go into the
     /// description instead.
     may_invite: bool,
+    /// How we get in, for the owner's alerts.
+    access: CalendarAccess,
 }
 
 impl std::fmt::Debug for GoogleCalendar {
@@ -238,13 +242,16 @@ impl GoogleCalendar {
     pub async fn new(config: GoogleConfig) -> Result<Self, GoogleSetupError> {
         let connector = connector()?;
         let client = Client::builder(TokioExecutor::new()).build(connector.clone());
-        let (mut hub, may_invite) = match &config.credentials {
+        let (mut hub, may_invite, access) = match &config.credentials {
             GoogleCredentials::ServiceAccount { key_json, subject } => {
                 let mut key = yup_oauth2::parse_service_account_key(key_json.expose_secret())
                     .map_err(|e| GoogleSetupError::BadKey(e.to_string()))?;
                 if let Some(url) = &config.token_url {
                     key.token_uri.clone_from(url);
                 }
+                let access = CalendarAccess::GoogleServiceAccount {
+                    account: key.client_email.clone(),
+                };
                 let token_client = yup_oauth2::CustomHyperClientBuilder::from(
                     Client::builder(TokioExecutor::new()).build(connector),
                 );
@@ -257,7 +264,7 @@ impl GoogleCalendar {
                     .build()
                     .await
                     .map_err(|e| GoogleSetupError::Auth(e.to_string()))?;
-                (CalendarHub::new(client, auth), subject.is_some())
+                (CalendarHub::new(client, auth), subject.is_some(), access)
             }
             GoogleCredentials::AuthorizedUser {
                 client_id,
@@ -276,7 +283,11 @@ impl GoogleCalendar {
                     client_secret.clone(),
                     refresh_token.clone(),
                 );
-                (CalendarHub::new(client, auth), true)
+                (
+                    CalendarHub::new(client, auth),
+                    true,
+                    CalendarAccess::GoogleUser,
+                )
             }
         };
         let mut base = config.api_base_url.clone();
@@ -291,6 +302,7 @@ impl GoogleCalendar {
             meet_links: config.meet_links,
             send_updates: config.send_updates,
             may_invite,
+            access,
         })
     }
 
@@ -501,6 +513,13 @@ impl Calendar for GoogleCalendar {
             // Never written, or deleted already: what a cancel wants.
             Ok(_) | Err(CalendarError::NotFound | CalendarError::Gone) => Ok(()),
             Err(e) => Err(e),
+        }
+    }
+
+    fn about(&self) -> CalendarAbout {
+        CalendarAbout {
+            name: self.calendar_id.clone(),
+            access: self.access.clone(),
         }
     }
 

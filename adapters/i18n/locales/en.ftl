@@ -228,9 +228,16 @@ ics-cancel = 📎 The cancellation file for your calendar.
 export-ics = Meetings from { $from } to { $to }: { $count } — a file for your calendar.
 export-csv = The same meetings as CSV.
 calendar-auth-failed =
-    ⚠️ No access to the calendar: { $error }
+    ⚠️ The calendar { $calendar } cannot be used: { $error }
     { $fix }
-calendar-auth-fix = Bookings are kept and will reach the calendar once access is back. Check the service-account key or grant access to the calendar again.
+    Bookings are kept and will reach the calendar once access is back.
+calendar-auth-fix = Check the bot's calendar configuration.
+calendar-fix-google-key = Check the service-account key (calendar.service_account_key) and that the calendar is still shared with { $account }.
+calendar-fix-google-share = Share the calendar { $calendar } with { $account } ("Make changes to events"), or check calendar.calendar_id.
+calendar-fix-google-grant = The access granted to the bot was revoked or has expired: authorise the bot again and put the new refresh token in the configuration.
+calendar-fix-google-id = The account that granted access cannot see the calendar { $calendar }: check calendar.calendar_id.
+calendar-fix-caldav-password = Check the CalDAV user name and password (calendar.username, calendar.password).
+calendar-fix-caldav-url = There is no calendar at { $calendar }: check calendar.url.
 calendar-auth-restored = ✅ Calendar access is back; pending meetings are being written.
 calendar-silent-alert =
     ⚠️ The calendar does not answer busy-time requests: { $error }

@@ -228,9 +228,16 @@ ics-cancel = 📎 Файл отмены для вашего календаря.
 export-ics = Встречи с { $from } по { $to }: { $count } — файл для календаря.
 export-csv = Те же встречи в CSV.
 calendar-auth-failed =
-    ⚠️ Нет доступа к календарю: { $error }
+    ⚠️ Календарь { $calendar } недоступен: { $error }
     { $fix }
-calendar-auth-fix = Встречи сохраняются и попадут в календарь, когда доступ восстановится. Проверьте ключ сервисного аккаунта или выдайте доступ к календарю заново.
+    Встречи сохраняются и попадут в календарь, когда доступ восстановится.
+calendar-auth-fix = Проверьте настройки календаря бота.
+calendar-fix-google-key = Проверьте ключ сервисного аккаунта (calendar.service_account_key) и что календарь всё ещё открыт для { $account }.
+calendar-fix-google-share = Откройте доступ к календарю { $calendar } для { $account } с правом «Вносить изменения в мероприятия» или проверьте calendar.calendar_id.
+calendar-fix-google-grant = Выданный боту доступ отозван или истёк: авторизуйте бота заново и укажите новый refresh token в настройках.
+calendar-fix-google-id = Аккаунт, выдавший доступ, не видит календарь { $calendar }: проверьте calendar.calendar_id.
+calendar-fix-caldav-password = Проверьте имя пользователя и пароль CalDAV (calendar.username, calendar.password).
+calendar-fix-caldav-url = По адресу { $calendar } нет календаря: проверьте calendar.url.
 calendar-auth-restored = ✅ Доступ к календарю восстановлен, отложенные встречи записываются.
 calendar-silent-alert =
     ⚠️ Календарь не отвечает на запросы занятости: { $error }

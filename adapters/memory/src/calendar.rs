@@ -3,7 +3,9 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use meetbot_domain::Interval;
-use meetbot_ports::{Calendar, CalendarError, CalendarEvent, EventKey};
+use meetbot_ports::{
+    Calendar, CalendarAbout, CalendarAccess, CalendarError, CalendarEvent, EventKey,
+};
 
 use crate::lock;
 
@@ -79,6 +81,13 @@ impl Calendar for InMemoryCalendar {
 
     async fn probe(&self) -> Result<(), CalendarError> {
         self.check()
+    }
+
+    fn about(&self) -> CalendarAbout {
+        CalendarAbout {
+            name: "memory".to_owned(),
+            access: CalendarAccess::Builtin,
+        }
     }
 }
 

@@ -103,7 +103,7 @@ async fn a_google_calendar_behind_a_fake_google_signs_in_with_the_key_file_and_i
     assert_eq!(status, 200, "{health}\n{}", bot.logs());
     assert_eq!(
         health["calendar"],
-        json!({ "kind": "google", "status": "ok" }),
+        json!({ "kind": "google", "name": CALENDAR_ID, "status": "ok" }),
         "{health}"
     );
     let tokens = google.token_requests();
@@ -132,6 +132,73 @@ async fn a_google_calendar_behind_a_fake_google_signs_in_with_the_key_file_and_i
         assert!(!logs.contains(line), "the key leaked into the log:\n{logs}");
     }
     assert!(logs.contains("calendar=\"google\""), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_not_found_health_names_the_google_calendar_and_the_fix() {
+    let google = FakeGoogle::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("google-key.json"),
+        google.service_account_json(),
+    )
+    .unwrap();
+    let (api_url, token_url) = (google.api_base_url(), google.token_url());
+    let bot = Bot::start(
+        dir.path(),
+        &[
+            ("MEETBOT__CALENDAR__KIND", "google"),
+            ("MEETBOT__CALENDAR__CALENDAR_ID", "missing@example.com"),
+            ("MEETBOT__CALENDAR__SERVICE_ACCOUNT_KEY", "google-key.json"),
+            ("MEETBOT__CALENDAR__API_URL", &api_url),
+            ("MEETBOT__CALENDAR__TOKEN_URL", &token_url),
+        ],
+    )
+    .await;
+    let (status, health) = bot.health().await;
+
+    assert_eq!(status, 503, "{health}");
+    assert_eq!(
+        health["calendar"]["name"], "missing@example.com",
+        "{health}"
+    );
+    assert_eq!(health["calendar"]["reason"], "not found", "{health}");
+    let fix = health["calendar"]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("Share the calendar missing@example.com with")
+            && fix.contains(meetbot_testkit::google::CLIENT_EMAIL),
+        "{fix}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_not_found_health_names_a_missing_caldav_collection_and_the_fix() {
+    use meetbot_testkit::caldav::{PASSWORD, USER, radicale};
+    let Some(server) = radicale() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}{USER}/no-such-calendar/", server.base);
+    let bot = Bot::start(
+        dir.path(),
+        &[
+            ("MEETBOT__CALENDAR__KIND", "caldav"),
+            ("MEETBOT__CALENDAR__URL", &url),
+            ("MEETBOT__CALENDAR__DISCOVER", "false"),
+            ("MEETBOT__CALENDAR__USERNAME", USER),
+            ("MEETBOT__CALENDAR__PASSWORD", PASSWORD),
+        ],
+    )
+    .await;
+    let (status, health) = bot.health().await;
+
+    assert_eq!(status, 503, "{health}");
+    assert_eq!(health["calendar"]["name"], url.as_str(), "{health}");
+    assert_eq!(
+        health["calendar"]["fix"],
+        format!("There is no calendar at {url}: check calendar.url."),
+        "{health}"
+    );
+    bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -195,7 +195,7 @@ async fn e2e_registration_approval_booking_and_cancellation_over_long_polling() 
     assert!(health["telegram"]["last_success"].is_string(), "{health}");
     assert_eq!(
         health["calendar"],
-        serde_json::json!({ "kind": "none", "status": "ok" }),
+        serde_json::json!({ "kind": "none", "name": "the bot's database", "status": "ok" }),
         "{health}"
     );
     assert!(health["version"].is_string(), "{health}");
