@@ -1,18 +1,20 @@
-//! The HTTP endpoints: `GET /health` in every mode, and Telegram's webhook
-//! route when the bot runs in webhook mode.
+//! The HTTP endpoints: `GET /health` and people's calendar feeds
+//! (`GET /feed/<secret>.ics`) in every mode, and Telegram's webhook route
+//! when the bot runs in webhook mode.
 
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use meetbot_domain::Language;
 use meetbot_i18n::Translator;
 use meetbot_telegram::BotApi;
 use meetbot_usecases::Services;
 use meetbot_usecases::calendar_sync::{self, CalendarHealth};
+use meetbot_usecases::feed;
 use serde_json::json;
 
 use crate::supervise::{TaskState, TaskStates};
@@ -54,7 +56,33 @@ impl std::fmt::Debug for Health {
 pub fn router(health: Health) -> Router {
     Router::new()
         .route("/health", get(health_check))
+        .route("/feed/{file}", get(calendar_feed))
         .with_state(health)
+}
+
+/// A person's calendar feed (see `meetbot_usecases::feed`): 200 with
+/// the iCalendar text, 404 for an address that is not (or no longer)
+/// anybody's, 503 when the database cannot be read.
+async fn calendar_feed(State(health): State<Health>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match feed::feed(&health.services, token).await {
+        Ok(Some(ics)) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                // Calendar programs poll; a few minutes old is fresh enough.
+                (header::CACHE_CONTROL, "private, max-age=300"),
+            ],
+            ics,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "a calendar feed could not be read");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 /// How `/health` words the fix of a failing calendar: in English, for
@@ -248,5 +276,79 @@ mod tests {
             body["calendar"]["reason"], "sync paused since 2025-03-01T09:00:00+00:00: HTTP 401",
             "{body}"
         );
+    }
+
+    #[tokio::test]
+    async fn ics_feed_serves_a_persons_meetings_only_and_a_wrong_or_revoked_address_is_not_found() {
+        use meetbot_domain::UserId;
+        use meetbot_testkit::{OWNER, World, moscow};
+        use meetbot_usecases::feed;
+
+        let (anna, boris) = (UserId(1), UserId(2));
+        let world = World::with_managers(&[anna, boris]).await;
+        let annas = world
+            .book(anna, moscow(9, 10, 0), "m60", None)
+            .await
+            .unwrap();
+        world
+            .book(boris, moscow(9, 14, 0), "m60", None)
+            .await
+            .unwrap();
+        let annas_token = feed::token(&world.services, anna).await.unwrap();
+        let owners_token = feed::token(&world.services, OWNER).await.unwrap();
+        assert_eq!(
+            feed::token(&world.services, anna).await.unwrap(),
+            annas_token
+        );
+
+        let app = router(Health {
+            telegram: None,
+            calendar_kind: "none",
+            services: world.services.clone(),
+            tasks: TaskStates::default(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let get = |path: String| async move {
+            let answer = reqwest::get(format!("http://{address}{path}"))
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let kind = answer
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, kind, answer.text().await.unwrap())
+        };
+
+        let (status, kind, body) = get(format!("/feed/{annas_token}.ics")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(kind.as_deref(), Some("text/calendar; charset=utf-8"));
+        let uids: Vec<&str> = body
+            .lines()
+            .filter_map(|line| line.strip_prefix("UID:"))
+            .collect();
+        assert_eq!(uids, [world.services.event_uid(annas.id)], "{body}");
+
+        let (status, _, body) = get(format!("/feed/{owners_token}.ics")).await;
+        assert_eq!(status, 200);
+        assert_eq!(body.matches("BEGIN:VEVENT").count(), 2, "{body}");
+
+        for wrong in [
+            format!("/feed/{annas_token}"),
+            format!("/feed/{}.ics", annas_token.to_lowercase().replace('a', "b")),
+            "/feed/short.ics".to_owned(),
+            "/feed/..%2F..%2Fetc%2Fpasswd.ics".to_owned(),
+        ] {
+            assert_eq!(get(wrong.clone()).await.0, 404, "{wrong}");
+        }
+
+        feed::revoke(&world.services, anna).await.unwrap();
+        assert_eq!(get(format!("/feed/{annas_token}.ics")).await.0, 404);
+        let renewed = feed::token(&world.services, anna).await.unwrap();
+        assert_ne!(renewed, annas_token);
+        assert_eq!(get(format!("/feed/{renewed}.ics")).await.0, 200);
+        server.abort();
     }
 }

@@ -80,6 +80,7 @@ pub async fn serve(
         store,
         install,
         owner_email: config.organisation.owner_email.clone(),
+        feed_base: config.http.public_url.clone(),
         calendar,
         clock,
         interpreter: Arc::new(OfflineInterpreter::new()),
@@ -105,6 +106,7 @@ struct Core {
     default_settings: Settings,
     install: InstallIds,
     owner_email: Option<Email>,
+    feed_base: Option<String>,
 }
 
 impl Core {
@@ -121,6 +123,7 @@ impl Core {
             install: self.install,
             owner_email: self.owner_email,
             busy_reads: Arc::default(),
+            feed_base: self.feed_base,
             settings_read: None,
             outbox: Outbox::default(),
         }

@@ -60,6 +60,9 @@ pub fn test_install() -> InstallIds {
     InstallIds::new(INSTALL, MeetingId(i64::MIN)).expect("a valid install id")
 }
 
+/// Where services built here say calendar feeds are served.
+pub const FEED_BASE: &str = "https://bot.example.org";
+
 /// The install id of services built here.
 pub const INSTALL: &str = "7e57000000000001";
 
@@ -126,6 +129,7 @@ impl ServicesBuilder {
             install: self.install,
             owner_email: None,
             busy_reads: Arc::default(),
+            feed_base: Some(FEED_BASE.to_owned()),
             outbox: Outbox::default(),
             settings_read: None,
         }

@@ -189,3 +189,53 @@ async fn organizer_without_any_address_is_still_named() {
     assert!(invite.contains("ORGANIZER;CN=Owner:"), "{invite}");
     assert!(event.get_description().unwrap().contains("Тема: Бюджет"));
 }
+
+#[tokio::test]
+async fn ics_feed_address_is_given_by_feed_and_ended_by_feed_off() {
+    let world = World::with_managers(&[ANNA]).await;
+    let meeting = world
+        .book(ANNA, meetbot_testkit::moscow(9, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    world.say(ANNA, "/feed").await;
+    let text = world.last(ANNA);
+    let prefix = format!("{}/feed/", meetbot_testkit::services::FEED_BASE);
+    let start = text.find(&prefix).unwrap() + prefix.len();
+    let token = &text[start..start + 32];
+    assert!(
+        text.contains(&format!("webcal://bot.example.org/feed/{token}.ics")),
+        "{text}"
+    );
+    let feed = meetbot_usecases::feed::feed(&world.services, token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        feed.contains(&world.services.event_uid(meeting.id)),
+        "{feed}"
+    );
+
+    world.say(ANNA, "/feed off").await;
+    assert!(world.last(ANNA).contains("закрыт"), "{}", world.last(ANNA));
+    assert_eq!(
+        meetbot_usecases::feed::feed(&world.services, token)
+            .await
+            .unwrap(),
+        None
+    );
+    world.say(ANNA, "/feed please").await;
+    assert!(
+        world.last(ANNA).contains("/feed off"),
+        "{}",
+        world.last(ANNA)
+    );
+
+    let mut unset = World::with_managers(&[ANNA]).await;
+    unset.services.feed_base = None;
+    unset.say(ANNA, "/feed").await;
+    assert!(
+        unset.last(ANNA).contains("http.public_url"),
+        "{}",
+        unset.last(ANNA)
+    );
+}

@@ -151,13 +151,15 @@ pub fn meeting_ics(
     calendar.to_string()
 }
 
-/// All the meetings in one .ics file (`METHOD:PUBLISH`) for the owner;
-/// cancelled and moved meetings are included, marked CANCELLED with the
-/// SEQUENCE their cancellation had. `uid` and `type_name` give a meeting's.
+/// All the meetings in one .ics file (`METHOD:PUBLISH`) for the calendar
+/// of `reader`; cancelled and moved meetings are included, marked
+/// CANCELLED with the SEQUENCE their cancellation had. `uid` and
+/// `type_name` give a meeting's.
 pub fn export_ics(
     meetings: &[Meeting],
     users: &[User],
     host: Option<&User>,
+    reader: CalendarOf,
     uid: impl Fn(&Meeting) -> String,
     type_name: impl Fn(&Meeting) -> String,
 ) -> String {
@@ -172,7 +174,7 @@ pub fn export_ics(
                 0
             },
             uid: uid(meeting),
-            reader: CalendarOf::Owner,
+            reader,
             type_name: type_name(meeting),
         };
         calendar.push(event(meeting, booker, host, &file));
@@ -284,6 +286,7 @@ pub async fn export(s: &Services, actor: UserId, range: Interval) -> Result<Expo
             &meetings,
             &users,
             Some(&host),
+            CalendarOf::Owner,
             |m| s.event_uid(m.id),
             |m| type_name(&settings, &m.meeting_type),
         ),

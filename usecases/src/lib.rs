@@ -22,6 +22,7 @@ pub mod calendar_sync;
 pub mod callback;
 pub mod chat;
 pub mod error;
+pub mod feed;
 pub mod feedback;
 pub mod ics;
 pub mod meetings;

@@ -37,6 +37,9 @@ pub struct Services {
     pub default_settings: Settings,
     /// This install's part of its calendar event names.
     pub install: InstallIds,
+    /// Where the HTTP listener is reached from outside (`http.public_url`),
+    /// for the addresses of calendar feeds; `None`: no feeds.
+    pub feed_base: Option<String>,
     /// Recent busy-time answers of the calendar, and whether it fails now.
     pub busy_reads: Arc<BusyReads>,
     /// The owner's address as the organizer of invitations

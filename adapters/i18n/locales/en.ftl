@@ -46,6 +46,7 @@ command-book = Book a meeting
 command-my = My meetings
 command-free = Free time
 command-profile = My profile
+command-feed = My calendar feed
 command-vacation = I am on vacation
 command-sick = I am on sick leave
 command-trip = I am on a business trip
@@ -570,3 +571,13 @@ export-audit-csv = The audit log from { $from } to { $to } as CSV: { $count ->
 ## Charts
 
 chart-no-data = No data yet.
+
+## Calendar feed
+feed-link =
+    📅 Your meetings as a calendar feed — subscribe to it in your calendar program:
+    { $url }
+    Apple Calendar, Outlook: { $webcal }
+    Keep the address secret: it shows your meetings. /feed off ends it.
+feed-revoked = The feed address is closed; /feed gives a new one.
+feed-not-configured = The calendar feed is not set up: the bot's owner has to set http.public_url.
+error-feed-argument = /feed gives your calendar's address; /feed off ends it.

@@ -46,6 +46,7 @@ command-book = Записаться на встречу
 command-my = Мои встречи
 command-free = Свободное время
 command-profile = Мой профиль
+command-feed = Мой календарь по подписке
 command-vacation = Я в отпуске
 command-sick = Я на больничном
 command-trip = Я в командировке
@@ -578,3 +579,13 @@ export-audit-csv = Журнал действий с { $from } по { $to } в CS
 ## Charts
 
 chart-no-data = Пока нет данных.
+
+## Calendar feed
+feed-link =
+    📅 Ваш календарь встреч по подписке — добавьте его в программу календаря:
+    { $url }
+    Apple Calendar, Outlook: { $webcal }
+    Храните адрес в тайне: по нему видны ваши встречи. /feed off закрывает его.
+feed-revoked = Адрес календаря закрыт; /feed выдаст новый.
+feed-not-configured = Календарь по подписке не настроен: владельцу бота нужно указать http.public_url.
+error-feed-argument = /feed выдаёт адрес вашего календаря, /feed off закрывает его.

@@ -92,12 +92,18 @@ pub struct HttpConfig {
     /// `http.listen`: the address the HTTP endpoints listen on.
     #[serde(deserialize_with = "listen")]
     pub listen: SocketAddr,
+    /// `http.public_url`: where the HTTP endpoints are reached from outside
+    /// (`https://bot.example.org`), for the addresses of calendar feeds;
+    /// without it, `/feed` says feeds are not set up.
+    #[serde(default, deserialize_with = "public_url")]
+    pub public_url: Option<String>,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
         }
     }
 }
@@ -245,6 +251,18 @@ impl Config {
         secrets.extend(self.speech.api_key.iter().cloned());
         secrets
     }
+}
+
+fn public_url<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    let raw = String::deserialize(de)?;
+    meetbot_ports::config::http_url(&raw)
+        .filter(|url| url.query().is_none() && url.fragment().is_none())
+        .map(|url| Some(url.as_str().trim_end_matches('/').to_owned()))
+        .ok_or_else(|| {
+            de::Error::custom(format!(
+                "be an http:// or https:// URL, such as https://bot.example.org, got {raw:?}"
+            ))
+        })
 }
 
 fn listen<'de, D: Deserializer<'de>>(de: D) -> Result<SocketAddr, D::Error> {

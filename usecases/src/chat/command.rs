@@ -29,6 +29,12 @@ pub enum Command {
     Free(Option<DateArg>),
     /// `/profile`: the person's own card.
     Profile,
+    /// `/feed`: the address of the person's calendar feed; `/feed off`
+    /// ends it.
+    Feed {
+        /// `off`: revoke the address.
+        revoke: bool,
+    },
     /// `/vacation`, `/sick`, `/trip`, `/active`: set one's own status
     /// (only these four statuses have a command).
     SetStatus(Status),
@@ -222,6 +228,7 @@ const MENU: &[(Command, Audience)] = &[
     (Command::My, Audience::Members),
     (Command::Free(None), Audience::Members),
     (Command::Profile, Audience::Members),
+    (Command::Feed { revoke: false }, Audience::Members),
     (Command::SetStatus(Status::Vacation), Audience::Members),
     (Command::SetStatus(Status::Sick), Audience::Members),
     (Command::SetStatus(Status::BusinessTrip), Audience::Members),
@@ -256,6 +263,7 @@ impl Command {
             Self::My => "my",
             Self::Free(_) => "free",
             Self::Profile => "profile",
+            Self::Feed { .. } => "feed",
             Self::SetStatus(Status::Vacation) => "vacation",
             Self::SetStatus(Status::Sick) => "sick",
             Self::SetStatus(Status::BusinessTrip) => "trip",
@@ -306,6 +314,9 @@ impl Command {
                 .map(|range| Self::Export(Some(range)))
                 .ok_or(invalid_date),
             (Self::Export(_), _) => Err(invalid_date),
+            (Self::Feed { .. }, []) => Ok(Self::Feed { revoke: false }),
+            (Self::Feed { .. }, ["off"]) => Ok(Self::Feed { revoke: true }),
+            (Self::Feed { .. }, _) => Err(UseCaseError::Invalid("error-feed-argument")),
             (Self::Stats(_), arguments) => StatsPeriod::parse(arguments)
                 .map(Self::Stats)
                 .ok_or(UseCaseError::Invalid("error-stats-period")),
@@ -457,9 +468,9 @@ mod tests {
         };
         assert_eq!(names(None), ["start", "help", "lang", "stop"]);
         assert_eq!(names(Some(Role::Pending)), names(None));
-        assert_eq!(names(Some(Role::Manager)).len(), 12);
+        assert_eq!(names(Some(Role::Manager)).len(), 13);
         assert_eq!(
-            names(Some(Role::Owner))[12..],
+            names(Some(Role::Owner))[13..],
             [
                 "pending",
                 "users",

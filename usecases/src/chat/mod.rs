@@ -298,6 +298,7 @@ async fn run(chat: &Chat<'_>, command: Command) -> Handled {
         Command::My => meetings::list(chat).await,
         Command::Free(date) => booking::free(chat, date).await,
         Command::Profile => account::profile(chat).await,
+        Command::Feed { revoke } => account::feed(chat, revoke).await,
         Command::SetStatus(status) => account::set_status(chat, status).await,
         Command::Pending => owner::pending(chat).await,
         Command::Users => owner::users(chat).await,

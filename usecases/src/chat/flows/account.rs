@@ -1,6 +1,7 @@
 //! One's own account: help, language, status, profile, stopping.
 
-use meetbot_domain::{Language, Status};
+use meetbot_domain::{Action, Language, Status};
+use meetbot_ports::{Screen, Text};
 
 use crate::chat::context::{Chat, Handled};
 use crate::chat::reply::Reply;
@@ -36,6 +37,30 @@ pub async fn stop(chat: &Chat<'_>) -> Handled {
 pub async fn profile(chat: &Chat<'_>) -> Handled {
     let view = members::profile(chat.s, chat.from.id).await?;
     Ok(Reply::send(views::profile(&view, chat.reader)))
+}
+
+/// /feed: the address of the person's calendar feed; /feed off ends it.
+pub async fn feed(chat: &Chat<'_>, revoke: bool) -> Handled {
+    if revoke {
+        crate::feed::revoke(chat.s, chat.from.id).await?;
+        return Ok(Reply::send(views::note("feed-revoked")));
+    }
+    let Some(base) = &chat.s.feed_base else {
+        // Checked after the permission, so nobody learns more than a member.
+        chat.s.actor(chat.from.id, Action::ViewOwnMeetings).await?;
+        return Ok(Reply::send(views::note("feed-not-configured")));
+    };
+    let token = crate::feed::token(chat.s, chat.from.id).await?;
+    let url = format!("{}/feed/{token}.ics", base.trim_end_matches('/'));
+    let webcal = match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.clone(),
+    };
+    Ok(Reply::send(Screen::text(
+        Text::new("feed-link")
+            .plain("url", url)
+            .plain("webcal", webcal),
+    )))
 }
 
 /// /vacation, /sick, /trip, /active: one's own status.
