@@ -232,6 +232,8 @@ pub struct Meeting {
     pub created_at: DateTime<Utc>,
     /// When its status last changed.
     pub updated_at: DateTime<Utc>,
+    /// Where it is held online (a Google Meet link the calendar made).
+    pub video_link: Option<String>,
 }
 
 /// A status change the life cycle does not allow.
@@ -263,6 +265,7 @@ impl Meeting {
             cancelled_by: None,
             created_at: new.created_at,
             updated_at: new.created_at,
+            video_link: None,
         }
     }
 

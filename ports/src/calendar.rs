@@ -161,8 +161,9 @@ pub trait Calendar: Send + Sync {
     async fn busy(&self, range: Interval) -> Result<Vec<Interval>, CalendarError>;
 
     /// Creates or updates the event of a meeting. Writing the same meeting
-    /// again MUST leave exactly one event, moved to the new time.
-    async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError>;
+    /// again MUST leave exactly one event, moved to the new time. Returns
+    /// the video link the calendar made for it (a Google Meet), if any.
+    async fn upsert_event(&self, event: &CalendarEvent) -> Result<Option<String>, CalendarError>;
 
     /// Removes (or cancels) the event of a meeting. Cancelling an event that
     /// does not exist MUST succeed, so retries are harmless.

@@ -391,6 +391,10 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Meeting, StoreError>;
 
+    /// Keeps the video link the calendar made for a meeting. MUST return
+    /// `NotFound` for an unknown id.
+    async fn set_video_link(&self, id: MeetingId, link: &str) -> Result<(), StoreError>;
+
     /// The meeting with this id, or `None`.
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
 

@@ -57,6 +57,10 @@ macro_rules! delegate_store {
                 $note(self, "mark_no_show");
                 self.$inner.mark_no_show(id, no_show, now).await
             }
+            async fn set_video_link(&self, id: MeetingId, link: &str) -> Result<(), StoreError> {
+                $note(self, "set_video_link");
+                self.$inner.set_video_link(id, link).await
+            }
             async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
                 $note(self, "meeting");
                 self.$inner.meeting(id).await

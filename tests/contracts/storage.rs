@@ -30,8 +30,9 @@ const INBOX_OUTBOX: &str = "2026-12-21-000000_inbox_outbox";
 const AUDIT_LOG_FILTERS: &str = "2026-12-30-000000_audit_log_filters";
 const STATISTICS_INDEXES: &str = "2026-12-31-000000_statistics_indexes";
 const CALENDAR_INSTALL_ID: &str = "2027-01-10-000000_calendar_install_id";
+const MEETING_VIDEO_LINK: &str = "2027-01-11-000000_meeting_video_link";
 /// Every migration, in the order they apply.
-const ALL: [&str; 7] = [
+const ALL: [&str; 8] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
@@ -39,6 +40,7 @@ const ALL: [&str; 7] = [
     AUDIT_LOG_FILTERS,
     STATISTICS_INDEXES,
     CALENDAR_INSTALL_ID,
+    MEETING_VIDEO_LINK,
 ];
 
 /// One line of a schema description.

@@ -64,6 +64,7 @@ fn meeting(id: i64, start: DateTime<Utc>, minutes: i64) -> Meeting {
         cancelled_by: None,
         created_at: start,
         updated_at: start,
+        video_link: Some(format!("https://meet.google.com/{}", "x".repeat(200))),
     }
 }
 

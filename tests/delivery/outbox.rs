@@ -804,3 +804,40 @@ async fn calendar_not_found_a_missing_caldav_collection_gives_one_alert_naming_i
         alerts[0]
     );
 }
+
+#[tokio::test]
+async fn meet_link_shown_to_the_booker_once_its_event_has_one_and_in_the_reminders() {
+    let fake = FakeGoogle::start().await;
+    let mut config = fake.config(CALENDAR_ID, fake.service_account(None));
+    config.meet_links = true;
+    let world = world(
+        Arc::new(GoogleCalendar::new(config).await.unwrap()),
+        &[ANNA],
+    )
+    .await;
+    let meeting = world.book_at(ANNA, moscow(9, 10, 0)).await.unwrap();
+    world.drain().await;
+    world.deliver().await;
+
+    let link = format!(
+        "https://meet.google.com/fake-{}",
+        event_id(&world.services.install.key(meeting.id))
+    );
+    let stored = world.store.meeting(meeting.id).await.unwrap().unwrap();
+    assert_eq!(stored.video_link.as_deref(), Some(link.as_str()));
+    assert_eq!(world.count_sent(ANNA, "meeting-video-link"), 1);
+    let told = world.last(ANNA);
+    assert!(told.contains(&link) && told.contains("10:00"), "{told}");
+
+    // The reminder a day before carries the link.
+    world.clock.set(moscow(8, 10, 0));
+    meetbot_usecases::reminders::send_due(&world.services, world.clock.now())
+        .await
+        .unwrap();
+    world.deliver().await;
+    let reminder = world.last(ANNA);
+    assert!(
+        reminder.contains("Напоминание") && reminder.contains(&link),
+        "{reminder}"
+    );
+}

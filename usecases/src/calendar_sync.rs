@@ -21,6 +21,7 @@ use rand::{Rng, SeedableRng as _};
 use serde::{Deserialize, Serialize};
 
 use crate::error::UseCaseError;
+use crate::screens::meeting_text;
 use crate::services::Services;
 
 /// The store key of the flag set while the calendar refuses our credentials.
@@ -160,7 +161,15 @@ pub async fn drain_once(s: &Services, now: DateTime<Utc>) -> Result<DrainReport,
                 // What the calendar said about busy time is older than this write.
                 s.busy_reads.forget();
                 match done {
-                    Done::Written => report.written += 1,
+                    Done::Written {
+                        meeting,
+                        video_link,
+                    } => {
+                        report.written += 1;
+                        if let Some(link) = video_link {
+                            keep_video_link(s, meeting, &link).await?;
+                        }
+                    }
                     Done::Cancelled => report.cancelled += 1,
                 }
                 // The calendar answered a write: access works again.
@@ -201,7 +210,12 @@ enum Work {
 
 /// What a carried-out job did.
 enum Done {
-    Written,
+    /// The event of `meeting` is in the calendar, with the video link the
+    /// calendar made for it, if any.
+    Written {
+        meeting: MeetingId,
+        video_link: Option<String>,
+    },
     Cancelled,
 }
 
@@ -238,17 +252,39 @@ async fn work_for(s: &Services, job: &CalendarJob) -> Result<Option<Work>, UseCa
 
 async fn perform(s: &Services, work: Work) -> Result<Done, CalendarError> {
     match work {
-        Work::Upsert(event) => s
-            .calendar
-            .upsert_event(&event)
-            .await
-            .map(|()| Done::Written),
+        Work::Upsert(event) => {
+            s.calendar
+                .upsert_event(&event)
+                .await
+                .map(|video_link| Done::Written {
+                    meeting: event.key.meeting,
+                    video_link,
+                })
+        }
         Work::Cancel(key) => match s.calendar.cancel_event(&key).await {
             // Nothing to remove is what a cancel wants.
             Ok(()) | Err(CalendarError::NotFound | CalendarError::Gone) => Ok(Done::Cancelled),
             Err(error) => Err(error),
         },
     }
+}
+
+/// Keeps the video link the calendar made for a meeting, and sends it to
+/// the booker, who got the confirmation before the event was written. A
+/// link already known (a retried write) is not sent again.
+async fn keep_video_link(s: &Services, id: MeetingId, link: &str) -> Result<(), UseCaseError> {
+    let Some(meeting) = s.store.meeting(id).await? else {
+        return Ok(());
+    };
+    if meeting.video_link.as_deref() == Some(link) {
+        return Ok(());
+    }
+    s.store.set_video_link(id, link).await?;
+    if let Some(booker) = s.store.user(meeting.booker).await? {
+        let text = meeting_text("meeting-video-link", &meeting, booker.zone).plain("link", link);
+        s.tell(&booker, &Screen::text(text)).await;
+    }
+    Ok(())
 }
 
 /// The event of a meeting in the owner's calendar, named `key`, in the

@@ -266,7 +266,11 @@ pub fn reminder_screen(meeting: &Meeting, recipient: &User, other: Option<&User>
     let topic = meeting.topic.as_ref().map_or("—", |t| t.as_str());
     let text = slot_text("reminder", meeting.interval, Some(topic), recipient.zone)
         .plain("name", other.map_or("—".to_owned(), |u| u.name.to_string()));
-    Screen::text(text).row(vec![button(
+    let mut screen = Screen::text(text);
+    if let Some(link) = &meeting.video_link {
+        screen = screen.then(Text::new("video-link").plain("link", link));
+    }
+    screen.row(vec![button(
         "button-open-meeting",
         Callback::OpenMeeting(meeting.id),
     )])

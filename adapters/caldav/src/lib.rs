@@ -331,7 +331,7 @@ impl Calendar for CalDavCalendar {
         Ok(busy)
     }
 
-    async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
+    async fn upsert_event(&self, event: &CalendarEvent) -> Result<Option<String>, CalendarError> {
         let collection = self.collection().await?;
         let url = self.join(&collection, &resource_name(&event.key))?;
         let body = ical::event_ics(event, chrono::Utc::now());
@@ -343,7 +343,7 @@ impl Calendar for CalDavCalendar {
             .await
             .map_err(|e| network_error(&e))?;
         match response.status() {
-            s if s.is_success() => Ok(()),
+            s if s.is_success() => Ok(None),
             // A PUT without preconditions conflicts only with a missing
             // parent (RFC 4918, 9.7.1): the collection is not there.
             StatusCode::CONFLICT => Err(CalendarError::NotFound),

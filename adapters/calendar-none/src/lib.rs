@@ -45,8 +45,8 @@ impl Calendar for NoCalendar {
         Ok(Vec::new())
     }
 
-    async fn upsert_event(&self, _event: &CalendarEvent) -> Result<(), CalendarError> {
-        Ok(())
+    async fn upsert_event(&self, _event: &CalendarEvent) -> Result<Option<String>, CalendarError> {
+        Ok(None)
     }
 
     async fn cancel_event(&self, _key: &EventKey) -> Result<(), CalendarError> {

@@ -368,7 +368,7 @@ impl GoogleCalendar {
     // Every call asks for the one full-calendar scope (google-calendar3
     // picks the narrowest per method otherwise), so one cached token
     // serves them all instead of one token request per scope.
-    async fn insert(&self, body: Event) -> Result<(), CalendarError> {
+    async fn insert(&self, body: Event) -> Result<Option<String>, CalendarError> {
         let call = self
             .hub
             .events()
@@ -376,13 +376,14 @@ impl GoogleCalendar {
             .add_scope(Scope::Full)
             .send_updates(self.send_updates())
             .conference_data_version(i32::from(self.meet_links));
-        timed(call.doit()).await.map(drop)
+        let (_, event) = timed(call.doit()).await?;
+        Ok(video_link(&event))
     }
 
     /// Updates the event `id`, and checks that the answer shows it as
     /// written: an event that stays cancelled is not a meeting in the
     /// calendar, whatever the status code said.
-    async fn patch(&self, body: Event, id: &str) -> Result<(), CalendarError> {
+    async fn patch(&self, body: Event, id: &str) -> Result<Option<String>, CalendarError> {
         let call = self
             .hub
             .events()
@@ -395,7 +396,7 @@ impl GoogleCalendar {
             Some("cancelled") => Err(CalendarError::Conflict(format!(
                 "the event {id} stays cancelled after it was updated"
             ))),
-            _ => Ok(()),
+            _ => Ok(video_link(&event)),
         }
     }
 }
@@ -407,6 +408,22 @@ fn zoned(at: DateTime<Utc>, zone: Zone) -> EventDateTime {
         time_zone: Some(zone.name().to_owned()),
         ..EventDateTime::default()
     }
+}
+
+/// The video link Google made for an event: its Meet link, or the first
+/// video entry point of its conference.
+fn video_link(event: &Event) -> Option<String> {
+    event.hangout_link.clone().or_else(|| {
+        event
+            .conference_data
+            .as_ref()?
+            .entry_points
+            .as_ref()?
+            .iter()
+            .find(|entry| entry.entry_point_type.as_deref() == Some("video"))?
+            .uri
+            .clone()
+    })
 }
 
 /// Runs a call with a time limit and maps its failure to the port's error.
@@ -486,7 +503,7 @@ impl Calendar for GoogleCalendar {
         Ok(busy)
     }
 
-    async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
+    async fn upsert_event(&self, event: &CalendarEvent) -> Result<Option<String>, CalendarError> {
         let body = self.event_body(event);
         let id = event_id(&event.key);
         // Insert first: most jobs are new meetings, and Google refuses a

@@ -294,6 +294,8 @@ reminder =
     With: { $name }
     Topic: { $topic }
 button-open-meeting = Open the meeting
+video-link = 🔗 Meeting link: { $link }
+meeting-video-link = 🔗 The link of the meeting { $when }: { $link }
 reminder-failed = ⚠️ A reminder to { $name } about the meeting on { $when } could not be delivered.
 meeting-card =
     📅 Meeting on { $when }, { $minutes } min.

@@ -294,6 +294,8 @@ reminder =
     С кем: { $name }
     Тема: { $topic }
 button-open-meeting = Открыть встречу
+video-link = 🔗 Ссылка на встречу: { $link }
+meeting-video-link = 🔗 Ссылка на встречу { $when }: { $link }
 reminder-failed = ⚠️ Не удалось доставить напоминание для { $name } о встрече { $when }.
 meeting-card =
     📅 Встреча { $when }, { $minutes } мин.

@@ -67,10 +67,10 @@ impl Calendar for InMemoryCalendar {
         Ok(busy)
     }
 
-    async fn upsert_event(&self, event: &CalendarEvent) -> Result<(), CalendarError> {
+    async fn upsert_event(&self, event: &CalendarEvent) -> Result<Option<String>, CalendarError> {
         self.check_write()?;
         lock(&self.events).insert(event.key.clone(), event.clone());
-        Ok(())
+        Ok(None)
     }
 
     async fn cancel_event(&self, key: &EventKey) -> Result<(), CalendarError> {

@@ -311,6 +311,14 @@ impl Store for InMemoryStore {
         Ok(meeting.clone())
     }
 
+    async fn set_video_link(&self, id: MeetingId, link: &str) -> Result<(), StoreError> {
+        let _writing = self.writing().await;
+        let mut state = lock(&self.state);
+        let meeting = state.meetings.get_mut(&id).ok_or(StoreError::NotFound)?;
+        meeting.video_link = Some(link.to_owned());
+        Ok(())
+    }
+
     async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
         Ok(lock(&self.state).meetings.get(&id).cloned())
     }

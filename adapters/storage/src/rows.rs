@@ -129,6 +129,7 @@ pub(crate) struct MeetingRow {
     pub cancelled_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub video_link: Option<String>,
 }
 
 /// A meeting about to be inserted; the database picks the id.
@@ -188,6 +189,7 @@ impl TryFrom<MeetingRow> for Meeting {
             cancelled_by: row.cancelled_by.map(UserId),
             created_at: instant(row.created_at)?,
             updated_at: instant(row.updated_at)?,
+            video_link: row.video_link,
         })
     }
 }

@@ -31,6 +31,7 @@ diesel::table! {
         cancelled_by -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        video_link -> Nullable<Text>,
     }
 }
 

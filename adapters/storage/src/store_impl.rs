@@ -119,6 +119,18 @@ macro_rules! store_impl {
                     .await
             }
 
+            async fn set_video_link(&self, id: MeetingId, link: &str) -> Result<(), StoreError> {
+                let link = link.to_owned();
+                self.write(move |conn| {
+                    one_row(
+                        diesel::update(meetings::table.find(id.0))
+                            .set(meetings::video_link.eq(link))
+                            .execute(conn)?,
+                    )
+                })
+                .await
+            }
+
             async fn meeting(&self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
                 self.lookup(move |conn| {
                     let row = meetings::table

@@ -48,6 +48,7 @@ macro_rules! store_contract_tests {
             contract_limit_counts_only_upcoming_scheduled_meetings,
             contract_cancelling_frees_the_slot_and_cancels_reminders,
             contract_cancelling_twice_or_an_unknown_meeting_is_refused,
+            contract_a_meeting_keeps_its_video_link,
             contract_rescheduling_links_the_meetings_and_moves_reminders,
             contract_rescheduling_may_overlap_the_meeting_it_replaces,
             contract_rescheduling_a_cancelled_or_unknown_meeting_is_refused,

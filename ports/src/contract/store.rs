@@ -395,6 +395,29 @@ pub async fn contract_cancelling_twice_or_an_unknown_meeting_is_refused(store: A
     );
 }
 
+/// A meeting keeps the video link its calendar made; an unknown one is
+/// not found.
+pub async fn contract_a_meeting_keeps_its_video_link(store: Arc<dyn Store>) {
+    with_users(&store, &[1]).await;
+    let meeting = store.book(request(1, hour_at(26))).await.unwrap();
+    assert_eq!(meeting.video_link, None);
+    store
+        .set_video_link(meeting.id, "https://meet.google.com/abc-defg-hij")
+        .await
+        .unwrap();
+    let read = store.meeting(meeting.id).await.unwrap().unwrap();
+    assert_eq!(
+        read.video_link.as_deref(),
+        Some("https://meet.google.com/abc-defg-hij")
+    );
+    assert_eq!(
+        store
+            .set_video_link(MeetingId(meeting.id.0 + 1000), "https://x.example")
+            .await,
+        Err(StoreError::NotFound)
+    );
+}
+
 /// A reschedule is a booking that replaces a meeting, in one step.
 pub async fn contract_rescheduling_links_the_meetings_and_moves_reminders(store: Arc<dyn Store>) {
     with_users(&store, &[1, 100]).await;
