@@ -152,6 +152,7 @@ pub struct GroupMeeting {
     zone: Zone,
     invitations: Vec<CronSchedule>,
     reminders: Vec<CronSchedule>,
+    link: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,6 +163,8 @@ struct GroupMeetingFields {
     zone: Zone,
     invitations: Vec<CronSchedule>,
     reminders: Vec<CronSchedule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
 }
 
 impl TryFrom<GroupMeetingFields> for GroupMeeting {
@@ -177,6 +180,7 @@ impl TryFrom<GroupMeetingFields> for GroupMeeting {
             f.invitations,
             f.reminders,
         )
+        .map(|group| group.with_link(f.link))
     }
 }
 
@@ -189,6 +193,7 @@ impl From<GroupMeeting> for GroupMeetingFields {
             zone: g.zone,
             invitations: g.invitations,
             reminders: g.reminders,
+            link: g.link,
         }
     }
 }
@@ -258,7 +263,19 @@ impl GroupMeeting {
             zone,
             invitations,
             reminders,
+            link: None,
         })
+    }
+
+    /// The same meeting held at `link` (a video call), or in a room.
+    #[must_use]
+    pub fn with_link(self, link: Option<String>) -> Self {
+        Self { link, ..self }
+    }
+
+    /// Where it is held online, if it is.
+    pub fn link(&self) -> Option<&str> {
+        self.link.as_deref()
     }
 
     /// The example of the product: Wednesday 11:00 in `zone` for an hour,

@@ -221,7 +221,11 @@ fn every_screen() -> Vec<Screen> {
         vec![CronSchedule::parse("0 10 * * mon").unwrap()],
         vec![CronSchedule::parse("0 9 * * wed").unwrap()],
     )
-    .unwrap();
+    .unwrap()
+    .with_link(Some(format!(
+        "https://meet.example.org/{}",
+        "x".repeat(200)
+    )));
     let occurrence = Occurrence {
         date: NaiveDate::from_ymd_opt(2199, 12, 31).unwrap(),
         start,

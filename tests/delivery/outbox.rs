@@ -828,6 +828,8 @@ async fn meet_link_shown_to_the_booker_once_its_event_has_one_and_in_the_reminde
     assert_eq!(world.count_sent(ANNA, "meeting-video-link"), 1);
     let told = world.last(ANNA);
     assert!(told.contains(&link) && told.contains("10:00"), "{told}");
+    world.say(ANNA, "/my").await;
+    assert!(world.last(ANNA).contains(&link), "{}", world.last(ANNA));
 
     // The reminder a day before carries the link.
     world.clock.set(moscow(8, 10, 0));

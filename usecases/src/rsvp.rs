@@ -191,13 +191,24 @@ fn when(occurrence: Occurrence, reader: &User) -> TextArg {
 
 /// The invitation, with Yes and No.
 pub fn invitation_screen(group: &GroupMeeting, occurrence: Occurrence, reader: &User) -> Screen {
-    Screen::text(
-        Text::new("rsvp-invitation")
-            .plain("title", group.title())
-            .arg("when", when(occurrence, reader))
-            .arg("minutes", TextArg::Number(i64::from(group.minutes()))),
+    with_link(
+        group,
+        Screen::text(
+            Text::new("rsvp-invitation")
+                .plain("title", group.title())
+                .arg("when", when(occurrence, reader))
+                .arg("minutes", TextArg::Number(i64::from(group.minutes()))),
+        ),
     )
     .row(answer_buttons(occurrence.date))
+}
+
+/// A screen about the group meeting, with its link when it has one.
+fn with_link(group: &GroupMeeting, screen: Screen) -> Screen {
+    match group.link() {
+        Some(link) => screen.then(Text::new("video-link").plain("link", link)),
+        None => screen,
+    }
 }
 
 fn answer_buttons(date: NaiveDate) -> Vec<Button> {
@@ -209,10 +220,13 @@ fn answer_buttons(date: NaiveDate) -> Vec<Button> {
 
 /// The reminder to those who said yes; they can still change their mind.
 pub fn reminder_screen(group: &GroupMeeting, occurrence: Occurrence, reader: &User) -> Screen {
-    Screen::text(
-        Text::new("rsvp-reminder")
-            .plain("title", group.title())
-            .arg("when", when(occurrence, reader)),
+    with_link(
+        group,
+        Screen::text(
+            Text::new("rsvp-reminder")
+                .plain("title", group.title())
+                .arg("when", when(occurrence, reader)),
+        ),
     )
     .row(vec![crate::screens::button(
         "button-rsvp-no",

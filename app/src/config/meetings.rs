@@ -75,6 +75,10 @@ pub struct GroupMeetingConfig {
     pub invitation: Schedules,
     /// `group_meeting.reminders`: when those who said yes are reminded.
     pub reminders: Schedules,
+    /// `group_meeting.link`: where it is held online, shown in its
+    /// invitations and reminders.
+    #[serde(deserialize_with = "link", skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl Default for GroupMeetingConfig {
@@ -87,6 +91,7 @@ impl Default for GroupMeetingConfig {
             time_zone: None,
             invitation: Schedules::default_invitation(),
             reminders: Schedules::default_reminders(),
+            link: None,
         }
     }
 }
@@ -218,6 +223,18 @@ fn group_meeting(
         group.invitation.0.clone(),
         group.reminders.0.clone(),
     )
+    .map(|meeting| meeting.with_link(group.link.clone()))
+}
+
+fn link<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    let raw = String::deserialize(de)?;
+    meetbot_ports::config::http_url(&raw)
+        .map(|url| Some(url.to_string()))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "be an http:// or https:// URL, such as https://meet.example.org/weekly, got {raw:?}"
+            ))
+        })
 }
 
 fn minutes<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<i64>, D::Error> {

@@ -72,6 +72,10 @@ fn the_group_meeting_and_cadence_are_read_and_rendered_back() {
         ("MEETBOT__GROUP_MEETING__ENABLED", "true"),
         ("MEETBOT__GROUP_MEETING__WHEN", "thu 15:30"),
         (
+            "MEETBOT__GROUP_MEETING__LINK",
+            "https://meet.example.org/weekly",
+        ),
+        (
             "MEETBOT__GROUP_MEETING__REMINDERS",
             "0 9 * * thu;0 15 * * thu",
         ),
@@ -84,6 +88,7 @@ fn the_group_meeting_and_cadence_are_read_and_rendered_back() {
     assert_eq!(group.when(), "thu 15:30");
     assert_eq!(group.zone().name(), "Europe/Moscow");
     assert_eq!(group.reminders().len(), 2);
+    assert_eq!(group.link(), Some("https://meet.example.org/weekly"));
     assert_eq!(config.meetings.cadence.every_days(), 21);
     assert_eq!(config.meetings.reminders.minutes(), [1440, 15]);
     let mut settings = Settings::default();

@@ -337,6 +337,9 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
                         .map_or(String::new(), |b| b.name.to_string()),
                 ),
         );
+        if let Some(link) = &meeting.video_link {
+            screen = screen.then(Text::new("video-link").plain("link", link));
+        }
         screen = screen.row(vec![
             Button {
                 label: Text::new("button-cancel-n").arg("n", TextArg::Number(number)),
