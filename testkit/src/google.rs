@@ -63,6 +63,7 @@ struct Inner {
     next_external: u32,
     hanging_reads: bool,
     failing_writes_with: Option<u16>,
+    cancelled_stay_cancelled: bool,
 }
 
 /// The fake server: its address and its state.
@@ -206,6 +207,12 @@ impl FakeGoogle {
     /// Free/busy queries are taken and never answered, while `hanging` is set.
     pub fn hang_reads(&self, hanging: bool) {
         self.lock().hanging_reads = hanging;
+    }
+
+    /// A patch of a cancelled event answers 200 and leaves it cancelled, as
+    /// a calendar may for an event whose id another writer cancelled.
+    pub fn keep_cancelled_events_cancelled(&self) {
+        self.lock().cancelled_stay_cancelled = true;
     }
 
     /// Every event write answers `status` until `None` is set, while
@@ -553,10 +560,18 @@ async fn patch_event(
         return refusal;
     }
     let mut inner = fake.lock();
+    let stay_cancelled = inner.cancelled_stay_cancelled;
     let Some(event) = inner.events.get_mut(&id) else {
         return google_error(404, "notFound", "Not Found");
     };
+    let was_cancelled = event.status == "cancelled";
     apply(event, &body, query.get("conferenceDataVersion"));
+    if was_cancelled && stay_cancelled {
+        event.status = "cancelled".into();
+        if let Some(fields) = event.body.as_object_mut() {
+            fields.insert("status".into(), json!("cancelled"));
+        }
+    }
     axum::Json(event.body.clone()).into_response()
 }
 

@@ -256,3 +256,19 @@ async fn google_a_key_that_is_not_a_service_account_key_is_refused_at_setup() {
     let error = GoogleCalendar::new(config).await.unwrap_err();
     assert!(error.to_string().contains("service account key"), "{error}");
 }
+
+#[tokio::test]
+async fn google_a_write_that_leaves_the_event_cancelled_is_not_counted_as_done() {
+    let fake = FakeGoogle::start().await;
+    let calendar = service_account(&fake, None).await;
+    calendar.upsert_event(&event(7, hour_at(2))).await.unwrap();
+    calendar.cancel_event(&key(7)).await.unwrap();
+    fake.keep_cancelled_events_cancelled();
+    // The insert meets the cancelled event's id (409); the patch answers
+    // 200 but the event stays cancelled.
+    assert!(matches!(
+        calendar.upsert_event(&event(7, hour_at(3))).await,
+        Err(CalendarError::Conflict(_))
+    ));
+    assert!(fake.events().is_empty());
+}
