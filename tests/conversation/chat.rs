@@ -415,3 +415,38 @@ async fn chat_a_typed_command_ends_the_dialog_even_when_its_argument_is_refused(
     assert_eq!(reply.dialog, DialogUpdate::End);
     assert_eq!(world.store.dialog(ANNA).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn no_empty_topic_line_when_a_booking_has_no_topic() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    chat.say(ANNA, "/start").await;
+    chat.say(ANNA, "anna@example.com").await;
+    chat.press_labelled(OWNER, "Одобрить").await;
+
+    chat.pick(ANNA, "60 мин", "🟢9", "10:00", None).await;
+    assert!(!chat.last(ANNA).contains("Тема"), "{}", chat.last(ANNA));
+    chat.press_labelled(ANNA, "Подтвердить").await;
+    assert!(!chat.last(ANNA).contains("Тема"), "{}", chat.last(ANNA));
+    assert!(!chat.last(OWNER).contains("Тема"), "{}", chat.last(OWNER));
+
+    chat.pick(ANNA, "60 мин", "🟢10", "10:00", Some("Бюджет"))
+        .await;
+    assert!(
+        chat.last(ANNA).contains("Тема: Бюджет"),
+        "{}",
+        chat.last(ANNA)
+    );
+    chat.press_labelled(ANNA, "Подтвердить").await;
+    assert!(
+        chat.last(ANNA).contains("Тема: Бюджет"),
+        "{}",
+        chat.last(ANNA)
+    );
+    assert!(
+        chat.last(OWNER).contains("Тема: Бюджет"),
+        "{}",
+        chat.last(OWNER)
+    );
+    chat.assert_everything_rendered();
+}

@@ -263,10 +263,10 @@ async fn give_up(
 /// The reminder as its recipient reads it: the time in their zone, the
 /// topic, who they meet, and a button that opens the meeting.
 pub fn reminder_screen(meeting: &Meeting, recipient: &User, other: Option<&User>) -> Screen {
-    let topic = meeting.topic.as_ref().map_or("—", |t| t.as_str());
-    let text = slot_text("reminder", meeting.interval, Some(topic), recipient.zone)
+    let topic = meeting.topic.as_ref().map(|t| t.as_str());
+    let text = slot_text("reminder", meeting.interval, topic, recipient.zone)
         .plain("name", other.map_or("—".to_owned(), |u| u.name.to_string()));
-    let mut screen = Screen::text(text);
+    let mut screen = crate::screens::with_topic(Screen::text(text), topic);
     if let Some(link) = &meeting.video_link {
         screen = screen.then(Text::new("video-link").plain("link", link));
     }

@@ -100,9 +100,21 @@ pub fn status_changed(status: Status) -> Screen {
 
 /// To an owner: a meeting was booked.
 pub fn meeting_booked(meeting: &Meeting, booker: &User, reader: &User) -> Screen {
-    Screen::text(
-        meeting_text("owner-meeting-booked", meeting, reader.zone).plain("name", &booker.name),
+    with_topic(
+        Screen::text(
+            meeting_text("owner-meeting-booked", meeting, reader.zone).plain("name", &booker.name),
+        ),
+        meeting.topic.as_ref().map(|t| t.as_str()),
     )
+}
+
+/// `screen` with the topic as a line of its own, when there is one: a
+/// meeting without a topic shows no empty "Topic:" line.
+pub fn with_topic(screen: Screen, topic: Option<&str>) -> Screen {
+    match topic {
+        Some(topic) => screen.then(Text::new("topic-line").plain("topic", topic)),
+        None => screen,
+    }
 }
 
 /// To the other side: a meeting was cancelled by `by`.

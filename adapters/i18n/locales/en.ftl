@@ -135,20 +135,18 @@ pick-slot = { $date }: pick a time.
 no-free-slots = { $date }: no free time.
 free-slots = Free time on { $date }:
 ask-topic = What is the meeting about? Type it or press “No topic”.
+topic-line = Topic: { $topic }
 confirm-booking =
     Book this meeting?
     🕒 { $when }, { $minutes } min
-    Topic: { $topic }
 confirm-reschedule =
     Move the meeting to this time?
     🕒 { $when }, { $minutes } min
 meeting-booked =
     ✅ Booked: { $when }, { $minutes } min.
-    Topic: { $topic }
 meeting-rescheduled = 🔁 The meeting is moved to { $when }.
 owner-meeting-booked =
     📅 { $name } booked a meeting: { $when }, { $minutes } min.
-    Topic: { $topic }
 my-meetings-title = Your upcoming meetings:
 my-meeting-line = #{ $n }: { $when }, { $minutes } min. { $name } { $topic }
 no-meetings = No upcoming meetings.
@@ -292,7 +290,6 @@ command-rsvp = Who comes to the group meeting
 reminder =
     ⏰ Reminder: meeting on { $when }, { $minutes } min.
     With: { $name }
-    Topic: { $topic }
 button-open-meeting = Open the meeting
 video-link = 🔗 Meeting link: { $link }
 meeting-video-link = 🔗 The link of the meeting { $when }: { $link }
@@ -300,7 +297,6 @@ reminder-failed = ⚠️ A reminder to { $name } about the meeting on { $when } 
 meeting-card =
     📅 Meeting on { $when }, { $minutes } min.
     Booked by: { $name }
-    Topic: { $topic }
     Status: { $status }
 meeting-status-scheduled = scheduled
 meeting-status-cancelled = cancelled

@@ -135,20 +135,18 @@ pick-slot = { $date }: выберите время.
 no-free-slots = { $date }: свободного времени нет.
 free-slots = Свободное время { $date }:
 ask-topic = Тема встречи? Напишите её или нажмите «Без темы».
+topic-line = Тема: { $topic }
 confirm-booking =
     Записать вас на встречу?
     🕒 { $when }, { $minutes } мин
-    Тема: { $topic }
 confirm-reschedule =
     Перенести встречу на новое время?
     🕒 { $when }, { $minutes } мин
 meeting-booked =
     ✅ Вы записаны: { $when }, { $minutes } мин.
-    Тема: { $topic }
 meeting-rescheduled = 🔁 Встреча перенесена на { $when }.
 owner-meeting-booked =
     📅 { $name } записался(ась) на встречу: { $when }, { $minutes } мин.
-    Тема: { $topic }
 my-meetings-title = Ваши ближайшие встречи:
 my-meeting-line = №{ $n }: { $when }, { $minutes } мин. { $name } { $topic }
 no-meetings = Предстоящих встреч нет.
@@ -292,7 +290,6 @@ command-rsvp = Кто придёт на общую встречу
 reminder =
     ⏰ Напоминание: встреча { $when }, { $minutes } мин.
     С кем: { $name }
-    Тема: { $topic }
 button-open-meeting = Открыть встречу
 video-link = 🔗 Ссылка на встречу: { $link }
 meeting-video-link = 🔗 Ссылка на встречу { $when }: { $link }
@@ -300,7 +297,6 @@ reminder-failed = ⚠️ Не удалось доставить напомина
 meeting-card =
     📅 Встреча { $when }, { $minutes } мин.
     Записался: { $name }
-    Тема: { $topic }
     Статус: { $status }
 meeting-status-scheduled = назначена
 meeting-status-cancelled = отменена

@@ -310,3 +310,31 @@ async fn restart_in_the_middle_of_a_booking_continues_the_dialog_and_loses_no_up
     assert!(status.success(), "{status:?}\n{logs}");
     assert_no_token_in(&logs);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_decode_an_unreadable_update_is_skipped_and_the_rest_of_its_batch_is_handled() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path(), &[]).await;
+    let owner = Person::new(OWNER, "Olga", "en");
+    let manager = Person::new(MANAGER, "Maxim", "en");
+
+    // One batch: a good update, one whose message has a date that is not a
+    // number (nothing can read it), and another good one.
+    let first = fake.text_update(&owner, "/start");
+    let mut unreadable = fake.text_update(&manager, "/help");
+    unreadable["message"]["date"] = Value::from("yesterday");
+    let unreadable_id = unreadable["update_id"].as_i64().unwrap();
+    let last = fake.text_update(&manager, "/start");
+    let mark = fake.mark();
+    fake.push_many([first, unreadable, last]);
+
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+    fake.wait_for_message(mark, MANAGER, "e-mail").await;
+    let (_, logs) = bot.stop().await;
+    assert!(
+        logs.contains("an unreadable update was skipped")
+            && logs.contains(&unreadable_id.to_string()),
+        "{logs}"
+    );
+}

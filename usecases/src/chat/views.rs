@@ -17,7 +17,7 @@ use crate::error::UseCaseError;
 use crate::feedback::{RatingSummary, stars_text};
 use crate::ics::Export;
 use crate::members::ProfileView;
-use crate::screens::{button, meeting_text, role_key, slot_text, status_key};
+use crate::screens::{button, meeting_text, role_key, slot_text, status_key, with_topic};
 
 /// Who reads a screen: their language and zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,7 +301,11 @@ pub fn confirm(
     } else {
         "confirm-booking"
     };
-    Screen::text(slot_text(key, interval, topic, reader.zone)).row(vec![
+    with_topic(
+        Screen::text(slot_text(key, interval, topic, reader.zone)),
+        topic,
+    )
+    .row(vec![
         button("button-confirm", Callback::Confirm),
         button("button-abort", Callback::Abort),
     ])
@@ -314,8 +318,14 @@ pub fn booked(meeting: &Meeting, rescheduled: bool, reader: Reader) -> Screen {
     } else {
         "meeting-booked"
     };
-    Screen::text(meeting_text(key, meeting, reader.zone))
-        .row(vec![button("menu-my", Callback::Command(Command::My))])
+    let topic = meeting.topic.as_ref().map(|t| t.as_str());
+    let screen = Screen::text(meeting_text(key, meeting, reader.zone));
+    let screen = if rescheduled {
+        screen
+    } else {
+        with_topic(screen, topic)
+    };
+    screen.row(vec![button("menu-my", Callback::Command(Command::My))])
 }
 
 /// /my: upcoming meetings, each with Cancel and Reschedule.
@@ -366,7 +376,10 @@ pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) ->
                 meeting.status.as_str().to_ascii_lowercase()
             ),
         );
-    let screen = Screen::text(text);
+    let screen = with_topic(
+        Screen::text(text),
+        meeting.topic.as_ref().map(|t| t.as_str()),
+    );
     if meeting.status != meetbot_domain::MeetingStatus::Scheduled {
         return screen;
     }
