@@ -224,7 +224,10 @@ broadcast-message =
     { $text }
 ics-invite = 📎 The meeting file for your calendar.
 ics-cancel = 📎 The cancellation file for your calendar.
-export-ics = Meetings from { $from } to { $to }: { $count } — a file for your calendar.
+export-ics = Meetings from { $from } to { $to }: { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    } — a file for your calendar.
 export-csv = The same meetings as CSV.
 calendar-auth-failed =
     ⚠️ The calendar { $calendar } cannot be used: { $error }
@@ -262,7 +265,10 @@ error-slot-beyond-horizon = That is too far ahead (at most { $n } days).
 error-slot-outside-hours = That time is outside working hours. Please pick a free slot.
 error-slot-taken = Somebody has just taken this time. Please pick another.
 error-not-active = Only active users can book. Back at work? /active
-error-limit-reached = You already have { $n } upcoming meetings, the most allowed. Cancel one to book another.
+error-limit-reached = You already have { $n } upcoming { $n ->
+        [one] meeting
+       *[other] meetings
+    }, the most allowed. Cancel one to book another.
 error-meeting-not-scheduled = This meeting is already cancelled, moved or over.
 error-meeting-started = The meeting has already started.
 error-change-too-late = Meetings can be cancelled or moved up to { $n } hours before the start.

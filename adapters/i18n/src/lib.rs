@@ -304,9 +304,47 @@ mod tests {
         let t = Translator::new();
         let text = Text::new("error-limit-reached").arg("n", TextArg::Number(3));
         let ru = t.text(Language::Ru, &text);
-        assert!(ru.contains("3 предстоящих"), "{ru}");
+        assert!(ru.contains("3 предстоящие встречи"), "{ru}");
         assert!(!ru.contains('\u{2068}'));
-        assert!(t.text(Language::En, &text).contains("3 upcoming"));
+        assert!(t.text(Language::En, &text).contains("3 upcoming meetings"));
+    }
+
+    #[test]
+    fn plural_forms_follow_each_languages_rules_where_a_number_meets_a_noun() {
+        let t = Translator::new();
+        let limit = |language, n| {
+            t.text(
+                language,
+                &Text::new("error-limit-reached").arg("n", TextArg::Number(n)),
+            )
+        };
+        for (n, words) in [
+            (1, "1 предстоящая встреча"),
+            (2, "2 предстоящие встречи"),
+            (5, "5 предстоящих встреч"),
+            (11, "11 предстоящих встреч"),
+            (21, "21 предстоящая встреча"),
+            (22, "22 предстоящие встречи"),
+        ] {
+            let ru = limit(Language::Ru, n);
+            assert!(ru.contains(words), "{n}: {ru}");
+        }
+        assert!(limit(Language::En, 1).contains("1 upcoming meeting,"));
+        assert!(limit(Language::En, 2).contains("2 upcoming meetings,"));
+        let export = |language, n| {
+            t.text(
+                language,
+                &Text::new("export-ics")
+                    .plain("from", "01.01")
+                    .plain("to", "31.01")
+                    .arg("count", TextArg::Number(n)),
+            )
+        };
+        assert!(export(Language::Ru, 1).contains(": 1 встреча —"));
+        assert!(export(Language::Ru, 3).contains(": 3 встречи —"));
+        assert!(export(Language::Ru, 11).contains(": 11 встреч —"));
+        assert!(export(Language::En, 1).contains(": 1 meeting —"));
+        assert!(export(Language::En, 5).contains(": 5 meetings —"));
     }
 
     #[test]
