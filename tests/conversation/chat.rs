@@ -450,3 +450,41 @@ async fn no_empty_topic_line_when_a_booking_has_no_topic() {
     );
     chat.assert_everything_rendered();
 }
+
+#[tokio::test]
+async fn limit_up_front_a_manager_at_the_limit_or_away_is_refused_before_the_first_step() {
+    let world = World::with_managers(&[ANNA]).await;
+    for day in [9, 10] {
+        world
+            .book(ANNA, meetbot_testkit::moscow(day, 10, 0), "m60", None)
+            .await
+            .unwrap();
+    }
+    world.say(ANNA, "/book").await;
+    let first = world.last(ANNA);
+    assert!(first.contains("Запланировано: 2 из 3 встреч"), "{first}");
+
+    world
+        .book(ANNA, meetbot_testkit::moscow(11, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    world.say(ANNA, "/book").await;
+    let refused = world.last(ANNA);
+    assert!(
+        refused.contains("У вас уже 3 предстоящие встречи — это максимум"),
+        "{refused}"
+    );
+    assert!(
+        world.buttons(ANNA).iter().all(|b| !b.contains("мин")),
+        "no type picker"
+    );
+
+    let away = World::with_managers(&[ANNA]).await;
+    away.say(ANNA, "/vacation").await;
+    away.say(ANNA, "/book").await;
+    assert!(
+        away.last(ANNA).contains("только активные"),
+        "{}",
+        away.last(ANNA)
+    );
+}

@@ -63,8 +63,9 @@ async fn store_round_trips_per_update_of_a_booking_flow_stay_as_counted() {
         counted,
         [
             ("start", 9),
-            ("book", 8),
-            ("meeting type", 10),
+            // Both check the limit before showing the picker: one read.
+            ("book", 9),
+            ("meeting type", 11),
             ("day", 9),
             ("slot", 8),
             ("no topic", 7),

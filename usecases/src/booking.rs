@@ -158,6 +158,52 @@ pub async fn month(
     Ok(availability.day_loads(days, duration, &busy, now))
 }
 
+/// How many upcoming meetings `booker` holds at `now`, not counting
+/// `except` (the meeting being moved).
+async fn upcoming_of(
+    s: &Services,
+    booker: UserId,
+    except: Option<MeetingId>,
+    now: DateTime<Utc>,
+) -> Result<u32, UseCaseError> {
+    let count = s
+        .store
+        .meetings(MeetingQuery {
+            booker: Some(booker),
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: None,
+        })
+        .await?
+        .iter()
+        .filter(|m| m.is_upcoming(now) && Some(m.id) != except)
+        .count();
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// How many meetings a manager holds against their limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    /// Upcoming meetings booked.
+    pub upcoming: u32,
+    /// The most they may hold.
+    pub limit: u32,
+}
+
+/// Whether `booker` may begin a booking at all, checked before its first
+/// step: their status and their limit. The owner has no limit (`None`).
+pub async fn may_begin(s: &Services, booker: &User) -> Result<Option<Quota>, UseCaseError> {
+    let settings = s.settings().await?;
+    let upcoming = upcoming_of(s, booker.id, None, s.clock.now()).await?;
+    settings
+        .policy
+        .check_booking(booker, upcoming)
+        .map_err(UseCaseError::Booking)?;
+    Ok((!booker.is_owner()).then(|| Quota {
+        upcoming,
+        limit: settings.policy.limit.get(),
+    }))
+}
+
 /// What a person asks to book.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookingInput {
@@ -192,20 +238,10 @@ async fn check(
     let slot = Interval::starting_at(input.start, kind.duration())
         .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
 
-    let upcoming = s
-        .store
-        .meetings(MeetingQuery {
-            booker: Some(booker.id),
-            statuses: vec![MeetingStatus::Scheduled],
-            overlapping: None,
-        })
-        .await?
-        .iter()
-        .filter(|m| m.is_upcoming(now) && Some(m.id) != replacing.map(|r| r.id))
-        .count();
+    let upcoming = upcoming_of(s, booker.id, replacing.map(|r| r.id), now).await?;
     settings
         .policy
-        .check_booking(booker, upcoming as u32)
+        .check_booking(booker, upcoming)
         .map_err(UseCaseError::Booking)?;
 
     let range = day_range(

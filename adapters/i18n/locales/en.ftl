@@ -136,6 +136,10 @@ no-free-slots = { $date }: no free time.
 free-slots = Free time on { $date }:
 ask-topic = What is the meeting about? Type it or press “No topic”.
 topic-line = Topic: { $topic }
+booking-quota = Booked: { $upcoming } of { $limit } { $limit ->
+        [one] meeting
+       *[other] meetings
+    }.
 confirm-booking =
     Book this meeting?
     🕒 { $when }, { $minutes } min

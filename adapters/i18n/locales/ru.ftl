@@ -136,6 +136,10 @@ no-free-slots = { $date }: свободного времени нет.
 free-slots = Свободное время { $date }:
 ask-topic = Тема встречи? Напишите её или нажмите «Без темы».
 topic-line = Тема: { $topic }
+booking-quota = Запланировано: { $upcoming } из { $limit } { $limit ->
+        [one] встречи
+       *[other] встреч
+    }.
 confirm-booking =
     Записать вас на встречу?
     🕒 { $when }, { $minutes } мин

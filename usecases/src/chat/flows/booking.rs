@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{Action, Interval, Meeting, MeetingId, Topic};
-use meetbot_ports::{Screen, Text};
+use meetbot_ports::{Screen, Text, TextArg};
 
 use crate::booking::{self, BookingInput};
 use crate::chat::command::DateArg;
@@ -17,18 +17,29 @@ use crate::meetings;
 
 /// Opens the picker: the meeting type first when there is a choice, then the month.
 pub async fn begin(chat: &Chat<'_>, mut draft: BookingDraft) -> Handled {
-    chat.s.actor(chat.from.id, Action::Book).await?;
+    let booker = chat.s.actor(chat.from.id, Action::Book).await?;
+    // Refused here, before the first step, not after the last.
+    let quota = booking::may_begin(chat.s, &booker).await?;
     let types = chat.s.settings().await?.meeting_types;
     if draft.meeting_type.is_none() && types.len() == 1 {
         draft.meeting_type = types.first().map(|t| t.code().to_owned());
     }
-    if draft.meeting_type.is_none() {
-        return Ok(
-            Reply::edit(views::pick_meeting_type(&types)).with_dialog(Dialog::Booking(draft))
-        );
+    let mut reply = if draft.meeting_type.is_none() {
+        Reply::edit(views::pick_meeting_type(&types)).with_dialog(Dialog::Booking(draft))
+    } else {
+        let today = chat.today().await?;
+        month(chat, draft, today.year(), today.month()).await?
+    };
+    if let Some(quota) = quota {
+        reply.edit = reply.edit.map(|screen| {
+            screen.then(
+                Text::new("booking-quota")
+                    .arg("upcoming", TextArg::Number(i64::from(quota.upcoming)))
+                    .arg("limit", TextArg::Number(i64::from(quota.limit))),
+            )
+        });
     }
-    let today = chat.today().await?;
-    month(chat, draft, today.year(), today.month()).await
+    Ok(reply)
 }
 
 /// A meeting type picked: on to the month; for a sentence that named its
