@@ -488,3 +488,24 @@ async fn limit_up_front_a_manager_at_the_limit_or_away_is_refused_before_the_fir
         away.last(ANNA)
     );
 }
+
+#[tokio::test]
+async fn reschedule_picker_offers_the_time_of_the_meeting_being_moved() {
+    let world = World::with_managers(&[ANNA]).await;
+    world
+        .book(ANNA, meetbot_testkit::moscow(9, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    world.say(ANNA, "/my").await;
+    world.press_labelled(ANNA, "Перенести №1").await;
+    let day = world
+        .buttons(ANNA)
+        .into_iter()
+        .find(|b| b == "🟢9" || b == "🟡9")
+        .unwrap();
+    world.press_labelled(ANNA, &day).await;
+    let times = world.buttons(ANNA);
+    // Half an hour later overlaps the meeting itself, which is what moves.
+    assert!(times.iter().any(|t| t == "10:30"), "{times:?}");
+    assert!(times.iter().any(|t| t == "10:00"), "{times:?}");
+}

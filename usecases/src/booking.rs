@@ -111,10 +111,21 @@ pub async fn free_slots(
     date: NaiveDate,
     type_code: &str,
 ) -> Result<DaySlots, UseCaseError> {
+    free_slots_moving(s, actor, date, type_code, None).await
+}
+
+/// As [`free_slots`], for moving the meeting `moving`: its own time is free.
+pub async fn free_slots_moving(
+    s: &Services,
+    actor: UserId,
+    date: NaiveDate,
+    type_code: &str,
+    moving: Option<MeetingId>,
+) -> Result<DaySlots, UseCaseError> {
     s.actor(actor, Action::ViewFreeSlots).await?;
     let settings = s.settings().await?;
     let duration = meeting_type(&settings, type_code)?.duration();
-    let busy = busy_between(s, day_range(&settings, date)?, None, Freshness::Recent).await?;
+    let busy = busy_between(s, day_range(&settings, date)?, moving, Freshness::Recent).await?;
     let availability = &settings.availability;
     Ok(availability.day_slots(
         date,
@@ -131,6 +142,17 @@ pub async fn month(
     year: i32,
     month: u32,
     type_code: &str,
+) -> Result<Vec<(NaiveDate, DayLoad)>, UseCaseError> {
+    month_moving(s, actor, (year, month), type_code, None).await
+}
+
+/// As [`month`], for moving the meeting `moving`: its own time is free.
+pub async fn month_moving(
+    s: &Services,
+    actor: UserId,
+    (year, month): (i32, u32),
+    type_code: &str,
+    moving: Option<MeetingId>,
 ) -> Result<Vec<(NaiveDate, DayLoad)>, UseCaseError> {
     s.actor(actor, Action::ViewFreeSlots).await?;
     let settings = s.settings().await?;
@@ -150,7 +172,7 @@ pub async fn month(
     .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
     // One query for the month, not one per day, and the busy time sorted
     // and merged once for all of its days.
-    let busy = busy_between(s, range, None, Freshness::Recent).await?;
+    let busy = busy_between(s, range, moving, Freshness::Recent).await?;
     let availability = &settings.availability;
     let busy = availability.busy_times(&busy.intervals);
     let now = s.clock.now();

@@ -88,7 +88,14 @@ fn noting_a_silent_calendar(chat: &Chat<'_>, screen: Screen) -> Screen {
 /// The month calendar, days coloured by load.
 pub async fn month(chat: &Chat<'_>, draft: BookingDraft, year: i32, month: u32) -> Handled {
     let code = meeting_type_of(&draft)?;
-    let days = booking::month(chat.s, chat.from.id, year, month, &code).await?;
+    let days = booking::month_moving(
+        chat.s,
+        chat.from.id,
+        (year, month),
+        &code,
+        draft.reschedule_of,
+    )
+    .await?;
     let screen = noting_a_silent_calendar(chat, views::month(year, month, &days));
     Ok(Reply::edit(screen).with_dialog(Dialog::Booking(draft)))
 }
@@ -96,7 +103,8 @@ pub async fn month(chat: &Chat<'_>, draft: BookingDraft, year: i32, month: u32) 
 /// The free start times of a day.
 pub async fn day(chat: &Chat<'_>, draft: BookingDraft, date: NaiveDate) -> Handled {
     let code = meeting_type_of(&draft)?;
-    let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
+    let slots =
+        booking::free_slots_moving(chat.s, chat.from.id, date, &code, draft.reschedule_of).await?;
     let screen = noting_a_silent_calendar(chat, views::day_slots(date, &slots, chat.reader));
     Ok(Reply::edit(screen).with_dialog(Dialog::Booking(draft)))
 }
@@ -177,7 +185,9 @@ pub async fn checked_confirmation(chat: &Chat<'_>, draft: BookingDraft) -> Handl
             Ok(reply)
         }
         Err(error @ UseCaseError::Slot(_)) => {
-            let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
+            let slots =
+                booking::free_slots_moving(chat.s, chat.from.id, date, &code, draft.reschedule_of)
+                    .await?;
             let draft = BookingDraft {
                 start: None,
                 ..draft
@@ -249,7 +259,9 @@ pub async fn confirm(chat: &Chat<'_>, draft: BookingDraft) -> Handled {
         }
         Err(error @ UseCaseError::Slot(_)) => {
             let date = chat.owner_zone().await?.date_of(start);
-            let slots = booking::free_slots(chat.s, chat.from.id, date, &code).await?;
+            let slots =
+                booking::free_slots_moving(chat.s, chat.from.id, date, &code, draft.reschedule_of)
+                    .await?;
             let draft = BookingDraft {
                 start: None,
                 ..draft
