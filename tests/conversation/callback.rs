@@ -185,11 +185,12 @@ fn every_screen() -> Vec<Screen> {
         screens.push(views::booked(&big, true, reader));
         screens.push(views::confirm_cancel(&big, reader));
         screens.push(views::cancelled(&big, reader));
-        let rows: Vec<(Meeting, Option<User>)> = (0..10)
+        let rows: Vec<views::MyMeeting> = (0..10)
             .map(|i| {
                 (
                     meeting(i64::MAX - i, start, 120),
                     Some(user(i64::MAX, Role::Manager, Status::Active)),
+                    (i % 2 == 0).then_some(start),
                 )
             })
             .collect();
@@ -200,7 +201,13 @@ fn every_screen() -> Vec<Screen> {
     let reader_user = user(i64::MAX, Role::Manager, Status::Active);
     let start = Utc.with_ymd_and_hms(2199, 12, 31, 20, 0, 0).unwrap();
     let held = meeting(i64::MAX, start, 480);
-    screens.push(views::meeting_card(&held, Some(&reader_user), reader));
+    screens.push(views::meeting_card(&held, Some(&reader_user), reader, None));
+    screens.push(views::meeting_card(
+        &held,
+        Some(&reader_user),
+        reader,
+        Some(start),
+    ));
     screens.push(views::calendar_file(
         held.id,
         "BEGIN:VCALENDAR".into(),

@@ -509,3 +509,33 @@ async fn reschedule_picker_offers_the_time_of_the_meeting_being_moved() {
     assert!(times.iter().any(|t| t == "10:30"), "{times:?}");
     assert!(times.iter().any(|t| t == "10:00"), "{times:?}");
 }
+
+#[tokio::test]
+async fn cutoff_up_front_cancel_and_move_are_not_offered_inside_the_cutoff() {
+    let world = World::with_managers(&[ANNA]).await;
+    // Monday 12:00 now; tomorrow 10:00 is inside the 24-hour cutoff.
+    world
+        .book(ANNA, meetbot_testkit::moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    world
+        .book(ANNA, meetbot_testkit::moscow(10, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    world.say(ANNA, "/my").await;
+    let text = world.last(ANNA);
+    assert!(
+        text.contains("можно было до пн, 7 января 2030, 10:00"),
+        "{text}"
+    );
+    let buttons = world.buttons(ANNA);
+    assert!(!buttons.iter().any(|b| b.contains("№1")), "{buttons:?}");
+    assert!(
+        buttons.iter().any(|b| b.contains("Отменить №2")),
+        "{buttons:?}"
+    );
+    assert!(
+        buttons.iter().any(|b| b.contains("Перенести №2")),
+        "{buttons:?}"
+    );
+}

@@ -153,6 +153,7 @@ owner-meeting-booked =
     📅 { $name } booked a meeting: { $when }, { $minutes } min.
 my-meetings-title = Your upcoming meetings:
 my-meeting-line = #{ $n }: { $when }, { $minutes } min. { $name } { $topic }
+change-closed = This meeting could be cancelled or moved until { $until }.
 no-meetings = No upcoming meetings.
 confirm-cancel = Cancel the meeting on { $when }?
 meeting-cancelled = The meeting on { $when } is cancelled.

@@ -153,6 +153,7 @@ owner-meeting-booked =
     📅 { $name } записался(ась) на встречу: { $when }, { $minutes } мин.
 my-meetings-title = Ваши ближайшие встречи:
 my-meeting-line = №{ $n }: { $when }, { $minutes } мин. { $name } { $topic }
+change-closed = Отменить или перенести эту встречу можно было до { $until }.
 no-meetings = Предстоящих встреч нет.
 confirm-cancel = Отменить встречу { $when }?
 meeting-cancelled = Встреча { $when } отменена.

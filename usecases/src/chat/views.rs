@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use meetbot_domain::{
     DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType, Role,
     Settings, Status, User, UserId, Zone,
@@ -328,14 +328,15 @@ pub fn booked(meeting: &Meeting, rescheduled: bool, reader: Reader) -> Screen {
     screen.row(vec![button("menu-my", Callback::Command(Command::My))])
 }
 
-/// /my: upcoming meetings, each with Cancel and Reschedule.
-pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Screen {
+/// /my: upcoming meetings, each with Cancel and Reschedule while they may
+/// still be changed, else the time until which they could have been.
+pub fn my_meetings(meetings: &[MyMeeting], reader: Reader) -> Screen {
     if meetings.is_empty() {
         return Screen::text(Text::new("no-meetings"))
             .row(vec![button("menu-book", Callback::Command(Command::Book))]);
     }
     let mut screen = Screen::text(Text::new("my-meetings-title"));
-    for (i, (meeting, booker)) in meetings.iter().enumerate() {
+    for (i, (meeting, booker, closed_since)) in meetings.iter().enumerate() {
         let number = i as i64 + 1;
         screen = screen.then(
             meeting_text("my-meeting-line", meeting, reader.zone)
@@ -349,6 +350,10 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
         );
         if let Some(link) = &meeting.video_link {
             screen = screen.then(Text::new("video-link").plain("link", link));
+        }
+        if let Some(since) = closed_since {
+            screen = screen.then(change_closed(*since, reader));
+            continue;
         }
         screen = screen.row(vec![
             Button {
@@ -364,9 +369,30 @@ pub fn my_meetings(meetings: &[(Meeting, Option<User>)], reader: Reader) -> Scre
     screen
 }
 
+/// A meeting of /my: who booked it, and since when it may no longer be
+/// cancelled or moved (`None`: it still may).
+pub type MyMeeting = (Meeting, Option<User>, Option<DateTime<Utc>>);
+
+/// The line that replaces Cancel and Move once the cutoff has passed.
+fn change_closed(since: DateTime<Utc>, reader: Reader) -> Text {
+    Text::new("change-closed").arg(
+        "until",
+        TextArg::Time {
+            at: since,
+            zone: reader.zone,
+        },
+    )
+}
+
 /// One meeting, opened from its reminder: when, how long, with whom, the
-/// topic, and Cancel / Move.
-pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) -> Screen {
+/// topic, and Cancel / Move while it may still be changed (see
+/// [`MyMeeting`] for `closed_since`).
+pub fn meeting_card(
+    meeting: &Meeting,
+    booker: Option<&User>,
+    reader: Reader,
+    closed_since: Option<DateTime<Utc>>,
+) -> Screen {
     let text = meeting_text("meeting-card", meeting, reader.zone)
         .plain("name", booker.map_or(String::new(), |b| b.name.to_string()))
         .key(
@@ -382,6 +408,9 @@ pub fn meeting_card(meeting: &Meeting, booker: Option<&User>, reader: Reader) ->
     );
     if meeting.status != meetbot_domain::MeetingStatus::Scheduled {
         return screen;
+    }
+    if let Some(since) = closed_since {
+        return screen.then(change_closed(since, reader));
     }
     screen.row(vec![
         button("button-cancel-meeting", Callback::Cancel(meeting.id)),

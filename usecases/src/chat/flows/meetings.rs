@@ -1,6 +1,9 @@
 //! My meetings: the list, one meeting opened, cancelling.
 
-use meetbot_domain::MeetingId;
+use chrono::{DateTime, Utc};
+use meetbot_domain::{Meeting, MeetingId};
+
+use crate::error::UseCaseError;
 
 use crate::chat::context::{Chat, Handled};
 use crate::chat::reply::Reply;
@@ -11,19 +14,50 @@ use crate::meetings;
 /// /my: upcoming meetings, each with Cancel and Move.
 pub async fn list(chat: &Chat<'_>) -> Handled {
     let upcoming = meetings::upcoming(chat.s, chat.from.id).await?;
-    let mut rows = Vec::with_capacity(upcoming.len());
-    for meeting in upcoming {
-        let booker = chat.s.store.user(meeting.booker).await?;
-        rows.push((meeting, booker));
-    }
+    let rows = my_rows(chat, upcoming).await?;
     Ok(Reply::edit(views::my_meetings(&rows, chat.reader)))
+}
+
+/// The rows of /my: each meeting with its booker and whether it may still
+/// be changed.
+pub async fn my_rows(
+    chat: &Chat<'_>,
+    meetings: Vec<Meeting>,
+) -> Result<Vec<views::MyMeeting>, UseCaseError> {
+    let mut rows = Vec::with_capacity(meetings.len());
+    for meeting in meetings {
+        let booker = chat.s.store.user(meeting.booker).await?;
+        let closed = change_closed_since(chat, &meeting).await?;
+        rows.push((meeting, booker, closed));
+    }
+    Ok(rows)
+}
+
+/// Since when the person acting may no longer cancel or move `meeting`
+/// (the cutoff before its start); `None` while they may. Buttons that
+/// would only be refused are not offered.
+pub async fn change_closed_since(
+    chat: &Chat<'_>,
+    meeting: &Meeting,
+) -> Result<Option<DateTime<Utc>>, UseCaseError> {
+    let Some(actor) = &chat.user else {
+        return Ok(None);
+    };
+    let policy = chat.s.settings().await?.policy;
+    Ok(
+        match policy.check_change(actor, meeting, chat.s.clock.now()) {
+            Ok(()) => None,
+            Err(_) => Some(meeting.interval.start() - policy.cutoff.duration()),
+        },
+    )
 }
 
 /// One meeting, opened from its reminder.
 pub async fn open(chat: &Chat<'_>, id: MeetingId) -> Handled {
     let (_, meeting) = meetings::get(chat.s, chat.from.id, id).await?;
     let booker = chat.s.store.user(meeting.booker).await?;
-    let card = views::meeting_card(&meeting, booker.as_ref(), chat.reader);
+    let closed = change_closed_since(chat, &meeting).await?;
+    let card = views::meeting_card(&meeting, booker.as_ref(), chat.reader, closed);
     Ok(Reply::edit(super::stats::with_no_show_button(
         chat, card, &meeting,
     )))

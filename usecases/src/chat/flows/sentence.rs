@@ -132,15 +132,12 @@ async fn query(chat: &Chat<'_>, range: Option<DateRange>) -> Handled {
         .map(|range| range.interval(chat.reader.zone))
         .transpose()
         .map_err(|_| UseCaseError::Invalid("error-date-invalid"))?;
-    let upcoming = meetings::upcoming(chat.s, chat.from.id).await?;
-    let mut rows = Vec::new();
-    for meeting in upcoming
+    let upcoming = meetings::upcoming(chat.s, chat.from.id)
+        .await?
         .into_iter()
         .filter(|meeting| span.is_none_or(|span| span.overlaps(&meeting.interval)))
-    {
-        let booker = chat.s.store.user(meeting.booker).await?;
-        rows.push((meeting, booker));
-    }
+        .collect();
+    let rows = super::meetings::my_rows(chat, upcoming).await?;
     Ok(Reply::edit(views::my_meetings(&rows, chat.reader)))
 }
 

@@ -38,7 +38,8 @@ pub async fn show(chat: &Chat<'_>, period: StatsPeriod) -> Handled {
 pub async fn no_show(chat: &Chat<'_>, id: MeetingId, no_show: bool) -> Handled {
     let meeting = meetings::mark_no_show(chat.s, chat.from.id, id, no_show).await?;
     let booker = chat.s.store.user(meeting.booker).await?;
-    let card = views::meeting_card(&meeting, booker.as_ref(), chat.reader);
+    let closed = super::meetings::change_closed_since(chat, &meeting).await?;
+    let card = views::meeting_card(&meeting, booker.as_ref(), chat.reader, closed);
     Ok(Reply::edit(with_no_show_button(chat, card, &meeting)))
 }
 
