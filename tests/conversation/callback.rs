@@ -101,7 +101,7 @@ fn every_screen() -> Vec<Screen> {
         ));
         screens.push(views::welcome(person));
         screens.push(screens::registration_request(person));
-        screens.push(views::decided(person, true));
+        screens.push(views::decided(person, true, std::slice::from_ref(person)));
         screens.push(views::broadcast_message(&"x".repeat(3500), person));
         screens.push(views::profile(
             &ProfileView {

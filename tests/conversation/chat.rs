@@ -539,3 +539,35 @@ async fn cutoff_up_front_cancel_and_move_are_not_offered_inside_the_cutoff() {
         "{buttons:?}"
     );
 }
+
+#[tokio::test]
+async fn pending_keeps_the_other_requests_and_their_buttons_after_one_is_decided() {
+    let chat = chat_world();
+    chat.say(OWNER, "/start").await;
+    for (id, email) in [(1, "anna1@example.com"), (2, "anna2@example.com")] {
+        chat.say(UserId(id), "/start").await;
+        chat.say(UserId(id), email).await;
+    }
+    chat.say(OWNER, "/pending").await;
+    assert_eq!(
+        chat.buttons(OWNER)
+            .iter()
+            .filter(|b| b.contains("Одобрить"))
+            .count(),
+        2
+    );
+    chat.press_labelled(OWNER, "Одобрить").await;
+    let after = chat.last(OWNER);
+    assert!(after.contains("одобрен"), "{after}");
+    assert!(after.contains("anna"), "the other request stays: {after}");
+    assert_eq!(
+        chat.buttons(OWNER)
+            .iter()
+            .filter(|b| b.contains("Одобрить"))
+            .count(),
+        1
+    );
+    chat.press_labelled(OWNER, "Одобрить").await;
+    assert!(chat.buttons(OWNER).iter().all(|b| !b.contains("Одобрить")));
+    chat.assert_everything_rendered();
+}

@@ -487,14 +487,21 @@ pub fn pending(users: &[User]) -> Screen {
     screen
 }
 
-/// What the owner sees after deciding a registration.
-pub fn decided(user: &User, approved: bool) -> Screen {
+/// What the owner sees after deciding a registration, followed by the
+/// requests still `waiting`, each with its buttons.
+pub fn decided(user: &User, approved: bool, waiting: &[User]) -> Screen {
     let key = if approved {
         "owner-approved"
     } else {
         "owner-rejected"
     };
-    Screen::text(Text::new(key).plain("name", &user.name))
+    let mut screen = Screen::text(Text::new(key).plain("name", &user.name));
+    if !waiting.is_empty() {
+        let rest = pending(waiting);
+        screen.texts.extend(rest.texts);
+        screen.buttons.extend(rest.buttons);
+    }
+    screen
 }
 
 /// /users: everybody, each a button to their card, with the average

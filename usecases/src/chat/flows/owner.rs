@@ -26,7 +26,10 @@ pub async fn decide(chat: &Chat<'_>, user: UserId, approved: bool) -> Handled {
     } else {
         registration::reject(chat.s, chat.from.id, user).await?
     };
-    Ok(Reply::edit(views::decided(&decided, approved)))
+    // The message may be the /pending list: the requests still waiting
+    // keep their entries and buttons.
+    let waiting = members::pending(chat.s, chat.from.id).await?;
+    Ok(Reply::edit(views::decided(&decided, approved, &waiting)))
 }
 
 /// /users: everybody, with their ratings.
