@@ -150,3 +150,18 @@ pub async fn fresh_calendar(server: &Radicale) -> CalDavCalendar {
     calendar.create_collection().await.unwrap();
     calendar
 }
+
+/// The text of the resource `name` in `calendar`'s collection, as the
+/// server keeps it.
+pub async fn resource_text(calendar: &CalDavCalendar, name: &str) -> String {
+    let url = calendar.collection().await.unwrap().join(name).unwrap();
+    reqwest::Client::new()
+        .get(url)
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}

@@ -16,7 +16,9 @@ use meetbot_caldav::CalDavCalendar;
 use meetbot_domain::{Interval, Zone};
 use meetbot_ports::contract::calendar::{event, hour_at, key, now};
 use meetbot_ports::{Calendar, CalendarError};
-use meetbot_testkit::caldav::{OTHER_USER, PASSWORD, USER, config, fresh_calendar, radicale};
+use meetbot_testkit::caldav::{
+    OTHER_USER, PASSWORD, USER, config, fresh_calendar, radicale, resource_text,
+};
 
 meetbot_ports::calendar_contract_tests!(async {
     match radicale() {
@@ -75,21 +77,7 @@ async fn caldav_events_are_one_resource_per_meeting_with_a_stable_uid() {
     let calendar = fresh_calendar(server).await;
     calendar.upsert_event(&event(9, hour_at(2))).await.unwrap();
     calendar.upsert_event(&event(9, hour_at(3))).await.unwrap();
-    let url = calendar
-        .collection()
-        .await
-        .unwrap()
-        .join(&meetbot_caldav::resource_name(&key(9)))
-        .unwrap();
-    let body = reqwest::Client::new()
-        .get(url)
-        .basic_auth(USER, Some(PASSWORD))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = resource_text(&calendar, &meetbot_caldav::resource_name(&key(9))).await;
     assert_eq!(body.matches("BEGIN:VEVENT").count(), 1, "{body}");
     assert!(body.contains("UID:meetbot-0123456789abcdef-9"), "{body}");
 }

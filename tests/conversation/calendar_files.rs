@@ -14,7 +14,7 @@ use meetbot_caldav::resource_name;
 use meetbot_domain::{Email, UserId};
 use meetbot_google_calendar::GoogleCalendar;
 use meetbot_ports::{Calendar, Clock, MeetingQuery, Store};
-use meetbot_testkit::caldav::{PASSWORD, USER, fresh_calendar, radicale};
+use meetbot_testkit::caldav::{fresh_calendar, radicale, resource_text};
 use meetbot_testkit::google::{CALENDAR_ID, FakeGoogle};
 use meetbot_testkit::{OWNER, World};
 use meetbot_usecases::calendar_sync;
@@ -146,24 +146,13 @@ async fn organizer_in_every_ics_and_one_uid_for_the_file_and_the_google_event() 
 #[tokio::test]
 async fn organizer_in_every_ics_and_one_uid_for_the_file_and_the_caldav_event() {
     let Some(server) = radicale() else { return };
-    let calendar = fresh_calendar(server).await;
-    let collection = calendar.collection().await.unwrap();
-    let world = world_over(Arc::new(calendar)).await;
+    let calendar = Arc::new(fresh_calendar(server).await);
+    let world = world_over(calendar.clone()).await;
     let install = world.services.install.clone();
     let (invite, cancel) = book_and_cancel(&world, async || {
         let booked = world.store.meetings(MeetingQuery::default()).await.unwrap();
-        let url = collection
-            .join(&resource_name(&install.key(booked[0].id)))
-            .unwrap();
-        let stored = reqwest::Client::new()
-            .get(url)
-            .basic_auth(USER, Some(PASSWORD))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let name = resource_name(&install.key(booked[0].id));
+        let stored = resource_text(&calendar, &name).await;
         only_event(&stored).get_uid().unwrap().to_owned()
     })
     .await;
