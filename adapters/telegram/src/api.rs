@@ -339,10 +339,16 @@ impl BotApi {
         }
     }
 
-    /// `answerCallbackQuery` without a text: stops the button's spinner.
-    pub async fn answer_callback_query(&self, id: &str) -> Result<(), CallError> {
+    /// `answerCallbackQuery`: stops the button's spinner, and shows `toast`
+    /// for a moment when given.
+    pub async fn answer_callback_query(
+        &self,
+        id: &str,
+        toast: Option<&str>,
+    ) -> Result<(), CallError> {
         let params = AnswerCallbackQueryParams::builder()
             .callback_query_id(id)
+            .maybe_text(toast)
             .build();
         self.call(CALL_TIMEOUT, self.bot.answer_callback_query(&params))
             .await?;

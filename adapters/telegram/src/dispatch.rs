@@ -15,12 +15,13 @@ use std::time::Duration;
 
 use frankenstein::types::{ChatType, MaybeInaccessibleMessage, User, Voice};
 use frankenstein::updates::{Update, UpdateContent};
-use meetbot_domain::UserId;
+use meetbot_domain::{Language, UserId};
+use meetbot_i18n::Translator;
 use meetbot_ports::speech::{Audio, SpeechToText};
-use meetbot_ports::{InboxUpdate, MessageRef, StoreError};
-use meetbot_usecases::Services;
+use meetbot_ports::{InboxUpdate, MessageRef, StoreError, Text};
 use meetbot_usecases::chat::{self, Event, Incoming};
 use meetbot_usecases::registration::Profile;
+use meetbot_usecases::{Callback, Services};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -427,6 +428,9 @@ async fn handle(
     }
 }
 
+/// The wording of toasts, which are not screens the messenger renders.
+static TOASTS: std::sync::LazyLock<Translator> = std::sync::LazyLock::new(Translator::new);
+
 /// What an update says to the conversation, or `None` when it says nothing.
 async fn incoming(
     api: &BotApi,
@@ -455,10 +459,25 @@ async fn incoming(
             Some(Incoming { from, event })
         }
         UpdateContent::CallbackQuery(query) => {
+            // A button whose data none of our screens made (forged, or from
+            // a far older version) gets a toast and nothing else: no chat
+            // message, so a flood of them costs the person nothing.
+            let readable = query.data.as_deref().and_then(Callback::decode).is_some();
+            let toast = (!readable).then(|| {
+                let language = Language::from_telegram(query.from.language_code.as_deref());
+                TOASTS.text(language, &Text::new("error-stale-button"))
+            });
             // Answer first: the person's button stops spinning at once, and
             // Telegram wants the answer within seconds, before any slow work.
-            if let Err(error) = api.answer_callback_query(&query.id).await {
+            if let Err(error) = api.answer_callback_query(&query.id, toast.as_deref()).await {
                 tracing::warn!(%error, "a button press was not answered");
+            }
+            if !readable {
+                tracing::debug!(
+                    update_id = update.update_id,
+                    "an unreadable button was answered with a toast"
+                );
+                return None;
             }
             let data = query.data?;
             // The actor is who pressed, as Telegram says; nothing in the

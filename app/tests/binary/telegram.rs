@@ -338,3 +338,45 @@ async fn batch_decode_an_unreadable_update_is_skipped_and_the_rest_of_its_batch_
         "{logs}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_button_presses_get_a_toast_only_and_the_next_command_is_answered_at_once() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = Bot::start(&fake, dir.path(), &[]).await;
+    let owner = Person::new(OWNER, "Olga", "en");
+    let mark = fake.mark();
+    fake.say(&owner, "/start");
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+
+    let mark = fake.mark();
+    let presses: Vec<Value> = (0..1000)
+        .map(|i| fake.button_update(&owner, &format!("garbage{i}"), 1))
+        .collect();
+    fake.push_many(presses);
+    fake.say(&owner, "/help");
+    let asked = std::time::Instant::now();
+    fake.wait_for_message(mark, OWNER, "/book").await;
+    let waited = asked.elapsed();
+
+    let since = fake.since(mark);
+    let toasts = since
+        .iter()
+        .filter(|r| r.method == "answerCallbackQuery")
+        .filter(|r| {
+            r.body["text"] == "This button is out of date. Please start again from the menu."
+        })
+        .count();
+    assert_eq!(toasts, 1000);
+    let chat_messages: Vec<_> = since
+        .iter()
+        .filter(|r| r.method != "answerCallbackQuery" && r.chat_id == Some(OWNER))
+        .collect();
+    assert_eq!(
+        chat_messages.len(),
+        1,
+        "only the answer to /help: {chat_messages:?}"
+    );
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
+    bot.stop().await;
+}
