@@ -85,10 +85,6 @@ async fn calendar_feed(State(health): State<Health>, Path(file): Path<String>) -
     }
 }
 
-/// How `/health` words the fix of a failing calendar: in English, for
-/// whoever runs the bot.
-static FIX_WORDING: std::sync::LazyLock<Translator> = std::sync::LazyLock::new(Translator::new);
-
 /// 200 when the database answers and accepts a write, the calendar works
 /// and every background task runs, else 503, with a JSON body: `{"status",
 /// "database": {"reachable", "writable"}, "telegram": {"last_success"},
@@ -141,7 +137,8 @@ async fn health_check(State(health): State<Health>) -> impl IntoResponse {
             "name": about.name,
             "status": "failing",
             "reason": reason,
-            "fix": fix.map(|fix| FIX_WORDING.text(Language::En, &fix)),
+            // In English, for whoever runs the bot.
+            "fix": fix.map(|fix| Translator::shared().text(Language::En, &fix)),
         }),
     };
     let status = if healthy {

@@ -116,6 +116,13 @@ fn time_text(language: Language, at: DateTime<Utc>, zone: Zone) -> String {
 }
 
 impl Translator {
+    /// One translator for the whole process, made on first use: for texts
+    /// outside the messengers' screens (toasts, `/health`).
+    pub fn shared() -> &'static Self {
+        static SHARED: std::sync::LazyLock<Translator> = std::sync::LazyLock::new(Translator::new);
+        &SHARED
+    }
+
     /// A translator with the embedded Russian and English locales.
     pub fn new() -> Self {
         Self {

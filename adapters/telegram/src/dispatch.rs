@@ -428,9 +428,6 @@ async fn handle(
     }
 }
 
-/// The wording of toasts, which are not screens the messenger renders.
-static TOASTS: std::sync::LazyLock<Translator> = std::sync::LazyLock::new(Translator::new);
-
 /// What an update says to the conversation, or `None` when it says nothing.
 async fn incoming(
     api: &BotApi,
@@ -465,7 +462,7 @@ async fn incoming(
             let readable = query.data.as_deref().and_then(Callback::decode).is_some();
             let toast = (!readable).then(|| {
                 let language = Language::from_telegram(query.from.language_code.as_deref());
-                TOASTS.text(language, &Text::new("error-stale-button"))
+                Translator::shared().text(language, &Text::new("error-stale-button"))
             });
             // Answer first: the person's button stops spinning at once, and
             // Telegram wants the answer within seconds, before any slow work.
