@@ -148,7 +148,12 @@ impl CalendarError {
     /// Whether only a person can end the failure: credentials refused, or
     /// the calendar (not an event) missing.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, Self::Unauthorised(_) | Self::NotFound | Self::Gone)
+        matches!(self, Self::Unauthorised(_)) || self.is_missing()
+    }
+
+    /// Whether what was asked for is not there (or no longer).
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Self::NotFound | Self::Gone)
     }
 }
 

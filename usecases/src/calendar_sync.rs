@@ -443,7 +443,7 @@ async fn pause(
     let failure = AuthFailure {
         since: now,
         error: error.to_string(),
-        missing: matches!(error, CalendarError::NotFound | CalendarError::Gone),
+        missing: error.is_missing(),
     };
     let json = serde_json::to_string(&failure)
         .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
@@ -476,8 +476,7 @@ pub fn refused_screen(about: &CalendarAbout, error: &CalendarError) -> Screen {
 /// What a person most likely has to do when `about` fails with `error`:
 /// by how the bot gets in, and whether it was refused or found nothing.
 pub fn likely_fix(about: &CalendarAbout, error: &CalendarError) -> Text {
-    let missing = matches!(error, CalendarError::NotFound | CalendarError::Gone);
-    let key = match (&about.access, missing) {
+    let key = match (&about.access, error.is_missing()) {
         (CalendarAccess::GoogleServiceAccount { account }, true) => {
             return Text::new("calendar-fix-google-share")
                 .plain("calendar", &about.name)

@@ -7,14 +7,14 @@
 //! token → person); revoking it empties both, and a new one is made on
 //! the next request.
 
-use meetbot_domain::{Action, Meeting, MeetingStatus, Role, User, UserId};
+use meetbot_domain::{Action, Meeting, MeetingStatus, Role, UserId};
 use meetbot_ports::MeetingQuery;
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
-use crate::calendar_sync::{CalendarOf, type_name};
+use crate::calendar_sync::CalendarOf;
 use crate::error::UseCaseError;
-use crate::ics::export_ics;
+use crate::ics::{bookers_of, publish};
 use crate::services::Services;
 
 /// Letters and digits in a token: 32 of 62 symbols, about 190 bits.
@@ -104,20 +104,9 @@ pub async fn feed(s: &Services, token: &str) -> Result<Option<String>, UseCaseEr
         // A moved meeting lives on as its new one, under its own UID.
         .filter(|m| m.status != MeetingStatus::Rescheduled)
         .collect();
-    let mut people: Vec<User> = vec![reader.clone()];
-    for meeting in &meetings {
-        if people.iter().all(|u| u.id != meeting.booker) {
-            people.extend(s.store.user(meeting.booker).await?);
-        }
-    }
-    let settings = s.settings().await?;
+    let bookers = bookers_of(s, &meetings).await?;
     let host = s.organizer().await?;
-    Ok(Some(export_ics(
-        &meetings,
-        &people,
-        host.as_ref(),
-        side,
-        |m| s.event_uid(m.id),
-        |m| type_name(&settings, &m.meeting_type),
-    )))
+    Ok(Some(
+        publish(s, &meetings, &bookers, host.as_ref(), side).await?,
+    ))
 }

@@ -272,25 +272,43 @@ pub async fn export(s: &Services, actor: UserId, range: Interval) -> Result<Expo
             ..MeetingQuery::default()
         })
         .await?;
+    let users = bookers_of(s, &meetings).await?;
+    let zone = s.settings().await?.availability.zone();
+    let host = s.organizer().await?.unwrap_or(owner);
+    Ok(Export {
+        ics: publish(s, &meetings, &users, Some(&host), CalendarOf::Owner).await?,
+        csv: export_csv(&meetings, &users, zone)?,
+        meetings,
+    })
+}
+
+/// The bookers of `meetings`, each read once.
+pub async fn bookers_of(s: &Services, meetings: &[Meeting]) -> Result<Vec<User>, UseCaseError> {
     let mut users: Vec<User> = Vec::new();
-    for meeting in &meetings {
+    for meeting in meetings {
         if users.iter().all(|u| u.id != meeting.booker) {
             users.extend(s.store.user(meeting.booker).await?);
         }
     }
+    Ok(users)
+}
+
+/// `meetings` as one published .ics file (see [`export_ics`]) for the
+/// calendar of `reader`: each with its UID and its type's name.
+pub async fn publish(
+    s: &Services,
+    meetings: &[Meeting],
+    bookers: &[User],
+    host: Option<&User>,
+    reader: CalendarOf,
+) -> Result<String, UseCaseError> {
     let settings = s.settings().await?;
-    let zone = settings.availability.zone();
-    let host = s.organizer().await?.unwrap_or(owner);
-    Ok(Export {
-        ics: export_ics(
-            &meetings,
-            &users,
-            Some(&host),
-            CalendarOf::Owner,
-            |m| s.event_uid(m.id),
-            |m| type_name(&settings, &m.meeting_type),
-        ),
-        csv: export_csv(&meetings, &users, zone)?,
+    Ok(export_ics(
         meetings,
-    })
+        bookers,
+        host,
+        reader,
+        |m| s.event_uid(m.id),
+        |m| type_name(&settings, &m.meeting_type),
+    ))
 }

@@ -1,7 +1,7 @@
 //! My meetings: the list, one meeting opened, cancelling.
 
 use chrono::{DateTime, Utc};
-use meetbot_domain::{Meeting, MeetingId};
+use meetbot_domain::{BookingPolicy, Meeting, MeetingId};
 
 use crate::error::UseCaseError;
 
@@ -24,10 +24,11 @@ pub async fn my_rows(
     chat: &Chat<'_>,
     meetings: Vec<Meeting>,
 ) -> Result<Vec<views::MyMeeting>, UseCaseError> {
+    let policy = chat.s.settings().await?.policy;
     let mut rows = Vec::with_capacity(meetings.len());
     for meeting in meetings {
         let booker = chat.s.store.user(meeting.booker).await?;
-        let closed = change_closed_since(chat, &meeting).await?;
+        let closed = closed_since(chat, &policy, &meeting);
         rows.push((meeting, booker, closed));
     }
     Ok(rows)
@@ -40,16 +41,20 @@ pub async fn change_closed_since(
     chat: &Chat<'_>,
     meeting: &Meeting,
 ) -> Result<Option<DateTime<Utc>>, UseCaseError> {
-    let Some(actor) = &chat.user else {
-        return Ok(None);
-    };
     let policy = chat.s.settings().await?.policy;
-    Ok(
-        match policy.check_change(actor, meeting, chat.s.clock.now()) {
-            Ok(()) => None,
-            Err(_) => Some(meeting.interval.start() - policy.cutoff.duration()),
-        },
-    )
+    Ok(closed_since(chat, &policy, meeting))
+}
+
+fn closed_since(
+    chat: &Chat<'_>,
+    policy: &BookingPolicy,
+    meeting: &Meeting,
+) -> Option<DateTime<Utc>> {
+    let actor = chat.user.as_ref()?;
+    policy
+        .check_change(actor, meeting, chat.s.clock.now())
+        .err()
+        .map(|_| meeting.interval.start() - policy.cutoff.duration())
 }
 
 /// One meeting, opened from its reminder.
