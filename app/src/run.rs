@@ -123,6 +123,7 @@ impl Core {
             install: self.install,
             owner_email: self.owner_email,
             busy_reads: Arc::default(),
+            refusals: Arc::default(),
             feed_base: self.feed_base,
             settings_read: None,
             outbox: Outbox::default(),

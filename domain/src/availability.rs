@@ -12,6 +12,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::busy::{BusyTimes, DayClock, Tick, nanos};
+use crate::meeting::Topic;
 use crate::time::{Interval, Zone};
 
 /// Why availability settings could not be made.
@@ -27,10 +28,12 @@ pub enum AvailabilityError {
     #[error("the slot step must be 15, 30 or 60 minutes, got {0}")]
     BadStep(i64),
     /// A negative or too large number of minutes or days.
-    #[error("{what} must be between 0 and {max}, got {got}")]
+    #[error("{what} must be between {min} and {max}, got {got}")]
     OutOfRange {
         /// Which setting.
         what: &'static str,
+        /// The smallest allowed.
+        min: i64,
         /// The largest allowed.
         max: i64,
         /// What was given.
@@ -134,7 +137,7 @@ impl DayWindow {
     }
 
     /// The window on a date, as UTC instants in `zone`.
-    fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
+    pub fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
         // Built from hours and minutes rather than added to midnight: this
         // runs for every day of a month view, and chrono's date arithmetic
         // would cost more than the rest of the day's work.
@@ -266,10 +269,21 @@ pub struct Availability {
     zone: Zone,
     weekly: WeeklyHours,
     overrides: BTreeMap<NaiveDate, Option<DayWindow>>,
+    blocks: Vec<BlockedRange>,
     step: SlotStep,
     buffer_minutes: u32,
     notice_minutes: u32,
     horizon_days: u32,
+}
+
+/// A stretch of time the owner closed inside a working day (a doctor's
+/// appointment, an offsite): no slot overlapping it is offered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedRange {
+    /// When it is closed.
+    pub interval: Interval,
+    /// Why, as the owner typed it; shown to the bookers it affects.
+    pub reason: Option<Topic>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -278,6 +292,8 @@ struct AvailabilityFields {
     weekly: WeeklyHours,
     #[serde(default)]
     overrides: BTreeMap<NaiveDate, Option<DayWindow>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    blocks: Vec<BlockedRange>,
     step_minutes: SlotStep,
     buffer_minutes: i64,
     notice_minutes: i64,
@@ -292,6 +308,9 @@ impl TryFrom<AvailabilityFields> for Availability {
         availability.set_notice_minutes(f.notice_minutes)?;
         availability.set_horizon_days(f.horizon_days)?;
         availability.overrides = f.overrides;
+        for block in f.blocks {
+            availability.add_block(block);
+        }
         Ok(availability)
     }
 }
@@ -302,6 +321,7 @@ impl From<Availability> for AvailabilityFields {
             zone: a.zone,
             weekly: a.weekly,
             overrides: a.overrides,
+            blocks: a.blocks,
             step_minutes: a.step,
             buffer_minutes: i64::from(a.buffer_minutes),
             notice_minutes: i64::from(a.notice_minutes),
@@ -314,7 +334,12 @@ fn in_range(what: &'static str, got: i64, max: i64) -> Result<u32, AvailabilityE
     if (0..=max).contains(&got) {
         Ok(got as u32)
     } else {
-        Err(AvailabilityError::OutOfRange { what, max, got })
+        Err(AvailabilityError::OutOfRange {
+            what,
+            min: 0,
+            max,
+            got,
+        })
     }
 }
 
@@ -325,6 +350,7 @@ impl Availability {
             zone,
             weekly,
             overrides: BTreeMap::new(),
+            blocks: Vec::new(),
             step,
             buffer_minutes: 0,
             notice_minutes: 0,
@@ -394,6 +420,7 @@ impl Availability {
         if days == 0 {
             return Err(AvailabilityError::OutOfRange {
                 what: "the booking horizon (days)",
+                min: 1,
                 max: 365,
                 got: 0,
             });
@@ -417,6 +444,36 @@ impl Availability {
         self.overrides.remove(&date);
     }
 
+    /// The closed ranges, earliest first.
+    pub fn blocks(&self) -> &[BlockedRange] {
+        &self.blocks
+    }
+
+    /// Closes a range; it stays in start order with the others.
+    pub fn add_block(&mut self, block: BlockedRange) {
+        let at = self
+            .blocks
+            .partition_point(|b| b.interval.start() <= block.interval.start());
+        self.blocks.insert(at, block);
+    }
+
+    /// Opens the range that starts at `start` again; whether there was one.
+    pub fn remove_block(&mut self, start: DateTime<Utc>) -> bool {
+        let before = self.blocks.len();
+        self.blocks.retain(|b| b.interval.start() != start);
+        self.blocks.len() != before
+    }
+
+    /// Whether the owner closed any part of `interval`.
+    pub fn is_closed(&self, interval: &Interval) -> bool {
+        self.blocks.iter().any(|b| b.interval.overlaps(interval))
+    }
+
+    /// Forgets the ranges that ended by `now`: they can hide no slot.
+    pub fn forget_blocks_before(&mut self, now: DateTime<Utc>) {
+        self.blocks.retain(|b| b.interval.end() > now);
+    }
+
     /// The working window of a date, as UTC instants.
     pub fn window_on(&self, date: NaiveDate) -> Option<Interval> {
         let window = match self.overrides.get(&date) {
@@ -434,7 +491,13 @@ impl Availability {
 
     /// The busy intervals widened by the buffer, sorted and merged: build it
     /// once per request and ask it about every slot of every day.
+    /// The closed ranges count as busy too.
     pub fn busy_times(&self, busy: &[Interval]) -> BusyTimes {
+        if !self.blocks.is_empty() {
+            let mut all = busy.to_vec();
+            all.extend(self.blocks.iter().map(|b| b.interval));
+            return BusyTimes::new(&all, self.buffer());
+        }
         BusyTimes::new(busy, self.buffer())
     }
 

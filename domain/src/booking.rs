@@ -152,12 +152,15 @@ impl BookingPolicy {
 
     /// Whether `actor` may cancel or move `meeting` at `now`. Who owns the
     /// meeting is the permission table's question; this is about time. The
-    /// owner is exempt from the cutoff, but nobody changes a started meeting.
+    /// owner is exempt from the cutoff, and so is a meeting whose time the
+    /// owner has since closed (`time_closed`), but nobody changes a started
+    /// meeting.
     pub fn check_change(
         &self,
         actor: &User,
         meeting: &Meeting,
         now: DateTime<Utc>,
+        time_closed: bool,
     ) -> Result<(), ChangeRefusal> {
         if meeting.status != MeetingStatus::Scheduled {
             return Err(ChangeRefusal::NotScheduled(meeting.status));
@@ -165,7 +168,8 @@ impl BookingPolicy {
         if now >= meeting.interval.start() {
             return Err(ChangeRefusal::AlreadyStarted);
         }
-        if !actor.is_owner() && meeting.interval.start() - now < self.cutoff.duration() {
+        let exempt = actor.is_owner() || time_closed;
+        if !exempt && meeting.interval.start() - now < self.cutoff.duration() {
             return Err(ChangeRefusal::TooLate(self.cutoff.hours()));
         }
         Ok(())

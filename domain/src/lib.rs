@@ -27,7 +27,7 @@ pub mod user;
 
 pub use audit::{AuditAction, AuditDetails, AuditEvent, AuditKind, AuditTarget};
 pub use availability::{
-    Availability, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
+    Availability, BlockedRange, DayLoad, DaySlots, DayWindow, SlotRefusal, SlotStep, WeeklyHours,
 };
 pub use booking::{BookingPolicy, BookingRefusal, ChangeCutoff, ChangeRefusal, UpcomingLimit};
 pub use busy::BusyTimes;

@@ -299,6 +299,15 @@ pub enum Status {
     Inactive,
 }
 
+impl Status {
+    /// Whether a person may give themselves this status: they go on
+    /// holiday, fall sick, travel and come back to work on their own; only
+    /// the owner makes somebody inactive.
+    pub fn is_own_choice(self) -> bool {
+        !matches!(self, Self::Inactive)
+    }
+}
+
 stable_names!(Status {
     Active => "ACTIVE",
     Vacation => "VACATION",

@@ -44,6 +44,9 @@ pub enum TextArg {
     /// Another message with arguments of its own, translated in place (a
     /// short date, a name or "user 1001" when the person is gone).
     Text(Box<Text>),
+    /// Messages of their own, one per line, translated in place (the
+    /// weekly hours, the closed ranges).
+    Lines(Vec<Text>),
 }
 
 impl Text {
@@ -74,6 +77,11 @@ impl Text {
     /// Adds an argument that is itself a message with arguments.
     pub fn text(self, name: impl Into<String>, text: Text) -> Self {
         self.arg(name, TextArg::Text(Box::new(text)))
+    }
+
+    /// Adds an argument of several messages, one per line.
+    pub fn lines(self, name: impl Into<String>, lines: Vec<Text>) -> Self {
+        self.arg(name, TextArg::Lines(lines))
     }
 
     /// The argument of that name.

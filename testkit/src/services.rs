@@ -129,6 +129,7 @@ impl ServicesBuilder {
             install: self.install,
             owner_email: None,
             busy_reads: Arc::default(),
+            refusals: Arc::default(),
             feed_base: Some(FEED_BASE.to_owned()),
             outbox: Outbox::default(),
             settings_read: None,

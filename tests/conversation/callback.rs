@@ -16,9 +16,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use meetbot_domain::{
-    AuditAction, AuditKind, CronSchedule, DayLoad, DaySlots, Department, DisplayName, GroupMeeting,
-    Interval, Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence, Role, Settings,
-    Status, Topic, User, UserId, Zone,
+    AuditAction, AuditKind, BlockedRange, CronSchedule, DayLoad, DaySlots, Department, DisplayName,
+    GroupMeeting, Interval, Language, Meeting, MeetingId, MeetingStatus, MeetingType, Occurrence,
+    Role, Settings, Status, Topic, User, UserId, Zone,
 };
 use meetbot_ports::{
     AuditCursor, AuditId, AuditQuery, CalendarAbout, CalendarAccess, CalendarError, MeetingQuery,
@@ -32,6 +32,7 @@ use meetbot_usecases::chat::views::{self, Reader};
 use meetbot_usecases::chat::{Command, SettingCode};
 use meetbot_usecases::feedback::RatingSummary;
 use meetbot_usecases::members::ProfileView;
+use meetbot_usecases::refusals::REFUSAL_QUIET;
 use meetbot_usecases::registration;
 use meetbot_usecases::{Callback, calendar_sync, feedback, reminders, rsvp, screens};
 
@@ -133,6 +134,28 @@ fn every_screen() -> Vec<Screen> {
         .collect();
     screens.push(views::settings(&settings));
     screens.push(views::settings(&Settings::default()));
+    let mut closed = Settings::default();
+    let far = Utc.with_ymd_and_hms(2199, 12, 31, 10, 0, 0).unwrap();
+    for i in 0..20 {
+        let start = far - Duration::days(i);
+        closed.availability.add_block(BlockedRange {
+            interval: Interval::new(start, start + Duration::hours(4)).unwrap(),
+            reason: (i % 2 == 0).then(|| Topic::new(&"ж".repeat(200)).unwrap()),
+        });
+    }
+    screens.push(views::settings(&closed));
+    for block in closed.availability.blocks() {
+        let booker = user(i64::MAX, Role::Manager, Status::Active);
+        let inside = meeting(i64::MAX, block.interval.start(), 480);
+        screens.push(screens::time_closed(&inside, block, &booker));
+    }
+    screens.push(views::choose_zone(reader.zone));
+    screens.push(views::zone_set(reader.zone, far));
+    screens.push(views::bookers_told(usize::MAX));
+    screens.push(views::button_expired(None));
+    for role in Role::ALL {
+        screens.push(views::button_expired(Some(*role)));
+    }
     for setting in SettingCode::ALL {
         screens.push(views::ask_setting(setting));
     }
@@ -387,6 +410,9 @@ async fn assert_forged_presses_are_refused(presser: UserId) {
             .len();
         let told = world.messenger.sent_to(presser).len();
         let sent = world.messenger.sent().len();
+        // Refusals are told at most once in a few seconds; each press here
+        // comes after that.
+        world.clock.advance(REFUSAL_QUIET);
 
         world.press(presser, callback).await;
 

@@ -135,7 +135,15 @@ async fn chat_owner_tools_settings_users_pending_audit_and_broadcast() {
     assert!(chat.last(OWNER).contains("Лимит встреч на человека: 5"));
     chat.press_labelled(OWNER, "Часы").await;
     chat.say(OWNER, "sat 10:00-14:00").await;
-    assert!(chat.last(OWNER).contains("sat 10:00-14:00"));
+    assert!(
+        chat.last(OWNER).contains("Сб 10:00-14:00"),
+        "{}",
+        chat.last(OWNER)
+    );
+    assert!(
+        !chat.last(OWNER).contains("sat"),
+        "weekdays in the reader's language"
+    );
 
     chat.press_labelled(OWNER, "Отделы").await;
     chat.say(OWNER, "Продажи, Маркетинг").await;

@@ -291,7 +291,11 @@ async fn limit_is_the_owners_setting() {
     );
     assert_eq!(
         settings::change(&world.services, OWNER, SettingsChange::Limit(-1)).await,
-        Err(UseCaseError::Invalid("error-number-out-of-range"))
+        Err(UseCaseError::OutOfRange {
+            min: 1,
+            max: 50,
+            got: -1
+        })
     );
 }
 

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
-use meetbot_ports::{AuditCursor, AuditId};
+use meetbot_ports::{AuditCursor, AuditId, Screen};
 
 use crate::audit::AuditView;
 use crate::chat::{Command, SettingCode};
@@ -14,6 +14,17 @@ use crate::chat::{Command, SettingCode};
 /// The format version; bump it when the encoding changes so stale buttons
 /// are recognised as stale rather than misread.
 const VERSION: &str = "1";
+
+/// The format of a button that carries when it was sent: `2:<minute>:`
+/// (minutes since 1970, UTC) before the body of a version 1 button.
+const STAMPED: &str = "2";
+
+/// How long a button acts on what it shows: after two days, the screen it
+/// was on is too old to trust (slots taken, meetings moved, roles changed).
+pub const BUTTON_LIFETIME: chrono::Duration = chrono::Duration::hours(48);
+
+/// The most characters of a time zone's name in button data.
+const MAX_ZONE_BYTES: usize = 40;
 
 /// The most bytes Telegram accepts as callback data.
 pub const MAX_BYTES: usize = 64;
@@ -75,6 +86,20 @@ pub enum Callback {
     Noop,
     /// A page of the audit log, of a kind, about a person (owner).
     AuditLog(AuditView),
+    /// Open again the closed range that starts then (owner).
+    Unblock(DateTime<Utc>),
+    /// Show times in this zone, an IANA name (one's own setting).
+    Zone(String),
+}
+
+/// Whether `name` could be an IANA zone name fit for button data:
+/// `Asia/Vladivostok`, `America/Port-au-Prince`, `Etc/GMT+3`.
+fn is_zone_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_ZONE_BYTES
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
 }
 
 /// Whether `code` is a lowercase ASCII word of at most `max` bytes, fit for button data.
@@ -170,6 +195,8 @@ impl Callback {
             ),
             Self::NoShow(m, no_show) => format!("ns:{m}:{}", u8::from(*no_show)),
             Self::Noop => "no".to_owned(),
+            Self::Unblock(start) => format!("ub:{}", start.timestamp()),
+            Self::Zone(name) => format!("tz:{name}"),
             Self::AuditLog(view) => format!(
                 "al:{}:{}:{}",
                 audit_kind_code(view.kind),
@@ -185,13 +212,14 @@ impl Callback {
         format!("{VERSION}:{body}")
     }
 
-    /// Reads button data back; `None` for anything malformed, forged or
-    /// from another version.
+    /// Reads button data back, stamped or not; `None` for anything
+    /// malformed, forged or from another version.
     pub fn decode(data: &str) -> Option<Self> {
-        if data.len() > MAX_BYTES || !data.is_ascii() {
-            return None;
-        }
-        let rest = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+        Pressed::read(data).map(|pressed| pressed.callback)
+    }
+
+    /// Reads the body of version 1 button data (what follows `1:`).
+    fn decode_body(rest: &str) -> Option<Self> {
         let mut parts = rest.split(':');
         let tag = parts.next()?;
         let args: Vec<&str> = parts.collect();
@@ -239,6 +267,8 @@ impl Callback {
             ("ns", [m, "1"]) => Self::NoShow(meeting(m)?, true),
             ("ns", [m, "0"]) => Self::NoShow(meeting(m)?, false),
             ("no", []) => Self::Noop,
+            ("ub", [t]) => Self::Unblock(DateTime::from_timestamp(t.parse().ok()?, 0)?),
+            ("tz", [name]) if is_zone_name(name) => Self::Zone((*name).to_owned()),
             ("al", [kind, person, cursor]) => Self::AuditLog(AuditView {
                 kind: audit_kind(kind)?,
                 person: match *person {
@@ -251,6 +281,72 @@ impl Callback {
         };
         Some(callback)
     }
+}
+
+/// A button press read back: what it asks, and when its button was sent
+/// when the button says so (buttons sent before stamping did not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pressed {
+    /// What the button asks for.
+    pub callback: Callback,
+    /// When the message carrying it was sent, to the minute.
+    pub issued: Option<DateTime<Utc>>,
+}
+
+impl Pressed {
+    /// Reads button data, stamped (`2:<minute>:…`) or not (`1:…`); `None`
+    /// for anything malformed, forged or from another version.
+    pub fn read(data: &str) -> Option<Self> {
+        if data.len() > MAX_BYTES || !data.is_ascii() {
+            return None;
+        }
+        let (version, rest) = data.split_once(':')?;
+        let (issued, body) = match version {
+            VERSION => (None, rest),
+            STAMPED => {
+                let (minute, body) = rest.split_once(':')?;
+                let minute: i64 = minute.parse().ok()?;
+                (
+                    Some(DateTime::from_timestamp(minute.checked_mul(60)?, 0)?),
+                    body,
+                )
+            }
+            _ => return None,
+        };
+        Some(Self {
+            callback: Callback::decode_body(body)?,
+            issued,
+        })
+    }
+
+    /// Whether the button is older than [`BUTTON_LIFETIME`] at `now`.
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        self.issued
+            .is_some_and(|issued| now - issued > BUTTON_LIFETIME)
+    }
+}
+
+/// Button data with the time its message is sent: `1:cx:5` sent at
+/// 2030-01-07 09:00 UTC is `2:34190100:cx:5`. Data of another form, and a
+/// button that does nothing, stay as they are.
+pub fn stamped(data: &str, issued: DateTime<Utc>) -> Option<String> {
+    let body = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+    if body == "no" {
+        return None;
+    }
+    let stamped = format!("{STAMPED}:{}:{body}", issued.timestamp().div_euclid(60));
+    (stamped.len() <= MAX_BYTES).then_some(stamped)
+}
+
+/// The screen with every button stamped with `issued`, the time it is sent.
+pub fn stamp_buttons(screen: &Screen, issued: DateTime<Utc>) -> Screen {
+    let mut screen = screen.clone();
+    for button in screen.buttons.iter_mut().flatten() {
+        if let Some(data) = stamped(&button.data, issued) {
+            button.data = data;
+        }
+    }
+    screen
 }
 
 #[cfg(test)]
@@ -301,6 +397,8 @@ mod tests {
             Callback::Command(Command::from_button_code("statsall")),
             Callback::Noop,
             Callback::AuditLog(AuditView::default()),
+            Callback::Unblock(DateTime::from_timestamp(4_102_444_800, 0).unwrap_or_default()),
+            Callback::Zone("America/Argentina/ComodRivadavia".into()),
             Callback::AuditLog(AuditView {
                 kind: Some(AuditKind::Refusals),
                 person: Some(big),
@@ -312,10 +410,26 @@ mod tests {
                 cursor: AuditCursor::NewerThan(AuditId(i64::MAX)),
             }),
         ];
+        let sent = DateTime::from_timestamp(4_102_444_800, 0).unwrap_or_default();
         for callback in samples {
             let data = callback.encode();
             assert!(data.is_ascii() && data.len() <= MAX_BYTES, "{data}");
-            assert_eq!(Callback::decode(&data), Some(callback));
+            assert_eq!(Callback::decode(&data), Some(callback.clone()));
+            if callback == Callback::Noop {
+                continue;
+            }
+            let stamped = stamped(&data, sent).unwrap_or_default();
+            assert!(
+                stamped.is_ascii() && stamped.len() <= MAX_BYTES,
+                "{stamped}"
+            );
+            assert_eq!(
+                Pressed::read(&stamped),
+                Some(Pressed {
+                    callback,
+                    issued: Some(sent)
+                })
+            );
         }
     }
 
@@ -365,10 +479,30 @@ mod tests {
             "1:al:a:-:o",
             "1:al:a:-:q5",
             "1:al:a:-",
+            "1:tz:Asia/Vladivostok;rm",
+            "1:tz:",
+            "1:ub:x",
+            "2:x:ok",
+            "2::ok",
+            "2:99999999999999999:ok",
+            "3:1:ok",
         ] {
             assert_eq!(Callback::decode(data), None, "{data}");
         }
         assert_eq!(Callback::decode(&"1:no".repeat(20)), None);
+    }
+
+    #[test]
+    fn stale_button_48h_a_stamped_button_is_stale_two_days_after_it_was_sent() {
+        let sent = DateTime::from_timestamp(1_893_988_800, 0).unwrap_or_default();
+        let data = stamped(&Callback::Confirm.encode(), sent).unwrap_or_default();
+        assert_eq!(data, format!("2:{}:ok", 1_893_988_800 / 60));
+        let pressed = Pressed::read(&data).unwrap();
+        assert!(!pressed.is_stale(sent + chrono::Duration::hours(48)));
+        assert!(pressed.is_stale(sent + chrono::Duration::hours(49)));
+        let unstamped = Pressed::read("1:ok").unwrap();
+        assert!(!unstamped.is_stale(sent + chrono::Duration::days(400)));
+        assert_eq!(stamped("1:no", sent), None, "a button that does nothing");
     }
 
     #[test]

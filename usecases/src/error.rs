@@ -33,6 +33,16 @@ pub enum UseCaseError {
     /// A value typed by the person does not fit; the string is the message key.
     #[error("invalid input: {0}")]
     Invalid(&'static str),
+    /// A number typed is outside what is allowed, from `min` to `max`.
+    #[error("out of range: {got} is not within {min}..={max}")]
+    OutOfRange {
+        /// The smallest allowed.
+        min: i64,
+        /// The largest allowed.
+        max: i64,
+        /// What was typed.
+        got: i64,
+    },
     /// The store failed; the person is told to try again later.
     #[error("store failure: {0}")]
     Store(StoreError),
@@ -61,6 +71,7 @@ impl UseCaseError {
             Self::Change(ChangeRefusal::AlreadyStarted) => "error-meeting-started",
             Self::Change(ChangeRefusal::TooLate(_)) => "error-change-too-late",
             Self::Invalid(key) => key,
+            Self::OutOfRange { .. } => "error-number-out-of-range",
             Self::Store(_) => "error-try-later",
         }
     }
@@ -118,31 +129,59 @@ impl From<ValueError> for UseCaseError {
 
 impl From<AvailabilityError> for UseCaseError {
     fn from(error: AvailabilityError) -> Self {
-        Self::Invalid(match error {
+        match error {
             AvailabilityError::BadWindow | AvailabilityError::BadWindowText(_) => {
-                "error-hours-invalid"
+                Self::Invalid("error-hours-invalid")
             }
-            AvailabilityError::BadStep(_) => "error-step-invalid",
-            AvailabilityError::OutOfRange { .. } => "error-number-out-of-range",
-        })
+            AvailabilityError::BadStep(_) => Self::Invalid("error-step-invalid"),
+            AvailabilityError::OutOfRange { min, max, got, .. } => {
+                Self::OutOfRange { min, max, got }
+            }
+        }
     }
 }
 
 impl From<PolicyError> for UseCaseError {
-    fn from(_: PolicyError) -> Self {
-        Self::Invalid("error-number-out-of-range")
+    fn from(error: PolicyError) -> Self {
+        match error {
+            PolicyError::BadLimit(got) => Self::OutOfRange {
+                min: 1,
+                max: 50,
+                got,
+            },
+            PolicyError::BadCutoff(got) => Self::OutOfRange {
+                min: 0,
+                max: 720,
+                got,
+            },
+        }
     }
 }
 
 impl From<CadenceError> for UseCaseError {
-    fn from(_: CadenceError) -> Self {
-        Self::Invalid("error-number-out-of-range")
+    fn from(error: CadenceError) -> Self {
+        match error {
+            CadenceError::BadPeriod(got) => Self::OutOfRange {
+                min: 1,
+                max: 365,
+                got,
+            },
+            CadenceError::BadNudge { period, got } => Self::OutOfRange {
+                min: 1,
+                max: i64::from(period),
+                got,
+            },
+        }
     }
 }
 
 impl From<OffsetError> for UseCaseError {
-    fn from(_: OffsetError) -> Self {
-        Self::Invalid("error-number-out-of-range")
+    fn from(OffsetError(got): OffsetError) -> Self {
+        Self::OutOfRange {
+            min: 1,
+            max: 14 * 24 * 60,
+            got,
+        }
     }
 }
 

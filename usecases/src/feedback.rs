@@ -116,8 +116,11 @@ pub async fn rate(
     id: MeetingId,
     stars: i64,
 ) -> Result<Feedback, UseCaseError> {
-    let rating =
-        Rating::new(stars).map_err(|_| UseCaseError::Invalid("error-number-out-of-range"))?;
+    let rating = Rating::new(stars).map_err(|_| UseCaseError::OutOfRange {
+        min: 1,
+        max: 5,
+        got: stars,
+    })?;
     let (user, meeting) = rateable(s, actor, id).await?;
     let earlier = s.store.feedback_of(meeting.id).await?;
     let feedback = Feedback {

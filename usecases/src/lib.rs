@@ -28,6 +28,7 @@ pub mod ics;
 pub mod meetings;
 pub mod members;
 pub mod outbox;
+pub mod refusals;
 pub mod registration;
 pub mod reminders;
 pub mod rsvp;

@@ -91,7 +91,12 @@ pub(crate) async fn changeable(
     let settings = s.settings().await?;
     settings
         .policy
-        .check_change(&acting, &meeting, s.clock.now())
+        .check_change(
+            &acting,
+            &meeting,
+            s.clock.now(),
+            settings.availability.is_closed(&meeting.interval),
+        )
         .map_err(UseCaseError::Change)?;
     Ok((acting, meeting))
 }

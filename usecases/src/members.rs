@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use meetbot_domain::{
-    Action, AuditAction, AuditDetails, AuditEvent, Department, MeetingStatus, Role, Status, User,
-    UserId, permission::authorize_on,
+    Action, AuditAction, AuditDetails, AuditEvent, Denial, Department, MeetingStatus, Role, Status,
+    User, UserId, permission::authorize_on,
 };
 use meetbot_ports::{MeetingQuery, UserQuery};
 
@@ -91,6 +91,12 @@ pub async fn change_status(
         return Err(s.refuse(actor, action, denial).await);
     }
     let mut user = target(s, id).await?;
+    // Inactive is the owner's word: nobody sets it on themselves, nor
+    // leaves it on their own.
+    let own_choice = status.is_own_choice() && user.status.is_own_choice();
+    if !acting.is_owner() && !own_choice {
+        return Err(s.refuse(actor, action, Denial::OwnerOnly).await);
+    }
     if user.status == status {
         return Ok(user);
     }

@@ -17,10 +17,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_ports::{Delivery, MessageRef, MessengerError, Outgoing, QueuedMessage};
+use meetbot_ports::{Delivery, MessageRef, MessengerError, Outgoing, QueuedMessage, Screen};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::callback;
 use crate::services::Services;
 
 /// How long a claimed message is reserved for its sender; a sender that
@@ -198,13 +199,17 @@ pub async fn run(s: Services, shutdown: CancellationToken) {
 
 async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
     let message = &queued.message;
+    // Every button says when it was sent, so that a press days later is
+    // known to be on an old screen.
+    let stamp = |screen: &Screen| callback::stamp_buttons(screen, queued.queued_at);
     let result = match &message.delivery {
         Delivery::Send(screen) => s
             .messenger
-            .send(message.to, message.language, screen)
+            .send(message.to, message.language, &stamp(screen))
             .await
             .map(drop),
         Delivery::Edit { message_id, screen } => {
+            let screen = &stamp(screen);
             let target = MessageRef {
                 chat: message.to,
                 message_id: *message_id,

@@ -1,8 +1,8 @@
 //! Registration: /start, the owner's approval or rejection, /stop and /lang.
 
 use meetbot_domain::{
-    Action, AuditAction, AuditDetails, AuditEvent, Department, DisplayName, Email, Language, Role,
-    Status, User, UserId, telegram_username,
+    Action, AuditAction, AuditDetails, AuditEvent, Denial, Department, DisplayName, Email,
+    Language, Role, Status, User, UserId, Zone, telegram_username,
 };
 use meetbot_ports::StoreError;
 
@@ -224,4 +224,18 @@ pub async fn set_language(
     s.store.update_user(&user).await?;
     s.refresh_menu(&user).await;
     Ok(Some(user))
+}
+
+/// Sets the zone a registered person's times are shown in, from its IANA
+/// name (`Asia/Vladivostok`).
+pub async fn set_zone(s: &Services, actor: UserId, name: &str) -> Result<User, UseCaseError> {
+    let zone = Zone::parse(name)?;
+    let Some(mut user) = s.store.user(actor).await? else {
+        return Err(UseCaseError::Denied(Denial::NotRegistered));
+    };
+    if user.zone != zone {
+        user.zone = zone;
+        s.store.update_user(&user).await?;
+    }
+    Ok(user)
 }

@@ -1,7 +1,7 @@
 //! The messages use cases send on their own (notifications), as screens.
 //! Times are shown in the reader's zone.
 
-use meetbot_domain::{Interval, Meeting, Role, Status, User, Zone};
+use meetbot_domain::{BlockedRange, Interval, Meeting, Role, Status, User, Zone};
 use meetbot_ports::{Button, Screen, Text, TextArg};
 
 use crate::callback::Callback;
@@ -49,6 +49,47 @@ pub(crate) fn slot_text(key: &str, interval: Interval, topic: Option<&str>, zone
             TextArg::Number(interval.duration().num_minutes()),
         )
         .plain("topic", topic.unwrap_or(""))
+}
+
+/// A closed range, with its reason when it has one, in `zone`.
+pub fn blocked_range(block: &BlockedRange, zone: Zone) -> Text {
+    let times = |key: &str| {
+        Text::new(key)
+            .arg(
+                "from",
+                TextArg::Time {
+                    at: block.interval.start(),
+                    zone,
+                },
+            )
+            .arg(
+                "to",
+                TextArg::Clock {
+                    at: block.interval.end(),
+                    zone,
+                },
+            )
+    };
+    match &block.reason {
+        Some(reason) => times("blocked-range-why").plain("reason", reason.as_str()),
+        None => times("blocked-range"),
+    }
+}
+
+/// To the booker of a meeting inside hours the owner has just closed:
+/// which hours and why, with Move and Cancel (allowed whatever the cutoff).
+pub fn time_closed(meeting: &Meeting, block: &BlockedRange, reader: &User) -> Screen {
+    Screen::text(
+        meeting_text("time-closed", meeting, reader.zone)
+            .text("range", blocked_range(block, reader.zone)),
+    )
+    .row(vec![
+        button(
+            "button-reschedule-meeting",
+            Callback::Reschedule(meeting.id),
+        ),
+        button("button-cancel-meeting", Callback::Cancel(meeting.id)),
+    ])
 }
 
 /// Message `key` about a meeting, its time shown in `zone`.

@@ -16,6 +16,7 @@ use meetbot_ports::{
 use crate::busy_reads::BusyReads;
 use crate::error::UseCaseError;
 use crate::outbox::{self, Outbox};
+use crate::refusals::RefusalNotes;
 use crate::settings::SettingsMemo;
 
 /// The ports and the configuration every use case needs.
@@ -42,6 +43,8 @@ pub struct Services {
     pub feed_base: Option<String>,
     /// Recent busy-time answers of the calendar, and whether it fails now.
     pub busy_reads: Arc<BusyReads>,
+    /// When each person was last told that a button was refused.
+    pub refusals: Arc<RefusalNotes>,
     /// The owner's address as the organizer of invitations
     /// (`organisation.owner_email`), before the one in their profile.
     pub owner_email: Option<Email>,

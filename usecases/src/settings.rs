@@ -2,17 +2,19 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use meetbot_domain::availability::{DayWindow, SlotStep};
 use meetbot_domain::booking::{ChangeCutoff, UpcomingLimit};
 use meetbot_domain::{
-    Action, AuditAction, AuditDetails, AuditEvent, Cadence, Department, GroupMeeting, MeetingType,
-    ReminderOffsets, Settings, UserId, Zone,
+    Action, AuditAction, AuditDetails, AuditEvent, BlockedRange, Cadence, Department, GroupMeeting,
+    MeetingStatus, MeetingType, ReminderOffsets, Settings, Topic, UserId, Zone,
 };
+use meetbot_ports::MeetingQuery;
 
 use crate::chat::SettingCode;
 use crate::chat::views::day_code;
 use crate::error::UseCaseError;
+use crate::screens;
 use crate::services::Services;
 
 /// The store key the settings are kept under, as JSON.
@@ -112,6 +114,17 @@ pub enum SettingsChange {
     /// The weekly group meeting in its five-line text form (see
     /// [`GroupMeeting::from_text`]), or `None` for no group meeting.
     GroupMeeting(Option<String>),
+    /// Closes hours of a date (in the owner's zone), with a reason.
+    Block {
+        /// The date.
+        date: NaiveDate,
+        /// The hours closed.
+        hours: DayWindow,
+        /// Why, shown to the bookers whose meetings fall inside.
+        reason: Option<Topic>,
+    },
+    /// Opens the closed range that starts then again.
+    Unblock(DateTime<Utc>),
 }
 
 /// The most characters of a new value the audit log keeps (a group
@@ -145,6 +158,7 @@ impl SettingsChange {
             Self::Cadence(..) => SettingCode::Cadence,
             Self::Departments(_) => SettingCode::Departments,
             Self::GroupMeeting(_) => SettingCode::Group,
+            Self::Block { .. } | Self::Unblock(_) => SettingCode::Blocks,
         }
     }
 
@@ -186,6 +200,20 @@ impl SettingsChange {
                     .join("; "),
                 false,
             ),
+            Self::Block {
+                date,
+                hours,
+                reason,
+            } => (
+                format!(
+                    "{date} {hours} {}",
+                    reason.as_ref().map_or("", |reason| reason.as_str())
+                )
+                .trim_end()
+                .to_owned(),
+                false,
+            ),
+            Self::Unblock(start) => (start.to_rfc3339(), true),
         };
         AuditDetails::Setting {
             setting: self.setting().code().to_owned(),
@@ -280,6 +308,22 @@ pub fn apply(settings: &mut Settings, change: &SettingsChange) -> Result<(), Use
                 .map(|n| Department::new(n))
                 .collect::<Result<Vec<_>, _>>()?;
         }
+        SettingsChange::Block {
+            date,
+            hours,
+            reason,
+        } => {
+            let interval = hours
+                .on(*date, availability.zone())
+                .ok_or(UseCaseError::Invalid("error-hours-invalid"))?;
+            availability.add_block(BlockedRange {
+                interval,
+                reason: reason.clone(),
+            });
+        }
+        SettingsChange::Unblock(start) => {
+            availability.remove_block(*start);
+        }
         SettingsChange::GroupMeeting(text) => {
             settings.group_meeting = text
                 .as_deref()
@@ -300,6 +344,7 @@ pub async fn change(
     let owner = s.actor(actor, Action::EditSettings).await?;
     let mut settings = load(s).await?;
     apply(&mut settings, &change)?;
+    settings.availability.forget_blocks_before(s.clock.now());
     let json = serde_json::to_string(&settings)
         .map_err(|e| UseCaseError::Store(meetbot_ports::StoreError::Unexpected(e.to_string())))?;
     s.store.set_value(SETTINGS_KEY, &json).await?;
@@ -318,4 +363,48 @@ pub async fn change(
 pub async fn view(s: &Services, actor: UserId) -> Result<Settings, UseCaseError> {
     s.actor(actor, Action::EditSettings).await?;
     load(s).await
+}
+
+/// Applies a change as [`change`] does; when it closes hours, the bookers
+/// of the upcoming meetings inside them (but the owner) are told and
+/// offered to move or cancel. Returns the settings and how many were told.
+pub async fn change_telling(
+    s: &Services,
+    actor: UserId,
+    requested: SettingsChange,
+) -> Result<(Settings, usize), UseCaseError> {
+    let settings = change(s, actor, requested.clone()).await?;
+    let SettingsChange::Block {
+        date,
+        hours,
+        reason,
+    } = requested
+    else {
+        return Ok((settings, 0));
+    };
+    let Some(interval) = hours.on(date, settings.availability.zone()) else {
+        return Ok((settings, 0));
+    };
+    let block = BlockedRange { interval, reason };
+    let now = s.clock.now();
+    let inside = s
+        .store
+        .meetings(MeetingQuery {
+            booker: None,
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: Some(interval),
+        })
+        .await?;
+    let mut told = 0;
+    for meeting in inside.iter().filter(|m| m.interval.start() > now) {
+        match s.store.user(meeting.booker).await? {
+            Some(booker) if booker.id != actor => {
+                s.tell(&booker, &screens::time_closed(meeting, &block, &booker))
+                    .await;
+                told += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok((settings, told))
 }

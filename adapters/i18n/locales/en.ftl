@@ -93,12 +93,16 @@ help-manager =
     /free — free time, e.g. /free 15.01
     /profile — my profile
     /vacation, /sick, /trip, /active — my status
+    /timezone — my time zone
+    /feed — my meetings as a calendar subscription
     /lang — language, /stop — unsubscribe
 help-owner =
     /book, /my, /free, /profile — meetings, as for managers
     /pending — registrations to decide
     /users — users, roles and statuses
     /settings — working hours, durations, limits
+    /block — close hours, e.g. /block 24.12 10:00-14:00 doctor
+    /timezone, /feed — my time zone, calendar subscription
     /broadcast — a message to every active user
     /audit — the audit log
     /export — meetings as .ics and CSV, and the audit log as CSV, e.g. /export 01.01 31.01
@@ -189,7 +193,10 @@ settings =
     Booking horizon: { $horizon } days
     Upcoming meetings per person: { $limit }
     Cancel and move: up to { $cutoff } h before
-    Special days: { $overrides }
+    Special days:
+    { $overrides }
+    Closed hours:
+    { $blocks }
     Reminders: { $reminders } min before
     Meeting cadence (days, nudges): { $cadence }
     Departments: { $departments }; without a department: { $without }
@@ -285,7 +292,7 @@ error-department-unknown = There is no such department in the list.
 error-date-invalid = I could not read the date. Example: 15.01 or 2030-01-15.
 error-hours-invalid = Hours look like 09:00-18:00, the end after the start.
 error-step-invalid = The step can be 15, 30 or 60 minutes.
-error-number-out-of-range = The number is out of range.
+error-number-out-of-range = The number is out of range: it must be from { $min } to { $max }.
 error-meeting-type-invalid = Invalid meeting duration (1–480 minutes).
 error-meeting-type-unknown = There is no such meeting type.
 error-meeting-types-empty = At least one meeting duration is needed.
@@ -590,3 +597,37 @@ feed-link =
 feed-revoked = The feed address is closed; /feed gives a new one.
 feed-not-configured = The calendar feed is not set up: the bot's owner has to set http.public_url.
 error-feed-argument = /feed gives your calendar's address; /feed off ends it.
+
+## Closed hours, time zones, old buttons
+weekday-hours = { $day } { $hours }
+hours-window = { $window }
+day-off = day off
+date-hours = { $date }: { $hours }
+nothing = none
+blocked-range = { $from }–{ $to }
+blocked-range-why = { $from }–{ $to } ({ $reason })
+button-unblock = 🔓 Open { $from }
+setting-blocks = Close hours
+ask-setting-blocks = Which hours should be closed? A date, the hours and a reason, e.g. “24.12 10:00-14:00 doctor”. Meetings in those hours stay, and I offer their bookers to move them.
+time-closed = The owner closed { $range }. Your meeting { $when } ({ $minutes } min) falls inside: move it or cancel it; you may do so even after the usual deadline.
+bookers-told = { $count ->
+        [one] { $count } booker of a meeting in those hours was told
+       *[other] { $count } bookers of meetings in those hours were told
+    } and offered to move.
+button-expired = This button is out of date: it is more than two days old, and what it showed may have changed. Start again from the menu.
+choose-zone = Your time zone: { $zone }. Choose a city or type the zone's name, e.g. Asia/Vladivostok.
+zone-set = Time zone: { $zone }. It is { $now } there now; I show every time in this zone.
+zone-kaliningrad = Kaliningrad
+zone-moscow = Moscow
+zone-samara = Samara
+zone-yekaterinburg = Yekaterinburg
+zone-omsk = Omsk
+zone-novosibirsk = Novosibirsk
+zone-krasnoyarsk = Krasnoyarsk
+zone-irkutsk = Irkutsk
+zone-yakutsk = Yakutsk
+zone-vladivostok = Vladivostok
+zone-magadan = Magadan
+zone-kamchatka = Kamchatka
+command-block = Close hours
+command-timezone = My time zone

@@ -93,12 +93,16 @@ help-manager =
     /free — свободное время, например /free 15.01
     /profile — мой профиль
     /vacation, /sick, /trip, /active — мой статус
+    /timezone — мой часовой пояс
+    /feed — мои встречи в календаре по подписке
     /lang — язык, /stop — отписаться
 help-owner =
     /book, /my, /free, /profile — встречи, как у менеджеров
     /pending — заявки на регистрацию
     /users — пользователи, роли и статусы
     /settings — рабочие часы, длительности, лимиты
+    /block — закрыть время, например /block 24.12 10:00-14:00 врач
+    /timezone, /feed — мой часовой пояс, календарь по подписке
     /broadcast — рассылка всем активным
     /audit — журнал действий
     /export — выгрузка встреч в .ics и CSV и журнала действий в CSV, например /export 01.01 31.01
@@ -189,7 +193,10 @@ settings =
     Запись вперёд: { $horizon } дн.
     Лимит встреч на человека: { $limit }
     Отмена и перенос: не позже чем за { $cutoff } ч
-    Особые дни: { $overrides }
+    Особые дни:
+    { $overrides }
+    Закрытое время:
+    { $blocks }
     Напоминания за: { $reminders } мин
     Регулярность встреч (дни, напоминания): { $cadence }
     Отделы: { $departments }; без отдела: { $without }
@@ -287,7 +294,7 @@ error-department-unknown = Такого отдела нет в списке.
 error-date-invalid = Не понял дату. Пример: 15.01 или 2030-01-15.
 error-hours-invalid = Часы должны быть вида 09:00-18:00, конец позже начала.
 error-step-invalid = Шаг может быть 15, 30 или 60 минут.
-error-number-out-of-range = Число вне допустимых пределов.
+error-number-out-of-range = Число вне допустимых пределов: нужно от { $min } до { $max }.
 error-meeting-type-invalid = Неверная длительность встречи (1–480 минут).
 error-meeting-type-unknown = Такого типа встречи нет.
 error-meeting-types-empty = Нужна хотя бы одна длительность встречи.
@@ -600,3 +607,37 @@ feed-link =
 feed-revoked = Адрес календаря закрыт; /feed выдаст новый.
 feed-not-configured = Календарь по подписке не настроен: владельцу бота нужно указать http.public_url.
 error-feed-argument = /feed выдаёт адрес вашего календаря, /feed off закрывает его.
+
+## Closed hours, time zones, old buttons
+weekday-hours = { $day } { $hours }
+hours-window = { $window }
+day-off = выходной
+date-hours = { $date }: { $hours }
+nothing = нет
+blocked-range = { $from }–{ $to }
+blocked-range-why = { $from }–{ $to } ({ $reason })
+button-unblock = 🔓 Открыть { $from }
+setting-blocks = Закрыть время
+ask-setting-blocks = Какие часы закрыть? Дата, часы и причина, например «24.12 10:00-14:00 врач». Встречи в эти часы останутся, а их участникам я предложу перенос.
+time-closed = Владелец закрыл время { $range }. Ваша встреча { $when } ({ $minutes } мин) попадает в него: перенесите её или отмените — это можно сделать и позже обычного срока.
+bookers-told = Об этом { $count ->
+        [one] сообщено { $count } участнику встречи
+       *[other] сообщено { $count } участникам встреч
+    } в эти часы, им предложен перенос.
+button-expired = Эта кнопка устарела: ей больше двух суток, и то, что она показывала, могло измениться. Начните заново из меню.
+choose-zone = Ваш часовой пояс: { $zone }. Выберите город или напишите название пояса, например Asia/Vladivostok.
+zone-set = Часовой пояс: { $zone }. Сейчас там { $now }; все времена я показываю в этом поясе.
+zone-kaliningrad = Калининград
+zone-moscow = Москва
+zone-samara = Самара
+zone-yekaterinburg = Екатеринбург
+zone-omsk = Омск
+zone-novosibirsk = Новосибирск
+zone-krasnoyarsk = Красноярск
+zone-irkutsk = Иркутск
+zone-yakutsk = Якутск
+zone-vladivostok = Владивосток
+zone-magadan = Магадан
+zone-kamchatka = Камчатка
+command-block = Закрыть время
+command-timezone = Мой часовой пояс

@@ -149,6 +149,13 @@ impl Translator {
                 FluentValue::from(at.with_timezone(&zone.tz()).format("%H:%M").to_string())
             }
             TextArg::Text(text) => FluentValue::from(self.text(language, text)),
+            TextArg::Lines(lines) => FluentValue::from(
+                lines
+                    .iter()
+                    .map(|line| self.text(language, line))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         }
     }
 
@@ -239,6 +246,7 @@ impl Translator {
                 match value {
                     TextArg::Key(key) => keys.push(key.clone()),
                     TextArg::Text(inner) => texts.push(inner),
+                    TextArg::Lines(lines) => texts.extend(lines),
                     _ => {}
                 }
             }

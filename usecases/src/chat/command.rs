@@ -54,6 +54,12 @@ pub enum Command {
     Rsvp,
     /// `/stats [7|30|quarter|all|from to]`: the statistics of a period (owner).
     Stats(StatsPeriod),
+    /// `/block [24.12 10:00-14:00 reason]`: close hours of a day (owner);
+    /// without the range, asks for it.
+    Block(Option<String>),
+    /// `/timezone [Asia/Vladivostok]`: the zone one's times are shown in;
+    /// without a name, common zones as buttons.
+    TimeZone(Option<String>),
     /// `/cancel`: abandon the dialog in progress.
     Cancel,
     /// Any other command.
@@ -228,6 +234,7 @@ const MENU: &[(Command, Audience)] = &[
     (Command::My, Audience::Members),
     (Command::Free(None), Audience::Members),
     (Command::Profile, Audience::Members),
+    (Command::TimeZone(None), Audience::Members),
     (Command::Feed { revoke: false }, Audience::Members),
     (Command::SetStatus(Status::Vacation), Audience::Members),
     (Command::SetStatus(Status::Sick), Audience::Members),
@@ -236,6 +243,7 @@ const MENU: &[(Command, Audience)] = &[
     (Command::Pending, Audience::Owners),
     (Command::Users, Audience::Owners),
     (Command::Settings, Audience::Owners),
+    (Command::Block(None), Audience::Owners),
     (Command::Broadcast, Audience::Owners),
     (Command::Audit, Audience::Owners),
     (Command::Export(None), Audience::Owners),
@@ -278,6 +286,8 @@ impl Command {
             Self::Export(_) => "export",
             Self::Rsvp => "rsvp",
             Self::Stats(_) => "stats",
+            Self::Block(_) => "block",
+            Self::TimeZone(_) => "timezone",
             Self::Cancel => "cancel",
             Self::Unknown => "unknown",
         }
@@ -317,6 +327,11 @@ impl Command {
             (Self::Feed { .. }, []) => Ok(Self::Feed { revoke: false }),
             (Self::Feed { .. }, ["off"]) => Ok(Self::Feed { revoke: true }),
             (Self::Feed { .. }, _) => Err(UseCaseError::Invalid("error-feed-argument")),
+            (Self::Block(_), []) => Ok(Self::Block(None)),
+            (Self::Block(_), _) => Ok(Self::Block(Some(argument.trim().to_owned()))),
+            (Self::TimeZone(_), []) => Ok(Self::TimeZone(None)),
+            (Self::TimeZone(_), [name]) => Ok(Self::TimeZone(Some((*name).to_owned()))),
+            (Self::TimeZone(_), _) => Err(UseCaseError::Invalid("error-zone-invalid")),
             (Self::Stats(_), arguments) => StatsPeriod::parse(arguments)
                 .map(Self::Stats)
                 .ok_or(UseCaseError::Invalid("error-stats-period")),
@@ -468,13 +483,14 @@ mod tests {
         };
         assert_eq!(names(None), ["start", "help", "lang", "stop"]);
         assert_eq!(names(Some(Role::Pending)), names(None));
-        assert_eq!(names(Some(Role::Manager)).len(), 13);
+        assert_eq!(names(Some(Role::Manager)).len(), 14);
         assert_eq!(
-            names(Some(Role::Owner))[13..],
+            names(Some(Role::Owner))[14..],
             [
                 "pending",
                 "users",
                 "settings",
+                "block",
                 "broadcast",
                 "audit",
                 "export",

@@ -66,7 +66,25 @@ impl Chat<'_> {
             data: data.chars().take(64).collect(),
         });
         self.s.audit(event).await?;
+        if !self.may_tell_refusal() {
+            return Ok(Reply::nothing());
+        }
         Ok(Reply::send(views::note("error-stale-button")))
+    }
+
+    /// A button on a screen sent too long ago to act on: the person is
+    /// told so and given their menu afresh (at most once in a few seconds).
+    pub async fn expired(&self) -> Handled {
+        if !self.may_tell_refusal() {
+            return Ok(Reply::nothing());
+        }
+        Ok(Reply::send(views::button_expired(self.role())))
+    }
+
+    /// Whether the person may be told now that a button was refused: once
+    /// in a few seconds at most (see [`crate::refusals`]).
+    pub fn may_tell_refusal(&self) -> bool {
+        self.s.refusals.may_tell(self.from.id, self.s.clock.now())
     }
 
     /// A user's card for the owner, with their feedback summary.

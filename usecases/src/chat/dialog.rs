@@ -42,6 +42,8 @@ pub enum Dialog {
         /// The request understood so far.
         partial: PartialRequest,
     },
+    /// The person is typing the name of their time zone (`/timezone`).
+    TimeZone,
     /// A sentence asked to move a meeting and several matched; the meeting's
     /// button says which one goes to `to`.
     MoveTo {

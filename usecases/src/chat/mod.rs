@@ -22,6 +22,7 @@ pub mod setting;
 pub mod stats_views;
 pub mod views;
 
+use chrono::{DateTime, Utc};
 use meetbot_domain::{Language, Role};
 use meetbot_ports::{Delivery, MessageRef, Outgoing, QueuedMessage, StoreError};
 
@@ -36,7 +37,7 @@ use self::flows::{
 };
 use self::views::Reader;
 use crate::audit::AuditView;
-use crate::callback::Callback;
+use crate::callback::{Callback, Pressed};
 use crate::error::UseCaseError;
 use crate::outbox;
 use crate::registration::Profile;
@@ -93,17 +94,20 @@ enum Input {
     Button(Callback),
     /// Button data that does not decode: forged, or from another version.
     UnreadableButton,
+    /// A button on a message older than [`callback::BUTTON_LIFETIME`].
+    ExpiredButton,
     /// A voice message that could not be turned into text.
     Unheard,
 }
 
 impl Input {
-    fn read(event: &Event) -> Self {
+    fn read(event: &Event, now: DateTime<Utc>) -> Self {
         match event {
             Event::Text(text) | Event::Voice(Some(text)) => Self::read_text(text),
             Event::Voice(None) => Self::Unheard,
-            Event::Button { data, .. } => match Callback::decode(data) {
-                Some(callback) => Self::Button(callback),
+            Event::Button { data, .. } => match Pressed::read(data) {
+                Some(pressed) if pressed.is_stale(now) => Self::ExpiredButton,
+                Some(pressed) => Self::Button(pressed.callback),
                 None => Self::UnreadableButton,
             },
         }
@@ -234,12 +238,23 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
         reader,
         button,
     };
-    let input = Input::read(&incoming.event);
+    let input = Input::read(&incoming.event, s.clock.now());
     let reply = match dialog {
         Ok(dialog) => route(&chat, dialog, input).await,
         Err(error) => Err(error),
     };
-    let reply = reply.unwrap_or_else(|error| Reply::error(&error));
+    let reply = match reply {
+        // A refused button is told in the chat at most once in a few
+        // seconds; a failure of the bot's own is always told.
+        Err(error) if button.is_some() && !matches!(error, UseCaseError::Store(_)) => {
+            if chat.may_tell_refusal() {
+                Reply::error(&error)
+            } else {
+                Reply::nothing()
+            }
+        }
+        reply => reply.unwrap_or_else(|error| Reply::error(&error)),
+    };
     // What a voice message said comes first, so the answer reads as one to it.
     let reply = match &incoming.event {
         Event::Voice(Some(transcript)) => reply.preceded_by(sentence_views::heard(transcript)),
@@ -263,6 +278,7 @@ async fn route(chat: &Chat<'_>, dialog: Option<Dialog>, input: Input) -> Handled
                 .leaving_dialog())
         }
         (_, Input::UnreadableButton) => chat.stale().await,
+        (_, Input::ExpiredButton) => chat.expired().await,
         (_, Input::Unheard) => Ok(Reply::send(views::note("voice-unavailable"))),
         (dialog, Input::Button(callback)) => on_button(chat, dialog, callback).await,
         (Some(dialog), Input::Text(text)) => on_text(chat, dialog, &text).await,
@@ -282,6 +298,7 @@ async fn on_text(chat: &Chat<'_>, dialog: Dialog, text: &str) -> Handled {
         Dialog::Broadcast => owner::broadcast(chat, text).await,
         Dialog::FeedbackComment { meeting } => feedback::comment(chat, meeting, text).await,
         Dialog::Clarify { partial } => sentence::text(chat, text, Some(partial)).await,
+        Dialog::TimeZone => account::set_zone(chat, text).await,
         // A sentence instead of the buttons of a picker starts over from it.
         Dialog::Booking(_) | Dialog::MoveTo { .. } => sentence::text(chat, text, None).await,
     }
@@ -308,6 +325,9 @@ async fn run(chat: &Chat<'_>, command: Command) -> Handled {
         Command::Export(range) => owner::export(chat, range).await,
         Command::Rsvp => feedback::head_count(chat).await,
         Command::Stats(period) => stats::show(chat, period).await,
+        Command::Block(range) => settings::block(chat, range).await,
+        Command::TimeZone(Some(name)) => account::set_zone(chat, &name).await,
+        Command::TimeZone(None) => account::choose_zone(chat).await,
         Command::Cancel => Ok(Reply::send(views::note("dialog-aborted"))),
         Command::Unknown => Ok(Reply::send(views::note("unknown-command"))),
     }
@@ -365,6 +385,8 @@ async fn on_button(chat: &Chat<'_>, dialog: Option<Dialog>, callback: Callback) 
         Callback::NoShow(meeting, no_show) => stats::no_show(chat, meeting, no_show).await,
         Callback::EditSetting(code) => settings::edit(chat, code).await,
         Callback::AuditLog(view) => owner::audit(chat, view, true).await,
+        Callback::Unblock(start) => settings::unblock(chat, start).await,
+        Callback::Zone(name) => account::set_zone(chat, &name).await,
     }
 }
 

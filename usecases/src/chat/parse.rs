@@ -1,6 +1,8 @@
 //! Reading what people type: dates and setting values.
 
 use chrono::{NaiveDate, Weekday};
+use meetbot_domain::Topic;
+use meetbot_domain::availability::DayWindow;
 
 use super::command::DateArg;
 use super::setting::SettingCode;
@@ -97,6 +99,23 @@ pub fn setting(
         }
         SettingCode::Group => {
             SettingsChange::GroupMeeting((!is_off(text)).then(|| text.to_owned()))
+        }
+        // `24.12 10:00-14:00 врач`: a date, the hours, then why.
+        SettingCode::Blocks => {
+            let mut words = text.splitn(3, char::is_whitespace);
+            let date = words.next().and_then(|d| date(d, today)).ok_or_else(bad)?;
+            let hours = DayWindow::parse(words.next().ok_or_else(bad)?)?;
+            let reason = words
+                .next()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(Topic::new)
+                .transpose()?;
+            SettingsChange::Block {
+                date,
+                hours,
+                reason,
+            }
         }
         SettingCode::Departments => SettingsChange::Departments(
             text.split(',')

@@ -36,11 +36,13 @@ pub enum SettingCode {
     Departments,
     /// The recurring group meeting.
     Group,
+    /// Hours closed inside a working day (`/block`).
+    Blocks,
 }
 
 impl SettingCode {
     /// Every setting, in the order of the settings screen.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Hours,
         Self::Zone,
         Self::Step,
@@ -51,6 +53,7 @@ impl SettingCode {
         Self::Limit,
         Self::Cutoff,
         Self::Dayoff,
+        Self::Blocks,
         Self::Reminders,
         Self::Cadence,
         Self::Departments,
@@ -74,6 +77,7 @@ impl SettingCode {
             Self::Cadence => "cadence",
             Self::Departments => "departments",
             Self::Group => "group",
+            Self::Blocks => "blocks",
         }
     }
 

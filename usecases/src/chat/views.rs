@@ -17,7 +17,9 @@ use crate::error::UseCaseError;
 use crate::feedback::{RatingSummary, stars_text};
 use crate::ics::Export;
 use crate::members::ProfileView;
-use crate::screens::{button, meeting_text, role_key, slot_text, status_key, with_topic};
+use crate::screens::{
+    blocked_range, button, meeting_text, role_key, slot_text, status_key, with_topic,
+};
 
 /// Who reads a screen: their language and zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,9 +46,12 @@ pub(crate) fn abort_row() -> Vec<Button> {
 /// An error explained.
 pub fn error(error: &UseCaseError) -> Screen {
     let text = Text::new(error.text_key());
-    Screen::text(match error.number() {
-        Some(n) => text.arg("n", TextArg::Number(n)),
-        None => text,
+    Screen::text(match (error, error.number()) {
+        (UseCaseError::OutOfRange { min, max, .. }, _) => text
+            .arg("min", TextArg::Number(*min))
+            .arg("max", TextArg::Number(*max)),
+        (_, Some(n)) => text.arg("n", TextArg::Number(n)),
+        (_, None) => text,
     })
 }
 
@@ -103,6 +108,16 @@ pub fn help(role: Option<Role>) -> Screen {
     }))
 }
 
+/// A button pressed days after its screen was sent: said so, with the
+/// main menu of the person's role to start again from.
+pub fn button_expired(role: Option<Role>) -> Screen {
+    let mut screen = Screen::text(Text::new("button-expired"));
+    if let Some(role) = role {
+        screen.buttons = menu(role);
+    }
+    screen
+}
+
 /// A screen of one message key.
 pub fn note(key: &str) -> Screen {
     Screen::text(Text::new(key))
@@ -134,6 +149,58 @@ pub fn choose_language() -> Screen {
         plain_button("Русский", Callback::Lang(Language::Ru)),
         plain_button("English", Callback::Lang(Language::En)),
     ])
+}
+
+/// The zones offered as buttons by /timezone, west to east: Russia's,
+/// where most people of the organisation are. Any other is typed.
+const COMMON_ZONES: [&str; 12] = [
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+];
+
+/// /timezone: the person's zone now, the common ones as buttons (each a
+/// city in the reader's language), and a name may be typed instead.
+pub fn choose_zone(current: Zone) -> Screen {
+    let mut screen = Screen::text(Text::new("choose-zone").plain("zone", current));
+    for chunk in COMMON_ZONES.chunks(3) {
+        screen = screen.row(
+            chunk
+                .iter()
+                .map(|name| {
+                    let city = name.rsplit('/').next().unwrap_or(name).to_lowercase();
+                    button(&format!("zone-{city}"), Callback::Zone((*name).to_owned()))
+                })
+                .collect(),
+        );
+    }
+    screen.row(abort_row())
+}
+
+/// The zone saved, with the time there now so the person can check it.
+pub fn zone_set(zone: Zone, now: DateTime<Utc>) -> Screen {
+    Screen::text(
+        Text::new("zone-set")
+            .plain("zone", zone)
+            .arg("now", TextArg::Clock { at: now, zone }),
+    )
+}
+
+/// How many bookers were told that their meeting's hours were closed.
+pub fn bookers_told(count: usize) -> Screen {
+    Screen::text(Text::new("bookers-told").arg(
+        "count",
+        TextArg::Number(i64::try_from(count).unwrap_or(i64::MAX)),
+    ))
 }
 
 /// The meeting types to choose from.
@@ -591,6 +658,19 @@ pub fn user_card(
 /// /settings: the values in force, each with a button to change it.
 pub fn settings(settings: &Settings) -> Screen {
     let mut screen = Screen::text(settings_text(settings));
+    let zone = settings.availability.zone();
+    for block in settings.availability.blocks() {
+        screen = screen.row(vec![Button {
+            label: Text::new("button-unblock").arg(
+                "from",
+                TextArg::Time {
+                    at: block.interval.start(),
+                    zone,
+                },
+            ),
+            data: Callback::Unblock(block.interval.start()).encode(),
+        }]);
+    }
     for chunk in SettingCode::ALL.chunks(3) {
         screen = screen.row(
             chunk
@@ -616,19 +696,46 @@ fn or_dash(items: &[String], separator: &str) -> String {
     }
 }
 
-/// The weekly hours, a line a day: `mon 09:00-17:00`, `sat —`.
-fn weekly_hours(availability: &meetbot_domain::Availability) -> String {
-    let hours: Vec<String> = (0..7)
+/// The weekly hours, a line a day in the reader's language: `Пн 09:00-17:00`, `Сб выходной`.
+fn weekly_hours(availability: &meetbot_domain::Availability) -> Vec<Text> {
+    (0..7)
         .map(|d| {
             let day = chrono::Weekday::try_from(d as u8).unwrap_or(chrono::Weekday::Mon);
-            let window = availability
-                .weekly()
-                .on(day)
-                .map_or("—".to_owned(), |w| w.to_string());
-            format!("{} {window}", day_code(day))
+            Text::new("weekday-hours")
+                .key("day", format!("weekday-{}", day.number_from_monday()))
+                .text("hours", day_hours(availability.weekly().on(day)))
         })
-        .collect();
-    hours.join("\n")
+        .collect()
+}
+
+/// A day's working hours, or that it is a day off.
+fn day_hours(window: Option<meetbot_domain::DayWindow>) -> Text {
+    match window {
+        Some(window) => Text::new("hours-window").plain("window", window),
+        None => Text::new("day-off"),
+    }
+}
+
+/// The dates with their own hours: `24 декабря 2030: 10:00-14:00`.
+fn date_overrides(availability: &meetbot_domain::Availability) -> Vec<Text> {
+    availability
+        .overrides()
+        .iter()
+        .map(|(date, window)| {
+            Text::new("date-hours")
+                .arg("date", TextArg::Date(*date))
+                .text("hours", day_hours(*window))
+        })
+        .collect()
+}
+
+/// A list of lines, or a line saying there is nothing.
+fn or_none(lines: Vec<Text>) -> TextArg {
+    if lines.is_empty() {
+        TextArg::Key("nothing".to_owned())
+    } else {
+        TextArg::Lines(lines)
+    }
 }
 
 /// The reminders for every meeting, then those of single types: `1440, 60; m30: 15`.
@@ -654,11 +761,6 @@ fn reminders_text(settings: &Settings) -> String {
 /// The settings in force, as the text of the settings screen.
 fn settings_text(settings: &Settings) -> Text {
     let availability = &settings.availability;
-    let overrides: Vec<String> = availability
-        .overrides()
-        .iter()
-        .map(|(date, w)| format!("{date} {}", w.map_or("off".to_owned(), |w| w.to_string())))
-        .collect();
     let types: Vec<String> = settings
         .meeting_types
         .iter()
@@ -677,7 +779,7 @@ fn settings_text(settings: &Settings) -> Text {
         .collect();
     let minutes = |duration: Duration| TextArg::Number(duration.num_minutes());
     Text::new("settings")
-        .plain("hours", weekly_hours(availability))
+        .lines("hours", weekly_hours(availability))
         .plain("zone", availability.zone())
         .arg("step", TextArg::Number(availability.step().minutes()))
         .plain("types", types.join(", "))
@@ -695,7 +797,17 @@ fn settings_text(settings: &Settings) -> Text {
             "cutoff",
             TextArg::Number(i64::from(settings.policy.cutoff.hours())),
         )
-        .plain("overrides", or_dash(&overrides, ", "))
+        .arg("overrides", or_none(date_overrides(availability)))
+        .arg(
+            "blocks",
+            or_none(
+                availability
+                    .blocks()
+                    .iter()
+                    .map(|block| blocked_range(block, availability.zone()))
+                    .collect(),
+            ),
+        )
         .plain("reminders", reminders_text(settings))
         .plain(
             "cadence",

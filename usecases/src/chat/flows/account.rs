@@ -1,11 +1,13 @@
 //! One's own account: help, language, status, profile, stopping.
 
-use meetbot_domain::{Action, Language, Status};
+use meetbot_domain::{Action, Denial, Language, Status};
 use meetbot_ports::{Screen, Text};
 
 use crate::chat::context::{Chat, Handled};
+use crate::chat::dialog::Dialog;
 use crate::chat::reply::Reply;
 use crate::chat::views;
+use crate::error::UseCaseError;
 use crate::{members, registration};
 
 /// /help for the person's role.
@@ -25,6 +27,20 @@ pub async fn set_language(chat: &Chat<'_>, language: Language) -> Handled {
         language: Some(language),
         ..Reply::edit(views::note("language-set"))
     })
+}
+
+/// /timezone: the common zones as buttons; any other zone is typed.
+pub async fn choose_zone(chat: &Chat<'_>) -> Handled {
+    let Some(user) = &chat.user else {
+        return Err(UseCaseError::Denied(Denial::NotRegistered));
+    };
+    Ok(Reply::send(views::choose_zone(user.zone)).with_dialog(Dialog::TimeZone))
+}
+
+/// A zone pressed or typed: every time is shown in it from now on.
+pub async fn set_zone(chat: &Chat<'_>, name: &str) -> Handled {
+    let user = registration::set_zone(chat.s, chat.from.id, name).await?;
+    Ok(Reply::send(views::zone_set(user.zone, chat.s.clock.now())).ending_dialog())
 }
 
 /// /stop: no more messages.

@@ -1,7 +1,7 @@
 //! My meetings: the list, one meeting opened, cancelling.
 
 use chrono::{DateTime, Utc};
-use meetbot_domain::{BookingPolicy, Meeting, MeetingId};
+use meetbot_domain::{Meeting, MeetingId, Settings};
 
 use crate::error::UseCaseError;
 
@@ -24,11 +24,11 @@ pub async fn my_rows(
     chat: &Chat<'_>,
     meetings: Vec<Meeting>,
 ) -> Result<Vec<views::MyMeeting>, UseCaseError> {
-    let policy = chat.s.settings().await?.policy;
+    let settings = chat.s.settings().await?;
     let mut rows = Vec::with_capacity(meetings.len());
     for meeting in meetings {
         let booker = chat.s.store.user(meeting.booker).await?;
-        let closed = closed_since(chat, &policy, &meeting);
+        let closed = closed_since(chat, &settings, &meeting);
         rows.push((meeting, booker, closed));
     }
     Ok(rows)
@@ -41,18 +41,20 @@ pub async fn change_closed_since(
     chat: &Chat<'_>,
     meeting: &Meeting,
 ) -> Result<Option<DateTime<Utc>>, UseCaseError> {
-    let policy = chat.s.settings().await?.policy;
-    Ok(closed_since(chat, &policy, meeting))
+    let settings = chat.s.settings().await?;
+    Ok(closed_since(chat, &settings, meeting))
 }
 
-fn closed_since(
-    chat: &Chat<'_>,
-    policy: &BookingPolicy,
-    meeting: &Meeting,
-) -> Option<DateTime<Utc>> {
+fn closed_since(chat: &Chat<'_>, settings: &Settings, meeting: &Meeting) -> Option<DateTime<Utc>> {
     let actor = chat.user.as_ref()?;
+    let policy = &settings.policy;
     policy
-        .check_change(actor, meeting, chat.s.clock.now())
+        .check_change(
+            actor,
+            meeting,
+            chat.s.clock.now(),
+            settings.availability.is_closed(&meeting.interval),
+        )
         .err()
         .map(|_| meeting.interval.start() - policy.cutoff.duration())
 }

@@ -54,6 +54,11 @@ pub async fn set_role(chat: &Chat<'_>, user: UserId, role: Role) -> Handled {
 /// A status given on a user's card.
 pub async fn set_status(chat: &Chat<'_>, user: UserId, status: Status) -> Handled {
     let user = members::change_status(chat.s, chat.from.id, user, status).await?;
+    // Only the owner is shown a card: a member who pressed a card's button
+    // for themselves is answered as /vacation or /active would be.
+    if chat.role() != Some(Role::Owner) {
+        return Ok(Reply::send(views::status_set(status)));
+    }
     Ok(Reply::edit(chat.user_card(&user).await?))
 }
 

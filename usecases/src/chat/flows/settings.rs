@@ -1,12 +1,14 @@
 //! The owner's settings: the screen, and editing one value.
 
+use chrono::{DateTime, Utc};
+
 use crate::chat::context::{Chat, Handled};
 use crate::chat::dialog::Dialog;
 use crate::chat::parse;
 use crate::chat::reply::Reply;
 use crate::chat::setting::SettingCode;
 use crate::chat::views;
-use crate::settings;
+use crate::settings::{self, SettingsChange};
 
 /// /settings: the values in force, each with a button to change it.
 pub async fn show(chat: &Chat<'_>) -> Handled {
@@ -21,11 +23,28 @@ pub async fn edit(chat: &Chat<'_>, code: SettingCode) -> Handled {
     Ok(Reply::send(views::ask_setting(code)).with_dialog(Dialog::Setting { code }))
 }
 
-/// The new value typed: saved, and the settings shown again.
+/// The new value typed: saved, and the settings shown again. Closing
+/// hours also says how many bookers were told.
 pub async fn value(chat: &Chat<'_>, code: SettingCode, text: &str) -> Handled {
     let change = parse::setting(code, text, chat.today().await?)?;
-    let saved = settings::change(chat.s, chat.from.id, change).await?;
-    Ok(Reply::send(views::note("setting-saved"))
-        .then_send(views::settings(&saved))
-        .ending_dialog())
+    let (saved, told) = settings::change_telling(chat.s, chat.from.id, change).await?;
+    let mut reply = Reply::send(views::note("setting-saved"));
+    if told > 0 {
+        reply = reply.then_send(views::bookers_told(told));
+    }
+    Ok(reply.then_send(views::settings(&saved)).ending_dialog())
+}
+
+/// /block: closes the hours typed after it, or asks for them.
+pub async fn block(chat: &Chat<'_>, range: Option<String>) -> Handled {
+    match range {
+        Some(range) => value(chat, SettingCode::Blocks, &range).await,
+        None => edit(chat, SettingCode::Blocks).await,
+    }
+}
+
+/// A closed range's button on the settings screen: opened again.
+pub async fn unblock(chat: &Chat<'_>, start: DateTime<Utc>) -> Handled {
+    let saved = settings::change(chat.s, chat.from.id, SettingsChange::Unblock(start)).await?;
+    Ok(Reply::edit(views::settings(&saved)))
 }
