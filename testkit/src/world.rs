@@ -357,6 +357,10 @@ impl World {
         for message in self.messenger.sent() {
             let missing = self.translator.missing_keys(&message.screen);
             assert!(missing.is_empty(), "{missing:?} in {:?}", message.screen);
+            for language in [Language::Ru, Language::En] {
+                let text = self.translator.screen(language, &message.screen).text;
+                assert!(!text.contains("{$"), "an argument is missing: {text}");
+            }
             for button in message.screen.all_buttons() {
                 assert!(
                     button.data.is_ascii() && button.data.len() <= 64,

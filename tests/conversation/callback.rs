@@ -181,7 +181,12 @@ fn every_screen() -> Vec<Screen> {
             .enumerate()
             .map(|(i, d)| (d, loads[i % 4]))
             .collect();
-        screens.push(views::month(year, month, &days));
+        screens.push(views::month(
+            year,
+            month,
+            &days,
+            (first, first + Duration::days(400)),
+        ));
     }
     for date in [
         NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),

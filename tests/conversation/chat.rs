@@ -579,3 +579,219 @@ async fn pending_keeps_the_other_requests_and_their_buttons_after_one_is_decided
     assert!(chat.buttons(OWNER).iter().all(|b| !b.contains("Одобрить")));
     chat.assert_everything_rendered();
 }
+
+/// The meeting of `who` that is scheduled, if one is.
+async fn scheduled_of(world: &World, who: UserId) -> Vec<meetbot_domain::Meeting> {
+    world
+        .store
+        .meetings(MeetingQuery {
+            booker: Some(who),
+            statuses: vec![MeetingStatus::Scheduled],
+            overlapping: None,
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn blocked_range_hides_slots_tells_the_bookers_inside_and_can_be_reopened() {
+    let world = World::with_managers(&[ANNA]).await;
+    // Thursday 10.01 11:00, and tomorrow 11:00, inside the 24-hour cutoff.
+    world
+        .book(ANNA, meetbot_testkit::moscow(10, 11, 0), "m60", None)
+        .await
+        .unwrap();
+    world
+        .book(ANNA, meetbot_testkit::moscow(8, 11, 0), "m60", None)
+        .await
+        .unwrap();
+
+    world.say(OWNER, "/block 10.01 14:00-10:00 врач").await;
+    assert!(
+        world.last(OWNER).contains("Часы должны быть вида"),
+        "{}",
+        world.last(OWNER)
+    );
+    world.say(OWNER, "/block 10.01 10:00-14:00 врач").await;
+    let owner = world.rendered_to(OWNER).join("\n---\n");
+    assert!(owner.contains("сообщено 1 участнику"), "{owner}");
+    assert!(
+        world
+            .last(OWNER)
+            .contains("чт, 10 января 2030 10:00–14:00 (врач)"),
+        "listed in the settings: {}",
+        world.last(OWNER)
+    );
+    assert!(world.buttons(OWNER).iter().any(|b| b.contains("Открыть")));
+
+    let told = world.last(ANNA);
+    assert!(told.contains("Владелец закрыл время"), "{told}");
+    assert!(told.contains("врач") && told.contains("11:00"), "{told}");
+
+    world.say(ANNA, "/free 10.01").await;
+    let times = world.buttons(ANNA);
+    for closed in ["10:00", "11:30", "13:30"] {
+        assert!(!times.iter().any(|t| t == closed), "{closed}: {times:?}");
+    }
+    assert!(times.iter().any(|t| t == "14:00"), "{times:?}");
+
+    // Tomorrow's meeting is inside the cutoff, but its hours are closed now:
+    // its booker may still move it.
+    world.say(OWNER, "/block 08.01 10:00-12:00").await;
+    assert!(world.last(ANNA).contains("Владелец закрыл время"));
+    world.press_labelled(ANNA, "Перенести").await;
+    let picker = world.last(ANNA);
+    assert!(!picker.contains("можно было до"), "{picker}");
+    assert!(
+        world.buttons(ANNA).iter().any(|b| b.contains("14")),
+        "a month to pick from"
+    );
+
+    world.say(OWNER, "/settings").await;
+    world
+        .press_labelled(OWNER, "Открыть чт, 10 января 2030 10:00–14:00")
+        .await;
+    assert!(!world.last(OWNER).contains("врач"), "{}", world.last(OWNER));
+    world.say(ANNA, "/free 10.01").await;
+    assert!(world.buttons(ANNA).iter().any(|t| t == "10:00"));
+    world.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn timezone_command_shows_every_time_in_the_persons_zone_and_books_the_owners_slot() {
+    let world = World::with_managers(&[ANNA]).await;
+    world.say(ANNA, "/timezone Mars/Olympus").await;
+    assert!(world.last(ANNA).contains("Неизвестный часовой пояс"));
+
+    world.say(ANNA, "/timezone").await;
+    assert!(world.buttons(ANNA).iter().any(|b| b == "Владивосток"));
+    world.press_labelled(ANNA, "Владивосток").await;
+    // Monday 12:00 in Moscow is 19:00 in Vladivostok.
+    let set = world.last(ANNA);
+    assert!(
+        set.contains("Asia/Vladivostok") && set.contains("19:00"),
+        "{set}"
+    );
+
+    // The owner's Wednesday 10:00 (Moscow) is 17:00 in Vladivostok.
+    world.pick(ANNA, "60", "9", "17:00", Some("бюджет")).await;
+    let confirm = world.last(ANNA);
+    assert!(confirm.contains("17:00"), "{confirm}");
+    world.press_labelled(ANNA, "Подтвердить").await;
+    let booked = scheduled_of(&world, ANNA).await;
+    assert_eq!(booked.len(), 1);
+    assert_eq!(
+        booked[0].interval.start(),
+        meetbot_testkit::moscow(9, 10, 0),
+        "the owner's slot"
+    );
+    let owner = world.rendered_to(OWNER).join("\n");
+    assert!(
+        owner.contains("10:00"),
+        "the owner reads Moscow time: {owner}"
+    );
+
+    world.say(ANNA, "/my").await;
+    assert!(world.last(ANNA).contains("17:00"), "{}", world.last(ANNA));
+    assert!(!world.last(ANNA).contains("Manager1"), "no own name in /my");
+
+    // A typed name works too, and the next times follow it.
+    world.say(ANNA, "/timezone").await;
+    world.say(ANNA, "Europe/Kaliningrad").await;
+    world.say(ANNA, "/my").await;
+    assert!(world.last(ANNA).contains("09:00"), "{}", world.last(ANNA));
+    world.assert_everything_rendered();
+}
+
+#[tokio::test]
+async fn stale_button_48h_a_button_two_days_old_says_so_and_gives_a_fresh_menu() {
+    let world = World::with_managers(&[ANNA]).await;
+    world.say(ANNA, "/book").await;
+    world.clock.advance(Duration::hours(47));
+    world.press_labelled(ANNA, "60").await;
+    assert!(
+        world.last(ANNA).contains("Выберите день"),
+        "{}",
+        world.last(ANNA)
+    );
+
+    world.say(ANNA, "/book").await;
+    world.clock.advance(Duration::hours(49));
+    world.press_labelled(ANNA, "60").await;
+    let answer = world.last(ANNA);
+    assert!(answer.contains("кнопка устарела"), "{answer}");
+    assert!(
+        world.buttons(ANNA).iter().any(|b| b.contains("Записаться")),
+        "a fresh menu"
+    );
+    world.press_labelled(ANNA, "Записаться").await;
+    assert!(
+        world.buttons(ANNA).iter().any(|b| b.contains("60")),
+        "the fresh menu works"
+    );
+}
+
+#[tokio::test]
+async fn refused_buttons_are_told_once_in_a_few_seconds_and_forged_status_buttons_change_nothing() {
+    let world = World::with_managers(&[ANNA]).await;
+    let before = world.messenger.sent_to(ANNA).len();
+    for _ in 0..20 {
+        world.press(ANNA, Callback::Approve(UserId(77))).await;
+    }
+    assert_eq!(
+        world.messenger.sent_to(ANNA).len(),
+        before + 1,
+        "one refusal"
+    );
+    world.say(ANNA, "/help").await;
+    assert!(
+        world.last(ANNA).contains("/book"),
+        "the next command is answered"
+    );
+
+    world.clock.advance(Duration::seconds(5));
+    world
+        .press(ANNA, Callback::SetStatus(ANNA, Status::Inactive))
+        .await;
+    assert!(world.last(ANNA).contains("владел"), "{}", world.last(ANNA));
+    let anna = world.store.user(ANNA).await.unwrap().unwrap();
+    assert_eq!(anna.status, Status::Active);
+
+    world
+        .press(ANNA, Callback::SetStatus(ANNA, Status::Vacation))
+        .await;
+    assert!(
+        world.last(ANNA).contains("Ваш статус"),
+        "{}",
+        world.last(ANNA)
+    );
+    assert!(
+        world.buttons(ANNA).iter().all(|b| !b.contains("Сделать")),
+        "no user card for a manager"
+    );
+    world.press(ANNA, Callback::UserCard(OWNER)).await;
+    assert!(!world.last(ANNA).contains("Owner"), "{}", world.last(ANNA));
+}
+
+#[tokio::test]
+async fn the_month_picker_offers_no_arrow_into_months_without_bookable_days() {
+    let world = World::with_managers(&[ANNA]).await;
+    world.say(ANNA, "/book").await;
+    world.press_labelled(ANNA, "60").await;
+    let arrows = world.buttons(ANNA);
+    assert!(
+        !arrows.iter().any(|b| b == "‹"),
+        "January is the first: {arrows:?}"
+    );
+    assert!(
+        arrows.iter().any(|b| b == "›"),
+        "30 days ahead reach February"
+    );
+    world.press_labelled(ANNA, "›").await;
+    let february = world.buttons(ANNA);
+    assert!(february.iter().any(|b| b == "‹"), "{february:?}");
+    assert!(
+        !february.iter().any(|b| b == "›"),
+        "March is past the horizon"
+    );
+}

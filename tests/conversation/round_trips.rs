@@ -70,7 +70,7 @@ async fn store_round_trips_per_update_of_a_booking_flow_stay_as_counted() {
             ("slot", 8),
             ("no topic", 7),
             ("confirm", 18),
-            ("my meetings", 10),
+            ("my meetings", 9),
             ("cancel", 8),
             ("cancel confirmed", 15),
         ],

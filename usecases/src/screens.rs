@@ -53,26 +53,16 @@ pub(crate) fn slot_text(key: &str, interval: Interval, topic: Option<&str>, zone
 
 /// A closed range, with its reason when it has one, in `zone`.
 pub fn blocked_range(block: &BlockedRange, zone: Zone) -> Text {
-    let times = |key: &str| {
+    let clock = |at| TextArg::Clock { at, zone };
+    let text = |key: &str| {
         Text::new(key)
-            .arg(
-                "from",
-                TextArg::Time {
-                    at: block.interval.start(),
-                    zone,
-                },
-            )
-            .arg(
-                "to",
-                TextArg::Clock {
-                    at: block.interval.end(),
-                    zone,
-                },
-            )
+            .arg("date", TextArg::Date(zone.date_of(block.interval.start())))
+            .arg("from", clock(block.interval.start()))
+            .arg("to", clock(block.interval.end()))
     };
     match &block.reason {
-        Some(reason) => times("blocked-range-why").plain("reason", reason.as_str()),
-        None => times("blocked-range"),
+        Some(reason) => text("blocked-range-why").plain("reason", reason.as_str()),
+        None => text("blocked-range"),
     }
 }
 

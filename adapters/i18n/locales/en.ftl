@@ -156,7 +156,8 @@ meeting-rescheduled = 🔁 The meeting is moved to { $when }.
 owner-meeting-booked =
     📅 { $name } booked a meeting: { $when }, { $minutes } min.
 my-meetings-title = Your upcoming meetings:
-my-meeting-line = #{ $n }: { $when }, { $minutes } min. { $name } { $topic }
+my-meeting-line = #{ $n }: { $when }, { $minutes } min. { $topic }
+my-meeting-line-by = #{ $n }: { $when }, { $minutes } min, { $name }. { $topic }
 change-closed = This meeting could be cancelled or moved until { $until }.
 no-meetings = No upcoming meetings.
 confirm-cancel = Cancel the meeting on { $when }?
@@ -199,7 +200,7 @@ settings =
     { $blocks }
     Reminders: { $reminders } min before
     Meeting cadence (days, nudges): { $cadence }
-    Departments: { $departments }; without a department: { $without }
+    Departments: { $departments }
     Group meeting:
     { $group }
 setting-hours = Hours
@@ -604,9 +605,9 @@ hours-window = { $window }
 day-off = day off
 date-hours = { $date }: { $hours }
 nothing = none
-blocked-range = { $from }–{ $to }
-blocked-range-why = { $from }–{ $to } ({ $reason })
-button-unblock = 🔓 Open { $from }
+blocked-range = { $date } { $from }–{ $to }
+blocked-range-why = { $date } { $from }–{ $to } ({ $reason })
+button-unblock = 🔓 Open { $range }
 setting-blocks = Close hours
 ask-setting-blocks = Which hours should be closed? A date, the hours and a reason, e.g. “24.12 10:00-14:00 doctor”. Meetings in those hours stay, and I offer their bookers to move them.
 time-closed = The owner closed { $range }. Your meeting { $when } ({ $minutes } min) falls inside: move it or cancel it; you may do so even after the usual deadline.

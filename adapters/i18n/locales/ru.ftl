@@ -156,7 +156,8 @@ meeting-rescheduled = 🔁 Встреча перенесена на { $when }.
 owner-meeting-booked =
     📅 { $name } записался(ась) на встречу: { $when }, { $minutes } мин.
 my-meetings-title = Ваши ближайшие встречи:
-my-meeting-line = №{ $n }: { $when }, { $minutes } мин. { $name } { $topic }
+my-meeting-line = №{ $n }: { $when }, { $minutes } мин. { $topic }
+my-meeting-line-by = №{ $n }: { $when }, { $minutes } мин, { $name }. { $topic }
 change-closed = Отменить или перенести эту встречу можно было до { $until }.
 no-meetings = Предстоящих встреч нет.
 confirm-cancel = Отменить встречу { $when }?
@@ -199,7 +200,7 @@ settings =
     { $blocks }
     Напоминания за: { $reminders } мин
     Регулярность встреч (дни, напоминания): { $cadence }
-    Отделы: { $departments }; без отдела: { $without }
+    Отделы: { $departments }
     Общая встреча:
     { $group }
 setting-hours = Часы
@@ -614,9 +615,9 @@ hours-window = { $window }
 day-off = выходной
 date-hours = { $date }: { $hours }
 nothing = нет
-blocked-range = { $from }–{ $to }
-blocked-range-why = { $from }–{ $to } ({ $reason })
-button-unblock = 🔓 Открыть { $from }
+blocked-range = { $date } { $from }–{ $to }
+blocked-range-why = { $date } { $from }–{ $to } ({ $reason })
+button-unblock = 🔓 Открыть { $range }
 setting-blocks = Закрыть время
 ask-setting-blocks = Какие часы закрыть? Дата, часы и причина, например «24.12 10:00-14:00 врач». Встречи в эти часы останутся, а их участникам я предложу перенос.
 time-closed = Владелец закрыл время { $range }. Ваша встреча { $when } ({ $minutes } мин) попадает в него: перенесите её или отмените — это можно сделать и позже обычного срока.

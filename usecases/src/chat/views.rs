@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use meetbot_domain::{
-    DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId, MeetingType, Role,
-    Settings, Status, User, UserId, Zone,
+    BlockedRange, DayLoad, DaySlots, Department, Interval, Language, Meeting, MeetingId,
+    MeetingType, Role, Settings, Status, User, UserId, Zone,
 };
 use meetbot_ports::{Attachment, Button, Screen, Text, TextArg};
 
@@ -235,8 +235,14 @@ fn load_key(load: DayLoad) -> &'static str {
 }
 
 /// The month calendar: days coloured by load, closed and full days inert,
-/// arrows to the neighbouring months.
-pub fn month(year: i32, month: u32, days: &[(NaiveDate, DayLoad)]) -> Screen {
+/// arrows to the neighbouring months that have days in `bookable` (the
+/// first and last dates that can be booked), blank where there are none.
+pub fn month(
+    year: i32,
+    month: u32,
+    days: &[(NaiveDate, DayLoad)],
+    (first_bookable, last_bookable): (NaiveDate, NaiveDate),
+) -> Screen {
     let (prev_year, prev_month) = if month == 1 {
         (year - 1, 12)
     } else {
@@ -250,13 +256,25 @@ pub fn month(year: i32, month: u32, days: &[(NaiveDate, DayLoad)]) -> Screen {
     let title = Text::new("month-title")
         .arg("month", TextArg::Number(i64::from(month)))
         .arg("year", TextArg::Number(i64::from(year)));
+    let first_of = |year, month| NaiveDate::from_ymd_opt(year, month, 1);
+    // The previous month has a bookable day when this one starts after the
+    // first; the next one when it starts by the last.
+    let earlier = first_of(year, month).is_some_and(|first| first > first_bookable);
+    let later = first_of(next_year, next_month).is_some_and(|first| first <= last_bookable);
+    let arrow = |shown: bool, label: &str, callback: Callback| {
+        if shown {
+            plain_button(label, callback)
+        } else {
+            plain_button(" ", Callback::Noop)
+        }
+    };
     let mut screen = Screen::text(Text::new("pick-day")).row(vec![
-        plain_button("‹", Callback::Month(prev_year, prev_month)),
+        arrow(earlier, "‹", Callback::Month(prev_year, prev_month)),
         Button {
             label: title,
             data: Callback::Noop.encode(),
         },
-        plain_button("›", Callback::Month(next_year, next_month)),
+        arrow(later, "›", Callback::Month(next_year, next_month)),
     ]);
     screen = screen.row(
         (1..=7)
@@ -405,16 +423,13 @@ pub fn my_meetings(meetings: &[MyMeeting], reader: Reader) -> Screen {
     let mut screen = Screen::text(Text::new("my-meetings-title"));
     for (i, (meeting, booker, closed_since)) in meetings.iter().enumerate() {
         let number = i as i64 + 1;
-        screen = screen.then(
-            meeting_text("my-meeting-line", meeting, reader.zone)
-                .arg("n", TextArg::Number(number))
-                .plain(
-                    "name",
-                    booker
-                        .as_ref()
-                        .map_or(String::new(), |b| b.name.to_string()),
-                ),
-        );
+        let line = match booker {
+            Some(booker) => {
+                meeting_text("my-meeting-line-by", meeting, reader.zone).plain("name", &booker.name)
+            }
+            None => meeting_text("my-meeting-line", meeting, reader.zone),
+        };
+        screen = screen.then(line.arg("n", TextArg::Number(number)));
         if let Some(link) = &meeting.video_link {
             screen = screen.then(Text::new("video-link").plain("link", link));
         }
@@ -436,8 +451,9 @@ pub fn my_meetings(meetings: &[MyMeeting], reader: Reader) -> Screen {
     screen
 }
 
-/// A meeting of /my: who booked it, and since when it may no longer be
-/// cancelled or moved (`None`: it still may).
+/// A meeting of /my: who booked it when somebody else did (the owner's
+/// list), and since when it may no longer be cancelled or moved (`None`:
+/// it still may).
 pub type MyMeeting = (Meeting, Option<User>, Option<DateTime<Utc>>);
 
 /// The line that replaces Cancel and Move once the cutoff has passed.
@@ -661,12 +677,16 @@ pub fn settings(settings: &Settings) -> Screen {
     let zone = settings.availability.zone();
     for block in settings.availability.blocks() {
         screen = screen.row(vec![Button {
-            label: Text::new("button-unblock").arg(
-                "from",
-                TextArg::Time {
-                    at: block.interval.start(),
+            // The hours alone: a reason can be long for a button.
+            label: Text::new("button-unblock").text(
+                "range",
+                blocked_range(
+                    &BlockedRange {
+                        reason: None,
+                        ..block.clone()
+                    },
                     zone,
-                },
+                ),
             ),
             data: Callback::Unblock(block.interval.start()).encode(),
         }]);

@@ -96,7 +96,13 @@ pub async fn month(chat: &Chat<'_>, draft: BookingDraft, year: i32, month: u32) 
         draft.reschedule_of,
     )
     .await?;
-    let screen = noting_a_silent_calendar(chat, views::month(year, month, &days));
+    let bookable = chat
+        .s
+        .settings()
+        .await?
+        .availability
+        .bookable_dates(chat.s.clock.now());
+    let screen = noting_a_silent_calendar(chat, views::month(year, month, &days, bookable));
     Ok(Reply::edit(screen).with_dialog(Dialog::Booking(draft)))
 }
 

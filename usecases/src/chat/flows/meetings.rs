@@ -27,7 +27,12 @@ pub async fn my_rows(
     let settings = chat.s.settings().await?;
     let mut rows = Vec::with_capacity(meetings.len());
     for meeting in meetings {
-        let booker = chat.s.store.user(meeting.booker).await?;
+        // The reader's own meetings need no name on them.
+        let booker = if meeting.booker == chat.from.id {
+            None
+        } else {
+            chat.s.store.user(meeting.booker).await?
+        };
         let closed = closed_since(chat, &settings, &meeting);
         rows.push((meeting, booker, closed));
     }
