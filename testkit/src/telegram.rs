@@ -39,7 +39,7 @@ mod multipart;
 mod recorded;
 
 pub use recorded::Recorded;
-use recorded::is_message_method;
+use recorded::{is_message_method, unstamped};
 
 /// How the fake answers messages during an outage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,11 +321,13 @@ impl FakeTelegram {
 
     /// Queues a press of the button `data` on `message` (a recorded send or edit).
     pub fn press(&self, from: &Person, message: &Recorded, data: &str) {
-        assert!(
-            message.buttons().iter().any(|d| d == data),
-            "{data:?} is not a button of {message:?}"
-        );
-        let update = self.button_update(from, data, message.message_id.unwrap());
+        // The button as sent, with the time it was sent, when `data` names
+        // it without.
+        let sent = message.buttons();
+        let Some(data) = sent.into_iter().find(|d| d == data || unstamped(d) == data) else {
+            panic!("{data:?} is not a button of {message:?}");
+        };
+        let update = self.button_update(from, &data, message.message_id.unwrap());
         self.push(update);
     }
 

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use meetbot_domain::{MeetingStatus, Role, Status};
 use meetbot_usecases::chat::SettingCode;
+use meetbot_usecases::chat::settings_views::{COMMON_ZONES, city_key};
 use meetbot_usecases::screens::{role_key, status_key};
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -234,6 +235,10 @@ fn families() -> Vec<Family> {
                 .iter()
                 .map(|code| format!("setting-{}", code.code()))
                 .collect(),
+        },
+        Family {
+            prefix: "city-",
+            keys: COMMON_ZONES.iter().map(|zone| city_key(zone)).collect(),
         },
         Family {
             prefix: "ask-setting-",

@@ -28,6 +28,7 @@ use meetbot_testkit::{OWNER, World};
 use meetbot_usecases::audit::AuditView;
 use meetbot_usecases::booking::{self, BookingInput};
 use meetbot_usecases::callback::MAX_BYTES;
+use meetbot_usecases::chat::settings_views;
 use meetbot_usecases::chat::views::{self, Reader};
 use meetbot_usecases::chat::{Command, SettingCode};
 use meetbot_usecases::feedback::RatingSummary;
@@ -132,8 +133,8 @@ fn every_screen() -> Vec<Screen> {
     settings.departments = (0..300)
         .map(|i| Department::new(&format!("Отдел №{i}")).unwrap())
         .collect();
-    screens.push(views::settings(&settings));
-    screens.push(views::settings(&Settings::default()));
+    screens.push(settings_views::settings(&settings));
+    screens.push(settings_views::settings(&Settings::default()));
     let mut closed = Settings::default();
     let far = Utc.with_ymd_and_hms(2199, 12, 31, 10, 0, 0).unwrap();
     for i in 0..20 {
@@ -143,21 +144,21 @@ fn every_screen() -> Vec<Screen> {
             reason: (i % 2 == 0).then(|| Topic::new(&"ж".repeat(200)).unwrap()),
         });
     }
-    screens.push(views::settings(&closed));
+    screens.push(settings_views::settings(&closed));
     for block in closed.availability.blocks() {
         let booker = user(i64::MAX, Role::Manager, Status::Active);
         let inside = meeting(i64::MAX, block.interval.start(), 480);
         screens.push(screens::time_closed(&inside, block, &booker));
     }
-    screens.push(views::choose_zone(reader.zone));
-    screens.push(views::zone_set(reader.zone, far));
-    screens.push(views::bookers_told(usize::MAX));
+    screens.push(settings_views::choose_zone(reader.zone));
+    screens.push(settings_views::zone_set(reader.zone, far));
+    screens.push(settings_views::bookers_told(usize::MAX));
     screens.push(views::button_expired(None));
     for role in Role::ALL {
         screens.push(views::button_expired(Some(*role)));
     }
     for setting in SettingCode::ALL {
-        screens.push(views::ask_setting(setting));
+        screens.push(settings_views::ask_setting(setting));
     }
     screens.push(views::ask_department(&settings.departments));
     screens.push(views::ask_email());

@@ -12,7 +12,7 @@ use meetbot_domain::{
 use meetbot_ports::MeetingQuery;
 
 use crate::chat::SettingCode;
-use crate::chat::views::day_code;
+use crate::chat::settings_views::day_code;
 use crate::error::UseCaseError;
 use crate::screens;
 use crate::services::Services;

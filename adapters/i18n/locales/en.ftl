@@ -191,7 +191,10 @@ settings =
     Durations: { $types } min
     Buffer between meetings: { $buffer } min
     Minimum notice: { $notice } min
-    Booking horizon: { $horizon } days
+    Booking horizon: { $horizon } { $horizon ->
+        [one] day
+       *[other] days
+    }
     Upcoming meetings per person: { $limit }
     Cancel and move: up to { $cutoff } h before
     Special days:
@@ -231,7 +234,10 @@ ask-setting-cadence = Meet every how many days, and nudge how many days before, 
 ask-setting-departments = Departments, comma-separated, e.g. “Sales, Marketing”.
 setting-saved = ✅ Saved.
 ask-broadcast = Type the broadcast. Every active user will get it.
-broadcast-done = Broadcast queued for { $recipients } people; it goes out at the pace Telegram allows.
+broadcast-done = Broadcast queued for { $recipients } { $recipients ->
+        [one] person
+       *[other] people
+    }; it goes out at the pace Telegram allows.
 broadcast-message =
     📣 A message from { $name }:
     { $text }
@@ -273,8 +279,14 @@ error-not-yours = This is not your meeting.
 error-not-found = Not found — it may be gone already.
 error-already-decided = This is decided already.
 error-slot-in-past = This time has passed. Please pick another.
-error-slot-inside-notice = Too soon: bookings need at least { $n } minutes of notice.
-error-slot-beyond-horizon = That is too far ahead (at most { $n } days).
+error-slot-inside-notice = Too soon: bookings need at least { $n } { $n ->
+        [one] minute
+       *[other] minutes
+    } of notice.
+error-slot-beyond-horizon = That is too far ahead (at most { $n } { $n ->
+        [one] day
+       *[other] days
+    }).
 error-slot-outside-hours = That time is outside working hours. Please pick a free slot.
 error-slot-taken = Somebody has just taken this time. Please pick another.
 error-not-active = Only active users can book. Back at work? /active
@@ -284,7 +296,10 @@ error-limit-reached = You already have { $n } upcoming { $n ->
     }, the most allowed. Cancel one to book another.
 error-meeting-not-scheduled = This meeting is already cancelled, moved or over.
 error-meeting-started = The meeting has already started.
-error-change-too-late = Meetings can be cancelled or moved up to { $n } hours before the start.
+error-change-too-late = Meetings can be cancelled or moved up to { $n } { $n ->
+        [one] hour
+       *[other] hours
+    } before the start.
 error-value-empty = The value is empty. Please try again.
 error-value-too-long = That is too long. Please shorten it.
 error-value-unknown = Unknown value.
@@ -329,7 +344,10 @@ cadence-nudge =
        *[other] days
     } ({ $due }).
 cadence-digest = 📋 Overdue for a meeting ({ $count }):
-cadence-digest-line = { $name } — { $days } days overdue
+cadence-digest-line = { $name } — { $days } { $days ->
+        [one] day
+       *[other] days
+    } overdue
 feedback-ask = How was the meeting on { $when }? Rate it from 1 to 5.
 button-stars = { $n } ⭐
 feedback-thanks = Thank you for rating it { $n } ⭐. You can send a comment as your next message.
@@ -376,7 +394,10 @@ nl-refused-time = There is no such time as “{ $said }”.
 nl-refused-date = There is no such date as “{ $said }”.
 nl-refused-length = A meeting cannot last { $minutes } min.
 nl-refused-past = That time has already passed.
-nl-refused-too-long = The message is too long: I read at most { $n } characters.
+nl-refused-too-long = The message is too long: I read at most { $n } { $n ->
+        [one] character
+       *[other] characters
+    }.
 nl-pick-length = There are no { $minutes }-minute meetings. Pick a length:
 nl-nearest-slots = { $date }: the nearest free times.
 nl-free-range = Free time — pick one to book:
@@ -618,17 +639,17 @@ bookers-told = { $count ->
 button-expired = This button is out of date: it is more than two days old, and what it showed may have changed. Start again from the menu.
 choose-zone = Your time zone: { $zone }. Choose a city or type the zone's name, e.g. Asia/Vladivostok.
 zone-set = Time zone: { $zone }. It is { $now } there now; I show every time in this zone.
-zone-kaliningrad = Kaliningrad
-zone-moscow = Moscow
-zone-samara = Samara
-zone-yekaterinburg = Yekaterinburg
-zone-omsk = Omsk
-zone-novosibirsk = Novosibirsk
-zone-krasnoyarsk = Krasnoyarsk
-zone-irkutsk = Irkutsk
-zone-yakutsk = Yakutsk
-zone-vladivostok = Vladivostok
-zone-magadan = Magadan
-zone-kamchatka = Kamchatka
+city-kaliningrad = Kaliningrad
+city-moscow = Moscow
+city-samara = Samara
+city-yekaterinburg = Yekaterinburg
+city-omsk = Omsk
+city-novosibirsk = Novosibirsk
+city-krasnoyarsk = Krasnoyarsk
+city-irkutsk = Irkutsk
+city-yakutsk = Yakutsk
+city-vladivostok = Vladivostok
+city-magadan = Magadan
+city-kamchatka = Kamchatka
 command-block = Close hours
 command-timezone = My time zone

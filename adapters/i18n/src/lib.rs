@@ -360,6 +360,28 @@ mod tests {
         assert!(export(Language::Ru, 11).contains(": 11 встреч —"));
         assert!(export(Language::En, 1).contains(": 1 meeting —"));
         assert!(export(Language::En, 5).contains(": 5 meetings —"));
+        let told = |language, n| {
+            t.text(
+                language,
+                &Text::new("bookers-told").arg("count", TextArg::Number(n)),
+            )
+        };
+        for (n, words) in [
+            (1, "1 участнику встречи"),
+            (2, "2 участникам встреч"),
+            (5, "5 участникам встреч"),
+            (11, "11 участникам встреч"),
+            (21, "21 участнику встречи"),
+        ] {
+            assert!(told(Language::Ru, n).contains(words), "{n}");
+        }
+        assert!(told(Language::En, 1).contains("1 booker of a meeting"));
+        assert!(told(Language::En, 2).contains("2 bookers of meetings"));
+        let n = |key: &str, n| t.text(Language::En, &Text::new(key).arg("n", TextArg::Number(n)));
+        assert!(n("error-change-too-late", 1).contains("up to 1 hour before"));
+        assert!(n("error-change-too-late", 24).contains("up to 24 hours before"));
+        assert!(n("error-slot-beyond-horizon", 1).contains("at most 1 day)"));
+        assert!(n("error-slot-inside-notice", 1).contains("1 minute of notice"));
     }
 
     #[test]

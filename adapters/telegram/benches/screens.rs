@@ -83,7 +83,11 @@ fn screens(c: &mut Criterion) {
             Reader { language, zone },
         )
     };
-    let month = views::month(2026, 3, &loads);
+    let bookable = (
+        NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date"),
+        NaiveDate::from_ymd_opt(2026, 4, 1).expect("a date"),
+    );
+    let month = views::month(2026, 3, &loads, bookable);
     for (language, screen) in [
         (Language::Ru, &month),
         (Language::Ru, &confirm(Language::Ru)),
@@ -106,7 +110,7 @@ fn screens(c: &mut Criterion) {
     let mut group = c.benchmark_group("screens");
     group.bench_function("month_view", |b| {
         b.iter(|| {
-            let screen = views::month(2026, 3, black_box(&loads));
+            let screen = views::month(2026, 3, black_box(&loads), bookable);
             black_box(to_telegram(&translator, Language::Ru, &screen))
         })
     });

@@ -158,7 +158,7 @@ pub async fn month_with(
     day: NaiveDate,
 ) -> Recorded {
     let data = format!("1:dy:{}", day.format("%Y%m%d"));
-    if month.buttons().contains(&data) {
+    if month.button(&data).is_some() {
         return month;
     }
     let next = format!("1:mo:{}:{}", day.year(), day.month());

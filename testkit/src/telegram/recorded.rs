@@ -114,7 +114,7 @@ pub(super) fn is_message_method(method: &str) -> bool {
 /// Button data as a version 1 button would carry it: the bot stamps the
 /// time a button was sent (`2:<minute>:ok`), which a test looking for
 /// `1:ok` does not care about.
-fn unstamped(data: &str) -> String {
+pub(crate) fn unstamped(data: &str) -> String {
     match data
         .strip_prefix("2:")
         .and_then(|rest| rest.split_once(':'))

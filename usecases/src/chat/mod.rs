@@ -19,6 +19,7 @@ pub mod parse;
 pub mod reply;
 pub mod sentence_views;
 pub mod setting;
+pub mod settings_views;
 pub mod stats_views;
 pub mod views;
 

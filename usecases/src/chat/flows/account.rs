@@ -6,6 +6,7 @@ use meetbot_ports::{Screen, Text};
 use crate::chat::context::{Chat, Handled};
 use crate::chat::dialog::Dialog;
 use crate::chat::reply::Reply;
+use crate::chat::settings_views;
 use crate::chat::views;
 use crate::error::UseCaseError;
 use crate::{members, registration};
@@ -34,13 +35,13 @@ pub async fn choose_zone(chat: &Chat<'_>) -> Handled {
     let Some(user) = &chat.user else {
         return Err(UseCaseError::Denied(Denial::NotRegistered));
     };
-    Ok(Reply::send(views::choose_zone(user.zone)).with_dialog(Dialog::TimeZone))
+    Ok(Reply::send(settings_views::choose_zone(user.zone)).with_dialog(Dialog::TimeZone))
 }
 
 /// A zone pressed or typed: every time is shown in it from now on.
 pub async fn set_zone(chat: &Chat<'_>, name: &str) -> Handled {
     let user = registration::set_zone(chat.s, chat.from.id, name).await?;
-    Ok(Reply::send(views::zone_set(user.zone, chat.s.clock.now())).ending_dialog())
+    Ok(Reply::send(settings_views::zone_set(user.zone, chat.s.clock.now())).ending_dialog())
 }
 
 /// /stop: no more messages.

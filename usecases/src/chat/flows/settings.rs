@@ -7,20 +7,21 @@ use crate::chat::dialog::Dialog;
 use crate::chat::parse;
 use crate::chat::reply::Reply;
 use crate::chat::setting::SettingCode;
+use crate::chat::settings_views;
 use crate::chat::views;
 use crate::settings::{self, SettingsChange};
 
 /// /settings: the values in force, each with a button to change it.
 pub async fn show(chat: &Chat<'_>) -> Handled {
     let settings = settings::view(chat.s, chat.from.id).await?;
-    Ok(Reply::send(views::settings(&settings)))
+    Ok(Reply::send(settings_views::settings(&settings)))
 }
 
 /// A setting's button: asks for its new value.
 pub async fn edit(chat: &Chat<'_>, code: SettingCode) -> Handled {
     // Only the owner may: checked before the dialog starts.
     settings::view(chat.s, chat.from.id).await?;
-    Ok(Reply::send(views::ask_setting(code)).with_dialog(Dialog::Setting { code }))
+    Ok(Reply::send(settings_views::ask_setting(code)).with_dialog(Dialog::Setting { code }))
 }
 
 /// The new value typed: saved, and the settings shown again. Closing
@@ -30,9 +31,11 @@ pub async fn value(chat: &Chat<'_>, code: SettingCode, text: &str) -> Handled {
     let (saved, told) = settings::change_telling(chat.s, chat.from.id, change).await?;
     let mut reply = Reply::send(views::note("setting-saved"));
     if told > 0 {
-        reply = reply.then_send(views::bookers_told(told));
+        reply = reply.then_send(settings_views::bookers_told(told));
     }
-    Ok(reply.then_send(views::settings(&saved)).ending_dialog())
+    Ok(reply
+        .then_send(settings_views::settings(&saved))
+        .ending_dialog())
 }
 
 /// /block: closes the hours typed after it, or asks for them.
@@ -46,5 +49,5 @@ pub async fn block(chat: &Chat<'_>, range: Option<String>) -> Handled {
 /// A closed range's button on the settings screen: opened again.
 pub async fn unblock(chat: &Chat<'_>, start: DateTime<Utc>) -> Handled {
     let saved = settings::change(chat.s, chat.from.id, SettingsChange::Unblock(start)).await?;
-    Ok(Reply::edit(views::settings(&saved)))
+    Ok(Reply::edit(settings_views::settings(&saved)))
 }
