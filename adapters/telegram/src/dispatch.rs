@@ -362,11 +362,11 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
         let services = inner.services.clone();
         let api = inner.api.clone();
         let speech = inner.speech.clone();
-        let update = update.clone();
+        let this_try = update.clone();
         // In a task of its own so that a panic in a handler is reported
         // here and the person's later updates still get handled.
         let handled =
-            tokio::spawn(async move { handle(&services, &api, speech.as_deref(), update).await })
+            tokio::spawn(async move { handle(&services, &api, speech.as_deref(), this_try).await })
                 .await;
         match handled {
             Ok(true) => return,
@@ -378,9 +378,13 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
                 );
             }
             Err(error) => {
-                // Handling it again would fail the same way, at every start.
+                // Handling it again would fail the same way, at every start:
+                // the person is told, and it is skipped.
                 tracing::error!(update_id, %error, "handling an update failed; it is skipped");
-                handled_without_answer(&inner.services, update_id).await;
+                match sender_of(&update).and_then(profile) {
+                    Some(person) => chat::answer_failure(&inner.services, &person, update_id).await,
+                    None => handled_without_answer(&inner.services, update_id).await,
+                };
                 return;
             }
         }
@@ -394,12 +398,16 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
 
 /// The person whose updates must stay in order: the sender.
 fn person_of(update: &Update) -> Option<i64> {
-    let user = match &update.content {
-        UpdateContent::Message(message) => message.from.as_deref()?,
-        UpdateContent::CallbackQuery(query) => &query.from,
-        _ => return None,
-    };
-    i64::try_from(user.id).ok()
+    i64::try_from(sender_of(update)?.id).ok()
+}
+
+/// Who sent an update, as Telegram says.
+fn sender_of(update: &Update) -> Option<&User> {
+    match &update.content {
+        UpdateContent::Message(message) => message.from.as_deref(),
+        UpdateContent::CallbackQuery(query) => Some(&query.from),
+        _ => None,
+    }
 }
 
 fn profile(user: &User) -> Option<Profile> {
@@ -682,6 +690,58 @@ mod tests {
                 }])
                 .await
                 .unwrap()[0]
+        );
+    }
+
+    /// Reads sentences, and panics on one that says "panic".
+    struct PanickingInterpreter;
+
+    #[async_trait]
+    impl meetbot_ports::interpreter::Interpreter for PanickingInterpreter {
+        async fn interpret(
+            &self,
+            text: &str,
+            _situation: &meetbot_ports::interpreter::Situation,
+        ) -> Result<
+            meetbot_domain::request::Interpretation,
+            meetbot_ports::interpreter::InterpreterError,
+        > {
+            assert!(!text.contains("panic"), "a handler panics");
+            Ok(meetbot_domain::request::Interpretation::NotUnderstood)
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn panic_contained_one_persons_panicking_update_is_answered_and_others_go_on() {
+        let messenger = Arc::new(SlowMessenger::default());
+        let store = Arc::new(InMemoryStore::new());
+        let services = meetbot_testkit::services()
+            .store(store.clone())
+            .messenger(messenger.clone())
+            .interpreter(Arc::new(PanickingInterpreter))
+            .owner_ids(vec![UserId(5), UserId(6)])
+            .build();
+        let api = BotApi::new("http://127.0.0.1:9", &SecretString::from("1:x".to_owned())).unwrap();
+        let dispatcher = Dispatcher::new(services, api, 2, 64);
+        dispatcher.accept(text(1, 5, "/start")).await.unwrap();
+        dispatcher.accept(text(2, 6, "/start")).await.unwrap();
+        assert!(dispatcher.drain(Duration::from_secs(5)).await);
+
+        dispatcher.accept(text(3, 5, "please panic")).await.unwrap();
+        dispatcher.accept(text(4, 6, "/help")).await.unwrap();
+        dispatcher.accept(text(5, 5, "/help")).await.unwrap();
+        assert!(dispatcher.drain(Duration::from_secs(5)).await);
+
+        let replies = messenger.replies.lock().unwrap().clone();
+        assert_eq!(
+            replies[&5][1..],
+            ["error-try-later", "help-owner"],
+            "{replies:?}"
+        );
+        assert_eq!(replies[&6][1..], ["help-owner"]);
+        assert!(
+            store.unhandled_updates(None, 10).await.unwrap().is_empty(),
+            "the panicking update is not taken up again at the next start"
         );
     }
 

@@ -191,6 +191,46 @@ pub async fn handle_received(s: &Services, incoming: &Incoming, update: Option<i
     false
 }
 
+/// After handling an update failed for a reason of the bot's own (a panic
+/// in a handler): the person is told something went wrong, and the update
+/// is marked handled in the same transaction, so that it is neither lost
+/// silently nor taken up again at every start. Returns whether that was
+/// stored.
+pub async fn answer_failure(s: &Services, to: &Profile, update: i64) -> bool {
+    let language = match s.store.user(to.id).await {
+        Ok(Some(user)) => user.language,
+        _ => Language::from_telegram(to.language_code.as_deref()),
+    };
+    let told = [Outgoing::send(
+        to.id,
+        language,
+        views::note("error-try-later"),
+    )];
+    let stored = async {
+        let transaction = s.store.begin().await?;
+        let unit = s.within(transaction.clone());
+        let now = s.clock.now();
+        let claimed = unit
+            .store
+            .queue_messages(&told, now, Some(outbox::LEASE))
+            .await?;
+        unit.store.update_handled(update, now).await?;
+        transaction.commit().await?;
+        Ok::<_, StoreError>(claimed)
+    }
+    .await;
+    match stored {
+        Ok(claimed) => {
+            outbox::deliver_claimed(s, told.len(), claimed).await;
+            true
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not tell a person that their update failed");
+            s.store.update_handled(update, s.clock.now()).await.is_ok()
+        }
+    }
+}
+
 /// A short wait before a unit of work is tried again.
 async fn pause(attempt: u32) {
     tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(attempt))).await;
