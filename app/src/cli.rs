@@ -1,4 +1,5 @@
-//! The command line: `meetbot [--config PATH] [run | migrate | config]`.
+//! The command line:
+//! `meetbot [--config PATH] [run | migrate | config | backup [PATH] | restore PATH | health]`.
 
 use std::path::PathBuf;
 
@@ -22,7 +23,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Start the bot: open the database (applying pending migrations) and
     /// serve until Ctrl-C or SIGTERM. The default.
@@ -32,12 +33,31 @@ pub enum Command {
     /// Print the effective configuration, secrets redacted, with where each
     /// value came from.
     Config,
+    /// Copy the live SQLite database into PATH (a file, or a folder for a
+    /// dated file; backup.dir when omitted), check the copy and print where
+    /// it is. For Postgres, use pg_dump.
+    Backup {
+        /// Where the copy goes: a new file, or a folder.
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+    },
+    /// Check the SQLite backup at PATH and put it in place of the
+    /// database, keeping the replaced file beside it; refused while a bot
+    /// runs on the database.
+    Restore {
+        /// The backup to restore.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+    /// Ask the running bot's /health (on http.listen); exit 0 when it is
+    /// healthy, else 1. For container health checks.
+    Health,
 }
 
 impl Cli {
     /// The subcommand to run, `run` when none was given.
     pub fn subcommand(&self) -> Command {
-        self.command.unwrap_or(Command::Run)
+        self.command.clone().unwrap_or(Command::Run)
     }
 }
 
@@ -69,6 +89,22 @@ mod tests {
         assert_eq!(before.config, Some(PathBuf::from("a.toml")));
         assert_eq!(after.subcommand(), Command::Config);
         assert_eq!(after.config, Some(PathBuf::from("b.toml")));
+    }
+
+    #[test]
+    fn backup_takes_an_optional_path_and_restore_a_required_one() {
+        let backup = Cli::try_parse_from(["meetbot", "backup"]).unwrap();
+        let backup_to = Cli::try_parse_from(["meetbot", "backup", "/tmp/x"]).unwrap();
+        let restore = Cli::try_parse_from(["meetbot", "restore"]);
+
+        assert_eq!(backup.subcommand(), Command::Backup { path: None });
+        assert_eq!(
+            backup_to.subcommand(),
+            Command::Backup {
+                path: Some(PathBuf::from("/tmp/x"))
+            }
+        );
+        assert_eq!(restore.unwrap_err().exit_code(), 2);
     }
 
     #[test]

@@ -10,8 +10,10 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod background;
+pub mod backup;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod http;
 pub mod http_server;

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         }
     };
     let command = cli.subcommand();
+    let config_file = cli.config.clone();
     if command == Command::Config {
         print!("{}", config.render());
         return ExitCode::SUCCESS;
@@ -52,7 +53,10 @@ fn main() -> ExitCode {
             let outcome = runtime.block_on(async {
                 match command {
                     Command::Migrate => migrate(config).await,
-                    Command::Run | Command::Config => serve(config).await,
+                    Command::Backup { path } => meetbot::commands::backup(&config, path).await,
+                    Command::Restore { path } => meetbot::commands::restore(&config, path).await,
+                    Command::Health => meetbot::commands::health(&config).await,
+                    Command::Run | Command::Config => serve(config, config_file).await,
                 }
             });
             // The console's read of the terminal cannot be cancelled; do not
@@ -88,6 +92,7 @@ fn configuration_error(err: &ConfigError) -> ExitCode {
 /// `meetbot migrate`: applies pending migrations, one line per migration.
 async fn migrate(config: Config) -> anyhow::Result<()> {
     let url = &config.database.url;
+    let _in_use = meetbot::commands::hold_database(&config)?;
     let applied = meetbot_storage::migrate(url.expose())
         .await
         .with_context(|| format!("database {url}"))?;
@@ -101,10 +106,20 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
 }
 
 /// `meetbot run`: sets up the calendar (reading its key file), opens the
-/// database (migrating it), checks that it accepts a write, and serves.
-async fn serve(config: Config) -> anyhow::Result<()> {
+/// database (migrating it) after checking that an SQLite file is intact,
+/// checks that it accepts a write, and serves.
+async fn serve(config: Config, config_file: Option<std::path::PathBuf>) -> anyhow::Result<()> {
     for warning in config.warnings() {
         tracing::warn!("{warning}");
+    }
+    // Held while the bot runs: a restore refuses to replace the file under it.
+    let _in_use = meetbot::commands::hold_database(&config)?;
+    if let Some(file) = config.database.url.sqlite_file() {
+        let (file, backups) = (file.to_path_buf(), config.backup.clone());
+        tokio::task::spawn_blocking(move || {
+            meetbot::backup::check_at_start(&file, &backups, config_file.as_deref())
+        })
+        .await??;
     }
     // Before the database: a bad key file is fixed and retried without a
     // migration having run against the wrong database meanwhile.

@@ -198,7 +198,7 @@ async fn console(
             None
         }
     };
-    let background = start_background(&services, http, &shutdown)?;
+    let background = start_background(config, &services, http, &shutdown)?;
     let ended = meetbot_console::serve(console, services, person, shutdown.clone()).await;
     shutdown.cancel();
     background.stopped().await;
@@ -244,7 +244,7 @@ async fn telegram(
         calendar_kind: config.calendar.kind(),
         routes: transport.routes(),
     };
-    let mut background = start_background(&services, Some(http), &shutdown)?;
+    let mut background = start_background(config, &services, Some(http), &shutdown)?;
     let (store, clock) = (services.store.clone(), services.clock.clone());
     background.supervise("prune_updates", move |stop| {
         meetbot_telegram::polling::prune_delivered(
@@ -260,19 +260,28 @@ async fn telegram(
     Ok(served?)
 }
 
-/// The background set with its usual timings.
+/// The background set with its usual timings, and the scheduled backups
+/// of an SQLite database (Postgres is backed up with its own tools).
 fn start_background(
+    config: &Config,
     services: &Services,
     http: Option<HttpEndpoints>,
     shutdown: &CancellationToken,
 ) -> anyhow::Result<Background> {
-    Background::start(
+    let mut background = Background::start(
         services,
         http,
         SchedulerConfig::default(),
         Backoff::default(),
         shutdown,
-    )
+    )?;
+    if let (Some(file), Some(every)) = (config.database.url.sqlite_file(), config.backup.every) {
+        let (file, backups) = (file.to_path_buf(), config.backup.clone());
+        background.supervise("backup", move |stop| {
+            crate::backup::run(file.clone(), backups.clone(), every, stop)
+        });
+    }
+    Ok(background)
 }
 
 #[cfg(test)]

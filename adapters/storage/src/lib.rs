@@ -10,6 +10,7 @@
 //! This crate depends on `meetbot-ports` and `meetbot-domain` only; it must
 //! never depend on the use cases, the app or a chat adapter.
 
+pub mod backup;
 pub mod config;
 mod failure;
 mod migrations;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 
 use meetbot_ports::Store;
 
+pub use backup::{BackupError, Check, DatabaseLock};
 pub use config::{DatabaseBackend, DatabaseUrl, StorageConfig};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -3,12 +3,13 @@
 //!
 //! Each adapter owns the type of its section and checks it; this module
 //! only holds the sections that belong to no adapter (`[http]`,
-//! `[organisation]`, the meeting defaults, `[log]`) and puts the whole
+//! `[organisation]`, the meeting defaults, `[backup]`, `[log]`) and puts the whole
 //! together. A bad setting stops start-up with every problem listed at
 //! once, each naming its key, what is expected and where the bad value came
 //! from. Secrets serialise as `"[redacted]"`, so neither `Debug` nor
 //! [`Config::render`] can print them.
 
+mod backup;
 mod calendar;
 mod error;
 mod lists;
@@ -28,6 +29,7 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use tracing_subscriber::EnvFilter;
 
+pub use backup::BackupConfig;
 pub use calendar::CalendarConfig;
 pub use error::{ConfigError, ConfigErrors, Got, Origin};
 pub use meetbot_speech::SpeechConfig;
@@ -70,6 +72,8 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// `[speech]`: voice messages are transcribed when its URL is set.
     pub speech: SpeechConfig,
+    /// `[backup]`: scheduled copies of the SQLite database.
+    pub backup: BackupConfig,
     /// `[log]`
     pub log: LogConfig,
     /// `[reminders]`, `[cadence]` and `[group_meeting]` as the domain's

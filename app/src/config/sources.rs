@@ -209,6 +209,7 @@ struct Sections {
     group_meeting: super::meetings::GroupMeetingConfig,
     calendar: CalendarConfig,
     speech: meetbot_speech::SpeechConfig,
+    backup: super::BackupConfig,
     log: super::LogConfig,
 }
 
@@ -224,6 +225,7 @@ impl Sections {
         let cadence = reader.section("cadence", "");
         let group_meeting = reader.section("group_meeting", "");
         let speech = reader.section("speech", "");
+        let backup = reader.section("backup", "");
         let log = reader.section("log", "");
         let calendar = reader.calendar_kind().and_then(|kind| {
             reader.remove("calendar", "kind");
@@ -239,6 +241,7 @@ impl Sections {
             group_meeting: group_meeting?,
             calendar: calendar?,
             speech: speech?,
+            backup: backup?,
             log: log?,
         })
     }
@@ -327,6 +330,7 @@ impl Sections {
             group_meeting: self.group_meeting,
             calendar: self.calendar,
             speech: self.speech,
+            backup: self.backup,
             log: self.log,
             meetings,
             origins,

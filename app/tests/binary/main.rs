@@ -6,6 +6,7 @@
 //! updates and messages that survive kills, stops and a Telegram outage,
 //! and the webhook under a flood of connections.
 
+mod backup;
 mod bot;
 mod calendar;
 mod cli;
