@@ -369,13 +369,18 @@ pub struct User {
     pub subscribed: bool,
     /// When they first wrote to the bot.
     pub registered_at: DateTime<Utc>,
+    /// Since when Telegram refuses messages to them (they blocked the
+    /// bot); `None` while it delivers. Cleared when they write again.
+    #[serde(default)]
+    pub unreachable_since: Option<DateTime<Utc>>,
 }
 
 impl User {
     /// Whether the person is at work and listening: only such a person gets
-    /// invitations and reminders, and only such a person can be booked.
+    /// invitations and reminders, and only such a person can be booked. A
+    /// person who blocked the bot is not, until they write again.
     pub fn is_reachable(&self) -> bool {
-        self.status == Status::Active && self.subscribed
+        self.status == Status::Active && self.subscribed && self.unreachable_since.is_none()
     }
 
     /// Whether the person is the owner.

@@ -72,6 +72,7 @@ fn person(id: i64) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
+        unreachable_since: None,
     }
 }
 

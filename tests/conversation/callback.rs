@@ -50,6 +50,7 @@ fn user(id: i64, role: Role, status: Status) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: Utc::now(),
+        unreachable_since: None,
     }
 }
 

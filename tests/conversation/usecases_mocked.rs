@@ -28,6 +28,7 @@ fn user(id: i64, role: Role) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+        unreachable_since: None,
     }
 }
 

@@ -385,6 +385,7 @@ fn person(id: i64, name: &str, email: Option<&str>, zone: Zone) -> User {
         zone,
         subscribed: true,
         registered_at: monday_noon_moscow(),
+        unreachable_since: None,
     }
 }
 

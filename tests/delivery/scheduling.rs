@@ -175,6 +175,81 @@ async fn reminder_for_a_meeting_tomorrow_at_ten_goes_out_24h_2h_and_1h_before_on
 }
 
 #[tokio::test(start_paused = true)]
+async fn blocked_bot_a_refused_reminder_marks_the_person_and_nothing_more_alerts_the_owner() {
+    let clock = TokioClock::starting_at(moscow(7, 9, 0));
+    let world = World::new()
+        .with_clock(Arc::new(clock))
+        .approved(&[ANNA])
+        .await;
+    let meeting = world
+        .book(ANNA, moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    let s = &world.services;
+    world.messenger.clear();
+    world.messenger.make_unreachable(ANNA);
+    let shutdown = CancellationToken::new();
+    let dispatcher = tokio::spawn(scheduler::dispatch_reminders(
+        s.clone(),
+        SchedulerConfig::default(),
+        shutdown.clone(),
+    ));
+    tokio::time::sleep_until(clock.instant_of(moscow(8, 9, 0) + Duration::seconds(1))).await;
+    shutdown.cancel();
+    dispatcher.await.unwrap();
+
+    let anna = s.store.user(ANNA).await.unwrap().unwrap();
+    assert_eq!(
+        anna.unreachable_since,
+        Some(moscow(7, 10, 0)),
+        "marked at the first refusal"
+    );
+    let mut states: Vec<ReminderState> = s
+        .store
+        .reminders_of(meeting.id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.recipient == ANNA)
+        .map(|r| r.state)
+        .collect();
+    states.sort_by_key(|state| format!("{state:?}"));
+    assert_eq!(
+        states,
+        [
+            ReminderState::Failed,
+            ReminderState::Skipped,
+            ReminderState::Skipped
+        ],
+        "tried once, then skipped"
+    );
+    assert_eq!(
+        world.count_sent(OWNER, "reminder"),
+        3,
+        "the owner's own go out"
+    );
+    assert_eq!(world.count_sent(OWNER, "reminder-failed"), 0, "no alert");
+
+    world.say(OWNER, "/users").await;
+    world.press_labelled(OWNER, "Manager1").await;
+    assert!(
+        world.last(OWNER).contains("Заблокировал(а) бота"),
+        "{}",
+        world.last(OWNER)
+    );
+
+    // She unblocks the bot and writes: the mark is gone.
+    world.messenger.make_reachable(ANNA);
+    world.say(ANNA, "/help").await;
+    assert_eq!(
+        s.store.user(ANNA).await.unwrap().unwrap().unreachable_since,
+        None
+    );
+    assert!(world.last(ANNA).contains("/book"));
+    world.assert_everything_rendered();
+}
+
+#[tokio::test(start_paused = true)]
 async fn reminder_after_the_first_stops_when_the_meeting_is_cancelled() {
     let clock = TokioClock::starting_at(moscow(7, 9, 0));
     let world = World::new()

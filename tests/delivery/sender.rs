@@ -130,6 +130,7 @@ fn manager(id: i64) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: Utc::now(),
+        unreachable_since: None,
     }
 }
 

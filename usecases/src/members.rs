@@ -176,3 +176,23 @@ pub async fn profile(s: &Services, actor: UserId) -> Result<ProfileView, UseCase
         user,
     })
 }
+
+/// Marks a person whom Telegram refuses messages to (they blocked the bot)
+/// as unreachable from `now`: nothing is sent to them on the bot's own
+/// initiative until they write again. Marked once; later refusals keep
+/// the first time.
+pub async fn mark_unreachable(
+    s: &Services,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), UseCaseError> {
+    let Some(mut user) = s.store.user(id).await? else {
+        return Ok(());
+    };
+    if user.unreachable_since.is_none() {
+        tracing::info!(user = %id, "Telegram refuses messages to this person; marked unreachable");
+        user.unreachable_since = Some(now);
+        s.store.update_user(&user).await?;
+    }
+    Ok(())
+}

@@ -247,6 +247,11 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
                 )
             }
             Err(reason) => {
+                if matches!(error, MessengerError::Unreachable)
+                    && let Err(error) = crate::members::mark_unreachable(s, message.to, now).await
+                {
+                    tracing::warn!(%error, "could not mark a person unreachable");
+                }
                 tracing::warn!(recipient = %message.to, %reason, "a message was dropped");
                 (
                     Outcome::Dropped,

@@ -128,6 +128,7 @@ fn new_user(
         zone: s.default_settings.availability.zone(),
         subscribed: true,
         registered_at: s.clock.now(),
+        unreachable_since: None,
     }
 }
 

@@ -253,6 +253,11 @@ async fn give_up(
             }),
     )
     .await?;
+    // A person who blocked the bot is marked, and nothing of theirs
+    // alerts the owner: the owner sees the mark on their card instead.
+    if matches!(error, MessengerError::Unreachable) {
+        return crate::members::mark_unreachable(s, recipient.id, s.clock.now()).await;
+    }
     s.tell_owners(
         |owner| reminder_failed_screen(meeting, recipient, owner),
         Some(recipient.id),

@@ -653,3 +653,4 @@ city-magadan = Magadan
 city-kamchatka = Kamchatka
 command-block = Close hours
 command-timezone = My time zone
+user-unreachable = 🚫 Has blocked the bot since { $since }: no reminders or invitations are sent until they write again.

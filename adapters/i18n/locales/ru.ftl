@@ -645,3 +645,4 @@ city-magadan = Магадан
 city-kamchatka = Камчатка
 command-block = Закрыть время
 command-timezone = Мой часовой пояс
+user-unreachable = 🚫 Заблокировал(а) бота с { $since }: напоминания и приглашения ему не отправляются, пока он снова не напишет.

@@ -72,6 +72,11 @@ impl InMemoryMessenger {
     pub fn make_unreachable(&self, who: UserId) {
         lock(&self.unreachable).push(who);
     }
+
+    /// Messages to `who` are delivered again (they unblocked the bot).
+    pub fn make_reachable(&self, who: UserId) {
+        lock(&self.unreachable).retain(|u| *u != who);
+    }
 }
 
 #[async_trait]

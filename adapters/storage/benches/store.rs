@@ -77,6 +77,7 @@ fn person(id: i64, role: Role, registered_at: DateTime<Utc>) -> Result<User, Fai
         zone: Zone::moscow(),
         subscribed: true,
         registered_at,
+        unreachable_since: None,
     })
 }
 

@@ -65,6 +65,7 @@ pub(crate) struct UserRow {
     pub zone: String,
     pub subscribed: bool,
     pub registered_at: i64,
+    pub unreachable_since: Option<i64>,
 }
 
 impl From<&User> for UserRow {
@@ -81,6 +82,7 @@ impl From<&User> for UserRow {
             zone: user.zone.name().to_owned(),
             subscribed: user.subscribed,
             registered_at: micros(user.registered_at),
+            unreachable_since: user.unreachable_since.map(micros),
         }
     }
 }
@@ -109,6 +111,7 @@ impl TryFrom<UserRow> for User {
             zone: Zone::parse(&row.zone).map_err(|e| bad(t, "zone", &row.zone, e))?,
             subscribed: row.subscribed,
             registered_at: instant(row.registered_at)?,
+            unreachable_since: row.unreachable_since.map(instant).transpose()?,
         })
     }
 }

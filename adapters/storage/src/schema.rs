@@ -14,6 +14,7 @@ diesel::table! {
         zone -> Text,
         subscribed -> Bool,
         registered_at -> BigInt,
+        unreachable_since -> Nullable<BigInt>,
     }
 }
 

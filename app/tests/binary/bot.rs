@@ -223,5 +223,6 @@ fn member(person: &Person, role: Role) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: Utc::now(),
+        unreachable_since: None,
     }
 }

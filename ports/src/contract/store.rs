@@ -42,6 +42,7 @@ pub fn manager(id: i64, minutes_after: i64) -> User {
         zone: Zone::moscow(),
         subscribed: true,
         registered_at: now() + Duration::minutes(minutes_after),
+        unreachable_since: None,
     }
 }
 
@@ -135,6 +136,11 @@ pub async fn contract_a_user_reads_back_as_written(store: Arc<dyn Store>) {
     user.subscribed = false;
     user.username = None;
     user.department = None;
+    user.unreachable_since = Some(now());
+    store.update_user(&user).await.unwrap();
+    assert_eq!(store.user(UserId(42)).await.unwrap(), Some(user.clone()));
+
+    user.unreachable_since = None;
     store.update_user(&user).await.unwrap();
     assert_eq!(store.user(UserId(42)).await.unwrap(), Some(user));
 }

@@ -252,7 +252,15 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
     {
         Ok(first) => {
             crate::settings::remember(s, first.value);
-            (first.person, Ok(dialog::read(from.id, first.dialog)))
+            let mut person = first.person;
+            // Writing again is the sign they unblocked the bot.
+            if let Some(user) = person.as_mut().filter(|u| u.unreachable_since.is_some()) {
+                user.unreachable_since = None;
+                if let Err(error) = s.store.update_user(user).await {
+                    tracing::warn!(%error, "could not clear a person's unreachable mark");
+                }
+            }
+            (person, Ok(dialog::read(from.id, first.dialog)))
         }
         Err(error) => {
             tracing::error!(%error, "could not read the person and their dialog");

@@ -588,6 +588,10 @@ pub fn user_card(
         })
         .collect();
     let mut screen = Screen::text(text);
+    if let Some(since) = user.unreachable_since {
+        screen = screen
+            .then(Text::new("user-unreachable").arg("since", TextArg::Date(since.date_naive())));
+    }
     if let Some(rating) = rating {
         screen = screen.then(
             Text::new("user-card-feedback")
