@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::task::{JoinError, JoinHandle};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 /// How a supervised task is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,8 +97,11 @@ where
         loop {
             states.set(name, TaskState::Running);
             let started = Instant::now();
-            // Its own task, so that a panic stops it and not the supervisor.
-            let outcome = tokio::spawn(start()).await;
+            // Its own task, so that a panic stops it and not the supervisor;
+            // each run has an id that its log lines carry.
+            let run = format!("{:08x}", rand::random::<u32>());
+            let span = tracing::info_span!("job", task = name, run = %run);
+            let outcome = tokio::spawn(start().instrument(span)).await;
             if shutdown.is_cancelled() {
                 if let Err(error) = outcome {
                     tracing::error!(task = name, reason = %stop_reason(error), "a background task failed while stopping");

@@ -24,6 +24,7 @@ use meetbot_usecases::registration::Profile;
 use meetbot_usecases::{Callback, Services};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::api::BotApi;
 
@@ -344,7 +345,12 @@ async fn work(inner: Arc<Inner>, key: i64) {
             continue;
         }
         let update_id = i64::from(next.update.update_id);
-        handle_until_done(&inner, *next.update).await;
+        // Every log line of this update, whatever task writes it, carries
+        // its id and a short request id to find them all with one grep.
+        let span = tracing::info_span!("update", update_id, request = %request_id());
+        handle_until_done(&inner, *next.update)
+            .instrument(span)
+            .await;
         inner
             .queued
             .lock()
@@ -365,9 +371,11 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
         let this_try = update.clone();
         // In a task of its own so that a panic in a handler is reported
         // here and the person's later updates still get handled.
-        let handled =
-            tokio::spawn(async move { handle(&services, &api, speech.as_deref(), this_try).await })
-                .await;
+        let handled = tokio::spawn(
+            async move { handle(&services, &api, speech.as_deref(), this_try).await }
+                .in_current_span(),
+        )
+        .await;
         match handled {
             Ok(true) => return,
             Ok(false) => {
@@ -394,6 +402,11 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
         }
         wait = (wait * 2).min(MAX_RETRY_WAIT);
     }
+}
+
+/// A short random id for the log lines of one request.
+fn request_id() -> String {
+    format!("{:08x}", rand::random::<u32>())
 }
 
 /// The person whose updates must stay in order: the sender.

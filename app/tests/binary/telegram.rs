@@ -382,3 +382,72 @@ async fn garbage_button_presses_get_a_toast_only_and_the_next_command_is_answere
     assert!(waited < Duration::from_secs(15), "{waited:?}");
     bot.stop().await;
 }
+
+/// The `update` spans a JSON log line was written in: (update id, request id).
+fn update_spans(line: &Value) -> Vec<(i64, String)> {
+    line["spans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|span| span["name"] == "update")
+        .filter_map(|span| {
+            Some((
+                span["update_id"].as_i64()?,
+                span["request"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn correlation_every_log_line_of_one_update_carries_its_request_id() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let owner = Person::new(OWNER, "Olga", "en");
+    let bot = Bot::start(
+        &fake,
+        dir.path(),
+        &[("MEETBOT__LOG__FORMAT", "json"), ("RUST_LOG", "debug")],
+    )
+    .await;
+    let mark = fake.mark();
+    fake.say(&owner, "/start");
+    fake.wait_for_message(mark, OWNER, "Hello, Olga").await;
+    fake.say(&owner, "/help");
+    fake.wait_for_message(mark, OWNER, "/pending").await;
+    let (status, logs) = bot.stop().await;
+    assert!(status.success(), "{status:?}\n{logs}");
+
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let mut requests: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for line in &lines {
+        for (update, request) in update_spans(line) {
+            requests.entry(update).or_default().push(request);
+        }
+        // A line that names an update is written inside that update's span.
+        if let Some(update) = line["fields"]["update_id"].as_i64() {
+            assert!(
+                update_spans(line).iter().any(|(id, _)| *id == update),
+                "outside its update's span: {line}"
+            );
+        }
+    }
+    assert_eq!(requests.len(), 2, "two updates: {requests:?}");
+    let mut ids = std::collections::BTreeSet::new();
+    for (update, seen) in &requests {
+        assert!(
+            seen.len() >= 2,
+            "update {update} wrote {} line(s)",
+            seen.len()
+        );
+        assert!(
+            seen.iter().all(|id| id == &seen[0] && id.len() == 8),
+            "update {update}: {seen:?}"
+        );
+        ids.insert(seen[0].clone());
+    }
+    assert_eq!(ids.len(), 2, "each update has its own request id");
+}
