@@ -9,6 +9,7 @@ use axum::Router;
 use meetbot_telegram::BotApi;
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_usecases::{Services, outbox};
+use secrecy::SecretString;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +27,8 @@ pub struct HttpEndpoints {
     pub telegram: Option<BotApi>,
     /// The configured calendar's kind, for `/health`.
     pub calendar_kind: &'static str,
+    /// The bearer token `/metrics` asks for (`http.metrics_token`), if any.
+    pub metrics_token: Option<SecretString>,
     /// The transport's own routes (Telegram's webhook), served beside `/health`.
     pub routes: Router,
 }
@@ -149,6 +152,7 @@ fn http_server(
         calendar_kind: http.calendar_kind,
         services: services.clone(),
         tasks: tasks.clone(),
+        metrics_token: http.metrics_token,
     })
     .merge(http.routes);
     Ok((Arc::new(listener), app, limits))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use meetbot_domain::Language;
@@ -15,7 +15,9 @@ use meetbot_telegram::BotApi;
 use meetbot_usecases::Services;
 use meetbot_usecases::calendar_sync::{self, CalendarHealth};
 use meetbot_usecases::feed;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
+use subtle::ConstantTimeEq;
 
 use crate::supervise::{TaskState, TaskStates};
 
@@ -40,6 +42,8 @@ pub struct Health {
     pub services: Services,
     /// The supervised background tasks: one that is not running fails the check.
     pub tasks: TaskStates,
+    /// The bearer token `/metrics` asks for (`http.metrics_token`), if any.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl std::fmt::Debug for Health {
@@ -56,8 +60,38 @@ impl std::fmt::Debug for Health {
 pub fn router(health: Health) -> Router {
     Router::new()
         .route("/health", get(health_check))
+        .route("/metrics", get(metrics))
         .route("/feed/{file}", get(calendar_feed))
         .with_state(health)
+}
+
+/// The Prometheus metrics; with `http.metrics_token` set, only for a
+/// request with `Authorization: Bearer <token>` (else 401).
+async fn metrics(State(health): State<Health>, headers: HeaderMap) -> Response {
+    if let Some(token) = &health.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let expected = token.expose_secret().as_bytes();
+        if !bool::from(given.as_bytes().ct_eq(expected)) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "a bearer token is required\n",
+            )
+                .into_response();
+        }
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::metrics::render(&health.tasks),
+    )
+        .into_response()
 }
 
 /// A person's calendar feed (see `meetbot_usecases::feed`): 200 with
@@ -200,6 +234,7 @@ mod tests {
             calendar_kind: "remote",
             services,
             tasks: TaskStates::default(),
+            metrics_token: None,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -303,6 +338,7 @@ mod tests {
             calendar_kind: "none",
             services: world.services.clone(),
             tasks: TaskStates::default(),
+            metrics_token: None,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();

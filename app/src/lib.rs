@@ -18,6 +18,7 @@ pub mod config;
 pub mod http;
 pub mod http_server;
 pub mod logging;
+pub mod metrics;
 pub mod run;
 pub mod shutdown;
 pub mod supervise;

@@ -65,6 +65,9 @@ pub async fn serve(
     calendar: Arc<dyn Calendar>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
+    // Installed before anything is recorded.
+    crate::metrics::recorder();
+    let calendar: Arc<dyn Calendar> = Arc::new(crate::metrics::MeteredCalendar(calendar));
     let translator = Arc::new(Translator::new());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
     let mut default_settings = Settings::default();
@@ -191,6 +194,7 @@ async fn console(
             listener,
             telegram: None,
             calendar_kind: config.calendar.kind(),
+            metrics_token: config.http.metrics_token.clone(),
             routes: axum::Router::new(),
         }),
         Err(error) => {
@@ -242,6 +246,7 @@ async fn telegram(
         listener,
         telegram: Some(api),
         calendar_kind: config.calendar.kind(),
+        metrics_token: config.http.metrics_token.clone(),
         routes: transport.routes(),
     };
     let mut background = start_background(config, &services, Some(http), &shutdown)?;
@@ -275,6 +280,7 @@ fn start_background(
         Backoff::default(),
         shutdown,
     )?;
+    background.supervise("metrics", crate::metrics::upkeep);
     if let (Some(file), Some(every)) = (config.database.url.sqlite_file(), config.backup.every) {
         let (file, backups) = (file.to_path_buf(), config.backup.clone());
         background.supervise("backup", move |stop| {

@@ -38,6 +38,9 @@ use tokio::time::Instant;
 mod multipart;
 mod recorded;
 
+/// The update id before the first one the fake makes.
+const FIRST_UPDATE_ID: i64 = 5000;
+
 pub use recorded::Recorded;
 use recorded::{is_message_method, unstamped};
 
@@ -133,7 +136,7 @@ impl FakeTelegram {
         let shared = Shared {
             inner: Arc::new(Mutex::new(Inner {
                 next_message_id: 1000,
-                next_update_id: 5000,
+                next_update_id: FIRST_UPDATE_ID,
                 ..Inner::default()
             })),
             updates_arrived: Arc::new(Notify::new()),
@@ -228,6 +231,12 @@ impl FakeTelegram {
             |r| r.is_message_to(chat) && r.button(prefix).is_some(),
         )
         .await
+    }
+
+    /// How many updates the fake has made (text, button and voice).
+    pub fn updates_made(&self) -> u64 {
+        let inner = self.shared.inner.lock().unwrap();
+        u64::try_from(inner.next_update_id - FIRST_UPDATE_ID).unwrap_or(0)
     }
 
     fn next_update_id(&self) -> i64 {

@@ -234,6 +234,11 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
         }
     };
     let now = s.clock.now();
+    let counted = match &result {
+        Ok(()) => "sent",
+        Err(_) => "failed",
+    };
+    metrics::counter!("meetbot_messages_total", "outcome" => counted).increment(1);
     let (outcome, stored) = match result {
         Ok(()) => (Outcome::Sent, s.store.message_sent(queued.id, now).await),
         Err(error) => match retry_at(queued, &error, now) {

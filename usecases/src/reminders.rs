@@ -118,6 +118,7 @@ pub async fn send_due_with(
             break;
         }
         let outcome = deliver(s, &reminder, dispatch).await?;
+        count(outcome, &reminder, s.clock.now());
         match outcome {
             Outcome::Sent => report.sent += 1,
             Outcome::Cancelled => report.cancelled += 1,
@@ -130,6 +131,7 @@ pub async fn send_due_with(
     Ok(report)
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Sent,
     Cancelled,
@@ -137,6 +139,31 @@ enum Outcome {
     Missed,
     Retried,
     Failed,
+}
+
+/// A reminder sent later than this after it fell due counts as late.
+const LATE: Duration = Duration::minutes(5);
+
+/// Counts a reminder's outcome (`meetbot_reminders_total`) and, for one
+/// sent, how late it went out (`meetbot_reminder_lateness_seconds`, and
+/// `meetbot_reminders_late_total` past [`LATE`]).
+fn count(outcome: Outcome, reminder: &Reminder, now: DateTime<Utc>) {
+    let name = match outcome {
+        Outcome::Sent => "sent",
+        Outcome::Cancelled => "cancelled",
+        Outcome::Skipped => "skipped",
+        Outcome::Missed => "missed",
+        Outcome::Retried => "retried",
+        Outcome::Failed => "failed",
+    };
+    metrics::counter!("meetbot_reminders_total", "outcome" => name).increment(1);
+    if outcome == Outcome::Sent {
+        let lateness = (now - reminder.due_at).max(Duration::zero());
+        metrics::histogram!("meetbot_reminder_lateness_seconds").record(lateness.as_seconds_f64());
+        if lateness > LATE {
+            metrics::counter!("meetbot_reminders_late_total").increment(1);
+        }
+    }
 }
 
 async fn finish(

@@ -31,6 +31,27 @@ pub(crate) enum Access {
     Write,
 }
 
+impl Access {
+    /// Its name in the metrics.
+    fn label(self) -> &'static str {
+        match self {
+            Self::Lookup => "lookup",
+            Self::Read => "read",
+            Self::Write => "write",
+        }
+    }
+}
+
+/// Runs one store operation, recording how long it took
+/// (`meetbot_store_operation_seconds`, by access).
+pub(crate) async fn timed<T>(access: Access, work: impl Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let result = work.await;
+    metrics::histogram!("meetbot_store_operation_seconds", "access" => access.label())
+        .record(started.elapsed().as_secs_f64());
+    result
+}
+
 /// How long a write waits for this process's one SQLite writer: as long
 /// as SQLite's own `busy_timeout` would let it wait for the lock.
 pub(crate) const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -513,6 +534,14 @@ macro_rules! shared_store {
                 access: $crate::shared::Access,
                 work: F,
             ) -> Result<T, Failure>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                $crate::shared::timed(access, self.run(access, work)).await
+            }
+
+            async fn run<T, F>(&self, access: $crate::shared::Access, work: F) -> Result<T, Failure>
             where
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
                 T: Send + 'static,

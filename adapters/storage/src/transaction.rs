@@ -124,6 +124,14 @@ where
         F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,
     {
+        crate::shared::timed(access, self.run(access, work)).await
+    }
+
+    async fn run<T, F>(&self, access: Access, work: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
         let writes = access == Access::Write;
         let inline_here = self.settings.on_the_worker && access != Access::Read;
         let mut state = self.state.lock().await;

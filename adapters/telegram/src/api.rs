@@ -37,6 +37,26 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(POLL_TIMEOUT.as_secs() + 20);
 /// then counts as a passing failure and is retried.
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Counts a Bot API call by method and outcome
+/// (`meetbot_telegram_calls_total`), and a 429 apart
+/// (`meetbot_telegram_rate_limited_total`).
+fn count_call<T>(method: &'static str, result: &Result<T, CallError>) {
+    let outcome = match result {
+        Ok(_) => "ok",
+        Err(CallError::RateLimited(_)) => {
+            metrics::counter!("meetbot_telegram_rate_limited_total", "method" => method)
+                .increment(1);
+            "rate_limited"
+        }
+        Err(CallError::Transient(_)) => "unavailable",
+        Err(CallError::Unreachable(_)) => "unreachable",
+        Err(CallError::NotModified) => "not_modified",
+        Err(CallError::Refused { .. } | CallError::Unexpected(_)) => "refused",
+    };
+    metrics::counter!("meetbot_telegram_calls_total", "method" => method, "outcome" => outcome)
+        .increment(1);
+}
+
 /// The largest file the Bot API lets a bot download.
 pub const MAX_DOWNLOAD_BYTES: usize = 20 * 1024 * 1024;
 
@@ -131,8 +151,20 @@ impl BotApi {
             .store(Utc::now().timestamp_millis(), Ordering::Relaxed);
     }
 
-    /// Runs one call within `limit`, sorting its failure.
+    /// Runs one call of `method` within `limit`, sorting its failure and
+    /// counting its outcome.
     async fn call<T>(
+        &self,
+        method: &'static str,
+        limit: Duration,
+        call: impl Future<Output = Result<T, frankenstein::Error>>,
+    ) -> Result<T, CallError> {
+        let result = self.sorted(limit, call).await;
+        count_call(method, &result);
+        result
+    }
+
+    async fn sorted<T>(
         &self,
         limit: Duration,
         call: impl Future<Output = Result<T, frankenstein::Error>>,
@@ -167,7 +199,11 @@ impl BotApi {
             .allowed_updates(allowed_updates())
             .build();
         let response: MethodResponse<Vec<serde_json::Value>> = self
-            .call(HTTP_TIMEOUT, self.bot.request("getUpdates", Some(&params)))
+            .call(
+                "getUpdates",
+                HTTP_TIMEOUT,
+                self.bot.request("getUpdates", Some(&params)),
+            )
             .await?;
         Ok(response.result)
     }
@@ -185,7 +221,7 @@ impl BotApi {
             .maybe_reply_markup(keyboard.cloned().map(ReplyMarkup::InlineKeyboardMarkup))
             .build();
         let response = self
-            .call(CALL_TIMEOUT, self.bot.send_message(&params))
+            .call("sendMessage", CALL_TIMEOUT, self.bot.send_message(&params))
             .await?;
         Ok(i64::from(response.result.message_id))
     }
@@ -206,8 +242,12 @@ impl BotApi {
             .text(text)
             .maybe_reply_markup(keyboard.cloned())
             .build();
-        self.call(CALL_TIMEOUT, self.bot.edit_message_text(&params))
-            .await?;
+        self.call(
+            "editMessageText",
+            CALL_TIMEOUT,
+            self.bot.edit_message_text(&params),
+        )
+        .await?;
         Ok(())
     }
 
@@ -252,6 +292,19 @@ impl BotApi {
     /// Sends a file from memory, which frankenstein cannot (it uploads
     /// from paths): our own multipart request, answered like any call.
     async fn upload(
+        &self,
+        chat: i64,
+        upload: Upload<'_>,
+        caption: Option<&str>,
+        keyboard: Option<&InlineKeyboardMarkup>,
+    ) -> Result<i64, CallError> {
+        let method = upload.method;
+        let result = self.sent_file(chat, upload, caption, keyboard).await;
+        count_call(method, &result);
+        result
+    }
+
+    async fn sent_file(
         &self,
         chat: i64,
         upload: Upload<'_>,
@@ -308,7 +361,7 @@ impl BotApi {
     pub async fn download(&self, file_id: &str) -> Result<Vec<u8>, CallError> {
         let params = GetFileParams::builder().file_id(file_id).build();
         let file = self
-            .call(CALL_TIMEOUT, self.bot.get_file(&params))
+            .call("getFile", CALL_TIMEOUT, self.bot.get_file(&params))
             .await?
             .result;
         let Some(path) = file.file_path else {
@@ -350,8 +403,12 @@ impl BotApi {
             .callback_query_id(id)
             .maybe_text(toast)
             .build();
-        self.call(CALL_TIMEOUT, self.bot.answer_callback_query(&params))
-            .await?;
+        self.call(
+            "answerCallbackQuery",
+            CALL_TIMEOUT,
+            self.bot.answer_callback_query(&params),
+        )
+        .await?;
         Ok(())
     }
 
@@ -367,8 +424,12 @@ impl BotApi {
             .scope(scope)
             .maybe_language_code(language_code.map(str::to_owned))
             .build();
-        self.call(CALL_TIMEOUT, self.bot.set_my_commands(&params))
-            .await?;
+        self.call(
+            "setMyCommands",
+            CALL_TIMEOUT,
+            self.bot.set_my_commands(&params),
+        )
+        .await?;
         Ok(())
     }
 
@@ -380,7 +441,7 @@ impl BotApi {
             .secret_token(secret.expose_secret())
             .allowed_updates(allowed_updates())
             .build();
-        self.call(CALL_TIMEOUT, self.bot.set_webhook(&params))
+        self.call("setWebhook", CALL_TIMEOUT, self.bot.set_webhook(&params))
             .await?;
         Ok(())
     }
@@ -390,8 +451,12 @@ impl BotApi {
         let params = DeleteWebhookParams::builder()
             .drop_pending_updates(false)
             .build();
-        self.call(CALL_TIMEOUT, self.bot.delete_webhook(&params))
-            .await?;
+        self.call(
+            "deleteWebhook",
+            CALL_TIMEOUT,
+            self.bot.delete_webhook(&params),
+        )
+        .await?;
         Ok(())
     }
 }

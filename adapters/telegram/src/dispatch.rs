@@ -242,6 +242,8 @@ impl Dispatcher {
     /// Queues a read update behind the earlier ones of the same person.
     pub async fn submit(&self, update: Update) {
         let id = i64::from(update.update_id);
+        metrics::counter!("meetbot_updates_received_total", "kind" => kind_of(&update))
+            .increment(1);
         let Some(key) = person_of(&update) else {
             tracing::debug!(update_id = id, "an update for nobody was ignored");
             handled_without_answer(&self.inner.services, id).await;
@@ -345,12 +347,17 @@ async fn work(inner: Arc<Inner>, key: i64) {
             continue;
         }
         let update_id = i64::from(next.update.update_id);
+        let kind = kind_of(&next.update);
         // Every log line of this update, whatever task writes it, carries
         // its id and a short request id to find them all with one grep.
         let span = tracing::info_span!("update", update_id, request = %request_id());
+        let started = std::time::Instant::now();
         handle_until_done(&inner, *next.update)
             .instrument(span)
             .await;
+        metrics::counter!("meetbot_updates_handled_total", "kind" => kind).increment(1);
+        metrics::histogram!("meetbot_update_handling_seconds", "kind" => kind)
+            .record(started.elapsed().as_secs_f64());
         inner
             .queued
             .lock()
@@ -389,6 +396,7 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
                 // Handling it again would fail the same way, at every start:
                 // the person is told, and it is skipped.
                 tracing::error!(update_id, %error, "handling an update failed; it is skipped");
+                metrics::counter!("meetbot_update_panics_total").increment(1);
                 match sender_of(&update).and_then(profile) {
                     Some(person) => chat::answer_failure(&inner.services, &person, update_id).await,
                     None => handled_without_answer(&inner.services, update_id).await,
@@ -401,6 +409,16 @@ async fn handle_until_done(inner: &Arc<Inner>, update: Update) {
             () = tokio::time::sleep(wait) => {}
         }
         wait = (wait * 2).min(MAX_RETRY_WAIT);
+    }
+}
+
+/// The kind of an update, as the metrics name it.
+fn kind_of(update: &Update) -> &'static str {
+    match &update.content {
+        UpdateContent::Message(message) if message.voice.is_some() => "voice",
+        UpdateContent::Message(_) => "message",
+        UpdateContent::CallbackQuery(_) => "button",
+        _ => "other",
     }
 }
 

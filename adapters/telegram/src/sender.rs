@@ -49,6 +49,30 @@ const OVERALL_BURST_SECONDS: f64 = 0.02;
 /// end after 584 years, so an absurd limit made in code must stop short.
 const LONGEST_PERIOD: Duration = Duration::from_secs(86_400);
 
+/// Counts a call made again after a 429 or a passing failure
+/// (`meetbot_telegram_retries_total`).
+fn count_retry() {
+    metrics::counter!("meetbot_telegram_retries_total").increment(1);
+}
+
+/// A message on its way through the sender, counted in
+/// `meetbot_send_queue_length` (waiting for its chat's turn, for tokens,
+/// or being sent) for as long as this lives.
+struct Queued;
+
+impl Queued {
+    fn count() -> Self {
+        metrics::gauge!("meetbot_send_queue_length").increment(1.0);
+        Self
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        metrics::gauge!("meetbot_send_queue_length").decrement(1.0);
+    }
+}
+
 /// The longest `retry_after` waited out at once; a longer one is waited
 /// out again after the next 429.
 const LONGEST_RETRY_AFTER: u64 = 86_400;
@@ -280,6 +304,7 @@ impl Sender {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
     {
+        let _queued = Queued::count();
         let _turn = self.turn_of(chat).await;
         let mut failures = 0;
         let mut rate_limited = 0;
@@ -294,9 +319,11 @@ impl Sender {
                     if rate_limited > self.limits.rate_limited_retries {
                         return Err(CallError::RateLimited(seconds));
                     }
+                    count_retry();
                 }
                 Err(CallError::Transient(reason)) if failures < self.limits.retries => {
                     failures += 1;
+                    count_retry();
                     let delay = self.backoff(failures);
                     tracing::debug!(chat, %reason, ?delay, "a passing failure; retrying");
                     tokio::time::sleep(delay).await;
@@ -319,11 +346,13 @@ impl Sender {
             match call().await {
                 Err(CallError::RateLimited(seconds)) if failures < self.limits.retries => {
                     failures += 1;
+                    count_retry();
                     let wait = Duration::from_secs(seconds.clamp(1, LONGEST_RETRY_AFTER));
                     tokio::time::sleep(wait).await;
                 }
                 Err(CallError::Transient(_)) if failures < self.limits.retries => {
                     failures += 1;
+                    count_retry();
                     tokio::time::sleep(self.backoff(failures)).await;
                 }
                 other => return other,

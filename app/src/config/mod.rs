@@ -101,6 +101,15 @@ pub struct HttpConfig {
     /// without it, `/feed` says feeds are not set up.
     #[serde(default, deserialize_with = "public_url")]
     pub public_url: Option<String>,
+    /// `http.metrics_token`: when set, `/metrics` answers only requests
+    /// that carry `Authorization: Bearer <token>`.
+    #[serde(
+        default,
+        deserialize_with = "metrics_token",
+        serialize_with = "meetbot_ports::config::redacted_if_set",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Default for HttpConfig {
@@ -108,7 +117,22 @@ impl Default for HttpConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
+            metrics_token: None,
         }
+    }
+}
+
+/// A bearer token: 16 to 256 visible ASCII characters, so that it fits an
+/// HTTP header and is not guessed.
+fn metrics_token<'de, D: Deserializer<'de>>(de: D) -> Result<Option<SecretString>, D::Error> {
+    let raw = String::deserialize(de)?;
+    let ok = (16..=256).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(Some(SecretString::from(raw)))
+    } else {
+        Err(de::Error::custom(
+            "be 16 to 256 visible ASCII characters without spaces (the value is not shown)",
+        ))
     }
 }
 
@@ -246,6 +270,7 @@ impl Config {
             .token
             .iter()
             .chain(self.telegram.webhook_secret.iter())
+            .chain(self.http.metrics_token.iter())
             .cloned()
             .collect();
         if let Some(password) = self.database.url.password() {

@@ -14,6 +14,7 @@ mod config_reject;
 mod console;
 mod health_write;
 mod inbox;
+mod metrics;
 mod outbox_outage;
 mod stats;
 mod supervision;

@@ -68,6 +68,7 @@ async fn a_supervised_scheduler_that_panics_shows_on_health_until_it_runs_again(
         listener,
         telegram: None,
         calendar_kind: "none",
+        metrics_token: None,
         routes: axum::Router::new(),
     };
     // Long enough to see the failure on /health, short enough for a test.
