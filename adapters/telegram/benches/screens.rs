@@ -83,10 +83,11 @@ fn screens(c: &mut Criterion) {
             Reader { language, zone },
         )
     };
-    let bookable = (
-        NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date"),
-        NaiveDate::from_ymd_opt(2026, 4, 1).expect("a date"),
-    );
+    // The whole of March can be booked, and the next month too.
+    let bookable = match (loads.first(), loads.last()) {
+        (Some((first, _)), Some((last, _))) => (*first, *last + Duration::days(1)),
+        _ => return,
+    };
     let month = views::month(2026, 3, &loads, bookable);
     for (language, screen) in [
         (Language::Ru, &month),

@@ -52,12 +52,12 @@ fn total(samples: &BTreeMap<String, f64>, name: &str) -> f64 {
         .sum()
 }
 
-async fn scrape(bot: &Bot, token: Option<&str>) -> reqwest::Response {
+async fn scrape(bot: &Bot, token: Option<&str>) -> reqwest::Result<reqwest::Response> {
     let mut request = reqwest::Client::new().get(bot.url("/metrics"));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    request.send().await.unwrap()
+    request.send().await
 }
 
 #[tokio::test]
@@ -72,9 +72,12 @@ async fn metrics_count_the_updates_sends_429s_and_reminders_of_a_conversation() 
     )
     .await;
 
-    assert_eq!(scrape(&bot, None).await.status(), 401);
+    assert_eq!(scrape(&bot, None).await.unwrap().status(), 401);
     assert_eq!(
-        scrape(&bot, Some("wrong-token-0123456789")).await.status(),
+        scrape(&bot, Some("wrong-token-0123456789"))
+            .await
+            .unwrap()
+            .status(),
         401
     );
 
@@ -114,7 +117,7 @@ async fn metrics_count_the_updates_sends_429s_and_reminders_of_a_conversation() 
             .await
     );
 
-    let answer = scrape(&bot, Some(METRICS_TOKEN)).await;
+    let answer = scrape(&bot, Some(METRICS_TOKEN)).await.unwrap();
     assert_eq!(answer.status(), 200);
     assert!(
         answer.headers()["content-type"]
