@@ -190,43 +190,10 @@ async fn database(config: &Config) -> (Vec<Line>, bool) {
     let url = config.database.url.expose();
     let mut lines = Vec::new();
     if let Some(file) = config.database.url.sqlite_file() {
-        lines.extend(disk(file));
-        if !file.exists() {
-            lines.push(Line::new(
-                Priority::P0,
-                "database",
-                format!("the SQLite file {} does not exist", file.display()),
-                "check database.url, or create the database with meetbot migrate",
-            ));
+        let (file_lines, usable) = sqlite_file(file, &config.backup.folder(file)).await;
+        lines.extend(file_lines);
+        if !usable {
             return (lines, false);
-        }
-        let (path, backups) = (file.to_path_buf(), config.backup.folder(file));
-        let integrity =
-            tokio::task::spawn_blocking(move || sqlite::check_sqlite(&path, Check::Integrity))
-                .await;
-        match integrity {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                lines.push(corrupt(file, &backups, &error));
-                return (lines, false);
-            }
-            Err(e) => {
-                lines.push(Line::new(
-                    Priority::P0,
-                    "integrity",
-                    format!("the integrity check did not finish: {e}"),
-                    "run meetbot doctor again",
-                ));
-                return (lines, false);
-            }
-        }
-        if let Ok(meta) = std::fs::metadata(file) {
-            lines.push(Line::new(
-                Priority::P3,
-                "database",
-                format!("SQLite file {}, {}", file.display(), size(meta.len())),
-                "",
-            ));
         }
     }
     if let Err(error) = meetbot_storage::ping(url).await {
@@ -238,47 +205,95 @@ async fn database(config: &Config) -> (Vec<Line>, bool) {
         ));
         return (lines, false);
     }
-    match meetbot_storage::migration_status(url).await {
-        Err(error) => {
-            lines.push(Line::new(
-                Priority::P0,
-                "migrations",
-                format!("cannot compare the migrations: {error}"),
-                "check that database.url names meetbot's database",
-            ));
-            return (lines, false);
-        }
-        Ok(status) if !status.unknown.is_empty() => {
-            lines.push(Line::new(
-                Priority::P0,
-                "migrations",
-                format!(
-                    "the database has migrations this binary does not know ({}): a newer meetbot migrated it",
-                    status.unknown.join(", ")
-                ),
-                "run the newer meetbot, or restore a backup taken before it",
-            ));
-            return (lines, false);
-        }
-        Ok(status) if !status.pending.is_empty() => {
-            lines.push(Line::new(
-                Priority::P0,
-                "migrations",
-                format!(
-                    "{} migrations are pending: {}",
-                    status.pending.len(),
-                    status.pending.join(", ")
-                ),
-                "run meetbot migrate (meetbot run also applies them when it starts)",
-            ));
-            return (lines, false);
-        }
-        Ok(_) => {}
+    if let Some(line) = migrations(url).await {
+        lines.push(line);
+        return (lines, false);
     }
     if let Ok(version) = meetbot_storage::version(url).await {
         lines.push(Line::new(Priority::P3, "versions", version, ""));
     }
     (lines, true)
+}
+
+/// The disk, existence, integrity and size of the SQLite file; whether it
+/// can be opened.
+async fn sqlite_file(file: &Path, backups: &Path) -> (Vec<Line>, bool) {
+    let mut lines: Vec<Line> = disk(file).into_iter().collect();
+    if !file.exists() {
+        lines.push(Line::new(
+            Priority::P0,
+            "database",
+            format!("the SQLite file {} does not exist", file.display()),
+            "check database.url, or create the database with meetbot migrate",
+        ));
+        return (lines, false);
+    }
+    let path = file.to_path_buf();
+    let integrity =
+        tokio::task::spawn_blocking(move || sqlite::check_sqlite(&path, Check::Integrity)).await;
+    match integrity {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            lines.push(corrupt(file, backups, &error));
+            return (lines, false);
+        }
+        Err(e) => {
+            lines.push(Line::new(
+                Priority::P0,
+                "integrity",
+                format!("the integrity check did not finish: {e}"),
+                "run meetbot doctor again",
+            ));
+            return (lines, false);
+        }
+    }
+    if let Ok(meta) = std::fs::metadata(file) {
+        lines.push(Line::new(
+            Priority::P3,
+            "database",
+            format!("SQLite file {}, {}", file.display(), size(meta.len())),
+            "",
+        ));
+    }
+    (lines, true)
+}
+
+/// P0 when migrations are pending, or were applied by a newer binary.
+async fn migrations(url: &str) -> Option<Line> {
+    let status = match meetbot_storage::migration_status(url).await {
+        Ok(status) => status,
+        Err(error) => {
+            return Some(Line::new(
+                Priority::P0,
+                "migrations",
+                format!("cannot compare the migrations: {error}"),
+                "check that database.url names meetbot's database",
+            ));
+        }
+    };
+    if !status.unknown.is_empty() {
+        return Some(Line::new(
+            Priority::P0,
+            "migrations",
+            format!(
+                "the database has migrations this binary does not know ({}): a newer meetbot migrated it",
+                status.unknown.join(", ")
+            ),
+            "run the newer meetbot, or restore a backup taken before it",
+        ));
+    }
+    (!status.pending.is_empty()).then(|| {
+        Line::new(
+            Priority::P0,
+            "migrations",
+            format!(
+                "{} migrations are pending: {}",
+                status.pending.len(),
+                status.pending.join(", ")
+            ),
+            "run meetbot migrate (meetbot run also applies them when it starts)",
+        )
+    })
 }
 
 /// P0 for an SQLite file that fails its integrity check, naming the

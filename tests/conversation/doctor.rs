@@ -1,9 +1,5 @@
 //! The owner's `/doctor`: the checks the bot makes from inside, in the
 //! owner's language, worst first with their fixes; not for managers.
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test reports a broken step by panicking"
-)]
 
 use meetbot_domain::UserId;
 use meetbot_ports::{Clock, Store};
