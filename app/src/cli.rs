@@ -1,5 +1,5 @@
 //! The command line:
-//! `meetbot [--config PATH] [run | migrate | config | backup [PATH] | restore PATH | health]`.
+//! `meetbot [--config PATH] [run | migrate | config | doctor [--json] | backup [PATH] | restore PATH | health]`.
 
 use std::path::PathBuf;
 
@@ -33,6 +33,14 @@ pub enum Command {
     /// Print the effective configuration, secrets redacted, with where each
     /// value came from.
     Config,
+    /// Check everything the bot depends on, changing nothing, and print one
+    /// line per finding with its priority (P0 cannot serve ... P3
+    /// information) and a fix. Exit code: 0 nothing above P3, 1 P2, 2 P1, 3 P0.
+    Doctor {
+        /// Print `{"findings":[{"priority","check","message","fix"}]}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Copy the live SQLite database into PATH (a file, or a folder for a
     /// dated file; backup.dir when omitted), check the copy and print where
     /// it is. For Postgres, use pg_dump.
@@ -105,6 +113,15 @@ mod tests {
             }
         );
         assert_eq!(restore.unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn doctor_takes_an_optional_json_flag() {
+        let plain = Cli::try_parse_from(["meetbot", "doctor"]).unwrap();
+        let json = Cli::try_parse_from(["meetbot", "doctor", "--json"]).unwrap();
+
+        assert_eq!(plain.subcommand(), Command::Doctor { json: false });
+        assert_eq!(json.subcommand(), Command::Doctor { json: true });
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! runs the chosen command.
 //!
 //! Exit codes: 0 done, 1 failed while running (database unreachable, ...),
-//! 2 bad command line or bad configuration (fix the input, then retry).
+//! 2 bad command line or bad configuration (fix the input, then retry);
+//! `doctor` has its own: 0 to 3 by its worst finding.
 
 // Functions stay short enough to read at once (the threshold is in clippy.toml).
 #![warn(clippy::too_many_lines)]
@@ -18,6 +19,11 @@ use meetbot_ports::Clock as _;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the configuration is loaded: doctor reports a bad one as a
+    // finding, with its own exit code.
+    if let Some(Command::Doctor { json }) = cli.command {
+        return ExitCode::from(meetbot::doctor::main(cli.config.clone(), json));
+    }
     let config = match Config::load(&Sources::from_process(cli.config.clone())) {
         Ok(config) => config,
         Err(errors) => {
@@ -56,7 +62,9 @@ fn main() -> ExitCode {
                     Command::Backup { path } => meetbot::commands::backup(&config, path).await,
                     Command::Restore { path } => meetbot::commands::restore(&config, path).await,
                     Command::Health => meetbot::commands::health(&config).await,
-                    Command::Run | Command::Config => serve(config, config_file).await,
+                    Command::Run | Command::Config | Command::Doctor { .. } => {
+                        serve(config, config_file).await
+                    }
                 }
             });
             // The console's read of the terminal cannot be cancelled; do not

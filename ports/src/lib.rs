@@ -37,9 +37,9 @@ pub use statistics::{
     RatingFigures, RsvpCount, StatisticsQuery,
 };
 pub use store::{
-    AuditCursor, AuditEntry, AuditId, AuditQuery, BookingError, BookingRequest, CalendarJob,
-    CalendarJobKind, Feedback, FirstRead, JobId, MeetingQuery, Reminder, ReminderId, ReminderState,
-    Rsvp, Store, StoreError, Transaction, UserQuery,
+    AuditCursor, AuditEntry, AuditId, AuditQuery, Backlog, BookingError, BookingRequest,
+    CalendarJob, CalendarJobKind, Feedback, FirstRead, JobId, MeetingQuery, Reminder, ReminderId,
+    ReminderState, Rsvp, Store, StoreError, Transaction, UserQuery,
 };
 
 #[cfg(feature = "mock")]

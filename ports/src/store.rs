@@ -330,6 +330,27 @@ pub struct CalendarJob {
     pub last_error: Option<String>,
 }
 
+/// What waits to be carried out and what became of recent reminders, for
+/// `doctor`: writes held long in an outbox, or reminders that failed or
+/// are late, mean people are not told what they should be.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backlog {
+    /// Messages queued and not yet delivered or given up.
+    pub queued_messages: u64,
+    /// When the oldest of them was queued.
+    pub oldest_message: Option<DateTime<Utc>>,
+    /// Calendar jobs not yet carried out.
+    pub calendar_jobs: u64,
+    /// When the oldest of them was created.
+    pub oldest_calendar_job: Option<DateTime<Utc>>,
+    /// Reminders due since the query's `since` that ended FAILED.
+    pub reminders_failed: u64,
+    /// Reminders due since the query's `since` that ended MISSED.
+    pub reminders_missed: u64,
+    /// Reminders still PENDING that fell due before the query's `late_before`.
+    pub reminders_late: u64,
+}
+
 /// The persistent state of meetbot.
 ///
 /// Every method is atomic: it either does all it says or nothing.
@@ -547,6 +568,15 @@ pub trait Store: Send + Sync {
 
     /// When the next queued message can be claimed, so a sender can sleep until then.
     async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// What waits in the outboxes, and the reminders due since `since`
+    /// that failed or were missed, and those still pending that fell due
+    /// before `late_before`. Reads only.
+    async fn backlog(
+        &self,
+        since: DateTime<Utc>,
+        late_before: DateTime<Utc>,
+    ) -> Result<Backlog, StoreError>;
 
     // ----- transactions -----
 

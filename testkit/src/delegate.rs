@@ -222,6 +222,14 @@ macro_rules! delegate_store {
                 $note(self, "next_message_at");
                 self.$inner.next_message_at().await
             }
+            async fn backlog(
+                &self,
+                since: DateTime<Utc>,
+                late_before: DateTime<Utc>,
+            ) -> Result<meetbot_ports::Backlog, StoreError> {
+                $note(self, "backlog");
+                self.$inner.backlog(since, late_before).await
+            }
             async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {
                 $note(self, "begin");
                 $begin(self).await

@@ -105,6 +105,10 @@ struct Inner {
     message_delay: Duration,
     /// Files people sent (voice messages), by file id: their bytes.
     files: HashMap<String, Vec<u8>>,
+    /// The only token accepted, when set: any other gets 401.
+    valid_token: Option<String>,
+    /// What `getWebhookInfo` answers (`url`, `pending_update_count`, ...).
+    webhook_info: Value,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +141,7 @@ impl FakeTelegram {
             inner: Arc::new(Mutex::new(Inner {
                 next_message_id: 1000,
                 next_update_id: FIRST_UPDATE_ID,
+                webhook_info: json!({ "url": "", "pending_update_count": 0 }),
                 ..Inner::default()
             })),
             updates_arrived: Arc::new(Notify::new()),
@@ -354,7 +359,19 @@ impl FakeTelegram {
         self.wait_for_button(mark, from.id, expect).await
     }
 
-    /// The next `times` messages to `chat` are answered 429 with `retry_after`.
+    /// Refuses every call made with another token than `token` with 401,
+    /// as Telegram refuses a revoked or mistyped one.
+    pub fn accept_only_token(&self, token: &str) {
+        self.shared.inner.lock().unwrap().valid_token = Some(token.to_owned());
+    }
+
+    /// Makes `getWebhookInfo` answer `info` (its `url`,
+    /// `pending_update_count`, `last_error_message` ...).
+    pub fn set_webhook_info(&self, info: Value) {
+        self.shared.inner.lock().unwrap().webhook_info = info;
+    }
+
+    /// Answers the next `times` messages to `chat` with 429 and `retry_after`.
     pub fn rate_limit(&self, chat: i64, times: u32, retry_after: u64) {
         self.shared
             .inner
@@ -535,6 +552,29 @@ pub fn most_in_any_window(times: &[Duration], width: Duration) -> usize {
     most
 }
 
+/// A refusal of a token other than the accepted one, and the answers of
+/// `getMe` and `getWebhookInfo`; `None` for the other calls.
+fn identity(shared: &Shared, token: &str, method: &str) -> Option<Response> {
+    let inner = shared.inner.lock().unwrap();
+    let token = token.strip_prefix("bot").unwrap_or(token);
+    if inner
+        .valid_token
+        .as_deref()
+        .is_some_and(|valid| valid != token)
+    {
+        let refusal = json!({ "ok": false, "error_code": 401, "description": "Unauthorized" });
+        return Some((StatusCode::UNAUTHORIZED, axum::Json(refusal)).into_response());
+    }
+    let result = match method {
+        "getMe" => {
+            json!({ "id": 1, "is_bot": true, "first_name": "Meetbot", "username": "meetbot_test_bot" })
+        }
+        "getWebhookInfo" => inner.webhook_info.clone(),
+        _ => return None,
+    };
+    Some(axum::Json(json!({ "ok": true, "result": result })).into_response())
+}
+
 async fn call(
     State(shared): State<Shared>,
     Path((token, method)): Path<(String, String)>,
@@ -562,6 +602,9 @@ async fn call(
             "file_field": upload.map(|p| p.name.clone()),
         })
     };
+    if let Some(answer) = identity(&shared, &token, &method) {
+        return answer;
+    }
     if method == "getUpdates" {
         return get_updates(&shared, &params).await;
     }

@@ -581,6 +581,10 @@ async fn pending_keeps_the_other_requests_and_their_buttons_after_one_is_decided
 }
 
 /// The meeting of `who` that is scheduled, if one is.
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: a panic reports a broken set-up"
+)]
 async fn scheduled_of(world: &World, who: UserId) -> Vec<meetbot_domain::Meeting> {
     world
         .store

@@ -9,6 +9,7 @@ mod calendar_files;
 mod callback;
 mod chat;
 mod console;
+mod doctor;
 mod nl;
 mod nl_transports;
 mod round_trips;

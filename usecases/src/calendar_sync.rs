@@ -409,7 +409,12 @@ pub async fn install_ids(store: &dyn Store) -> Result<InstallIds, UseCaseError> 
 
 /// The failure that paused calendar sync, if it is paused.
 pub async fn auth_failure(s: &Services) -> Result<Option<AuthFailure>, UseCaseError> {
-    let value = s.store.value(AUTH_FAILED_KEY).await?;
+    stored_auth_failure(s.store.as_ref()).await
+}
+
+/// The failure that paused calendar sync, as `store` keeps it.
+pub async fn stored_auth_failure(store: &dyn Store) -> Result<Option<AuthFailure>, UseCaseError> {
+    let value = store.value(AUTH_FAILED_KEY).await?;
     // The store cannot delete a value, so an empty one means "not paused".
     Ok(value.filter(|v| !v.is_empty()).map(|v| {
         serde_json::from_str(&v).unwrap_or(AuthFailure {

@@ -21,6 +21,7 @@ pub mod cadence;
 pub mod calendar_sync;
 pub mod callback;
 pub mod chat;
+pub mod doctor;
 pub mod error;
 pub mod feed;
 pub mod feedback;

@@ -108,6 +108,7 @@ help-owner =
     /export — meetings as .ics and CSV, and the audit log as CSV, e.g. /export 01.01 31.01
     /rsvp — who comes to the group meeting
     /stats — statistics with charts, e.g. /stats 7, /stats quarter, /stats 01.01 31.03
+    /doctor — what is wrong with the bot, and how to fix it
 registration-intro = Using the bot needs the owner's approval. Please answer a couple of questions.
 ask-department = Which department are you in?
 ask-email = Your e-mail (optional):
@@ -654,3 +655,46 @@ city-kamchatka = Kamchatka
 command-block = Close hours
 command-timezone = My time zone
 user-unreachable = 🚫 Has blocked the bot since { $since }: no reminders or invitations are sent until they write again.
+doctor-calendar-paused = Calendar sync has been paused since { $since }: the calendar { $calendar } refused a write ({ $error }).
+doctor-calendar-refused = The calendar { $calendar } refuses the bot or cannot be found: { $error }.
+doctor-calendar-unreachable = The calendar { $calendar } does not answer: { $error }.
+doctor-calendar-unreachable-fix = Check the network and the calendar service; bookings are kept and written once it answers.
+doctor-outbox-messages = { $count } { $count ->
+        [one] message waits
+       *[other] messages wait
+    } to be sent, the oldest for { $minutes } { $minutes ->
+        [one] minute
+       *[other] minutes
+    }.
+doctor-outbox-messages-fix = Check that the bot runs (meetbot health) and reaches Telegram.
+doctor-outbox-calendar = { $count } calendar { $count ->
+        [one] write waits
+       *[other] writes wait
+    }, the oldest for { $minutes } { $minutes ->
+        [one] minute
+       *[other] minutes
+    }.
+doctor-outbox-calendar-fix = See the calendar finding; waiting writes go out once the calendar accepts them.
+doctor-reminders = Reminders of the last day: { $failed } failed, { $missed } missed, { $late } late by more than 5 minutes.
+doctor-reminders-fix = Check that the bot was running and reached Telegram then (its log, meetbot health).
+doctor-unreachable = { $count } { $count ->
+        [one] person has
+       *[other] people have
+    } blocked the bot: { $names }.
+doctor-unreachable-fix = Nothing reaches them until they write to the bot again; ask them to unblock it.
+doctor-users = Users: { $owners } { $owners ->
+        [one] owner
+       *[other] owners
+    }, { $managers } { $managers ->
+        [one] manager
+       *[other] managers
+    }, { $pending } waiting for approval.
+doctor-meetings = Upcoming meetings: { $count }.
+command-doctor = What is wrong with the bot
+doctor-title = 🩺 The bot's checks
+doctor-all-good = ✅ Nothing above P3: the bot serves as it should.
+doctor-finding = { $priority } · { $check }: { $message }
+doctor-finding-fix =
+    { $finding }
+    → { $fix }
+doctor-server-checks = The configuration, database, disk, Telegram, clock and backups are checked on the server: meetbot doctor.

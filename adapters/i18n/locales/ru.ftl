@@ -108,6 +108,7 @@ help-owner =
     /export — выгрузка встреч в .ics и CSV и журнала действий в CSV, например /export 01.01 31.01
     /rsvp — кто придёт на общую встречу
     /stats — статистика с графиками, например /stats 7, /stats квартал, /stats 01.01 31.03
+    /doctor — что не так с ботом и как это исправить
 registration-intro = Чтобы пользоваться ботом, нужно одобрение владельца. Ответьте на пару вопросов.
 ask-department = Из какого вы отдела?
 ask-email = Ваш e-mail (необязательно):
@@ -646,3 +647,53 @@ city-kamchatka = Камчатка
 command-block = Закрыть время
 command-timezone = Мой часовой пояс
 user-unreachable = 🚫 Заблокировал(а) бота с { $since }: напоминания и приглашения ему не отправляются, пока он снова не напишет.
+doctor-calendar-paused = Синхронизация календаря приостановлена с { $since }: календарь { $calendar } отказал в записи ({ $error }).
+doctor-calendar-refused = Календарь { $calendar } не пускает бота или не найден: { $error }.
+doctor-calendar-unreachable = Календарь { $calendar } не отвечает: { $error }.
+doctor-calendar-unreachable-fix = Проверьте сеть и сервис календаря; записи сохранены и попадут в календарь, когда он ответит.
+doctor-outbox-messages = { $count } { $count ->
+        [one] сообщение ждёт
+        [few] сообщения ждут
+       *[many] сообщений ждут
+    } отправки, самое старое — { $minutes } { $minutes ->
+        [one] минуту
+        [few] минуты
+       *[many] минут
+    }.
+doctor-outbox-messages-fix = Проверьте, что бот работает (meetbot health) и достаёт до Telegram.
+doctor-outbox-calendar = { $count } { $count ->
+        [one] запись ждёт
+        [few] записи ждут
+       *[many] записей ждут
+    } в календарь, самая старая — { $minutes } { $minutes ->
+        [one] минуту
+        [few] минуты
+       *[many] минут
+    }.
+doctor-outbox-calendar-fix = См. проверку календаря: ждущие записи уйдут, как только календарь их примет.
+doctor-reminders = Напоминания за сутки: не отправлено { $failed }, пропущено { $missed }, опоздали больше чем на 5 минут { $late }.
+doctor-reminders-fix = Проверьте, что бот тогда работал и достучался до Telegram (журнал, meetbot health).
+doctor-unreachable = { $count } { $count ->
+        [one] человек заблокировал
+        [few] человека заблокировали
+       *[many] человек заблокировали
+    } бота: { $names }.
+doctor-unreachable-fix = Им ничего не приходит, пока они снова не напишут боту; попросите их разблокировать его.
+doctor-users = Пользователи: { $owners } { $owners ->
+        [one] владелец
+        [few] владельца
+       *[many] владельцев
+    }, { $managers } { $managers ->
+        [one] менеджер
+        [few] менеджера
+       *[many] менеджеров
+    }, { $pending } ждут одобрения.
+doctor-meetings = Предстоящих встреч: { $count }.
+command-doctor = Что не так с ботом
+doctor-title = 🩺 Проверка бота
+doctor-all-good = ✅ Выше P3 ничего нет: бот работает как надо.
+doctor-finding = { $priority } · { $check }: { $message }
+doctor-finding-fix =
+    { $finding }
+    → { $fix }
+doctor-server-checks = Настройки, базу данных, диск, Telegram, часы и резервные копии проверяет на сервере команда meetbot doctor.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use meetbot_domain::UserId;
-use meetbot_ports::{Outgoing, OutgoingId, QueuedMessage};
+use meetbot_ports::{Backlog, Outgoing, OutgoingId, QueuedMessage, ReminderState};
 
 use crate::store::State;
 
@@ -27,6 +27,33 @@ impl StoredMessage {
 }
 
 impl State {
+    /// See [`Store::backlog`](meetbot_ports::Store::backlog).
+    pub(crate) fn backlog(&self, since: DateTime<Utc>, late_before: DateTime<Utc>) -> Backlog {
+        let waiting: Vec<DateTime<Utc>> = self
+            .outbox
+            .values()
+            .filter(|m| m.finished.is_none())
+            .map(|m| m.queued.queued_at)
+            .collect();
+        let reminders = || self.reminders.values().map(|r| &r.reminder);
+        let ended_since = |state: ReminderState| {
+            reminders()
+                .filter(|r| r.state == state && r.due_at >= since)
+                .count() as u64
+        };
+        Backlog {
+            queued_messages: waiting.len() as u64,
+            oldest_message: waiting.iter().min().copied(),
+            calendar_jobs: self.jobs.len() as u64,
+            oldest_calendar_job: self.jobs.values().map(|j| j.created).min(),
+            reminders_failed: ended_since(ReminderState::Failed),
+            reminders_missed: ended_since(ReminderState::Missed),
+            reminders_late: reminders()
+                .filter(|r| r.state == ReminderState::Pending && r.due_at < late_before)
+                .count() as u64,
+        }
+    }
+
     /// See [`Store::queue_messages`](meetbot_ports::Store::queue_messages).
     pub(crate) fn queue_messages(
         &mut self,

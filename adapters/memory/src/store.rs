@@ -9,8 +9,8 @@ use meetbot_ports::{
     JobId, MeetingQuery, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError, Transaction,
     UserQuery,
 };
+use meetbot_ports::{Backlog, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
-use meetbot_ports::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 
 use crate::outbox::StoredMessage;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -19,14 +19,16 @@ use crate::lock;
 
 #[derive(Debug, Clone)]
 pub(crate) struct StoredReminder {
-    reminder: Reminder,
+    pub(crate) reminder: Reminder,
     leased_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct StoredJob {
-    job: CalendarJob,
+    pub(crate) job: CalendarJob,
     leased_until: Option<DateTime<Utc>>,
+    /// When it was queued, for the age of the oldest waiting write.
+    pub(crate) created: DateTime<Utc>,
 }
 
 /// Everything the store holds.
@@ -69,6 +71,7 @@ impl State {
             StoredJob {
                 job,
                 leased_until: None,
+                created: now,
             },
         );
     }
@@ -634,6 +637,14 @@ impl Store for InMemoryStore {
             .filter(|m| m.finished.is_none())
             .map(|m| m.not_before)
             .min())
+    }
+
+    async fn backlog(
+        &self,
+        since: DateTime<Utc>,
+        late_before: DateTime<Utc>,
+    ) -> Result<Backlog, StoreError> {
+        Ok(lock(&self.state).backlog(since, late_before))
     }
 
     async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {

@@ -31,6 +31,7 @@ use meetbot_ports::Store;
 
 pub use backup::{BackupError, Check, DatabaseLock};
 pub use config::{DatabaseBackend, DatabaseUrl, StorageConfig};
+pub use migrations::MigrationStatus;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -114,6 +115,43 @@ pub async fn revert_all(url: &str) -> Result<(), StorageError> {
         Location::Postgres(url) => postgres::revert_all(&url),
     })
     .await
+}
+
+/// How the migrations of the existing database at `url` compare with this
+/// binary's; for a doctor command (an SQLite file that does not exist is
+/// an error, not created).
+pub async fn migration_status(url: &str) -> Result<MigrationStatus, StorageError> {
+    let location = Location::parse(url)?;
+    blocking(StorageError::Migrate, move || match location {
+        Location::Sqlite(path) => sqlite::migration_status(&path),
+        Location::Postgres(url) => postgres::migration_status(&url),
+    })
+    .await
+}
+
+/// The database software's version (and, for Postgres, the database's
+/// size), for a doctor command.
+pub async fn version(url: &str) -> Result<String, StorageError> {
+    let location = Location::parse(url)?;
+    blocking(StorageError::Connect, move || match location {
+        Location::Sqlite(path) => sqlite::version(&path),
+        Location::Postgres(url) => postgres::version(&url),
+    })
+    .await
+}
+
+/// One count named `n`.
+#[derive(diesel::QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// One text column named `version`.
+#[derive(diesel::QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
 }
 
 /// Checks that the database at `url` answers a query, without migrating or

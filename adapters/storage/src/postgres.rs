@@ -13,7 +13,7 @@ use diesel::sql_types::BigInt;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StorageError;
-use crate::migrations::run_pending;
+use crate::migrations::{MigrationStatus, run_pending, status};
 use crate::outage::Outage;
 use crate::transaction::TxSettings;
 
@@ -65,6 +65,29 @@ pub(crate) fn revert_all(url: &str) -> Result<(), StorageError> {
         .revert_all_migrations(MIGRATIONS)
         .map(drop)
         .map_err(|e| StorageError::Migrate(e.to_string()))
+}
+
+/// Compares the database's migrations with this binary's.
+pub(crate) fn migration_status(url: &str) -> Result<MigrationStatus, StorageError> {
+    let mut conn = open_one(url)?;
+    let migrated = diesel::sql_query(
+        "SELECT count(*) AS n WHERE to_regclass('__diesel_schema_migrations') IS NOT NULL",
+    )
+    .get_result::<crate::CountRow>(&mut conn)
+    .map_err(|e| StorageError::Migrate(format!("cannot read the schema: {e}")))?
+    .n > 0;
+    status(&mut conn, MIGRATIONS, migrated)
+}
+
+/// The server's version and the database's size.
+pub(crate) fn version(url: &str) -> Result<String, StorageError> {
+    diesel::sql_query(
+        "SELECT 'PostgreSQL ' || current_setting('server_version') || ', database size ' \
+         || pg_size_pretty(pg_database_size(current_database())) AS version",
+    )
+    .get_result::<crate::VersionRow>(&mut open_one(url)?)
+    .map(|row| row.version)
+    .map_err(|e| StorageError::Connect(format!("Postgres does not answer: {e}")))
 }
 
 /// Connects to `url` and runs `SELECT 1`.

@@ -123,10 +123,10 @@ macro_rules! shared_store {
             AuditAction, AuditEvent, Meeting, MeetingId, MeetingStatus, Role, User, UserId,
         };
         use meetbot_ports::{
-            AuditCursor, AuditEntry, AuditQuery, BookingError, BookingRequest, CalendarJob,
-            CalendarJobKind, Feedback, InboxUpdate, JobId, MeetingQuery, Outgoing, OutgoingId,
-            QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, Store, StoreError,
-            Transaction, UserQuery,
+            AuditCursor, AuditEntry, AuditQuery, Backlog, BookingError, BookingRequest,
+            CalendarJob, CalendarJobKind, Feedback, InboxUpdate, JobId, MeetingQuery, Outgoing,
+            OutgoingId, QueuedMessage, Reminder, ReminderId, ReminderState, Rsvp, Store,
+            StoreError, Transaction, UserQuery,
         };
 
         use $crate::failure::Failure;

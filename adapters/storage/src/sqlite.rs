@@ -16,7 +16,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StorageError;
-use crate::migrations::run_pending;
+use crate::migrations::{MigrationStatus, run_pending, status};
 use crate::outage::Outage;
 use crate::transaction::TxSettings;
 
@@ -99,6 +99,29 @@ pub(crate) fn revert_all(path: &Path) -> Result<(), StorageError> {
         .revert_all_migrations(MIGRATIONS)
         .map(drop)
         .map_err(|e| StorageError::Migrate(e.to_string()))
+}
+
+/// Compares the migrations of the existing file at `path` with this binary's.
+pub(crate) fn migration_status(path: &Path) -> Result<MigrationStatus, StorageError> {
+    ping(path)?;
+    let mut conn = open_one(path)?;
+    let migrated = diesel::sql_query(
+        "SELECT count(*) AS n FROM sqlite_master \
+         WHERE type = 'table' AND name = '__diesel_schema_migrations'",
+    )
+    .get_result::<crate::CountRow>(&mut conn)
+    .map_err(|e| StorageError::Migrate(format!("cannot read the schema: {e}")))?
+    .n > 0;
+    status(&mut conn, MIGRATIONS, migrated)
+}
+
+/// The SQLite library's version.
+pub(crate) fn version(path: &Path) -> Result<String, StorageError> {
+    ping(path)?;
+    diesel::sql_query("SELECT sqlite_version() AS version")
+        .get_result::<crate::VersionRow>(&mut open_one(path)?)
+        .map(|row| format!("SQLite {}", row.version))
+        .map_err(|e| StorageError::Connect(format!("{} does not answer: {e}", path.display())))
 }
 
 /// Opens the existing file at `path` and runs `SELECT 1`.

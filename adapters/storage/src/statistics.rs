@@ -494,6 +494,44 @@ macro_rules! statistics_queries {
             Ok(counts.into_values().collect())
         }
 
+        fn backlog(conn: &mut Conn, since: i64, late_before: i64) -> Result<Backlog, Failure> {
+            let (queued_messages, oldest_message): (i64, Option<i64>) = outbox::table
+                .filter(outbox::state.eq(PENDING))
+                .select((diesel::dsl::count_star(), diesel::dsl::min(outbox::queued_at)))
+                .first(conn)?;
+            let (calendar_jobs, oldest_calendar_job): (i64, Option<i64>) = calendar_jobs::table
+                .select((
+                    diesel::dsl::count_star(),
+                    diesel::dsl::min(calendar_jobs::created_at),
+                ))
+                .first(conn)?;
+            let mut ended_since = |state: ReminderState| -> Result<i64, Failure> {
+                Ok(reminders::table
+                    .filter(reminders::state.eq(state.as_str()))
+                    .filter(reminders::due_at.ge(since))
+                    .count()
+                    .get_result(conn)?)
+            };
+            let reminders_failed = ended_since(ReminderState::Failed)?;
+            let reminders_missed = ended_since(ReminderState::Missed)?;
+            let reminders_late: i64 = reminders::table
+                .filter(reminders::state.eq(PENDING))
+                .filter(reminders::due_at.lt(late_before))
+                .count()
+                .get_result(conn)?;
+            // A count is never negative; `try_from` only keeps the types honest.
+            let number = |n: i64| u64::try_from(n).unwrap_or(0);
+            Ok(Backlog {
+                queued_messages: number(queued_messages),
+                oldest_message: oldest_message.map(instant).transpose()?,
+                calendar_jobs: number(calendar_jobs),
+                oldest_calendar_job: oldest_calendar_job.map(instant).transpose()?,
+                reminders_failed: number(reminders_failed),
+                reminders_missed: number(reminders_missed),
+                reminders_late: number(reminders_late),
+            })
+        }
+
         fn count_done_once(conn: &mut Conn, prefix: String) -> Result<u64, Failure> {
             // substr, not LIKE (case-insensitive on SQLite) or a range
             // (ordered by the collation on Postgres).

@@ -484,6 +484,16 @@ macro_rules! store_impl {
                 .await
             }
 
+            async fn backlog(
+                &self,
+                since: DateTime<Utc>,
+                late_before: DateTime<Utc>,
+            ) -> Result<Backlog, StoreError> {
+                let (since, late_before) = (micros(since), micros(late_before));
+                self.read(move |conn| backlog(conn, since, late_before))
+                    .await
+            }
+
             async fn begin(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 self.begin_tx()
             }

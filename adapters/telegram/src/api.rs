@@ -19,8 +19,9 @@ use frankenstein::methods::{
 };
 use frankenstein::response::{ErrorResponse, MethodResponse};
 use frankenstein::types::{
-    AllowedUpdate, BotCommand, BotCommandScope, InlineKeyboardMarkup, Message, ReplyMarkup,
+    AllowedUpdate, BotCommand, BotCommandScope, InlineKeyboardMarkup, Message, ReplyMarkup, User,
 };
+use frankenstein::updates::WebhookInfo;
 use meetbot_ports::Attachment;
 use secrecy::{ExposeSecret as _, SecretString};
 
@@ -446,6 +447,75 @@ impl BotApi {
         Ok(())
     }
 
+    /// `getMe`: who the token belongs to, and the time on Telegram's
+    /// clock (its `Date` header), for `doctor`. A refused token is
+    /// [`CallError::Refused`] with code 401.
+    pub async fn get_me(&self) -> Result<BotIdentity, CallError> {
+        let (body, date) = self.read_only_call("getMe").await?;
+        let me: MethodResponse<User> = serde_json::from_str(&body)
+            .map_err(|_| CallError::Unexpected("an unreadable getMe answer".to_owned()))?;
+        Ok(BotIdentity {
+            username: me.result.username.unwrap_or_default(),
+            telegram_time: date,
+        })
+    }
+
+    /// `getWebhookInfo`: where Telegram delivers updates and how that goes,
+    /// for `doctor`.
+    pub async fn get_webhook_info(&self) -> Result<WebhookState, CallError> {
+        let (body, _) = self.read_only_call("getWebhookInfo").await?;
+        let info: MethodResponse<WebhookInfo> = serde_json::from_str(&body)
+            .map_err(|_| CallError::Unexpected("an unreadable getWebhookInfo answer".to_owned()))?;
+        let info = info.result;
+        Ok(WebhookState {
+            url: info.url,
+            pending_update_count: info.pending_update_count,
+            last_error_message: info.last_error_message,
+            last_error_date: info
+                .last_error_date
+                .and_then(|s| i64::try_from(s).ok())
+                .and_then(|s| DateTime::from_timestamp(s, 0)),
+        })
+    }
+
+    /// A call without parameters, made with our own request (frankenstein
+    /// does not show the answer's headers): its body and `Date` header.
+    async fn read_only_call(
+        &self,
+        method: &str,
+    ) -> Result<(String, Option<DateTime<Utc>>), CallError> {
+        let url = format!("{}/{method}", self.base.expose_secret());
+        let request = self.bot.client.post(url);
+        let call = async move {
+            let response = request.send().await?;
+            let ok = response.status().is_success();
+            let date = response
+                .headers()
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
+                .map(|d| d.with_timezone(&Utc));
+            let body = response.text().await?;
+            Ok::<_, reqwest::Error>((ok, body, date))
+        };
+        let (ok, body, date) = match tokio::time::timeout(CALL_TIMEOUT, call).await {
+            Ok(Ok(answer)) => answer,
+            // Without the URL: it holds the token.
+            Ok(Err(error)) => return Err(classify_http(&error.without_url())),
+            Err(_) => return Err(CallError::Transient("the call timed out".to_owned())),
+        };
+        if !ok {
+            return match serde_json::from_str::<ErrorResponse>(&body) {
+                Ok(refusal) => Err(classify_refusal(refusal)),
+                Err(_) => Err(CallError::Transient(
+                    "an answer that is not the Bot API's".into(),
+                )),
+            };
+        }
+        self.succeeded();
+        Ok((body, date))
+    }
+
     /// `deleteWebhook`, keeping pending updates for `getUpdates`.
     pub async fn delete_webhook(&self) -> Result<(), CallError> {
         let params = DeleteWebhookParams::builder()
@@ -459,6 +529,28 @@ impl BotApi {
         .await?;
         Ok(())
     }
+}
+
+/// Who a token belongs to, and Telegram's time when it said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    /// The bot's user name, without `@`.
+    pub username: String,
+    /// The `Date` header of the answer, when there was one.
+    pub telegram_time: Option<DateTime<Utc>>,
+}
+
+/// What `getWebhookInfo` says about delivery to a webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookState {
+    /// Where Telegram delivers updates; empty when no webhook is set.
+    pub url: String,
+    /// Updates waiting to be delivered.
+    pub pending_update_count: u32,
+    /// Why the last delivery failed, if one did recently.
+    pub last_error_message: Option<String>,
+    /// When the last delivery failed.
+    pub last_error_date: Option<DateTime<Utc>>,
 }
 
 /// A file sent from memory: which method and form field carry it, and the

@@ -12,6 +12,7 @@ mod calendar;
 mod cli;
 mod config_reject;
 mod console;
+mod doctor;
 mod health_write;
 mod inbox;
 mod metrics;

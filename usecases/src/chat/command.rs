@@ -52,6 +52,8 @@ pub enum Command {
     Export(Option<(DateArg, DateArg)>),
     /// `/rsvp`: the head count of the next group meeting (owner).
     Rsvp,
+    /// `/doctor`: what the bot's own checks find wrong, with fixes (owner).
+    Doctor,
     /// `/stats [7|30|quarter|all|from to]`: the statistics of a period (owner).
     Stats(StatsPeriod),
     /// `/block [24.12 10:00-14:00 reason]`: close hours of a day (owner);
@@ -249,6 +251,7 @@ const MENU: &[(Command, Audience)] = &[
     (Command::Export(None), Audience::Owners),
     (Command::Rsvp, Audience::Owners),
     (Command::Stats(StatsPeriod::Month), Audience::Owners),
+    (Command::Doctor, Audience::Owners),
     (Command::Cancel, Audience::Unlisted),
 ];
 
@@ -286,6 +289,7 @@ impl Command {
             Self::Export(_) => "export",
             Self::Rsvp => "rsvp",
             Self::Stats(_) => "stats",
+            Self::Doctor => "doctor",
             Self::Block(_) => "block",
             Self::TimeZone(_) => "timezone",
             Self::Cancel => "cancel",
@@ -495,7 +499,8 @@ mod tests {
                 "audit",
                 "export",
                 "rsvp",
-                "stats"
+                "stats",
+                "doctor"
             ]
         );
     }

@@ -374,6 +374,7 @@ async fn run(chat: &Chat<'_>, command: Command) -> Handled {
         Command::Export(range) => owner::export(chat, range).await,
         Command::Rsvp => feedback::head_count(chat).await,
         Command::Stats(period) => stats::show(chat, period).await,
+        Command::Doctor => owner::doctor(chat).await,
         Command::Block(range) => settings::block(chat, range).await,
         Command::TimeZone(Some(name)) => account::set_zone(chat, &name).await,
         Command::TimeZone(None) => account::choose_zone(chat).await,

@@ -11,7 +11,7 @@ use crate::chat::dialog::Dialog;
 use crate::chat::reply::Reply;
 use crate::chat::views;
 use crate::error::UseCaseError;
-use crate::{audit, broadcast, feedback, ics, members, registration};
+use crate::{audit, broadcast, doctor, feedback, ics, members, registration};
 
 /// /pending: registrations waiting, each with Approve / Reject.
 pub async fn pending(chat: &Chat<'_>) -> Handled {
@@ -95,6 +95,15 @@ pub async fn audit(chat: &Chat<'_>, view: AuditView, in_place: bool) -> Handled 
     } else {
         Reply::send(screen)
     })
+}
+
+/// /doctor: the checks the bot can make from inside (calendar, outboxes,
+/// reminders, people, counts), worst first, each with its fix.
+pub async fn doctor(chat: &Chat<'_>) -> Handled {
+    chat.s.actor(chat.from.id, Action::ViewStatistics).await?;
+    let s = chat.s;
+    let findings = doctor::inside(s.store.as_ref(), s.calendar.as_ref(), s.clock.now()).await?;
+    Ok(Reply::send(doctor::screen(&findings)))
 }
 
 /// /export [from to]: the meetings of a range as .ics and CSV, and the
