@@ -31,8 +31,9 @@ const AUDIT_LOG_FILTERS: &str = "2026-12-30-000000_audit_log_filters";
 const STATISTICS_INDEXES: &str = "2026-12-31-000000_statistics_indexes";
 const CALENDAR_INSTALL_ID: &str = "2027-01-10-000000_calendar_install_id";
 const MEETING_VIDEO_LINK: &str = "2027-01-11-000000_meeting_video_link";
+const USER_UNREACHABLE: &str = "2027-01-12-000000_user_unreachable";
 /// Every migration, in the order they apply.
-const ALL: [&str; 8] = [
+const ALL: [&str; 9] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
@@ -41,6 +42,7 @@ const ALL: [&str; 8] = [
     STATISTICS_INDEXES,
     CALENDAR_INSTALL_ID,
     MEETING_VIDEO_LINK,
+    USER_UNREACHABLE,
 ];
 
 /// One line of a schema description.

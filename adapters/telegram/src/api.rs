@@ -328,33 +328,51 @@ impl BotApi {
             form = form.text("reply_markup", markup);
         }
         let url = format!("{}/{}", self.base.expose_secret(), upload.method);
-        let request = self.bot.client.post(url).multipart(form);
+        let (body, _) = self
+            .answer(self.bot.client.post(url).multipart(form))
+            .await?;
+        let message: MethodResponse<Message> = serde_json::from_str(&body).map_err(|_| {
+            CallError::Unexpected(format!("an unreadable {} answer", upload.method))
+        })?;
+        Ok(i64::from(message.result.message_id))
+    }
+
+    /// Sends a request we built ourselves (frankenstein uploads only from
+    /// paths and does not show an answer's headers) within the call
+    /// timeout: the body of a successful answer and its `Date` header, or
+    /// the failure sorted as for any call.
+    async fn answer(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(String, Option<DateTime<Utc>>), CallError> {
         let call = async move {
             let response = request.send().await?;
             let ok = response.status().is_success();
+            let date = response
+                .headers()
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
+                .map(|d| d.with_timezone(&Utc));
             let body = response.text().await?;
-            Ok::<_, reqwest::Error>((ok, body))
+            Ok::<_, reqwest::Error>((ok, body, date))
         };
-        let (ok, body) = match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        let (ok, body, date) = match tokio::time::timeout(CALL_TIMEOUT, call).await {
             Ok(Ok(answer)) => answer,
             // Without the URL: it holds the token.
             Ok(Err(error)) => return Err(classify_http(&error.without_url())),
             Err(_) => return Err(CallError::Transient("the call timed out".to_owned())),
         };
-        if ok {
-            let message: MethodResponse<Message> = serde_json::from_str(&body).map_err(|_| {
-                CallError::Unexpected(format!("an unreadable {} answer", upload.method))
-            })?;
-            self.succeeded();
-            Ok(i64::from(message.result.message_id))
-        } else {
-            match serde_json::from_str::<ErrorResponse>(&body) {
+        if !ok {
+            return match serde_json::from_str::<ErrorResponse>(&body) {
                 Ok(refusal) => Err(classify_refusal(refusal)),
                 Err(_) => Err(CallError::Transient(
                     "an answer that is not the Bot API's".into(),
                 )),
-            }
+            };
         }
+        self.succeeded();
+        Ok((body, date))
     }
 
     /// A file sent to the bot (a voice message), by its `file_id`:
@@ -478,42 +496,16 @@ impl BotApi {
         })
     }
 
-    /// A call without parameters, made with our own request (frankenstein
-    /// does not show the answer's headers): its body and `Date` header.
+    /// A call without parameters, made with our own request so that the
+    /// answer's `Date` header can be read, and counted as any call.
     async fn read_only_call(
         &self,
-        method: &str,
+        method: &'static str,
     ) -> Result<(String, Option<DateTime<Utc>>), CallError> {
         let url = format!("{}/{method}", self.base.expose_secret());
-        let request = self.bot.client.post(url);
-        let call = async move {
-            let response = request.send().await?;
-            let ok = response.status().is_success();
-            let date = response
-                .headers()
-                .get(reqwest::header::DATE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
-                .map(|d| d.with_timezone(&Utc));
-            let body = response.text().await?;
-            Ok::<_, reqwest::Error>((ok, body, date))
-        };
-        let (ok, body, date) = match tokio::time::timeout(CALL_TIMEOUT, call).await {
-            Ok(Ok(answer)) => answer,
-            // Without the URL: it holds the token.
-            Ok(Err(error)) => return Err(classify_http(&error.without_url())),
-            Err(_) => return Err(CallError::Transient("the call timed out".to_owned())),
-        };
-        if !ok {
-            return match serde_json::from_str::<ErrorResponse>(&body) {
-                Ok(refusal) => Err(classify_refusal(refusal)),
-                Err(_) => Err(CallError::Transient(
-                    "an answer that is not the Bot API's".into(),
-                )),
-            };
-        }
-        self.succeeded();
-        Ok((body, date))
+        let result = self.answer(self.bot.client.post(url)).await;
+        count_call(method, &result);
+        result
     }
 
     /// `deleteWebhook`, keeping pending updates for `getUpdates`.
