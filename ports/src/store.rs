@@ -347,7 +347,8 @@ pub struct Backlog {
     pub reminders_failed: u64,
     /// Reminders due since the query's `since` that ended MISSED.
     pub reminders_missed: u64,
-    /// Reminders still PENDING that fell due before the query's `late_before`.
+    /// Reminders still PENDING more than the query's `lateness` after
+    /// they fell due, and those due since `since` that were sent that late.
     pub reminders_late: u64,
 }
 
@@ -442,9 +443,13 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Reminder>, StoreError>;
 
-    /// Ends a reminder's life in `state` (SENT, MISSED or FAILED).
-    async fn finish_reminder(&self, id: ReminderId, state: ReminderState)
-    -> Result<(), StoreError>;
+    /// Ends a reminder's life in `state` (SENT, MISSED or FAILED) at `at`.
+    async fn finish_reminder(
+        &self,
+        id: ReminderId,
+        state: ReminderState,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     /// Puts a claimed reminder back as PENDING, not to be claimed before
     /// `not_before`, counting one more attempt.
@@ -569,13 +574,15 @@ pub trait Store: Send + Sync {
     /// When the next queued message can be claimed, so a sender can sleep until then.
     async fn next_message_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
 
-    /// What waits in the outboxes, and the reminders due since `since`
-    /// that failed or were missed, and those still pending that fell due
-    /// before `late_before`. Reads only.
+    /// What waits in the outboxes, and of the reminders due since `since`
+    /// those that failed, were missed or were sent more than `lateness`
+    /// after they fell due, and those still pending more than `lateness`
+    /// after it at `now`. Reads only.
     async fn backlog(
         &self,
         since: DateTime<Utc>,
-        late_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lateness: Duration,
     ) -> Result<Backlog, StoreError>;
 
     // ----- transactions -----

@@ -93,9 +93,10 @@ macro_rules! delegate_store {
                 &self,
                 id: ReminderId,
                 state: ReminderState,
+                at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
                 $note(self, "finish_reminder");
-                self.$inner.finish_reminder(id, state).await
+                self.$inner.finish_reminder(id, state, at).await
             }
             async fn retry_reminder(
                 &self,
@@ -225,10 +226,11 @@ macro_rules! delegate_store {
             async fn backlog(
                 &self,
                 since: DateTime<Utc>,
-                late_before: DateTime<Utc>,
+                now: DateTime<Utc>,
+                lateness: Duration,
             ) -> Result<meetbot_ports::Backlog, StoreError> {
                 $note(self, "backlog");
-                self.$inner.backlog(since, late_before).await
+                self.$inner.backlog(since, now, lateness).await
             }
             async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {
                 $note(self, "begin");

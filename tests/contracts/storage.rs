@@ -32,8 +32,9 @@ const STATISTICS_INDEXES: &str = "2026-12-31-000000_statistics_indexes";
 const CALENDAR_INSTALL_ID: &str = "2027-01-10-000000_calendar_install_id";
 const MEETING_VIDEO_LINK: &str = "2027-01-11-000000_meeting_video_link";
 const USER_UNREACHABLE: &str = "2027-01-12-000000_user_unreachable";
+const REMINDER_FINISHED_AT: &str = "2027-01-13-000000_reminder_finished_at";
 /// Every migration, in the order they apply.
-const ALL: [&str; 9] = [
+const ALL: [&str; 10] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
@@ -43,6 +44,7 @@ const ALL: [&str; 9] = [
     CALENDAR_INSTALL_ID,
     MEETING_VIDEO_LINK,
     USER_UNREACHABLE,
+    REMINDER_FINISHED_AT,
 ];
 
 /// One line of a schema description.

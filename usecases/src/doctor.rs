@@ -18,7 +18,7 @@ use crate::error::UseCaseError;
 /// being told, or the calendar not written, as they should be.
 pub const OUTBOX_AGE_LIMIT: Duration = Duration::minutes(10);
 
-/// A reminder still unsent this long after it fell due is late.
+/// A reminder sent, or still unsent, this long after it fell due is late.
 pub const REMINDER_LATENESS_LIMIT: Duration = Duration::minutes(5);
 
 /// How far back the reminders are looked at.
@@ -163,7 +163,7 @@ pub async fn backlog_check(
     now: DateTime<Utc>,
 ) -> Result<Vec<Finding>, UseCaseError> {
     let backlog = store
-        .backlog(now - REMINDER_WINDOW, now - REMINDER_LATENESS_LIMIT)
+        .backlog(now - REMINDER_WINDOW, now, REMINDER_LATENESS_LIMIT)
         .await?;
     let mut findings = Vec::new();
     let minutes_since = |at: DateTime<Utc>| (now - at).num_minutes();

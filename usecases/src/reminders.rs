@@ -171,7 +171,9 @@ async fn finish(
     reminder: &Reminder,
     state: ReminderState,
 ) -> Result<(), UseCaseError> {
-    s.store.finish_reminder(reminder.id, state).await?;
+    s.store
+        .finish_reminder(reminder.id, state, s.clock.now())
+        .await?;
     Ok(())
 }
 

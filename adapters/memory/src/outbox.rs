@@ -28,7 +28,12 @@ impl StoredMessage {
 
 impl State {
     /// See [`Store::backlog`](meetbot_ports::Store::backlog).
-    pub(crate) fn backlog(&self, since: DateTime<Utc>, late_before: DateTime<Utc>) -> Backlog {
+    pub(crate) fn backlog(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lateness: Duration,
+    ) -> Backlog {
         let waiting: Vec<DateTime<Utc>> = self
             .outbox
             .values()
@@ -36,6 +41,12 @@ impl State {
             .map(|m| m.queued.queued_at)
             .collect();
         let reminders = || self.reminders.values().map(|r| &r.reminder);
+        let sent_late = self
+            .reminders
+            .values()
+            .filter(|r| r.reminder.state == ReminderState::Sent && r.reminder.due_at >= since)
+            .filter(|r| r.finished_at.is_some_and(|at| at - r.reminder.due_at > lateness))
+            .count() as u64;
         let ended_since = |state: ReminderState| {
             reminders()
                 .filter(|r| r.state == state && r.due_at >= since)
@@ -49,8 +60,9 @@ impl State {
             reminders_failed: ended_since(ReminderState::Failed),
             reminders_missed: ended_since(ReminderState::Missed),
             reminders_late: reminders()
-                .filter(|r| r.state == ReminderState::Pending && r.due_at < late_before)
-                .count() as u64,
+                .filter(|r| r.state == ReminderState::Pending && r.due_at < now - lateness)
+                .count() as u64
+                + sent_late,
         }
     }
 

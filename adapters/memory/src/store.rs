@@ -21,6 +21,8 @@ use crate::lock;
 pub(crate) struct StoredReminder {
     pub(crate) reminder: Reminder,
     leased_until: Option<DateTime<Utc>>,
+    /// When it ended, once it has.
+    pub(crate) finished_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -263,6 +265,7 @@ impl Store for InMemoryStore {
                 StoredReminder {
                     reminder,
                     leased_until: None,
+                    finished_at: None,
                 },
             );
         }
@@ -404,12 +407,14 @@ impl Store for InMemoryStore {
         &self,
         id: ReminderId,
         state_after: ReminderState,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _writing = self.writing().await;
         let mut state = lock(&self.state);
         let stored = state.reminders.get_mut(&id).ok_or(StoreError::NotFound)?;
         stored.reminder.state = state_after;
         stored.leased_until = None;
+        stored.finished_at = Some(at);
         Ok(())
     }
 
@@ -642,9 +647,10 @@ impl Store for InMemoryStore {
     async fn backlog(
         &self,
         since: DateTime<Utc>,
-        late_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lateness: Duration,
     ) -> Result<Backlog, StoreError> {
-        Ok(lock(&self.state).backlog(since, late_before))
+        Ok(lock(&self.state).backlog(since, now, lateness))
     }
 
     async fn begin(&self) -> Result<Arc<dyn Transaction>, StoreError> {

@@ -46,6 +46,7 @@ diesel::table! {
         state -> Text,
         attempts -> Integer,
         not_before -> BigInt,
+        finished_at -> Nullable<BigInt>,
     }
 }
 

@@ -494,7 +494,12 @@ macro_rules! statistics_queries {
             Ok(counts.into_values().collect())
         }
 
-        fn backlog(conn: &mut Conn, since: i64, late_before: i64) -> Result<Backlog, Failure> {
+        fn backlog(
+            conn: &mut Conn,
+            since: i64,
+            late_before: i64,
+            lateness: i64,
+        ) -> Result<Backlog, Failure> {
             let (queued_messages, oldest_message): (i64, Option<i64>) = outbox::table
                 .filter(outbox::state.eq(PENDING))
                 .select((diesel::dsl::count_star(), diesel::dsl::min(outbox::queued_at)))
@@ -514,11 +519,21 @@ macro_rules! statistics_queries {
             };
             let reminders_failed = ended_since(ReminderState::Failed)?;
             let reminders_missed = ended_since(ReminderState::Missed)?;
-            let reminders_late: i64 = reminders::table
+            let still_pending: i64 = reminders::table
                 .filter(reminders::state.eq(PENDING))
                 .filter(reminders::due_at.lt(late_before))
                 .count()
                 .get_result(conn)?;
+            let sent_late: i64 = reminders::table
+                .filter(reminders::state.eq(ReminderState::Sent.as_str()))
+                .filter(reminders::due_at.ge(since))
+                .filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("finished_at - due_at > ")
+                        .bind::<diesel::sql_types::BigInt, _>(lateness),
+                )
+                .count()
+                .get_result(conn)?;
+            let reminders_late = still_pending + sent_late;
             // A count is never negative; `try_from` only keeps the types honest.
             let number = |n: i64| u64::try_from(n).unwrap_or(0);
             Ok(Backlog {

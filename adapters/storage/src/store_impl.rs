@@ -185,11 +185,16 @@ macro_rules! store_impl {
                 &self,
                 id: ReminderId,
                 state: ReminderState,
+                at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
+                let at = micros(at);
                 self.write(move |conn| {
                     one_row(
                         diesel::update(reminders::table.find(id.0))
-                            .set(reminders::state.eq(state.as_str()))
+                            .set((
+                                reminders::state.eq(state.as_str()),
+                                reminders::finished_at.eq(Some(at)),
+                            ))
                             .execute(conn)?,
                     )
                 })
@@ -487,10 +492,13 @@ macro_rules! store_impl {
             async fn backlog(
                 &self,
                 since: DateTime<Utc>,
-                late_before: DateTime<Utc>,
+                now: DateTime<Utc>,
+                lateness: Duration,
             ) -> Result<Backlog, StoreError> {
-                let (since, late_before) = (micros(since), micros(late_before));
-                self.read(move |conn| backlog(conn, since, late_before))
+                let since = micros(since);
+                let late_before = micros(now - lateness);
+                let lateness = lateness.num_microseconds().unwrap_or(i64::MAX);
+                self.read(move |conn| backlog(conn, since, late_before, lateness))
                     .await
             }
 

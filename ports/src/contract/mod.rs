@@ -66,6 +66,7 @@ macro_rules! store_contract_tests {
             contract_the_audit_log_is_newest_first,
             contract_every_reminder_state_is_stored_and_read_back,
             contract_a_key_is_recorded_once,
+            contract_the_backlog_counts_troubled_reminders,
             contract_once_only_records_racing_for_one_key_let_exactly_one_win,
             contract_a_second_feedback_replaces_the_first,
             contract_feedbacks_are_listed_by_author_oldest_first,

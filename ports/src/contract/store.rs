@@ -592,7 +592,7 @@ pub async fn contract_due_reminders_are_claimed_once_while_leased(store: Arc<dyn
     );
     for r in &claimed {
         store
-            .finish_reminder(r.id, ReminderState::Sent)
+            .finish_reminder(r.id, ReminderState::Sent, now())
             .await
             .unwrap();
     }
@@ -679,7 +679,7 @@ pub async fn contract_a_retried_reminder_waits_and_counts_attempts(store: Arc<dy
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 1);
     store
-        .finish_reminder(again[0].id, ReminderState::Failed)
+        .finish_reminder(again[0].id, ReminderState::Failed, now())
         .await
         .unwrap();
     assert_eq!(store.next_reminder_at().await.unwrap(), None);
@@ -960,7 +960,10 @@ pub async fn contract_every_reminder_state_is_stored_and_read_back(store: Arc<dy
         .unwrap();
     assert_eq!(claimed.len(), states.len());
     for (reminder, state) in claimed.iter().zip(states) {
-        store.finish_reminder(reminder.id, state).await.unwrap();
+        store
+            .finish_reminder(reminder.id, state, hour_at(30).start())
+            .await
+            .unwrap();
     }
     let mut stored: Vec<_> = store
         .reminders_of(meeting.id)
@@ -974,6 +977,60 @@ pub async fn contract_every_reminder_state_is_stored_and_read_back(store: Arc<dy
     expected.sort_by_key(|(id, _)| *id);
     assert_eq!(stored, expected);
     assert_eq!(store.next_reminder_at().await.unwrap(), None);
+}
+
+/// The backlog counts the reminders of the window that failed or were
+/// missed, those sent late, and those still pending too long; reminders
+/// sent on time, or of before the window, are not counted.
+pub async fn contract_the_backlog_counts_troubled_reminders(store: Arc<dyn Store>) {
+    with_users(&store, &[1]).await;
+    let start = hour_at(30).start();
+    let due = |hours_before: i64| start - Duration::hours(hours_before);
+    let mut req = request(1, hour_at(30));
+    req.reminders = (1..=5)
+        .map(|i| PlannedReminder {
+            offset_minutes: 60 * i,
+            due_at: due(i64::from(i)),
+            recipient: UserId(1),
+        })
+        .collect();
+    store.book(req).await.unwrap();
+    let mut claimed = store
+        .claim_due_reminders(due(2), Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    claimed.sort_by_key(|r| r.due_at);
+    // Due 5, 4, 3 and 2 hours before: sent on time, sent 10 minutes late,
+    // failed, missed; the one due an hour before stays pending.
+    let ended = [
+        (ReminderState::Sent, Duration::minutes(1)),
+        (ReminderState::Sent, Duration::minutes(10)),
+        (ReminderState::Failed, Duration::minutes(1)),
+        (ReminderState::Missed, Duration::minutes(1)),
+    ];
+    assert_eq!(claimed.len(), ended.len());
+    for (reminder, (state, after)) in claimed.iter().zip(ended) {
+        store
+            .finish_reminder(reminder.id, state, reminder.due_at + after)
+            .await
+            .unwrap();
+    }
+
+    let now = due(1) + Duration::minutes(30);
+    let backlog = store
+        .backlog(due(6), now, Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(backlog.reminders_failed, 1);
+    assert_eq!(backlog.reminders_missed, 1);
+    assert_eq!(backlog.reminders_late, 2, "sent 10 minutes late, and pending 30");
+
+    let before_the_window = store
+        .backlog(due(1), due(1) + Duration::minutes(2), Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(before_the_window.reminders_failed, 0);
+    assert_eq!(before_the_window.reminders_late, 0);
 }
 
 /// A key is recorded the first time only; other keys are independent.
