@@ -89,7 +89,12 @@ async fn metrics(State(health): State<Health>, headers: HeaderMap) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        crate::metrics::render(&health.tasks),
+        crate::metrics::render(
+            &health.tasks,
+            health.services.store.as_ref(),
+            health.services.clock.now(),
+        )
+        .await,
     )
         .into_response()
 }

@@ -12,8 +12,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use meetbot_domain::Interval;
-use meetbot_ports::{Calendar, CalendarAbout, CalendarError, CalendarEvent, EventKey};
+use meetbot_ports::{Calendar, CalendarAbout, CalendarError, CalendarEvent, EventKey, Store};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio_util::sync::CancellationToken;
 
@@ -127,6 +128,15 @@ fn describe() {
         "Store operations, by kind of access"
     );
     describe_gauge!(
+        "meetbot_outbox_depth",
+        "Writes waiting in an outbox (messages, calendar)"
+    );
+    describe_gauge!(
+        "meetbot_outbox_oldest_seconds",
+        metrics::Unit::Seconds,
+        "How long the oldest write of an outbox has waited"
+    );
+    describe_gauge!(
         "meetbot_task_up",
         "Whether a supervised background task runs (1) or not (0)"
     );
@@ -136,8 +146,9 @@ fn describe() {
     );
 }
 
-/// The metrics as Prometheus text, with the tasks' states as of now.
-pub fn render(tasks: &TaskStates) -> String {
+/// The metrics as Prometheus text, with the tasks' states and the
+/// outboxes as of `now` (when the store answers).
+pub async fn render(tasks: &TaskStates, store: &dyn Store, now: DateTime<Utc>) -> String {
     metrics::gauge!("meetbot_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
     for (task, state) in tasks.snapshot() {
         let up = if matches!(state, TaskState::Running) {
@@ -146,6 +157,26 @@ pub fn render(tasks: &TaskStates) -> String {
             0.0
         };
         metrics::gauge!("meetbot_task_up", "task" => task).set(up);
+    }
+    match store.backlog(now, now, chrono::Duration::zero()).await {
+        Ok(backlog) => {
+            let age = |oldest: Option<DateTime<Utc>>| {
+                oldest.map_or(0.0, |at| (now - at).as_seconds_f64().max(0.0))
+            };
+            for (outbox, depth, oldest) in [
+                ("messages", backlog.queued_messages, backlog.oldest_message),
+                (
+                    "calendar",
+                    backlog.calendar_jobs,
+                    backlog.oldest_calendar_job,
+                ),
+            ] {
+                metrics::gauge!("meetbot_outbox_depth", "outbox" => outbox).set(depth as f64);
+                metrics::gauge!("meetbot_outbox_oldest_seconds", "outbox" => outbox)
+                    .set(age(oldest));
+            }
+        }
+        Err(error) => tracing::warn!(%error, "the outboxes could not be read for /metrics"),
     }
     recorder().render()
 }

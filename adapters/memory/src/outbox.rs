@@ -45,7 +45,10 @@ impl State {
             .reminders
             .values()
             .filter(|r| r.reminder.state == ReminderState::Sent && r.reminder.due_at >= since)
-            .filter(|r| r.finished_at.is_some_and(|at| at - r.reminder.due_at > lateness))
+            .filter(|r| {
+                r.finished_at
+                    .is_some_and(|at| at - r.reminder.due_at > lateness)
+            })
             .count() as u64;
         let ended_since = |state: ReminderState| {
             reminders()

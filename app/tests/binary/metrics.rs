@@ -179,6 +179,11 @@ async fn metrics_count_the_updates_sends_429s_and_reminders_of_a_conversation() 
         samples.get(r#"meetbot_task_up{task="scheduler"}"#),
         Some(&1.0)
     );
+    assert_eq!(
+        samples.get(r#"meetbot_outbox_depth{outbox="messages"}"#),
+        Some(&0.0),
+        "everything was sent"
+    );
     assert!(total(&samples, "meetbot_store_operation_seconds_count") > 0.0);
     assert_eq!(total(&samples, "meetbot_update_panics_total"), 0.0);
     assert!(

@@ -1023,7 +1023,10 @@ pub async fn contract_the_backlog_counts_troubled_reminders(store: Arc<dyn Store
         .unwrap();
     assert_eq!(backlog.reminders_failed, 1);
     assert_eq!(backlog.reminders_missed, 1);
-    assert_eq!(backlog.reminders_late, 2, "sent 10 minutes late, and pending 30");
+    assert_eq!(
+        backlog.reminders_late, 2,
+        "sent 10 minutes late, and pending 30"
+    );
 
     let before_the_window = store
         .backlog(due(1), due(1) + Duration::minutes(2), Duration::minutes(5))
