@@ -11,6 +11,7 @@ mod calendar;
 mod clock;
 mod messenger;
 mod outbox;
+mod reminders;
 mod statistics;
 mod store;
 

@@ -13,17 +13,10 @@ use meetbot_ports::{Backlog, InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 use meetbot_ports::{BookerSummary, MeetingFigures, PeopleFigures, RsvpCount, StatisticsQuery};
 
 use crate::outbox::StoredMessage;
+use crate::reminders::StoredReminder;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::lock;
-
-#[derive(Debug, Clone)]
-pub(crate) struct StoredReminder {
-    pub(crate) reminder: Reminder,
-    leased_until: Option<DateTime<Utc>>,
-    /// When it ended, once it has.
-    pub(crate) finished_at: Option<DateTime<Utc>>,
-}
 
 #[derive(Debug, Clone)]
 pub(crate) struct StoredJob {
@@ -162,7 +155,7 @@ impl InMemoryStore {
     }
 }
 
-fn is_free(lease: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+pub(crate) fn is_free(lease: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
     lease.is_none_or(|until| until <= now)
 }
 
@@ -382,25 +375,7 @@ impl Store for InMemoryStore {
         limit: u32,
     ) -> Result<Vec<Reminder>, StoreError> {
         let _writing = self.writing().await;
-        let mut state = lock(&self.state);
-        let mut due: Vec<&mut StoredReminder> = state
-            .reminders
-            .values_mut()
-            .filter(|s| {
-                s.reminder.state == ReminderState::Pending
-                    && s.reminder.due_at <= now
-                    && is_free(s.leased_until, now)
-            })
-            .collect();
-        due.sort_by_key(|s| (s.reminder.due_at, s.reminder.id));
-        Ok(due
-            .into_iter()
-            .take(limit as usize)
-            .map(|s| {
-                s.leased_until = Some(now + lease);
-                s.reminder.clone()
-            })
-            .collect())
+        Ok(lock(&self.state).claim_due_reminders(now, lease, limit))
     }
 
     async fn finish_reminder(
@@ -433,16 +408,7 @@ impl Store for InMemoryStore {
     }
 
     async fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let state = lock(&self.state);
-        Ok(state
-            .reminders
-            .values()
-            .filter(|s| s.reminder.state == ReminderState::Pending)
-            .map(|s| {
-                s.leased_until
-                    .map_or(s.reminder.due_at, |lease| lease.max(s.reminder.due_at))
-            })
-            .min())
+        Ok(lock(&self.state).next_reminder_at())
     }
 
     async fn claim_calendar_jobs(
