@@ -775,6 +775,21 @@ async fn refused_buttons_are_told_once_in_a_few_seconds_and_forged_status_button
     );
     world.press(ANNA, Callback::UserCard(OWNER)).await;
     assert!(!world.last(ANNA).contains("Owner"), "{}", world.last(ANNA));
+
+    // What a person meets pressing fresh buttons is always told.
+    world.say(ANNA, "/active").await;
+    let tomorrow = world
+        .book(ANNA, meetbot_testkit::moscow(8, 10, 0), "m60", None)
+        .await
+        .unwrap();
+    let before = world.messenger.sent_to(ANNA).len();
+    for _ in 0..2 {
+        world
+            .press(ANNA, Callback::CancelConfirmed(tomorrow.id))
+            .await;
+    }
+    assert_eq!(world.messenger.sent_to(ANNA).len(), before + 2);
+    assert!(world.last(ANNA).contains("24"), "{}", world.last(ANNA));
 }
 
 #[tokio::test]

@@ -76,6 +76,17 @@ impl UseCaseError {
         }
     }
 
+    /// Whether this refuses what was asked as not allowed, not there or
+    /// decided already: what a forged or replayed button gets, unlike a
+    /// time taken meanwhile or a value that does not fit, which a person
+    /// pressing fresh buttons meets.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Self::Denied(_) | Self::NotFound | Self::AlreadyDecided
+        )
+    }
+
     /// The number the explanation needs, if any (the limit, the cutoff hours).
     pub fn number(&self) -> Option<i64> {
         match self {

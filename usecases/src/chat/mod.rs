@@ -293,9 +293,10 @@ async fn answer_with<'a>(s: &'a Services, incoming: &'a Incoming) -> (Chat<'a>, 
         Err(error) => Err(error),
     };
     let reply = match reply {
-        // A refused button is told in the chat at most once in a few
-        // seconds; a failure of the bot's own is always told.
-        Err(error) if button.is_some() && !matches!(error, UseCaseError::Store(_)) => {
+        // A refused button (not allowed, not there, decided already) is
+        // told in the chat at most once in a few seconds; anything else,
+        // a time taken meanwhile or the bot's own failure, always is.
+        Err(error) if button.is_some() && error.is_refusal() => {
             if chat.may_tell_refusal() {
                 Reply::error(&error)
             } else {
