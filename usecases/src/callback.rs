@@ -4,6 +4,8 @@
 //! Button data is user input, not a capability: decoding it gives a request
 //! that is then checked like a typed command.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
 use meetbot_ports::{AuditCursor, AuditId, Screen};
@@ -339,14 +341,18 @@ pub fn stamped(data: &str, issued: DateTime<Utc>) -> Option<String> {
 }
 
 /// The screen with every button stamped with `issued`, the time it is sent.
-pub fn stamp_buttons(screen: &Screen, issued: DateTime<Utc>) -> Screen {
+/// A screen without buttons is not copied.
+pub fn stamp_buttons(screen: &Screen, issued: DateTime<Utc>) -> Cow<'_, Screen> {
+    if screen.buttons.is_empty() {
+        return Cow::Borrowed(screen);
+    }
     let mut screen = screen.clone();
     for button in screen.buttons.iter_mut().flatten() {
         if let Some(data) = stamped(&button.data, issued) {
             button.data = data;
         }
     }
-    screen
+    Cow::Owned(screen)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_ports::{Delivery, MessageRef, MessengerError, Outgoing, QueuedMessage, Screen};
+use meetbot_ports::{Delivery, MessageRef, MessengerError, Outgoing, QueuedMessage};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -201,15 +201,19 @@ async fn deliver_one(s: &Services, queued: &QueuedMessage) -> Outcome {
     let message = &queued.message;
     // Every button says when it was sent, so that a press days later is
     // known to be on an old screen.
-    let stamp = |screen: &Screen| callback::stamp_buttons(screen, queued.queued_at);
+    let issued = queued.queued_at;
     let result = match &message.delivery {
         Delivery::Send(screen) => s
             .messenger
-            .send(message.to, message.language, &stamp(screen))
+            .send(
+                message.to,
+                message.language,
+                &callback::stamp_buttons(screen, issued),
+            )
             .await
             .map(drop),
         Delivery::Edit { message_id, screen } => {
-            let screen = &stamp(screen);
+            let screen = &callback::stamp_buttons(screen, issued);
             let target = MessageRef {
                 chat: message.to,
                 message_id: *message_id,

@@ -53,17 +53,21 @@ pub(crate) fn slot_text(key: &str, interval: Interval, topic: Option<&str>, zone
 
 /// A closed range, with its reason when it has one, in `zone`.
 pub fn blocked_range(block: &BlockedRange, zone: Zone) -> Text {
-    let clock = |at| TextArg::Clock { at, zone };
-    let text = |key: &str| {
-        Text::new(key)
-            .arg("date", TextArg::Date(zone.date_of(block.interval.start())))
-            .arg("from", clock(block.interval.start()))
-            .arg("to", clock(block.interval.end()))
-    };
     match &block.reason {
-        Some(reason) => text("blocked-range-why").plain("reason", reason.as_str()),
-        None => text("blocked-range"),
+        Some(reason) => {
+            closed_hours("blocked-range-why", block.interval, zone).plain("reason", reason.as_str())
+        }
+        None => closed_hours("blocked-range", block.interval, zone),
     }
+}
+
+/// Message `key` about closed hours: their date and times in `zone`.
+pub fn closed_hours(key: &str, hours: Interval, zone: Zone) -> Text {
+    let clock = |at| TextArg::Clock { at, zone };
+    Text::new(key)
+        .arg("date", TextArg::Date(zone.date_of(hours.start())))
+        .arg("from", clock(hours.start()))
+        .arg("to", clock(hours.end()))
 }
 
 /// To the booker of a meeting inside hours the owner has just closed:

@@ -3,13 +3,13 @@
 //! offered by /timezone.
 
 use chrono::{DateTime, Duration, Utc};
-use meetbot_domain::{BlockedRange, Settings, Zone};
+use meetbot_domain::{Settings, Zone};
 use meetbot_ports::{Button, Screen, Text, TextArg};
 
 use super::setting::SettingCode;
 use super::views::abort_row;
 use crate::callback::Callback;
-use crate::screens::{blocked_range, button};
+use crate::screens::{blocked_range, button, closed_hours};
 
 /// The zones offered as buttons by /timezone, west to east: Russia's,
 /// where most people of the organisation are. Any other is typed.
@@ -74,16 +74,8 @@ pub fn settings(settings: &Settings) -> Screen {
     for block in settings.availability.blocks() {
         screen = screen.row(vec![Button {
             // The hours alone: a reason can be long for a button.
-            label: Text::new("button-unblock").text(
-                "range",
-                blocked_range(
-                    &BlockedRange {
-                        reason: None,
-                        ..block.clone()
-                    },
-                    zone,
-                ),
-            ),
+            label: Text::new("button-unblock")
+                .text("range", closed_hours("blocked-range", block.interval, zone)),
             data: Callback::Unblock(block.interval.start()).encode(),
         }]);
     }
