@@ -22,7 +22,7 @@ use futures::future::join_all;
 use tokio::sync::mpsc;
 
 use crate::Run;
-use crate::fake_api::{FakeApi, Log, Reply, press_update, text_update};
+use crate::fake_api::{FakeApi, Log, Reply, press_update, text_update, unstamped};
 use crate::percentile::{median, percentile};
 use crate::process::{self, Sample};
 use crate::report::{Section, Table, met, micros, thousands};
@@ -462,13 +462,17 @@ impl Person {
         self.fake.push(self.id, text_update(self.id, text));
     }
 
+    /// Presses the button with `data`, as sent or in its unstamped form.
     fn press(&self, on: &Reply, data: &str) -> anyhow::Result<()> {
-        ensure!(
-            on.buttons.iter().any(|b| b == data),
-            "{data} is not a button of {on:?}"
-        );
+        let Some(pressed) = on
+            .buttons
+            .iter()
+            .find(|b| *b == data || unstamped(b) == data)
+        else {
+            bail!("{data} is not a button of {on:?}");
+        };
         self.fake
-            .push(self.id, press_update(self.id, data, on.message_id));
+            .push(self.id, press_update(self.id, pressed, on.message_id));
         Ok(())
     }
 

@@ -89,7 +89,7 @@ impl Reply {
 /// Button data as a version 1 button would carry it: the bot stamps the
 /// time a button was sent (`2:<minute>:ok`), which a test looking for
 /// `1:ok` does not care about.
-fn unstamped(data: &str) -> String {
+pub fn unstamped(data: &str) -> String {
     match data
         .strip_prefix("2:")
         .and_then(|rest| rest.split_once(':'))
