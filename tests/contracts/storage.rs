@@ -33,8 +33,9 @@ const CALENDAR_INSTALL_ID: &str = "2027-01-10-000000_calendar_install_id";
 const MEETING_VIDEO_LINK: &str = "2027-01-11-000000_meeting_video_link";
 const USER_UNREACHABLE: &str = "2027-01-12-000000_user_unreachable";
 const REMINDER_FINISHED_AT: &str = "2027-01-13-000000_reminder_finished_at";
+const OUTBOX_INDEXES_BY_STATE: &str = "2027-01-14-000000_outbox_indexes_by_state";
 /// Every migration, in the order they apply.
-const ALL: [&str; 10] = [
+const ALL: [&str; 11] = [
     INIT,
     DONE_ONCE_FEEDBACK_RSVP,
     HEARTBEAT,
@@ -45,6 +46,7 @@ const ALL: [&str; 10] = [
     MEETING_VIDEO_LINK,
     USER_UNREACHABLE,
     REMINDER_FINISHED_AT,
+    OUTBOX_INDEXES_BY_STATE,
 ];
 
 /// One line of a schema description.

@@ -184,11 +184,15 @@ macro_rules! shared_store {
             Ok(())
         }
 
+        // Lookups by key read with `get_result`, never `first`: `first`
+        // binds its `LIMIT 1`, and SQLite, peeking at a bound limit when it
+        // plans, prepares such a statement again at every run instead of
+        // reusing the cached one.
         fn load_user(conn: &mut Conn, id: i64) -> Result<Option<User>, Failure> {
             let row = users::table
                 .find(id)
                 .select(UserRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .optional()?;
             Ok(row.map(User::try_from).transpose()?)
         }
@@ -227,7 +231,7 @@ macro_rules! shared_store {
                         let status: Option<String> = meetings::table
                             .find(old.0)
                             .select(meetings::status)
-                            .first(conn)
+                            .get_result(conn)
                             .optional()?;
                         let status = meeting_status(&status.ok_or(BookingError::NotFound)?)?;
                         if status != MeetingStatus::Scheduled {
@@ -321,7 +325,7 @@ macro_rules! shared_store {
                     let status: Option<String> = meetings::table
                         .find(id)
                         .select(meetings::status)
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     return Err(match status {
                         Some(status) => StoreError::Conflict(format!("the meeting is {status}")),
@@ -346,7 +350,7 @@ macro_rules! shared_store {
             let row = meetings::table
                 .find(id)
                 .select(MeetingRow::as_select())
-                .first(conn)
+                .get_result(conn)
                 .optional()?
                 .ok_or(StoreError::NotFound)?;
             let before = row.status.clone();

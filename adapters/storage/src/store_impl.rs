@@ -136,7 +136,7 @@ macro_rules! store_impl {
                     let row = meetings::table
                         .find(id.0)
                         .select(MeetingRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     Ok(row.map(Meeting::try_from).transpose()?)
                 })
@@ -225,7 +225,7 @@ macro_rules! store_impl {
                     let next: Option<i64> = reminders::table
                         .filter(reminders::state.eq(PENDING))
                         .select(diesel::dsl::min(reminders::not_before))
-                        .first(conn)?;
+                        .get_result(conn)?;
                     Ok(next.map($crate::rows::instant).transpose()?)
                 })
                 .await
@@ -276,7 +276,7 @@ macro_rules! store_impl {
                     Ok(dialogs::table
                         .find(user.0)
                         .select(dialogs::state)
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?)
                 })
                 .await
@@ -483,7 +483,7 @@ macro_rules! store_impl {
                     let next: Option<i64> = outbox::table
                         .filter(outbox::state.eq(PENDING))
                         .select(diesel::dsl::min(outbox::not_before))
-                        .first(conn)?;
+                        .get_result(conn)?;
                     Ok(next.map($crate::rows::instant).transpose()?)
                 })
                 .await
@@ -512,7 +512,7 @@ macro_rules! store_impl {
                     Ok(key_values::table
                         .find(key)
                         .select(key_values::value)
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?)
                 })
                 .await
@@ -541,7 +541,7 @@ macro_rules! store_impl {
                         let before: Option<i64> = heartbeat::table
                             .find(1)
                             .select(heartbeat::beat_at)
-                            .first(conn)
+                            .get_result(conn)
                             .optional()?;
                         diesel::insert_into(heartbeat::table)
                             .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
@@ -591,7 +591,7 @@ macro_rules! store_impl {
                     let row = feedback::table
                         .find(meeting.0)
                         .select(FeedbackRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     Ok(row.map(Feedback::try_from).transpose()?)
                 })
