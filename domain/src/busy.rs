@@ -64,27 +64,6 @@ impl DayClock {
         }
     }
 
-    /// The tick of `at`, on any day (those of other days the slow way): on
-    /// the clock's day only the time of day is counted, where chrono's
-    /// count of days since 1970 is the costly part of [`Tick::of`].
-    pub(crate) fn tick(&self, at: DateTime<Utc>) -> Tick {
-        // `naive_utc`: the fields as stored, where `date_naive` and `time`
-        // would add the (zero) offset first.
-        let at = at.naive_utc();
-        let on_this_day = at.date() == self.date
-            && self.midnight != Tick(i64::MIN)
-            && self.midnight != Tick(i64::MAX);
-        if on_this_day {
-            let time = at.time();
-            let since = i64::from(time.num_seconds_from_midnight()) * NANOS_PER_SECOND
-                + i64::from(time.nanosecond());
-            if let Some(nanos) = self.midnight.0.checked_add(since) {
-                return Tick(nanos);
-            }
-        }
-        Tick::of(at.and_utc())
-    }
-
     /// The instant `tick`, on any day (those of other days the slow way).
     pub(crate) fn at(&self, tick: Tick) -> DateTime<Utc> {
         let since = tick.since(self.midnight);
@@ -102,6 +81,102 @@ impl DayClock {
 
 const NANOS_PER_SECOND: i64 = 1_000_000_000;
 const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SECOND;
+/// The longest a UTC day's times of day run: one with a leap second ends
+/// just before 86,401 seconds.
+const NANOS_PER_LONGEST_DAY: i64 = 86_401 * NANOS_PER_SECOND;
+
+/// The tick of the midnight that starts `date` (UTC), or `None` when it lies
+/// outside the tick range.
+fn midnight_nanos(date: NaiveDate) -> Option<i64> {
+    date.and_time(NaiveTime::MIN)
+        .and_utc()
+        .timestamp_nanos_opt()
+}
+
+/// Nanoseconds since midnight, a leap second's included.
+fn nanos_since_midnight(time: NaiveTime) -> i64 {
+    i64::from(time.num_seconds_from_midnight()) * NANOS_PER_SECOND + i64::from(time.nanosecond())
+}
+
+/// Counts the starts and ends of busy intervals as ticks widened by a
+/// margin. Busy intervals come by the day, and chrono's count of days since
+/// 1970 is the costly part of [`Tick::of`]: so the clock is set to the UTC
+/// day an interval starts on, and instants of that day or the next are
+/// counted from their time of day alone.
+#[derive(Debug)]
+struct WideningClock {
+    margin: i64,
+    date: NaiveDate,
+    /// Midnight less the margin and midnight plus the margin, which starts
+    /// and ends on `date` count from; `None` when some instant of that day
+    /// or the next, widened, would leave the tick range (such intervals are
+    /// counted the slow way, which holds them at the range's ends).
+    bases: Option<(i64, i64)>,
+}
+
+impl WideningClock {
+    /// Not set to any day yet.
+    fn new(margin: i64) -> Self {
+        Self {
+            margin,
+            date: NaiveDate::MIN,
+            bases: None,
+        }
+    }
+
+    fn set_to(&mut self, date: NaiveDate) {
+        self.date = date;
+        self.bases = midnight_nanos(date).and_then(|midnight| {
+            let end_base = midnight.checked_add(self.margin)?;
+            end_base.checked_add(NANOS_PER_DAY + NANOS_PER_LONGEST_DAY)?;
+            Some((midnight.checked_sub(self.margin)?, end_base))
+        });
+    }
+
+    /// `[start - margin, end + margin)` of `interval` as ticks, counted as
+    /// [`Tick::of`] and [`Tick::plus`] would.
+    fn widened(&mut self, interval: &Interval) -> (Tick, Tick) {
+        // `naive_utc`: the fields as stored, where `date_naive` and `time`
+        // would add the (zero) offset first.
+        let (start, end) = (interval.start().naive_utc(), interval.end().naive_utc());
+        if start.date() != self.date {
+            self.set_to(start.date());
+        }
+        if let Some((start_base, end_base)) = self.bases {
+            let start = Tick(start_base + nanos_since_midnight(start.time()));
+            if end.date() == self.date {
+                return (start, Tick(end_base + nanos_since_midnight(end.time())));
+            }
+            if self.date.succ_opt() == Some(end.date()) {
+                let end_base = end_base + NANOS_PER_DAY;
+                return (start, Tick(end_base + nanos_since_midnight(end.time())));
+            }
+        }
+        (
+            Tick::of(interval.start()).plus(-self.margin),
+            Tick::of(interval.end()).plus(self.margin),
+        )
+    }
+}
+
+/// Joins each span that starts inside the kept span before it (or where
+/// it ends) into that one, in place: on spans sorted by start, merges them.
+fn join_into_previous(spans: &mut Vec<(Tick, Tick)>) {
+    // `kept` spans are final, the rest still to be read.
+    let mut kept: usize = 0;
+    for next in 0..spans.len() {
+        let (start, end) = spans[next];
+        match kept.checked_sub(1).and_then(|last| spans.get_mut(last)) {
+            // Overlapping or touching: one span from the earlier start to the later end.
+            Some(last) if last.0 <= start && start <= last.1 => last.1 = last.1.max(end),
+            _ => {
+                spans[kept] = (start, end);
+                kept += 1;
+            }
+        }
+    }
+    spans.truncate(kept);
+}
 
 /// A duration in nanoseconds, held at the ends of the range (some 292 years).
 pub(crate) fn nanos(d: Duration) -> i64 {
@@ -135,35 +210,21 @@ impl BusyTimes {
     /// The busy intervals, each grown by `buffer` on both sides (a negative
     /// buffer counts as none), sorted and merged.
     pub fn new(busy: &[Interval], buffer: Duration) -> Self {
-        let margin = nanos(buffer.max(Duration::zero()));
-        // Busy intervals come by the day, so the clock of the last day
-        // converts most of them.
-        let mut clock: Option<DayClock> = None;
-        let mut tick = |at: DateTime<Utc>| match &clock {
-            Some(day) if day.date == at.naive_utc().date() => day.tick(at),
-            _ => clock.insert(DayClock::on_day_of(at)).tick(at),
-        };
-        let mut spans: Vec<(Tick, Tick)> = busy
-            .iter()
-            .map(|b| (tick(b.start()).plus(-margin), tick(b.end()).plus(margin)))
-            .collect();
-        // A stable sort finds runs already in order and merges them: the
-        // store's meetings come sorted, and so do a calendar's events.
-        spans.sort_by_key(|&(start, _)| start);
-        // Merged in place: `kept` spans are final, the rest still to be read.
-        let mut kept: usize = 0;
-        for next in 0..spans.len() {
-            let (start, end) = spans[next];
-            match kept.checked_sub(1).and_then(|last| spans.get_mut(last)) {
-                // Overlapping or touching: one span from the earlier start to the later end.
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => {
-                    spans[kept] = (start, end);
-                    kept += 1;
-                }
+        let mut clock = WideningClock::new(nanos(buffer.max(Duration::zero())));
+        let mut spans: Vec<(Tick, Tick)> = Vec::with_capacity(busy.len());
+        for interval in busy {
+            let (start, end) = clock.widened(interval);
+            match spans.last_mut() {
+                // Busy intervals come in runs by start time (the store's
+                // meetings, then each calendar's events), and many overlap
+                // the one before: joined at once, fewer are left to sort.
+                Some(last) if last.0 <= start && start <= last.1 => last.1 = last.1.max(end),
+                _ => spans.push((start, end)),
             }
         }
-        spans.truncate(kept);
+        // A stable sort finds those runs and merges them.
+        spans.sort_by_key(|&(start, _)| start);
+        join_into_previous(&mut spans);
         Self { spans }
     }
 
@@ -236,24 +297,113 @@ mod tests {
         Interval::new(at(from), at(to)).unwrap()
     }
 
+    /// `[start - margin, end + margin)` counted the plain way.
+    fn widened_plainly(interval: &Interval, margin: i64) -> (Tick, Tick) {
+        (
+            Tick::of(interval.start()).plus(-margin),
+            Tick::of(interval.end()).plus(margin),
+        )
+    }
+
+    /// The instant `nanos` after the midnight that starts `day` days after
+    /// 1970 (UTC).
+    fn after_midnight(day: i64, nanos: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(day * 86_400, 0).unwrap_or_default() + Duration::nanoseconds(nanos)
+    }
+
     proptest! {
         #[test]
-        fn a_day_clock_counts_every_instant_as_tick_of_does(
-            day in -100_000i64..100_000,
-            nanos in -2 * NANOS_PER_DAY..3 * NANOS_PER_DAY,
+        fn a_widening_clock_counts_every_interval_as_tick_of_does(
+            // Beyond the ends of the tick range (some 106,752 days from 1970) too.
+            day in -110_000i64..110_000,
+            start in 0..NANOS_PER_DAY,
+            length in 1..3 * NANOS_PER_DAY,
+            margin in prop_oneof![Just(0i64), 1..NANOS_PER_DAY, Just(i64::MAX)],
+            // The clock as the interval before left it: set to this day, an earlier one, or none.
+            day_before in prop_oneof![Just(None), (-2i64..=0).prop_map(Some)],
         ) {
-            let midnight = DateTime::from_timestamp(day * 86_400, 0).unwrap_or_default();
-            let clock = DayClock::on_day_of(midnight);
-            let instant = midnight + Duration::nanoseconds(nanos);
-            prop_assert_eq!(clock.tick(instant), Tick::of(instant));
+            let interval = Interval::starting_at(
+                after_midnight(day, start),
+                Duration::nanoseconds(length),
+            ).unwrap();
+            let mut clock = WideningClock::new(margin);
+            if let Some(days) = day_before {
+                let before = Interval::starting_at(after_midnight(day + days, 0), Duration::minutes(1)).unwrap();
+                prop_assert_eq!(clock.widened(&before), widened_plainly(&before, margin));
+            }
+            prop_assert_eq!(clock.widened(&interval), widened_plainly(&interval, margin));
         }
+
     }
 
     #[test]
-    fn a_day_clock_at_the_ends_of_the_range_agrees_with_tick_of() {
-        for instant in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
-            let clock = DayClock::on_day_of(instant);
-            assert_eq!(clock.tick(instant), Tick::of(instant));
+    fn a_widening_clock_counts_a_leap_second_and_the_ends_of_the_range_as_tick_of_does() {
+        let leap = NaiveTime::from_hms_nano_opt(23, 59, 59, 1_500_000_000).unwrap();
+        let on_leap_day = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_time(leap)
+            .and_utc();
+        let intervals = [
+            Interval::starting_at(on_leap_day, Duration::seconds(1)).unwrap(),
+            Interval::starting_at(on_leap_day - Duration::hours(1), Duration::hours(1)).unwrap(),
+            Interval::starting_at(DateTime::<Utc>::MIN_UTC, Duration::days(1)).unwrap(),
+            Interval::new(
+                DateTime::<Utc>::MAX_UTC - Duration::days(1),
+                DateTime::<Utc>::MAX_UTC,
+            )
+            .unwrap(),
+        ];
+        for margin in [0, NANOS_PER_DAY, i64::MAX] {
+            let mut clock = WideningClock::new(margin);
+            for interval in &intervals {
+                assert_eq!(
+                    clock.widened(interval),
+                    widened_plainly(interval, margin),
+                    "{interval:?}"
+                );
+            }
+        }
+    }
+
+    /// Busy intervals over three days in runs, each run sorted by start as
+    /// the store and each calendar hand theirs over, the runs in no order;
+    /// minutes from the start, lengths from 1 minute to 3 hours.
+    fn busy_in_runs() -> impl Strategy<Value = Vec<Interval>> {
+        prop::collection::vec(
+            prop::collection::vec((0i64..3 * 24 * 60, 1i64..180), 0..40),
+            0..4,
+        )
+        .prop_map(|runs| {
+            runs.into_iter()
+                .flat_map(|mut run| {
+                    run.sort();
+                    run.into_iter().map(|(s, l)| span(s, s + l))
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn property_busy_times_are_the_widened_intervals_sorted_and_merged(
+            busy in prop_oneof![busy_in_runs(), arbitrary_busy()],
+            buffer in 0i64..90,
+        ) {
+            let buffer = Duration::minutes(buffer);
+            // The plain way: widen each, sort them all, merge neighbours that overlap or touch.
+            let mut expected: Vec<(Tick, Tick)> = busy
+                .iter()
+                .map(|b| widened_plainly(b, nanos(buffer)))
+                .collect();
+            expected.sort();
+            let mut merged: Vec<(Tick, Tick)> = Vec::new();
+            for (start, end) in expected {
+                match merged.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => merged.push((start, end)),
+                }
+            }
+            prop_assert_eq!(BusyTimes::new(&busy, buffer).spans, merged);
         }
     }
 
