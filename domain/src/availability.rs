@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::busy::{BusyTimes, DayClock, Tick, nanos};
@@ -138,15 +138,41 @@ impl DayWindow {
 
     /// The window on a date, as UTC instants in `zone`.
     pub fn on(&self, date: NaiveDate, zone: Zone) -> Option<Interval> {
-        // Built from hours and minutes rather than added to midnight: this
-        // runs for every day of a month view, and chrono's date arithmetic
-        // would cost more than the rest of the day's work.
-        let wall = |minute: u16| match minute {
-            MINUTES_PER_DAY => Some(date.succ_opt()?.and_time(NaiveTime::MIN)),
-            _ => NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)
-                .map(|time| date.and_time(time)),
+        Interval::new(
+            zone.to_utc(wall_clock(date, self.start)?),
+            zone.to_utc(wall_clock(date, self.end)?),
+        )
+        .ok()
+    }
+
+    /// The window on a date as ticks, as [`on`](Self::on) gives it counted
+    /// by [`Tick::of`]: this runs for every day of a month view, so the
+    /// zone's offset is subtracted from the wall-clock time directly rather
+    /// than building an instant only to count it. `None` where `on` gives
+    /// none, or where its ends fall together in ticks (beyond the years
+    /// ticks count exactly).
+    fn ticks_on(&self, date: NaiveDate, zone: Zone) -> Option<(Tick, Tick)> {
+        let tick = |minute: u16| {
+            let local = wall_clock(date, minute)?;
+            let counted = zone
+                .offset_seconds_at_local(local)
+                .and_then(|offset| Tick::of_local(local, offset));
+            Some(counted.unwrap_or_else(|| Tick::of(zone.to_utc(local))))
         };
-        Interval::new(zone.to_utc(wall(self.start)?), zone.to_utc(wall(self.end)?)).ok()
+        let (start, end) = (tick(self.start)?, tick(self.end)?);
+        (start < end).then_some((start, end))
+    }
+}
+
+/// The wall-clock time `minute` minutes into `date`; 24:00 is the next
+/// day's midnight. Built from hours and minutes rather than added to
+/// midnight: chrono's date arithmetic would cost more than the rest of a
+/// day's work in a month view.
+fn wall_clock(date: NaiveDate, minute: u16) -> Option<NaiveDateTime> {
+    match minute {
+        MINUTES_PER_DAY => Some(date.succ_opt()?.and_time(NaiveTime::MIN)),
+        _ => NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)
+            .map(|time| date.and_time(time)),
     }
 }
 
@@ -476,11 +502,15 @@ impl Availability {
 
     /// The working window of a date, as UTC instants.
     pub fn window_on(&self, date: NaiveDate) -> Option<Interval> {
-        let window = match self.overrides.get(&date) {
+        self.hours_on(date)?.on(date, self.zone)
+    }
+
+    /// The working hours of a date: its own, or its weekday's.
+    fn hours_on(&self, date: NaiveDate) -> Option<DayWindow> {
+        match self.overrides.get(&date) {
             Some(exception) => *exception,
             None => self.weekly.on(date.weekday()),
-        };
-        window.and_then(|w| w.on(date, self.zone))
+        }
     }
 
     /// The dates that can be booked at `now`: today up to the horizon, in the owner's zone.
@@ -516,7 +546,7 @@ impl Availability {
         let Some(grid) = self.grid(&Bounds::new(self, duration, now), date) else {
             return DaySlots::default();
         };
-        let clock = DayClock::on_day_of(grid.first);
+        let clock = DayClock::on_day_of(grid.start.at());
         let mut free = Vec::with_capacity(grid.total);
         grid.free_slots(busy, |start, end| {
             free.extend(Interval::new(clock.at(start), clock.at(end)).ok());
@@ -556,19 +586,15 @@ impl Availability {
         if date < bounds.first || date > bounds.last || bounds.length <= 0 {
             return None;
         }
-        let window = self.window_on(date)?;
-        let start = Tick::of(window.start());
+        let (start, end) = self.hours_on(date)?.ticks_on(date, self.zone)?;
         // Whole steps after the first start that still end by the window's end.
-        let room = Tick::of(window.end())
-            .since(start)
-            .checked_sub(bounds.length)?;
+        let room = end.since(start).checked_sub(bounds.length)?;
         if room < 0 {
             return None;
         }
         let steps = room.checked_div(bounds.step)?;
         let total = usize::try_from(steps).ok()?.checked_add(1)?;
         Some(Grid {
-            first: window.start(),
             start,
             total,
             step: bounds.step,
@@ -635,8 +661,6 @@ impl Bounds {
 
 /// One day's slots: `total` starts one `step` apart from `start`.
 struct Grid {
-    /// The first start, as `start` is.
-    first: DateTime<Utc>,
     start: Tick,
     total: usize,
     step: i64,
@@ -1112,6 +1136,62 @@ mod tests {
                     prop_assert_eq!(a.check_slot(slot, &times, now), Err(SlotRefusal::Taken));
                 }
             }
+        }
+    }
+
+    /// Each of a zone's offset changes in 2020–2035 as the local date and
+    /// the minute of that day the clocks show just after it.
+    fn offset_changes_by_local_minute(zone: Zone) -> Vec<(NaiveDate, i64)> {
+        let years =
+            Interval::new(utc("2020-01-01T00:00:00Z"), utc("2036-01-01T00:00:00Z")).unwrap();
+        zone.offset_changes(years)
+            .iter()
+            .skip(1)
+            .map(|&(at, _)| {
+                let local = zone.local(at);
+                (
+                    local.date(),
+                    local
+                        .time()
+                        .signed_duration_since(NaiveTime::MIN)
+                        .num_minutes(),
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn property_window_ticks_are_the_window_counted_by_tick_of(
+            (zone, (date, changed_at)) in prop::sample::select(vec![
+                "Europe/Berlin",
+                "America/New_York",
+                // Springs forward at midnight.
+                "America/Havana",
+                "America/Santiago",
+                // Half an hour of daylight saving.
+                "Australia/Lord_Howe",
+                // Clocks go back an hour for Ramadan.
+                "Africa/Casablanca",
+            ])
+            .prop_flat_map(|name| {
+                let zone = Zone::parse(name).unwrap();
+                (Just(zone), prop::sample::select(offset_changes_by_local_minute(zone)))
+            }),
+            day in -1i64..=1,
+            // Quarter hours from two hours before the change to two after,
+            // so that windows open and close in gaps and overlaps.
+            from_change in -8i64..8,
+            quarters in 1i64..=12,
+        ) {
+            let start = (changed_at + from_change * 15).clamp(0, 24 * 60 - 15);
+            let end = (start + quarters * 15).min(24 * 60);
+            let window = DayWindow::new(start as u16, end as u16).unwrap();
+            let date = date + Duration::days(day);
+            let counted = window
+                .on(date, zone)
+                .map(|w| (Tick::of(w.start()), Tick::of(w.end())));
+            prop_assert_eq!(window.ticks_on(date, zone), counted, "{} {} {}", zone, date, window);
         }
     }
 }

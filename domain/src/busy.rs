@@ -6,7 +6,7 @@
 //! by the buffer, sorted and merged once, so a question is a binary search
 //! or, for slots asked in time order, a step of a moving cursor.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike as _, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike as _, Utc};
 
 use crate::time::Interval;
 
@@ -39,6 +39,16 @@ impl Tick {
         self.0.saturating_sub(earlier.0)
     }
 
+    /// The instant the wall-clock time `local` names where clocks are
+    /// `offset_seconds` ahead of UTC, or `None` when that does not fit in a
+    /// tick.
+    pub(crate) fn of_local(local: NaiveDateTime, offset_seconds: i32) -> Option<Self> {
+        let as_if_utc = local.and_utc().timestamp_nanos_opt()?;
+        as_if_utc
+            .checked_sub(i64::from(offset_seconds) * NANOS_PER_SECOND)
+            .map(Self)
+    }
+
     /// Back to a `DateTime`.
     pub(crate) fn at(self) -> DateTime<Utc> {
         DateTime::from_timestamp_nanos(self.0)
@@ -50,23 +60,27 @@ impl Tick {
 /// from a count since 1970 searches the calendar every time).
 #[derive(Debug)]
 pub(crate) struct DayClock {
-    midnight: Tick,
+    /// `None` when the day's midnight lies outside the tick range.
+    midnight: Option<Tick>,
     date: NaiveDate,
 }
 
 impl DayClock {
     /// For ticks on the UTC day of `at`.
     pub(crate) fn on_day_of(at: DateTime<Utc>) -> Self {
-        let date = at.date_naive();
+        let date = at.naive_utc().date();
         Self {
-            midnight: Tick::of(date.and_time(NaiveTime::MIN).and_utc()),
+            midnight: midnight_nanos(date).map(Tick),
             date,
         }
     }
 
     /// The instant `tick`, on any day (those of other days the slow way).
     pub(crate) fn at(&self, tick: Tick) -> DateTime<Utc> {
-        let since = tick.since(self.midnight);
+        let Some(midnight) = self.midnight else {
+            return tick.at();
+        };
+        let since = tick.since(midnight);
         if (0..NANOS_PER_DAY).contains(&since) {
             let (seconds, nanos) = (since / NANOS_PER_SECOND, since % NANOS_PER_SECOND);
             if let (Ok(seconds), Ok(nanos)) = (u32::try_from(seconds), u32::try_from(nanos))
@@ -332,6 +346,16 @@ mod tests {
                 prop_assert_eq!(clock.widened(&before), widened_plainly(&before, margin));
             }
             prop_assert_eq!(clock.widened(&interval), widened_plainly(&interval, margin));
+        }
+
+        #[test]
+        fn a_day_clock_turns_every_tick_back_as_tick_at_does(
+            day in -110_000i64..110_000,
+            nanos in -2 * NANOS_PER_DAY..3 * NANOS_PER_DAY,
+        ) {
+            let clock = DayClock::on_day_of(after_midnight(day, 0));
+            let tick = Tick::of(after_midnight(day, nanos));
+            prop_assert_eq!(clock.at(tick), tick.at());
         }
 
     }

@@ -87,6 +87,19 @@ impl Zone {
         }
     }
 
+    /// How far this zone's clocks are ahead of UTC at the wall-clock time
+    /// `local`, in seconds, as [`to_utc`](Self::to_utc) reads it: a time
+    /// that exists twice at its first occurrence. `None` inside a
+    /// spring-forward gap, which `to_utc` shifts instead.
+    pub(crate) fn offset_seconds_at_local(&self, local: NaiveDateTime) -> Option<i32> {
+        match self.0.offset_from_local_datetime(&local) {
+            LocalResult::Single(offset) | LocalResult::Ambiguous(offset, _) => {
+                Some(offset.fix().local_minus_utc())
+            }
+            LocalResult::None => None,
+        }
+    }
+
     /// The instant the given local date starts (its first existing minute).
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
         self.to_utc(date.and_hms_opt(0, 0, 0).unwrap_or_default())
