@@ -11,7 +11,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::busy::{BusyTimes, DayClock, Tick, nanos};
+use crate::busy::{BusyCursor, BusyTimes, DayClock, Tick, nanos};
 use crate::meeting::Topic;
 use crate::time::{Interval, Zone};
 
@@ -548,7 +548,7 @@ impl Availability {
         };
         let clock = DayClock::on_day_of(grid.start.at());
         let mut free = Vec::with_capacity(grid.total);
-        grid.free_slots(busy, |start, end| {
+        grid.free_slots(&mut busy.cursor_from(grid.start), |start, end| {
             free.extend(Interval::new(clock.at(start), clock.at(end)).ok());
         });
         DaySlots {
@@ -568,12 +568,17 @@ impl Availability {
         now: DateTime<Utc>,
     ) -> Vec<(NaiveDate, DayLoad)> {
         let bounds = Bounds::new(self, duration, now);
+        // One cursor for all the days: asked in order, as a month view asks,
+        // they walk the busy spans once.
+        let mut cursor: Option<BusyCursor> = None;
         dates
             .into_iter()
             .map(|date| {
                 let load = self.grid(&bounds, date).map_or(DayLoad::Closed, |grid| {
+                    let cursor = cursor.get_or_insert_with(|| busy.cursor_from(grid.start));
+                    cursor.move_to(grid.start);
                     let mut free = 0;
-                    grid.free_slots(busy, |_, _| free += 1);
+                    grid.free_slots(cursor, |_, _| free += 1);
                     DayLoad::of(free, grid.total)
                 });
                 (date, load)
@@ -622,7 +627,8 @@ impl Availability {
         }
         let mut offered = false;
         if let Some(grid) = self.grid(&Bounds::new(self, slot.duration(), now), date) {
-            grid.free_slots(&BusyTimes::none(), |start, end| {
+            let nothing = BusyTimes::none();
+            grid.free_slots(&mut nothing.cursor_from(grid.start), |start, end| {
                 offered |= Interval::new(start.at(), end.at()).ok().as_ref() == Some(slot);
             });
         }
@@ -670,17 +676,33 @@ struct Grid {
 
 impl Grid {
     /// Hands the start and end of each free slot to `free`, in time order.
-    fn free_slots(&self, busy: &BusyTimes, mut free: impl FnMut(Tick, Tick)) {
-        // The slots come in time order, so one cursor walks the busy spans once.
-        let mut cursor = busy.cursor_from(self.start);
-        let mut start = self.start;
-        for _ in 0..self.total {
+    fn free_slots(&self, busy: &mut BusyCursor, mut free: impl FnMut(Tick, Tick)) {
+        let total = i64::try_from(self.total).unwrap_or(i64::MAX);
+        let mut index: i64 = 0;
+        while index < total {
+            let start = self.start.plus(index.saturating_mul(self.step));
             let end = start.plus(self.length);
-            if start >= self.earliest && cursor.is_free_between(start, end) {
+            if start < self.earliest {
+                index = index.saturating_add(self.steps_until(start, self.earliest));
+            } else if let Some(busy_end) = busy.busy_until(start, end) {
+                // Every later slot that starts before this busy span ends
+                // overlaps it too: they are passed over at once.
+                index = index.saturating_add(self.steps_until(start, busy_end));
+            } else {
                 free(start, end);
+                index += 1;
             }
-            start = start.plus(self.step);
         }
+    }
+
+    /// How many steps after a slot that starts at `start` the first slot
+    /// that starts at or after `at`, a later instant, comes.
+    fn steps_until(&self, start: Tick, at: Tick) -> i64 {
+        let steps = at
+            .since(start)
+            .unsigned_abs()
+            .div_ceil(self.step.unsigned_abs());
+        i64::try_from(steps).unwrap_or(i64::MAX)
     }
 }
 
@@ -1192,6 +1214,27 @@ mod tests {
                 .on(date, zone)
                 .map(|w| (Tick::of(w.start()), Tick::of(w.end())));
             prop_assert_eq!(window.ticks_on(date, zone), counted, "{} {} {}", zone, date, window);
+        }
+
+        #[test]
+        fn property_day_loads_in_any_order_are_each_days_own(
+            busy in busy_over_a_week(utc("2026-03-26T00:00:00Z")),
+            days in prop::collection::vec(0i64..8, 0..20),
+            buffer in 0i64..90,
+            now_minutes in 0i64..4 * 24 * 60,
+        ) {
+            let mut a = availability("Europe/Berlin", "08:00-20:00", 30);
+            a.set_buffer_minutes(buffer).unwrap();
+            a.set_horizon_days(5).unwrap();
+            let first: NaiveDate = "2026-03-25".parse().unwrap();
+            let now = utc("2026-03-25T00:00:00Z") + Duration::minutes(now_minutes);
+            let times = a.busy_times(&busy);
+            let dates: Vec<NaiveDate> = days.iter().map(|&d| first + Duration::days(d)).collect();
+            let own: Vec<(NaiveDate, DayLoad)> = dates
+                .iter()
+                .map(|&date| (date, a.day_slots(date, Duration::hours(1), &times, now).load()))
+                .collect();
+            prop_assert_eq!(a.day_loads(dates, Duration::hours(1), &times, now), own);
         }
     }
 }

@@ -258,43 +258,69 @@ impl BusyTimes {
     /// Whether `slot` overlaps no busy span (a binary search).
     pub fn is_free(&self, slot: &Interval) -> bool {
         self.cursor_from(Tick::of(slot.start()))
-            .is_free_between(Tick::of(slot.start()), Tick::of(slot.end()))
+            .busy_until(Tick::of(slot.start()), Tick::of(slot.end()))
+            .is_none()
     }
 
     /// A cursor for slots asked in time order from `from` on: each answer
     /// moves it forward, so a day's slots cost one search and one pass.
     pub(crate) fn cursor_from(&self, from: Tick) -> BusyCursor<'_> {
-        // The first span that ends after `from`: every earlier one lies wholly before it.
-        let next = self.spans.partition_point(|&(_, end)| end <= from);
         BusyCursor {
-            spans: &self.spans[next..],
+            all: &self.spans,
+            ahead: spans_ending_after(&self.spans, from),
+            from,
         }
     }
 }
 
-/// Answers "is this slot free?" for slots whose starts never go backwards;
-/// made by [`BusyTimes::cursor_from`].
+/// The spans from the first that ends after `at`: every earlier one lies
+/// wholly before it.
+fn spans_ending_after(spans: &[(Tick, Tick)], at: Tick) -> &[(Tick, Tick)] {
+    &spans[spans.partition_point(|&(_, end)| end <= at)..]
+}
+
+/// Answers "is this slot free?" for slots asked in time order with one
+/// pass over the busy spans; made by [`BusyTimes::cursor_from`].
 #[derive(Clone, Debug)]
 pub(crate) struct BusyCursor<'a> {
-    spans: &'a [(Tick, Tick)],
+    /// Every span, for a cursor moved back.
+    all: &'a [(Tick, Tick)],
+    /// The spans from the first that ends after `from`.
+    ahead: &'a [(Tick, Tick)],
+    /// The latest start asked about: no span before `ahead` ends after it.
+    from: Tick,
 }
 
 impl BusyCursor<'_> {
-    /// Whether the half-open span `[start, end)` overlaps no busy span.
-    /// Spans must be asked with starts in time order, none before the
-    /// cursor's starting instant; an earlier start may be called free wrongly.
-    pub(crate) fn is_free_between(&mut self, start: Tick, end: Tick) -> bool {
+    /// Readies the cursor for slots from `from` on: forward it goes on from
+    /// where it is (so the days of a month, asked in order, cost one pass
+    /// in all), back it searches again.
+    pub(crate) fn move_to(&mut self, from: Tick) {
+        if from < self.from {
+            self.ahead = spans_ending_after(self.all, from);
+        }
+        self.from = from;
+    }
+
+    /// The end of the busy span the half-open span `[start, end)` overlaps,
+    /// or `None` when it is free. Spans must be asked with starts in time
+    /// order, none before the cursor's last starting instant
+    /// ([`Self::move_to`] goes back); an earlier start may be called free
+    /// wrongly.
+    pub(crate) fn busy_until(&mut self, start: Tick, end: Tick) -> Option<Tick> {
+        self.from = start;
         // Spans that end by this start cannot touch this or any later slot.
-        while let Some((&(_, span_end), rest)) = self.spans.split_first() {
+        while let Some((&(_, span_end), rest)) = self.ahead.split_first() {
             if span_end > start {
                 break;
             }
-            self.spans = rest;
+            self.ahead = rest;
         }
         // The spans are disjoint and in order, so only the first left can overlap.
-        self.spans
+        self.ahead
             .first()
-            .is_none_or(|&(span_start, _)| span_start >= end)
+            .filter(|&&(span_start, _)| span_start < end)
+            .map(|&(_, span_end)| span_end)
     }
 }
 
@@ -357,7 +383,6 @@ mod tests {
             let tick = Tick::of(after_midnight(day, nanos));
             prop_assert_eq!(clock.at(tick), tick.at());
         }
-
     }
 
     #[test]
@@ -511,7 +536,7 @@ mod tests {
             slots.sort_by_key(Interval::start);
             let mut cursor = times.cursor_from(Tick::of(slots[0].start()));
             for slot in &slots {
-                let free = cursor.is_free_between(Tick::of(slot.start()), Tick::of(slot.end()));
+                let free = cursor.busy_until(Tick::of(slot.start()), Tick::of(slot.end())).is_none();
                 prop_assert_eq!(free, naive(slot), "{:?}", slot);
             }
             // Merged spans are in order and never touch.
