@@ -32,7 +32,7 @@ fn to_telegram(
     Result<Option<InlineKeyboardMarkup>, MessengerError>,
 ) {
     let rendered = translator.screen(language, screen);
-    (split(&rendered.text), keyboard(&rendered.buttons))
+    (split(&rendered.text), keyboard(rendered.buttons))
 }
 
 /// The loads of March 2026 as a busy owner's month shows them: the days

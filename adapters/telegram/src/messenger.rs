@@ -143,8 +143,8 @@ impl Messenger for TelegramMessenger {
         language: Language,
         screen: &Screen,
     ) -> Result<MessageRef, MessengerError> {
-        let rendered = self.translator.screen(language, screen);
-        let keyboard = keyboard(&rendered.buttons)?;
+        let mut rendered = self.translator.screen(language, screen);
+        let keyboard = keyboard(std::mem::take(&mut rendered.buttons))?;
         // A picture or a file with a short text is one message: the text
         // as its caption, the buttons under it.
         if units(&rendered.text) <= MAX_CAPTION_UNITS {
@@ -198,8 +198,8 @@ impl Messenger for TelegramMessenger {
         language: Language,
         screen: &Screen,
     ) -> Result<(), MessengerError> {
-        let rendered = self.translator.screen(language, screen);
-        let keyboard = keyboard(&rendered.buttons)?;
+        let mut rendered = self.translator.screen(language, screen);
+        let keyboard = keyboard(std::mem::take(&mut rendered.buttons))?;
         let chunks = split(&rendered.text);
         let chat = message.chat.0;
         let Some((first, rest)) = chunks.split_first() else {
@@ -264,12 +264,13 @@ fn into_messenger_error(error: CallError) -> MessengerError {
 
 /// The inline keyboard of rendered buttons; `None` without buttons. Button
 /// data is checked here, at the edge, because Telegram rejects the whole
-/// message for one bad button.
+/// message for one bad button. The buttons' labels and data move into the
+/// keyboard rather than being copied: a month picker has some fifty.
 pub fn keyboard(
-    rows: &[Vec<RenderedButton>],
+    rows: Vec<Vec<RenderedButton>>,
 ) -> Result<Option<InlineKeyboardMarkup>, MessengerError> {
     let mut keyboard = Vec::with_capacity(rows.len());
-    for row in rows.iter().filter(|row| !row.is_empty()) {
+    for row in rows.into_iter().filter(|row| !row.is_empty()) {
         let mut buttons = Vec::with_capacity(row.len());
         for button in row {
             if button.data.is_empty() || button.data.len() > MAX_BYTES || !button.data.is_ascii() {
@@ -281,8 +282,8 @@ pub fn keyboard(
             }
             buttons.push(
                 InlineKeyboardButton::builder()
-                    .text(button.label.clone())
-                    .callback_data(button.data.clone())
+                    .text(button.label)
+                    .callback_data(button.data)
                     .build(),
             );
         }
@@ -390,14 +391,14 @@ mod tests {
             vec![],
         ];
 
-        let markup = keyboard(&rows).unwrap().unwrap();
+        let markup = keyboard(rows).unwrap().unwrap();
 
         assert_eq!(markup.inline_keyboard.len(), 1);
         assert_eq!(
             markup.inline_keyboard[0][0].callback_data.as_deref(),
             Some("1:ok")
         );
-        assert!(keyboard(&[]).unwrap().is_none());
+        assert!(keyboard(Vec::new()).unwrap().is_none());
     }
 
     #[test]
@@ -408,10 +409,7 @@ mod tests {
                 data,
             }]];
 
-            assert!(matches!(
-                keyboard(&rows),
-                Err(MessengerError::Unexpected(_))
-            ));
+            assert!(matches!(keyboard(rows), Err(MessengerError::Unexpected(_))));
         }
     }
 }
