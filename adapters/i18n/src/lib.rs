@@ -138,11 +138,12 @@ impl Translator {
         }
     }
 
-    fn argument(&self, language: Language, value: &TextArg) -> FluentValue<'static> {
+    /// An argument as Fluent takes it. Plain text is lent, not copied.
+    fn argument<'a>(&self, language: Language, value: &'a TextArg) -> FluentValue<'a> {
         match value {
-            TextArg::Plain(text) => FluentValue::from(text.clone()),
+            TextArg::Plain(text) => FluentValue::from(text.as_str()),
             TextArg::Number(n) => FluentValue::from(*n),
-            TextArg::Key(key) => FluentValue::from(self.text(language, &Text::new(key.clone()))),
+            TextArg::Key(key) => FluentValue::from(self.message(language, key, &[])),
             TextArg::Time { at, zone } => FluentValue::from(time_text(language, *at, *zone)),
             TextArg::Date(date) => FluentValue::from(date_text(language, *date)),
             TextArg::Clock { at, zone } => {
@@ -170,21 +171,27 @@ impl Translator {
     /// A text in a language. A missing message shows as its key (and is
     /// logged), so a gap in a locale never loses the rest of the screen.
     pub fn text(&self, language: Language, text: &Text) -> String {
+        self.message(language, &text.key, &text.args)
+    }
+
+    /// The message `key` with `args` in a language (see [`Self::text`]).
+    /// The arguments' names and plain texts are lent to Fluent, not copied.
+    fn message(&self, language: Language, key: &str, args: &[(String, TextArg)]) -> String {
         let bundle = self.bundle(language);
-        let Some(pattern) = bundle.get_message(&text.key).and_then(|m| m.value()) else {
-            tracing::warn!(key = %text.key, ?language, "missing message");
-            return text.key.clone();
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key = %key, ?language, "missing message");
+            return key.to_owned();
         };
-        let mut args = FluentArgs::new();
-        for (name, value) in &text.args {
-            args.set(name.clone(), self.argument(language, value));
+        let mut fluent_args = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            fluent_args.set(name.as_str(), self.argument(language, value));
         }
         let mut errors = Vec::new();
         let rendered = bundle
-            .format_pattern(pattern, Some(&args), &mut errors)
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
             .into_owned();
         if !errors.is_empty() {
-            tracing::warn!(key = %text.key, ?errors, "message rendered with errors");
+            tracing::warn!(key = %key, ?errors, "message rendered with errors");
         }
         rendered
     }
