@@ -5,6 +5,7 @@
 //! that is then checked like a typed command.
 
 use std::borrow::Cow;
+use std::fmt::{self, Write};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use meetbot_domain::{AuditKind, Language, MeetingId, Role, RsvpAnswer, Status, UserId};
@@ -152,42 +153,50 @@ fn audit_cursor(code: &str) -> Option<AuditCursor> {
 /// A date as `%Y%m%d` (`20260331`). A month picker writes 31 of these, and
 /// chrono's `format` reads its pattern anew every time, so four-digit years
 /// (every date a person can book) are written directly.
-fn compact_date(date: NaiveDate) -> String {
-    if (0..=9999).contains(&date.year()) {
-        format!("{:04}{:02}{:02}", date.year(), date.month(), date.day())
-    } else {
-        date.format("%Y%m%d").to_string()
+struct CompactDate(NaiveDate);
+
+impl fmt::Display for CompactDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date = self.0;
+        if (0..=9999).contains(&date.year()) {
+            write!(f, "{:04}{:02}{:02}", date.year(), date.month(), date.day())
+        } else {
+            write!(f, "{}", date.format("%Y%m%d"))
+        }
     }
 }
 
-impl Callback {
-    /// The ASCII data for the button, at most 64 bytes.
-    pub fn encode(&self) -> String {
-        let body = match self {
-            Self::Approve(u) => format!("ap:{u}"),
-            Self::Reject(u) => format!("rj:{u}"),
-            Self::Month(y, m) => format!("mo:{y}:{m}"),
-            Self::Day(d) => format!("dy:{}", compact_date(*d)),
-            Self::Slot(at) => format!("sl:{}", at.timestamp()),
-            Self::MeetingType(code) => format!("mt:{code}"),
-            Self::SkipTopic => "nt".to_owned(),
-            Self::Confirm => "ok".to_owned(),
-            Self::Abort => "ab".to_owned(),
-            Self::Cancel(m) => format!("cx:{m}"),
-            Self::CancelConfirmed(m) => format!("cy:{m}"),
-            Self::Reschedule(m) => format!("rs:{m}"),
-            Self::UserCard(u) => format!("uc:{u}"),
-            Self::SetRole(u, r) => format!("ur:{u}:{}", r.as_str()),
-            Self::SetDepartment(u, i) => format!("ud:{u}:{i}"),
-            Self::SetStatus(u, s) => format!("us:{u}:{}", s.as_str()),
-            Self::Department(i) => format!("dp:{i}"),
-            Self::Skip => "sk".to_owned(),
-            Self::Lang(l) => format!("lg:{}", l.as_str()),
-            Self::Command(command) => format!("cm:{}", command.button_code()),
-            Self::EditSetting(setting) => format!("es:{}", setting.code()),
-            Self::OpenMeeting(m) => format!("om:{m}"),
-            Self::Rate(m, stars) => format!("rt:{m}:{stars}"),
-            Self::Rsvp(date, answer) => format!(
+/// The body of a callback's data: what follows the version.
+struct Body<'a>(&'a Callback);
+
+impl fmt::Display for Body<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Callback::Approve(u) => write!(f, "ap:{u}"),
+            Callback::Reject(u) => write!(f, "rj:{u}"),
+            Callback::Month(y, m) => write!(f, "mo:{y}:{m}"),
+            Callback::Day(d) => write!(f, "dy:{}", CompactDate(*d)),
+            Callback::Slot(at) => write!(f, "sl:{}", at.timestamp()),
+            Callback::MeetingType(code) => write!(f, "mt:{code}"),
+            Callback::SkipTopic => f.write_str("nt"),
+            Callback::Confirm => f.write_str("ok"),
+            Callback::Abort => f.write_str("ab"),
+            Callback::Cancel(m) => write!(f, "cx:{m}"),
+            Callback::CancelConfirmed(m) => write!(f, "cy:{m}"),
+            Callback::Reschedule(m) => write!(f, "rs:{m}"),
+            Callback::UserCard(u) => write!(f, "uc:{u}"),
+            Callback::SetRole(u, r) => write!(f, "ur:{u}:{}", r.as_str()),
+            Callback::SetDepartment(u, i) => write!(f, "ud:{u}:{i}"),
+            Callback::SetStatus(u, s) => write!(f, "us:{u}:{}", s.as_str()),
+            Callback::Department(i) => write!(f, "dp:{i}"),
+            Callback::Skip => f.write_str("sk"),
+            Callback::Lang(l) => write!(f, "lg:{}", l.as_str()),
+            Callback::Command(command) => write!(f, "cm:{}", command.button_code()),
+            Callback::EditSetting(setting) => write!(f, "es:{}", setting.code()),
+            Callback::OpenMeeting(m) => write!(f, "om:{m}"),
+            Callback::Rate(m, stars) => write!(f, "rt:{m}:{stars}"),
+            Callback::Rsvp(date, answer) => write!(
+                f,
                 "rv:{}:{}",
                 date.format("%Y%m%d"),
                 match answer {
@@ -195,23 +204,34 @@ impl Callback {
                     RsvpAnswer::No => "n",
                 }
             ),
-            Self::NoShow(m, no_show) => format!("ns:{m}:{}", u8::from(*no_show)),
-            Self::Noop => "no".to_owned(),
-            Self::Unblock(start) => format!("ub:{}", start.timestamp()),
-            Self::Zone(name) => format!("tz:{name}"),
-            Self::AuditLog(view) => format!(
-                "al:{}:{}:{}",
-                audit_kind_code(view.kind),
-                view.person
-                    .map_or_else(|| "-".to_owned(), |p| p.to_string()),
-                match view.cursor {
-                    AuditCursor::Newest => "n".to_owned(),
-                    AuditCursor::OlderThan(id) => format!("o{}", id.0),
-                    AuditCursor::NewerThan(id) => format!("w{}", id.0),
+            Callback::NoShow(m, no_show) => write!(f, "ns:{m}:{}", u8::from(*no_show)),
+            Callback::Noop => f.write_str("no"),
+            Callback::Unblock(start) => write!(f, "ub:{}", start.timestamp()),
+            Callback::Zone(name) => write!(f, "tz:{name}"),
+            Callback::AuditLog(view) => {
+                write!(f, "al:{}:", audit_kind_code(view.kind))?;
+                match &view.person {
+                    Some(person) => write!(f, "{person}:")?,
+                    None => f.write_str("-:")?,
                 }
-            ),
-        };
-        format!("{VERSION}:{body}")
+                match &view.cursor {
+                    AuditCursor::Newest => f.write_str("n"),
+                    AuditCursor::OlderThan(id) => write!(f, "o{}", id.0),
+                    AuditCursor::NewerThan(id) => write!(f, "w{}", id.0),
+                }
+            }
+        }
+    }
+}
+
+impl Callback {
+    /// The ASCII data for the button, at most 64 bytes: written once into
+    /// one string, as a screen may hold fifty buttons.
+    pub fn encode(&self) -> String {
+        let mut data = String::with_capacity(MAX_BYTES / 2);
+        // Writing to a string cannot fail.
+        let _ = write!(data, "{VERSION}:{}", Body(self));
+        data
     }
 
     /// Reads button data back, stamped or not; `None` for anything
@@ -451,7 +471,7 @@ mod tests {
         ] {
             let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
             assert_eq!(
-                compact_date(date),
+                CompactDate(date).to_string(),
                 date.format("%Y%m%d").to_string(),
                 "{date}"
             );
