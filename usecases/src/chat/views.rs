@@ -206,18 +206,25 @@ pub fn month(
     // first; the next one when it starts by the last.
     let earlier = first_of(year, month).is_some_and(|first| first > first_bookable);
     let later = first_of(next_year, next_month).is_some_and(|first| first <= last_bookable);
+    // Most of a month's buttons do nothing (the title, the weekdays,
+    // blanks, closed and full days): that data is encoded once and copied.
+    let noop = Callback::Noop.encode();
+    let blank = || Button {
+        label: Text::new("plain").plain("text", " "),
+        data: noop.clone(),
+    };
     let arrow = |shown: bool, label: &str, callback: Callback| {
         if shown {
             plain_button(label, callback)
         } else {
-            plain_button(" ", Callback::Noop)
+            blank()
         }
     };
     let mut screen = Screen::text(Text::new("pick-day")).row(vec![
         arrow(earlier, "‹", Callback::Month(prev_year, prev_month)),
         Button {
             label: title,
-            data: Callback::Noop.encode(),
+            data: noop.clone(),
         },
         arrow(later, "›", Callback::Month(next_year, next_month)),
     ]);
@@ -225,33 +232,35 @@ pub fn month(
         (1..=7)
             .map(|d| Button {
                 label: Text::new(format!("weekday-{d}")),
-                data: Callback::Noop.encode(),
+                data: noop.clone(),
             })
             .collect(),
     );
-    let mut week: Vec<Button> = Vec::new();
+    let new_week = || Vec::with_capacity(7);
+    let mut week: Vec<Button> = new_week();
     if let Some((first, _)) = days.first() {
         for _ in 0..first.weekday().num_days_from_monday() {
-            week.push(plain_button(" ", Callback::Noop));
+            week.push(blank());
         }
     }
     for (date, load) in days {
         let bookable = matches!(load, DayLoad::Light | DayLoad::Busy);
-        let label = Text::new(load_key(*load)).arg("day", TextArg::Number(i64::from(date.day())));
+        // The day is shown as it is: no plural follows it, and Fluent would
+        // format a number as a float.
+        let label = Text::new(load_key(*load)).plain("day", date.day());
         let data = if bookable {
-            Callback::Day(*date)
+            Callback::Day(*date).encode()
         } else {
-            Callback::Noop
-        }
-        .encode();
+            noop.clone()
+        };
         week.push(Button { label, data });
         if week.len() == 7 {
-            screen = screen.row(std::mem::take(&mut week));
+            screen = screen.row(std::mem::replace(&mut week, new_week()));
         }
     }
     if !week.is_empty() {
         while week.len() < 7 {
-            week.push(plain_button(" ", Callback::Noop));
+            week.push(blank());
         }
         screen = screen.row(week);
     }
