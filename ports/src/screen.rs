@@ -3,17 +3,23 @@
 //! language (Telegram as a message with an inline keyboard, the console as
 //! numbered choices).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use meetbot_domain::Zone;
 use serde::{Deserialize, Serialize};
 
 /// A piece of text to translate: a message key of the locale files and its arguments.
+///
+/// Keys and argument names are nearly always literals in the code: they are
+/// borrowed then, so that a screen of fifty buttons allocates no string
+/// for them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     /// The key in the locale files, such as `booking-confirmed`.
-    pub key: String,
+    pub key: Cow<'static, str>,
     /// Named arguments of the message.
-    pub args: Vec<(String, TextArg)>,
+    pub args: Vec<(Cow<'static, str>, TextArg)>,
 }
 
 /// An argument of a message, rendered by the adapter in the reader's language.
@@ -51,7 +57,7 @@ pub enum TextArg {
 
 impl Text {
     /// A message without arguments.
-    pub fn new(key: impl Into<String>) -> Self {
+    pub fn new(key: impl Into<Cow<'static, str>>) -> Self {
         Self {
             key: key.into(),
             args: Vec::new(),
@@ -59,28 +65,28 @@ impl Text {
     }
 
     /// Adds an argument.
-    pub fn arg(mut self, name: impl Into<String>, value: TextArg) -> Self {
+    pub fn arg(mut self, name: impl Into<Cow<'static, str>>, value: TextArg) -> Self {
         self.args.push((name.into(), value));
         self
     }
 
     /// Adds a plain-text argument.
-    pub fn plain(self, name: impl Into<String>, value: impl ToString) -> Self {
+    pub fn plain(self, name: impl Into<Cow<'static, str>>, value: impl ToString) -> Self {
         self.arg(name, TextArg::Plain(value.to_string()))
     }
 
     /// Adds an argument that is itself a message key.
-    pub fn key(self, name: impl Into<String>, key: impl Into<String>) -> Self {
+    pub fn key(self, name: impl Into<Cow<'static, str>>, key: impl Into<String>) -> Self {
         self.arg(name, TextArg::Key(key.into()))
     }
 
     /// Adds an argument that is itself a message with arguments.
-    pub fn text(self, name: impl Into<String>, text: Text) -> Self {
+    pub fn text(self, name: impl Into<Cow<'static, str>>, text: Text) -> Self {
         self.arg(name, TextArg::Text(Box::new(text)))
     }
 
     /// Adds an argument of several messages, one per line.
-    pub fn lines(self, name: impl Into<String>, lines: Vec<Text>) -> Self {
+    pub fn lines(self, name: impl Into<Cow<'static, str>>, lines: Vec<Text>) -> Self {
         self.arg(name, TextArg::Lines(lines))
     }
 
@@ -213,7 +219,7 @@ impl Screen {
 
     /// The key of the first paragraph, which names the screen.
     pub fn key(&self) -> &str {
-        self.texts.first().map_or("", |t| t.key.as_str())
+        self.texts.first().map_or("", |t| &t.key)
     }
 
     /// Every button, row after row.

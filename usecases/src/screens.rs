@@ -1,13 +1,15 @@
 //! The messages use cases send on their own (notifications), as screens.
 //! Times are shown in the reader's zone.
 
+use std::borrow::Cow;
+
 use meetbot_domain::{BlockedRange, Interval, Meeting, Role, Status, User, Zone};
 use meetbot_ports::{Button, Screen, Text, TextArg};
 
 use crate::callback::Callback;
 
 /// A button with a translated label.
-pub fn button(label_key: &str, callback: Callback) -> Button {
+pub fn button(label_key: impl Into<Cow<'static, str>>, callback: Callback) -> Button {
     Button {
         label: Text::new(label_key),
         data: callback.encode(),
@@ -35,7 +37,12 @@ fn when(meeting: &Meeting, reader: &User) -> TextArg {
 }
 
 /// Message `key` about a time span: its start in `zone`, its length and a topic.
-pub(crate) fn slot_text(key: &str, interval: Interval, topic: Option<&str>, zone: Zone) -> Text {
+pub(crate) fn slot_text(
+    key: &'static str,
+    interval: Interval,
+    topic: Option<&str>,
+    zone: Zone,
+) -> Text {
     Text::new(key)
         .arg(
             "when",
@@ -62,7 +69,7 @@ pub fn blocked_range(block: &BlockedRange, zone: Zone) -> Text {
 }
 
 /// Message `key` about closed hours: their date and times in `zone`.
-pub fn closed_hours(key: &str, hours: Interval, zone: Zone) -> Text {
+pub fn closed_hours(key: &'static str, hours: Interval, zone: Zone) -> Text {
     let clock = |at| TextArg::Clock { at, zone };
     Text::new(key)
         .arg("date", TextArg::Date(zone.date_of(hours.start())))
@@ -87,7 +94,7 @@ pub fn time_closed(meeting: &Meeting, block: &BlockedRange, reader: &User) -> Sc
 }
 
 /// Message `key` about a meeting, its time shown in `zone`.
-pub(crate) fn meeting_text(key: &str, meeting: &Meeting, zone: Zone) -> Text {
+pub(crate) fn meeting_text(key: &'static str, meeting: &Meeting, zone: Zone) -> Text {
     slot_text(
         key,
         meeting.interval,

@@ -11,7 +11,7 @@ use meetbot_charts::render;
 use meetbot_ports::{Chart, Plot, Series, Text};
 
 fn words(text: &Text) -> String {
-    text.key.clone()
+    text.key.to_string()
 }
 
 fn weeks() -> Vec<Text> {

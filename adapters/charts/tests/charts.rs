@@ -67,11 +67,11 @@ fn mean_lightness(pixels: &[(u8, u8, u8)]) -> u32 {
 
 /// Texts are drawn as their keys: the tests pick words, not messages.
 fn words(text: &Text) -> String {
-    text.key.clone()
+    text.key.to_string()
 }
 
 fn texts(words: &[&str]) -> Vec<Text> {
-    words.iter().map(|w| Text::new(*w)).collect()
+    words.iter().map(|w| Text::new(w.to_string())).collect()
 }
 
 fn bars(categories: &[&str], series: &[(&str, &[u32])]) -> Chart {
@@ -82,7 +82,7 @@ fn bars(categories: &[&str], series: &[(&str, &[u32])]) -> Chart {
             series: series
                 .iter()
                 .map(|(label, values)| Series {
-                    label: Text::new(*label),
+                    label: Text::new(label.to_string()),
                     values: values.to_vec(),
                 })
                 .collect(),
@@ -98,8 +98,8 @@ fn heat_map(values: Vec<Vec<u32>>) -> Chart {
     Chart {
         title: Text::new("Meetings by weekday and hour"),
         plot: Plot::HeatMap {
-            rows: rows.iter().map(Text::new).collect(),
-            columns: columns.iter().map(Text::new).collect(),
+            rows: rows.into_iter().map(Text::new).collect(),
+            columns: columns.into_iter().map(Text::new).collect(),
             values,
         },
     }
@@ -110,7 +110,7 @@ fn line(values: &[Option<u32>], low: u32, high: u32) -> Chart {
     Chart {
         title: Text::new("Average rating"),
         plot: Plot::Line {
-            categories: categories.iter().map(Text::new).collect(),
+            categories: categories.into_iter().map(Text::new).collect(),
             values: values.to_vec(),
             low,
             high,
@@ -261,7 +261,7 @@ fn a_line_chart_draws_a_higher_value_higher_on_its_axis() {
 
 fn titled(title: &str) -> Picture {
     let chart = Chart {
-        title: Text::new(title),
+        title: Text::new(title.to_owned()),
         plot: Plot::StackedBars {
             categories: Vec::new(),
             series: Vec::new(),
@@ -289,8 +289,8 @@ fn a_chart_title_in_cyrillic_is_drawn_as_its_letters() {
 fn a_chart_without_figures_is_a_picture_of_its_title_and_no_data() {
     let asked = RefCell::new(Vec::new());
     let label = |text: &Text| {
-        asked.borrow_mut().push(text.key.clone());
-        text.key.clone()
+        asked.borrow_mut().push(text.key.to_string());
+        text.key.to_string()
     };
     let empty = [
         bars(&[], &[]),

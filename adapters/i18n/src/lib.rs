@@ -6,6 +6,8 @@
 //! with its labels in the reader's language. Depends on ports, domain and
 //! the chart drawer only; never on a transport, a database or the use cases.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -176,7 +178,12 @@ impl Translator {
 
     /// The message `key` with `args` in a language (see [`Self::text`]).
     /// The arguments' names and plain texts are lent to Fluent, not copied.
-    fn message(&self, language: Language, key: &str, args: &[(String, TextArg)]) -> String {
+    fn message(
+        &self,
+        language: Language,
+        key: &str,
+        args: &[(Cow<'static, str>, TextArg)],
+    ) -> String {
         let bundle = self.bundle(language);
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
             tracing::warn!(key = %key, ?language, "missing message");
@@ -184,7 +191,7 @@ impl Translator {
         };
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for (name, value) in args {
-            fluent_args.set(name.as_str(), self.argument(language, value));
+            fluent_args.set(name.as_ref(), self.argument(language, value));
         }
         let mut errors = Vec::new();
         let rendered = bundle
@@ -246,12 +253,12 @@ impl Translator {
         if let Some(chart) = &screen.chart {
             texts.extend(chart_texts(chart));
         }
-        let mut keys: Vec<String> = Vec::new();
+        let mut keys: Vec<&str> = Vec::new();
         while let Some(text) = texts.pop() {
-            keys.push(text.key.clone());
+            keys.push(&text.key);
             for (_, value) in &text.args {
                 match value {
-                    TextArg::Key(key) => keys.push(key.clone()),
+                    TextArg::Key(key) => keys.push(key),
                     TextArg::Text(inner) => texts.push(inner),
                     TextArg::Lines(lines) => texts.extend(lines),
                     _ => {}
@@ -384,7 +391,9 @@ mod tests {
         }
         assert!(told(Language::En, 1).contains("1 booker of a meeting"));
         assert!(told(Language::En, 2).contains("2 bookers of meetings"));
-        let n = |key: &str, n| t.text(Language::En, &Text::new(key).arg("n", TextArg::Number(n)));
+        let n = |key: &'static str, n| {
+            t.text(Language::En, &Text::new(key).arg("n", TextArg::Number(n)))
+        };
         assert!(n("error-change-too-late", 1).contains("up to 1 hour before"));
         assert!(n("error-change-too-late", 24).contains("up to 24 hours before"));
         assert!(n("error-slot-beyond-horizon", 1).contains("at most 1 day)"));
@@ -458,7 +467,7 @@ mod tests {
         }
     }
 
-    fn chart(title: &str, values: Vec<u32>) -> Chart {
+    fn chart(title: &'static str, values: Vec<u32>) -> Chart {
         Chart {
             title: Text::new(title),
             plot: Plot::StackedBars {

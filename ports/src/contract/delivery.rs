@@ -24,7 +24,7 @@ fn update(id: i64) -> InboxUpdate {
     }
 }
 
-fn message(to: i64, key: &str) -> Outgoing {
+fn message(to: i64, key: &'static str) -> Outgoing {
     Outgoing::send(UserId(to), Language::Ru, Screen::text(Text::new(key)))
 }
 

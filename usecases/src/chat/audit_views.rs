@@ -85,12 +85,12 @@ struct Telling<'a> {
 
 impl Telling<'_> {
     /// Message `key` with the actor.
-    fn said(&self, key: &str) -> Text {
+    fn said(&self, key: &'static str) -> Text {
         Text::new(key).text("actor", who_did(self.line.actor.as_ref()))
     }
 
     /// Message `key` with the actor and the person it was done to.
-    fn said_to(&self, key: &str) -> Text {
+    fn said_to(&self, key: &'static str) -> Text {
         self.said(key)
             .text("person", whom(self.line.person.as_ref()))
     }
@@ -112,7 +112,7 @@ impl Telling<'_> {
 
     /// Message `key` about the entry's meeting (`when`, `with`), or `bare`
     /// when the store does not have it.
-    fn about_meeting(&self, key: &str, bare: &str) -> Text {
+    fn about_meeting(&self, key: &'static str, bare: &'static str) -> Text {
         match &self.line.meeting {
             Some(meeting) => self
                 .said(key)

@@ -36,7 +36,7 @@ pub fn choose_zone(current: Zone) -> Screen {
         screen = screen.row(
             chunk
                 .iter()
-                .map(|name| button(&city_key(name), Callback::Zone((*name).to_owned())))
+                .map(|name| button(city_key(name), Callback::Zone((*name).to_owned())))
                 .collect(),
         );
     }
@@ -85,7 +85,7 @@ pub fn settings(settings: &Settings) -> Screen {
                 .iter()
                 .map(|setting| {
                     button(
-                        &format!("setting-{}", setting.code()),
+                        format!("setting-{}", setting.code()),
                         Callback::EditSetting(*setting),
                     )
                 })

@@ -389,7 +389,7 @@ fn week_label(monday: NaiveDate) -> Text {
 pub fn charts(figures: &MeetingFigures) -> Vec<Chart> {
     let skip = figures.weeks.len().saturating_sub(CHART_WEEKS);
     let weeks = &figures.weeks[skip..];
-    let layer = |key: &str, get: fn(&Outcomes) -> u32| Series {
+    let layer = |key: &'static str, get: fn(&Outcomes) -> u32| Series {
         label: Text::new(key),
         values: weeks.iter().map(|(_, o)| get(o)).collect(),
     };

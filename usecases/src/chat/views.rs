@@ -54,7 +54,7 @@ pub fn error(error: &UseCaseError) -> Screen {
 
 /// The main menu of a role.
 pub fn menu(role: Role) -> Vec<Vec<Button>> {
-    let command = |key: &str, command: Command| button(key, Callback::Command(command));
+    let command = |key: &'static str, command: Command| button(key, Callback::Command(command));
     let mut rows = Vec::new();
     if matches!(role, Role::Manager | Role::Owner) {
         rows.push(vec![
@@ -116,7 +116,7 @@ pub fn button_expired(role: Option<Role>) -> Screen {
 }
 
 /// A screen of one message key.
-pub fn note(key: &str) -> Screen {
+pub fn note(key: &'static str) -> Screen {
     Screen::text(Text::new(key))
 }
 
@@ -666,7 +666,7 @@ pub fn calendar_file(meeting: MeetingId, content: String, cancellation: bool) ->
 pub fn export_files(from: NaiveDate, to: NaiveDate, export: &Export) -> (Screen, Screen) {
     let count = TextArg::Number(export.meetings.len() as i64);
     let range = format!("{}_{}", from.format("%Y%m%d"), to.format("%Y%m%d"));
-    let file = |key: &str, name: String, mime: &str, bytes: Vec<u8>| Screen {
+    let file = |key: &'static str, name: String, mime: &str, bytes: Vec<u8>| Screen {
         texts: vec![
             Text::new(key)
                 .arg("count", count.clone())
