@@ -170,6 +170,17 @@ pub fn pick_meeting_type(types: &[MeetingType]) -> Screen {
     screen.row(abort_row())
 }
 
+/// The weekdays' names as a month's column headings, Monday first.
+const WEEKDAY_KEYS: [&str; 7] = [
+    "weekday-1",
+    "weekday-2",
+    "weekday-3",
+    "weekday-4",
+    "weekday-5",
+    "weekday-6",
+    "weekday-7",
+];
+
 fn load_key(load: DayLoad) -> &'static str {
     match load {
         DayLoad::Closed => "day-closed",
@@ -229,9 +240,10 @@ pub fn month(
         arrow(later, "›", Callback::Month(next_year, next_month)),
     ]);
     screen = screen.row(
-        (1..=7)
-            .map(|d| Button {
-                label: Text::new(format!("weekday-{d}")),
+        WEEKDAY_KEYS
+            .into_iter()
+            .map(|key| Button {
+                label: Text::new(key),
                 data: noop.clone(),
             })
             .collect(),
