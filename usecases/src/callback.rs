@@ -150,19 +150,16 @@ fn audit_cursor(code: &str) -> Option<AuditCursor> {
     }
 }
 
-/// A date as `%Y%m%d` (`20260331`). A month picker writes 31 of these, and
-/// chrono's `format` reads its pattern anew every time, so four-digit years
-/// (every date a person can book) are written directly.
-struct CompactDate(NaiveDate);
-
-impl fmt::Display for CompactDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let date = self.0;
-        if (0..=9999).contains(&date.year()) {
-            write!(f, "{:04}{:02}{:02}", date.year(), date.month(), date.day())
-        } else {
-            write!(f, "{}", date.format("%Y%m%d"))
+/// Writes a date as `%Y%m%d` (`20260331`). A month picker writes 31 of
+/// these, and chrono's `format` reads its pattern anew every time, so a
+/// four-digit year (every date a person can book) is written as one
+/// zero-padded number, `yyyymmdd`.
+fn write_compact_date(f: &mut fmt::Formatter<'_>, date: NaiveDate) -> fmt::Result {
+    match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 => {
+            write!(f, "{:08}", year * 10_000 + date.month() * 100 + date.day())
         }
+        _ => write!(f, "{}", date.format("%Y%m%d")),
     }
 }
 
@@ -175,7 +172,10 @@ impl fmt::Display for Body<'_> {
             Callback::Approve(u) => write!(f, "ap:{u}"),
             Callback::Reject(u) => write!(f, "rj:{u}"),
             Callback::Month(y, m) => write!(f, "mo:{y}:{m}"),
-            Callback::Day(d) => write!(f, "dy:{}", CompactDate(*d)),
+            Callback::Day(d) => {
+                f.write_str("dy:")?;
+                write_compact_date(f, *d)
+            }
             Callback::Slot(at) => write!(f, "sl:{}", at.timestamp()),
             Callback::MeetingType(code) => write!(f, "mt:{code}"),
             Callback::SkipTopic => f.write_str("nt"),
@@ -229,8 +229,10 @@ impl Callback {
     /// one string, as a screen may hold fifty buttons.
     pub fn encode(&self) -> String {
         let mut data = String::with_capacity(MAX_BYTES / 2);
+        data.push_str(VERSION);
+        data.push(':');
         // Writing to a string cannot fail.
-        let _ = write!(data, "{VERSION}:{}", Body(self));
+        let _ = write!(data, "{}", Body(self));
         data
     }
 
@@ -471,8 +473,8 @@ mod tests {
         ] {
             let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
             assert_eq!(
-                CompactDate(date).to_string(),
-                date.format("%Y%m%d").to_string(),
+                Callback::Day(date).encode(),
+                format!("1:dy:{}", date.format("%Y%m%d")),
                 "{date}"
             );
         }
