@@ -10,12 +10,11 @@
     reason = "a failed set-up is reported by panicking"
 )]
 
-use std::io::Write;
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, OnceLock, mpsc};
+use std::time::Duration;
 
 use meetbot_caldav::{CalDavCalendar, CalDavConfig};
 use meetbot_domain::Zone;
@@ -60,6 +59,11 @@ fn radicale_installed() -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Starts Radicale on a free port. The port is picked here and can be
+/// taken by another test's server before Radicale binds it; Radicale then
+/// exits, and a connection to the port would reach the wrong server. So
+/// readiness is Radicale's own "ready" line, never a successful connect,
+/// and a start that ends early is tried again on another port.
 fn start_radicale() -> Radicale {
     let storage = tempfile::tempdir().unwrap();
     let htpasswd = storage.path().join("users");
@@ -68,47 +72,70 @@ fn start_radicale() -> Radicale {
         format!("{USER}:{PASSWORD}\n{OTHER_USER}:{PASSWORD}\n"),
     )
     .unwrap();
-    let port = crate::free_port().port();
-    let mut process = Command::new("python3")
-        .arg("-c")
-        .arg(WATCHDOG)
-        .args(["--config", ""])
-        .arg("--storage-filesystem-folder")
-        .arg(storage.path().join("collections"))
-        .args(["--server-hosts", &format!("127.0.0.1:{port}")])
-        .args(["--auth-type", "htpasswd"])
-        .arg("--auth-htpasswd-filename")
-        .arg(&htpasswd)
-        .args(["--auth-htpasswd-encryption", "plain"])
-        .args(["--auth-delay", "0"])
-        .args(["--logging-level", "warning"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("python3 runs");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = process.try_wait() {
-            panic!("Radicale exited at start-up with {status}");
+    let mut failures = Vec::new();
+    for _ in 0..5 {
+        let port = crate::free_port().port();
+        let mut process = Command::new("python3")
+            .arg("-c")
+            .arg(WATCHDOG)
+            .args(["--config", ""])
+            .arg("--storage-filesystem-folder")
+            .arg(storage.path().join("collections"))
+            .args(["--server-hosts", &format!("127.0.0.1:{port}")])
+            .args(["--auth-type", "htpasswd"])
+            .arg("--auth-htpasswd-filename")
+            .arg(&htpasswd)
+            .args(["--auth-htpasswd-encryption", "plain"])
+            .args(["--auth-delay", "0"])
+            .args(["--logging-level", "info"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let log = process.stderr.take().unwrap();
+        match wait_until_ready(log) {
+            Ok(()) => {
+                return Radicale {
+                    base: format!("http://127.0.0.1:{port}/"),
+                    // Keep stdin open (the watchdog's lifeline) by holding the child.
+                    _process: Mutex::new(process),
+                    _storage: storage,
+                };
+            }
+            Err(log) => {
+                let _ = process.kill();
+                let _ = process.wait();
+                failures.push(format!("port {port}:\n{log}"));
+            }
         }
-        assert!(
-            Instant::now() < deadline,
-            "Radicale did not start within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
     }
-    // Keep stdin open (the watchdog's lifeline) by holding the child.
-    process
-        .stdin
-        .as_mut()
-        .map(|s| s.flush())
-        .transpose()
-        .unwrap();
-    Radicale {
-        base: format!("http://127.0.0.1:{port}/"),
-        _process: Mutex::new(process),
-        _storage: storage,
-    }
+    panic!("Radicale did not start:\n{}", failures.join("\n"));
+}
+
+/// Reads Radicale's log until it says it is serving (then keeps reading it
+/// on a thread, so the server never blocks on a full pipe), or returns what
+/// it logged when it ends first or takes longer than 30 s.
+fn wait_until_ready(log: ChildStderr) -> Result<(), String> {
+    let (ready, told) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        let mut ready = Some(ready);
+        for line in BufReader::new(log).lines() {
+            let Ok(line) = line else { break };
+            if let Some(sender) = ready.take_if(|_| line.contains("Radicale server ready")) {
+                let _ = sender.send(Ok(()));
+            } else if ready.is_some() {
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+        }
+        if let Some(sender) = ready {
+            let _ = sender.send(Err(seen));
+        }
+    });
+    told.recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| Err("no \"ready\" line within 30 s".to_owned()))
 }
 
 /// The shared server, or `None` (after saying why) when Radicale is not
