@@ -312,26 +312,38 @@ fn split_at(text: &str, max: usize) -> Vec<String> {
     if text.trim().is_empty() {
         return vec!["…".to_owned()];
     }
+    // A character takes at least as many UTF-8 bytes as UTF-16 units: a
+    // text this short is one message, without counting.
+    if text.len() <= max {
+        return vec![text.to_owned()];
+    }
     let mut parts = Vec::new();
     let mut current = String::new();
+    let mut current_units = 0;
     for line in text.split_inclusive('\n') {
-        if units(&current) + units(line) <= max {
+        let line_units = units(line);
+        if current_units + line_units <= max {
             current.push_str(line);
+            current_units += line_units;
             continue;
         }
         if !current.is_empty() {
             parts.push(std::mem::take(&mut current));
+            current_units = 0;
         }
-        if units(line) <= max {
+        if line_units <= max {
             current.push_str(line);
+            current_units = line_units;
             continue;
         }
         // A single line longer than a message: cut it by characters.
         for c in line.chars() {
-            if units(&current) + c.len_utf16() > max {
+            if current_units + c.len_utf16() > max {
                 parts.push(std::mem::take(&mut current));
+                current_units = 0;
             }
             current.push(c);
+            current_units += c.len_utf16();
         }
     }
     if !current.is_empty() {
