@@ -1,5 +1,8 @@
 //! Long polling: `getUpdates` in a loop, the offset (last update_id + 1)
-//! kept in the store so that a restart neither loses nor repeats updates.
+//! kept in the store so that a restart asks only for what is new. Updates
+//! are stored in the inbox before the offset moves past them, so none is
+//! lost; one asked for again after a restart is in the inbox already and
+//! skipped, so none is handled twice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +20,12 @@ pub const OFFSET_KEY: &str = "telegram.offset";
 /// How long handled updates are remembered: Telegram redelivers within
 /// hours, never after a day. Sent messages are kept as long.
 pub const REMEMBER_UPDATES: Age = Age::hours(24);
+
+/// How often the offset is saved while updates keep coming. The inbox, not
+/// the saved offset, keeps updates from being handled twice, so an offset
+/// a second old only means a second of updates asked for again after a
+/// restart; saving it with every batch would cost a commit per batch.
+const SAVE_OFFSET_EVERY: Duration = Duration::from_secs(1);
 
 /// The longest wait between two failed polls.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -36,6 +45,8 @@ pub async fn poll(
             None
         }
     };
+    let mut saved_offset = offset;
+    let mut saved_at = tokio::time::Instant::now();
     let mut backoff = Duration::from_secs(1);
     tracing::info!(?offset, "polling Telegram for updates");
     loop {
@@ -87,12 +98,29 @@ pub async fn poll(
             }
         }
         offset = Some(last + 1);
-        if let Err(error) = store.set_value(OFFSET_KEY, &(last + 1).to_string()).await {
-            // The inbox still keeps a restart from handling them twice.
-            tracing::warn!(%error, "could not save the polling offset");
+        if saved_at.elapsed() >= SAVE_OFFSET_EVERY {
+            saved_offset = save_offset(store.as_ref(), offset, saved_offset).await;
+            saved_at = tokio::time::Instant::now();
         }
     }
+    save_offset(store.as_ref(), offset, saved_offset).await;
     tracing::info!("polling stopped");
+}
+
+/// Saves `offset` unless it is the one `saved` already; returns the one
+/// saved now.
+async fn save_offset(store: &dyn Store, offset: Option<i64>, saved: Option<i64>) -> Option<i64> {
+    let Some(next) = offset.filter(|next| Some(*next) != saved) else {
+        return saved;
+    };
+    match store.set_value(OFFSET_KEY, &next.to_string()).await {
+        Ok(()) => Some(next),
+        Err(error) => {
+            // The inbox still keeps a restart from handling them twice.
+            tracing::warn!(%error, "could not save the polling offset");
+            saved
+        }
+    }
 }
 
 /// Forgets handled updates and finished messages older than
