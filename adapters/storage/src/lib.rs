@@ -16,6 +16,7 @@ mod failure;
 mod migrations;
 mod outage;
 mod postgres;
+mod prepared;
 mod rows;
 mod schema;
 mod shared;

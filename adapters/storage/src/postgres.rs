@@ -173,33 +173,37 @@ fn claim_reminders(
     until: i64,
     limit: i64,
 ) -> Result<Vec<ReminderRow>, Failure> {
-    Ok(diesel::sql_query(
-        "UPDATE reminders SET not_before = $1 \
+    Ok(KeepPrepared(
+        diesel::sql_query(
+            "UPDATE reminders SET not_before = $1 \
          WHERE id IN (SELECT id FROM reminders \
                       WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
                       ORDER BY not_before, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts",
+        )
+        .bind::<BigInt, _>(until)
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(limit),
     )
-    .bind::<BigInt, _>(until)
-    .bind::<BigInt, _>(now)
-    .bind::<BigInt, _>(limit)
     .load(conn)?)
 }
 
 /// As [`claim_reminders`], for the calendar outbox.
 fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
-    Ok(diesel::sql_query(
-        "UPDATE calendar_jobs SET not_before = $1 \
+    Ok(KeepPrepared(
+        diesel::sql_query(
+            "UPDATE calendar_jobs SET not_before = $1 \
          WHERE id IN (SELECT id FROM calendar_jobs \
                       WHERE not_before <= $2 \
                       ORDER BY not_before, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, meeting_id, kind, attempts, not_before, last_error",
+        )
+        .bind::<BigInt, _>(until)
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(limit),
     )
-    .bind::<BigInt, _>(until)
-    .bind::<BigInt, _>(now)
-    .bind::<BigInt, _>(limit)
     .load(conn)?)
 }
 
@@ -211,8 +215,9 @@ fn claim_outbox(
     until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, Failure> {
-    Ok(diesel::sql_query(
-        "UPDATE outbox SET not_before = $1 \
+    Ok(KeepPrepared(
+        diesel::sql_query(
+            "UPDATE outbox SET not_before = $1 \
          WHERE id IN (SELECT o.id FROM outbox o \
                       WHERE o.state = 'PENDING' AND o.not_before <= $2 \
                         AND NOT EXISTS (SELECT 1 FROM outbox e \
@@ -221,10 +226,11 @@ fn claim_outbox(
                       ORDER BY o.id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, message, attempts, queued_at",
+        )
+        .bind::<BigInt, _>(until)
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(limit),
     )
-    .bind::<BigInt, _>(until)
-    .bind::<BigInt, _>(now)
-    .bind::<BigInt, _>(limit)
     .load(conn)?)
 }
 

@@ -130,6 +130,7 @@ macro_rules! shared_store {
         };
 
         use $crate::failure::Failure;
+        use $crate::prepared::KeepPrepared;
         use $crate::rows::{
             AuditRow, FeedbackRow, InboxRow, JobRow, MeetingRow, NewAuditRow, NewJobRow,
             NewMeetingRow, NewOutboxRow, NewReminderRow, OutboxRow, ReminderRow, RsvpRow, UserRow,
@@ -388,9 +389,9 @@ macro_rules! shared_store {
                     .filter(meetings::starts_at.lt(micros(window.end())))
                     .filter(meetings::ends_at.gt(micros(window.start())));
             }
-            let rows = select
-                .order((meetings::starts_at, meetings::id))
-                .load(conn)?;
+            // Kept prepared: its text takes one form per set of filters.
+            let rows =
+                KeepPrepared(select.order((meetings::starts_at, meetings::id))).load(conn)?;
             Ok(convert_all(rows)?)
         }
 

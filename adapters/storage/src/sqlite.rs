@@ -208,8 +208,8 @@ where
     write_tx(conn, work)
 }
 
-/// Select then lease, under the write lock, so no other claimer can pick
-/// the same rows in between.
+/// Select and lease in one statement, under the write lock, so no other
+/// claimer can pick the same rows in between.
 fn claim_reminders(
     conn: &mut Conn,
     now: i64,
@@ -217,44 +217,38 @@ fn claim_reminders(
     limit: i64,
 ) -> Result<Vec<ReminderRow>, Failure> {
     write_tx(conn, |conn| {
-        let ids: Vec<i64> = reminders::table
-            .filter(reminders::state.eq(PENDING))
-            .filter(reminders::due_at.le(now))
-            .filter(reminders::not_before.le(now))
-            .order((reminders::not_before, reminders::id))
-            .limit(limit)
-            .select(reminders::id)
-            .load(conn)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(
-            diesel::update(reminders::table.filter(reminders::id.eq_any(&ids)))
-                .set(reminders::not_before.eq(until))
-                .returning(ReminderRow::as_returning())
-                .get_results(conn)?,
+        Ok(KeepPrepared(
+            diesel::sql_query(
+                "UPDATE reminders SET not_before = ?1 \
+                 WHERE id IN (SELECT id FROM reminders \
+                              WHERE state = 'PENDING' AND due_at <= ?2 AND not_before <= ?2 \
+                              ORDER BY not_before, id LIMIT ?3) \
+                 RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(until)
+            .bind::<diesel::sql_types::BigInt, _>(now)
+            .bind::<diesel::sql_types::BigInt, _>(limit),
         )
+        .load(conn)?)
     })
 }
 
 /// As [`claim_reminders`], for the calendar outbox.
 fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
     write_tx(conn, |conn| {
-        let ids: Vec<i64> = calendar_jobs::table
-            .filter(calendar_jobs::not_before.le(now))
-            .order((calendar_jobs::not_before, calendar_jobs::id))
-            .limit(limit)
-            .select(calendar_jobs::id)
-            .load(conn)?;
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(
-            diesel::update(calendar_jobs::table.filter(calendar_jobs::id.eq_any(&ids)))
-                .set(calendar_jobs::not_before.eq(until))
-                .returning(JobRow::as_returning())
-                .get_results(conn)?,
+        Ok(KeepPrepared(
+            diesel::sql_query(
+                "UPDATE calendar_jobs SET not_before = ?1 \
+                 WHERE id IN (SELECT id FROM calendar_jobs \
+                              WHERE not_before <= ?2 \
+                              ORDER BY not_before, id LIMIT ?3) \
+                 RETURNING id, meeting_id, kind, attempts, not_before, last_error",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(until)
+            .bind::<diesel::sql_types::BigInt, _>(now)
+            .bind::<diesel::sql_types::BigInt, _>(limit),
         )
+        .load(conn)?)
     })
 }
 
@@ -267,8 +261,9 @@ fn claim_outbox(
     limit: i64,
 ) -> Result<Vec<OutboxRow>, Failure> {
     write_tx(conn, |conn| {
-        Ok(diesel::sql_query(
-            "UPDATE outbox SET not_before = ?1 \
+        Ok(KeepPrepared(
+            diesel::sql_query(
+                "UPDATE outbox SET not_before = ?1 \
              WHERE id IN (SELECT o.id FROM outbox o \
                           WHERE o.state = 'PENDING' AND o.not_before <= ?2 \
                             AND NOT EXISTS (SELECT 1 FROM outbox e \
@@ -276,10 +271,11 @@ fn claim_outbox(
                                               AND e.recipient = o.recipient AND e.id < o.id) \
                           ORDER BY o.id LIMIT ?3) \
              RETURNING id, message, attempts, queued_at",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(until)
+            .bind::<diesel::sql_types::BigInt, _>(now)
+            .bind::<diesel::sql_types::BigInt, _>(limit),
         )
-        .bind::<diesel::sql_types::BigInt, _>(until)
-        .bind::<diesel::sql_types::BigInt, _>(now)
-        .bind::<diesel::sql_types::BigInt, _>(limit)
         .load(conn)?)
     })
 }

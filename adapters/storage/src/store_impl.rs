@@ -190,12 +190,16 @@ macro_rules! store_impl {
                 let at = micros(at);
                 self.write(move |conn| {
                     one_row(
-                        diesel::update(reminders::table.find(id.0))
-                            .set((
-                                reminders::state.eq(state.as_str()),
-                                reminders::finished_at.eq(Some(at)),
-                            ))
-                            .execute(conn)?,
+                        KeepPrepared(
+                            diesel::update(reminders::table.find(id.0))
+                                .set((
+                                    reminders::state.eq(state.as_str()),
+                                    reminders::finished_at.eq(Some(at)),
+                                ))
+                                .returning(reminders::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     )
                 })
                 .await
@@ -208,13 +212,17 @@ macro_rules! store_impl {
             ) -> Result<(), StoreError> {
                 self.write(move |conn| {
                     one_row(
-                        diesel::update(reminders::table.find(id.0))
-                            .set((
-                                reminders::state.eq(PENDING),
-                                reminders::not_before.eq(micros(not_before)),
-                                reminders::attempts.eq(reminders::attempts + 1),
-                            ))
-                            .execute(conn)?,
+                        KeepPrepared(
+                            diesel::update(reminders::table.find(id.0))
+                                .set((
+                                    reminders::state.eq(PENDING),
+                                    reminders::not_before.eq(micros(not_before)),
+                                    reminders::attempts.eq(reminders::attempts + 1),
+                                ))
+                                .returning(reminders::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     )
                 })
                 .await
@@ -259,13 +267,17 @@ macro_rules! store_impl {
                 let error = error.to_owned();
                 self.write(move |conn| {
                     one_row(
-                        diesel::update(calendar_jobs::table.find(id.0))
-                            .set((
-                                calendar_jobs::not_before.eq(micros(not_before)),
-                                calendar_jobs::last_error.eq(error),
-                                calendar_jobs::attempts.eq(calendar_jobs::attempts + 1),
-                            ))
-                            .execute(conn)?,
+                        KeepPrepared(
+                            diesel::update(calendar_jobs::table.find(id.0))
+                                .set((
+                                    calendar_jobs::not_before.eq(micros(not_before)),
+                                    calendar_jobs::last_error.eq(error),
+                                    calendar_jobs::attempts.eq(calendar_jobs::attempts + 1),
+                                ))
+                                .returning(calendar_jobs::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     )
                 })
                 .await
@@ -319,12 +331,16 @@ macro_rules! store_impl {
             ) -> Result<(), StoreError> {
                 self.write(move |conn| {
                     match state {
-                        Some(state) => diesel::insert_into(dialogs::table)
-                            .values((dialogs::user_id.eq(user.0), dialogs::state.eq(&state)))
-                            .on_conflict(dialogs::user_id)
-                            .do_update()
-                            .set(dialogs::state.eq(&state))
-                            .execute(conn)?,
+                        Some(state) => KeepPrepared(
+                            diesel::insert_into(dialogs::table)
+                                .values((dialogs::user_id.eq(user.0), dialogs::state.eq(&state)))
+                                .on_conflict(dialogs::user_id)
+                                .do_update()
+                                .set(dialogs::state.eq(&state))
+                                .returning(dialogs::user_id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                         None => diesel::delete(dialogs::table.find(user.0)).execute(conn)?,
                     };
                     Ok(())
@@ -363,10 +379,14 @@ macro_rules! store_impl {
                 self.write(move |conn| {
                     // Compare-and-set: of two instances handling one update
                     // (a restart's recovery beside a redelivery), one marks it.
-                    let marked = diesel::update(inbox::table.find(id))
-                        .filter(inbox::handled_at.is_null())
-                        .set(inbox::handled_at.eq(micros(at)))
-                        .execute(conn)?;
+                    let marked = KeepPrepared(
+                        diesel::update(inbox::table.find(id))
+                            .filter(inbox::handled_at.is_null())
+                            .set(inbox::handled_at.eq(micros(at)))
+                            .returning(inbox::update_id),
+                    )
+                    .load::<i64>(conn)?
+                    .len();
                     if marked == 1 {
                         return Ok(());
                     }
@@ -424,9 +444,13 @@ macro_rules! store_impl {
             ) -> Result<(), StoreError> {
                 self.write(move |conn| {
                     one_row(
-                        diesel::update(outbox::table.find(id.0))
-                            .set((outbox::state.eq(SENT), outbox::finished_at.eq(micros(at))))
-                            .execute(conn)?,
+                        KeepPrepared(
+                            diesel::update(outbox::table.find(id.0))
+                                .set((outbox::state.eq(SENT), outbox::finished_at.eq(micros(at))))
+                                .returning(outbox::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     )
                 })
                 .await
@@ -441,16 +465,24 @@ macro_rules! store_impl {
                 self.write(move |conn| {
                     let row = outbox::table.find(id.0);
                     let changed = match error {
-                        Some(error) => diesel::update(row)
-                            .set((
-                                outbox::not_before.eq(micros(not_before)),
-                                outbox::attempts.eq(outbox::attempts + 1),
-                                outbox::last_error.eq(error),
-                            ))
-                            .execute(conn)?,
-                        None => diesel::update(row)
-                            .set(outbox::not_before.eq(micros(not_before)))
-                            .execute(conn)?,
+                        Some(error) => KeepPrepared(
+                            diesel::update(row)
+                                .set((
+                                    outbox::not_before.eq(micros(not_before)),
+                                    outbox::attempts.eq(outbox::attempts + 1),
+                                    outbox::last_error.eq(error),
+                                ))
+                                .returning(outbox::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
+                        None => KeepPrepared(
+                            diesel::update(row)
+                                .set(outbox::not_before.eq(micros(not_before)))
+                                .returning(outbox::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     };
                     one_row(changed)
                 })
@@ -466,13 +498,17 @@ macro_rules! store_impl {
                 let reason = reason.to_owned();
                 self.write(move |conn| {
                     one_row(
-                        diesel::update(outbox::table.find(id.0))
-                            .set((
-                                outbox::state.eq(DROPPED),
-                                outbox::finished_at.eq(micros(at)),
-                                outbox::last_error.eq(reason),
-                            ))
-                            .execute(conn)?,
+                        KeepPrepared(
+                            diesel::update(outbox::table.find(id.0))
+                                .set((
+                                    outbox::state.eq(DROPPED),
+                                    outbox::finished_at.eq(micros(at)),
+                                    outbox::last_error.eq(reason),
+                                ))
+                                .returning(outbox::id),
+                        )
+                        .load::<i64>(conn)?
+                        .len(),
                     )
                 })
                 .await
@@ -521,12 +557,15 @@ macro_rules! store_impl {
             async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
                 let (key, value) = (key.to_owned(), value.to_owned());
                 self.write(move |conn| {
-                    diesel::insert_into(key_values::table)
-                        .values((key_values::key.eq(&key), key_values::value.eq(&value)))
-                        .on_conflict(key_values::key)
-                        .do_update()
-                        .set(key_values::value.eq(&value))
-                        .execute(conn)?;
+                    KeepPrepared(
+                        diesel::insert_into(key_values::table)
+                            .values((key_values::key.eq(&key), key_values::value.eq(&value)))
+                            .on_conflict(key_values::key)
+                            .do_update()
+                            .set(key_values::value.eq(&value))
+                            .returning(key_values::key),
+                    )
+                    .load::<String>(conn)?;
                     Ok(())
                 })
                 .await
@@ -543,12 +582,15 @@ macro_rules! store_impl {
                             .select(heartbeat::beat_at)
                             .get_result(conn)
                             .optional()?;
-                        diesel::insert_into(heartbeat::table)
-                            .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
-                            .on_conflict(heartbeat::id)
-                            .do_update()
-                            .set(heartbeat::beat_at.eq(micros(at)))
-                            .execute(conn)?;
+                        KeepPrepared(
+                            diesel::insert_into(heartbeat::table)
+                                .values((heartbeat::id.eq(1), heartbeat::beat_at.eq(micros(at))))
+                                .on_conflict(heartbeat::id)
+                                .do_update()
+                                .set(heartbeat::beat_at.eq(micros(at)))
+                                .returning(heartbeat::id),
+                        )
+                        .load::<i32>(conn)?;
                         Ok(before.map(instant).transpose()?)
                     })
                 })
