@@ -51,7 +51,15 @@ fn main() -> ExitCode {
     // (another crate may bring ring), rustls refuses to pick and panics.
     // An error means one is installed already, which is all we need.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let outcome = tokio::runtime::Builder::new_multi_thread()
+    // One thread runs every task. An update costs the bot microseconds of
+    // work between waits for the network and the database, and handing
+    // tasks between worker threads cost more than the work: measured with
+    // the benchmark, a worker per core spent a fifth more CPU per update
+    // and twice the context switches. SQLite's connections also keep their
+    // caches when one thread uses them in turn. What takes longer (a
+    // Postgres call, a long read, a chart, a backup) runs on tokio's
+    // blocking threads, off this one.
+    let outcome = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")

@@ -40,6 +40,22 @@ impl TelegramMessenger {
         }
     }
 
+    /// A screen in a language. A chart is drawn on a blocking thread: it
+    /// takes milliseconds, and the runtime's one thread serves everybody.
+    async fn render(
+        &self,
+        language: Language,
+        screen: &Screen,
+    ) -> Result<RenderedScreen, MessengerError> {
+        if screen.chart.is_none() {
+            return Ok(self.translator.screen(language, screen));
+        }
+        let (translator, screen) = (self.translator.clone(), screen.clone());
+        tokio::task::spawn_blocking(move || translator.screen(language, &screen))
+            .await
+            .map_err(|e| MessengerError::Unexpected(format!("drawing a chart failed: {e}")))
+    }
+
     /// Sets the command menu everybody sees before a per-person menu is set:
     /// the guest commands, in each language (Russian also for clients in
     /// other languages, as the bot's first language).
@@ -143,7 +159,7 @@ impl Messenger for TelegramMessenger {
         language: Language,
         screen: &Screen,
     ) -> Result<MessageRef, MessengerError> {
-        let mut rendered = self.translator.screen(language, screen);
+        let mut rendered = self.render(language, screen).await?;
         let keyboard = keyboard(std::mem::take(&mut rendered.buttons))?;
         // A picture or a file with a short text is one message: the text
         // as its caption, the buttons under it.
@@ -198,7 +214,7 @@ impl Messenger for TelegramMessenger {
         language: Language,
         screen: &Screen,
     ) -> Result<(), MessengerError> {
-        let mut rendered = self.translator.screen(language, screen);
+        let mut rendered = self.render(language, screen).await?;
         let keyboard = keyboard(std::mem::take(&mut rendered.buttons))?;
         let chunks = split(&rendered.text);
         let chat = message.chat.0;
