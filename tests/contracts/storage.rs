@@ -7,6 +7,8 @@
 //! print `SKIPPED: ...` and pass.
 #![expect(clippy::unwrap_used, reason = "a failed assertion is the report")]
 
+use std::sync::Arc;
+
 use diesel::sql_types::Text;
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl, SqliteConnection};
 use meetbot_domain::{Role, UserId};
@@ -286,4 +288,53 @@ async fn an_unreachable_postgres_server_is_a_connect_error() {
         .err()
         .unwrap();
     assert!(matches!(err, StorageError::Connect(_)), "{err}");
+}
+
+/// A unit of work reads its person once: `first_read` keeps them, and the
+/// reads of them that follow, until the unit writes, are answered from it
+/// instead of going to the database again; after a write they are read
+/// afresh, the unit's own changes and everyone else's included.
+async fn a_unit_of_work_reads_its_person_once_until_it_writes(store: Arc<dyn Store>) {
+    let anna = manager(7, 0);
+    store.insert_user(&anna).await.unwrap();
+    let unit = store.begin().await.unwrap();
+
+    let first = unit.first_read(anna.id, "nothing").await.unwrap();
+    assert_eq!(first.person.map(|p| p.role), Some(Role::Manager));
+    // Changed by someone else after the unit read it.
+    store
+        .change_role(anna.id, Role::Manager, Role::Pending)
+        .await
+        .unwrap();
+
+    let kept = unit.user(anna.id).await.unwrap().unwrap();
+    assert_eq!(kept.role, Role::Manager, "read again instead of kept");
+    assert_eq!(
+        unit.user(UserId(8)).await.unwrap(),
+        None,
+        "another person is read"
+    );
+
+    unit.save_dialog(anna.id, Some("{}".to_owned()))
+        .await
+        .unwrap();
+    let after_a_write = unit.user(anna.id).await.unwrap().unwrap();
+    assert_eq!(after_a_write.role, Role::Pending);
+    unit.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sqlite_unit_of_work_reads_its_person_once_until_it_writes() {
+    let store = meetbot_testkit::storage::fresh_sqlite_store()
+        .await
+        .unwrap();
+    a_unit_of_work_reads_its_person_once_until_it_writes(store).await;
+}
+
+#[tokio::test]
+async fn a_postgres_unit_of_work_reads_its_person_once_until_it_writes() {
+    let Some(store) = meetbot_testkit::storage::fresh_pg_store().await else {
+        return;
+    };
+    a_unit_of_work_reads_its_person_once_until_it_writes(store).await;
 }

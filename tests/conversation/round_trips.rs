@@ -3,6 +3,8 @@
 //! so that the count per kind of update cannot grow without this test
 //! saying so. The counts include the delivery after the commit (each
 //! message marked sent) and one look into the outbox by the test's sender.
+//! They count calls: in the SQL stores a `user` read of the person the
+//! unit read first, before it writes, is answered without the database.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

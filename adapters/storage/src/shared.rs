@@ -581,6 +581,13 @@ macro_rules! shared_store {
                 .await
             }
 
+            /// Outside a unit of work every read is fresh.
+            fn keep_person_read_first(&self, _id: i64, _person: &Option<User>) {}
+
+            fn person_read_first(&self, _id: i64) -> Option<Option<User>> {
+                None
+            }
+
             fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 Ok(std::sync::Arc::new($crate::transaction::Tx::new(
                     self.pool.clone(),

@@ -54,6 +54,9 @@ macro_rules! store_impl {
             }
 
             async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+                if let Some(person) = self.person_read_first(id.0) {
+                    return Ok(person);
+                }
                 self.lookup(move |conn| load_user(conn, id.0)).await
             }
 
@@ -322,6 +325,7 @@ macro_rules! store_impl {
                     })
                 })
                 .await
+                .inspect(|read| self.keep_person_read_first(id.0, &read.person))
             }
 
             async fn save_dialog(

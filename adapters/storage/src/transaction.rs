@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use meetbot_domain::User;
 use meetbot_ports::{BookingError, Store, StoreError, Transaction};
 use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
@@ -68,6 +69,9 @@ pub struct Tx<M: ManageConnection> {
     settings: TxSettings,
     state: Mutex<State<M>>,
     failed: AtomicBool,
+    /// The person the unit of work read first (`first_read`), by id, kept
+    /// for the reads of them that follow until the unit writes.
+    person_read_first: std::sync::Mutex<Option<(i64, Option<User>)>>,
 }
 
 impl<M: ManageConnection> std::fmt::Debug for Tx<M> {
@@ -113,7 +117,36 @@ where
             settings,
             state: Mutex::new(State::Idle),
             failed: AtomicBool::new(false),
+            person_read_first: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Keeps the person read at the start of the unit of work.
+    pub(crate) fn keep_person_read_first(&self, id: i64, person: &Option<User>) {
+        *self
+            .person_read_first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((id, person.clone()));
+    }
+
+    /// The person read at the start, while the unit has written nothing:
+    /// reading them again would read the same row a moment later (a role
+    /// changed in between counts as changed just after). After a write the
+    /// unit may have changed them itself, and reads them afresh.
+    pub(crate) fn person_read_first(&self, id: i64) -> Option<Option<User>> {
+        let unwritten = self
+            .state
+            .try_lock()
+            .is_ok_and(|state| matches!(*state, State::Idle));
+        if !unwritten {
+            return None;
+        }
+        self.person_read_first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(read, _)| *read == id)
+            .map(|(_, person)| person.clone())
     }
 
     /// Runs `work` as part of the transaction: a read on the pool while
