@@ -83,7 +83,13 @@ macro_rules! store_impl {
             }
 
             async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
-                self.read(move |conn| {
+                // The owners are a few rows by index; any other list may be long.
+                let access = if query.role == Some(Role::Owner) {
+                    $crate::shared::Access::Lookup
+                } else {
+                    $crate::shared::Access::Read
+                };
+                self.access(access, move |conn| {
                     let mut select = users::table.select(UserRow::as_select()).into_boxed();
                     if let Some(role) = query.role {
                         select = select.filter(users::role.eq(role.as_str()));
@@ -92,6 +98,7 @@ macro_rules! store_impl {
                     Ok(convert_all(rows)?)
                 })
                 .await
+                .map_err(StoreError::from)
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
@@ -147,7 +154,16 @@ macro_rules! store_impl {
             }
 
             async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
-                self.read(move |conn| find_meetings(conn, query)).await
+                // The meetings still ahead are a few rows by index (those
+                // past are completed); any other list may be long.
+                let access = if query.statuses == [MeetingStatus::Scheduled] {
+                    $crate::shared::Access::Lookup
+                } else {
+                    $crate::shared::Access::Read
+                };
+                self.access(access, move |conn| find_meetings(conn, query))
+                    .await
+                    .map_err(StoreError::from)
             }
 
             async fn complete_ended_meetings(
