@@ -441,9 +441,10 @@ fn report(
 fn explanations() -> Vec<String> {
     vec![
         "The bot's sender spreads each second's messages over 1.05 s (50 ms of slack for \
-         requests bunched up on the network) and lets 0.02 s worth through at once, so at \
-         3,000/s it paces itself at (3,000 − 60 + 1) / 1.05 ≈ 2,801 messages a second, 93.4% \
-         of the limit: the 98% target cannot be met without changing that margin."
+         requests bunched up on the network) and lets 0.02 s worth through at once, at most \
+         30 (Telegram's burst), so at 3,000/s it paces itself at (3,000 − 30 + 1) / 1.05 ≈ \
+         2,830 messages a second, 94.3% of the limit: the 98% target cannot be met without \
+         changing that margin."
             .to_owned(),
         "The dispatcher sends one reminder at a time. Each costs the bot a share of a claim \
          (50 per claim), three reads (the meeting, the recipient, the owners for the other \

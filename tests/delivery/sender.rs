@@ -252,6 +252,39 @@ async fn sender_limits_set_lower_are_kept_at_the_bot_api_for_a_burst_to_several_
     }
 }
 
+/// A high overall limit (a hundred times Telegram's, as the fan-out
+/// benchmark sets it) still lets no more than Telegram's 30 go at once.
+#[tokio::test(start_paused = true)]
+async fn sender_limits_set_high_let_no_more_than_30_through_at_once() {
+    let fake = FakeTelegram::start().await;
+    let messenger = messenger_with(
+        &fake,
+        Limits {
+            overall_per_second: 3000.0,
+            per_chat_per_second: 100.0,
+            ..Limits::default()
+        },
+    );
+
+    let tasks: Vec<_> = (100..200)
+        .map(|chat| {
+            let messenger = messenger.clone();
+            tokio::spawn(async move { messenger.send(UserId(chat), Language::En, &hello()).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+
+    let sent = sends(&fake);
+    assert_eq!(sent.len(), 100);
+    let times: Vec<Duration> = sent.iter().map(|r| r.at).collect();
+    let at_once = most_in_any_window(&times, Duration::from_micros(300));
+    assert!(at_once <= 30, "{at_once} messages at once: {times:?}");
+    let in_a_second = most_in_any_window(&times, Duration::from_secs(1));
+    assert_eq!(in_a_second, 100, "the rate itself is not held back");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_screen_with_a_file_is_one_document_with_the_text_as_caption_and_the_buttons() {
     let fake = FakeTelegram::start().await;

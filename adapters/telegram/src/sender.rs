@@ -45,6 +45,11 @@ const SLACK: Duration = Duration::from_millis(50);
 /// without it a 1000/s limit would pace at 500/s.
 const OVERALL_BURST_SECONDS: f64 = 0.02;
 
+/// However high the overall limit, no more than this many go at once:
+/// Telegram takes 30 messages at once and refuses the rest with 429s,
+/// whatever the rate allowed over a second.
+const OVERALL_BURST_MAX: u32 = 30;
+
 /// The longest period a bucket is given; governor's nanosecond counters
 /// end after 584 years, so an absurd limit made in code must stop short.
 const LONGEST_PERIOD: Duration = Duration::from_secs(86_400);
@@ -256,7 +261,8 @@ impl Sender {
         let second = Duration::from_secs(1);
         // The overall limit is Telegram's "N a second", so no second may
         // hold more than N, bursts included. (A NaN rate casts to 0.)
-        let overall_burst = ((limits.overall_per_second * OVERALL_BURST_SECONDS) as u32).max(1);
+        let overall_burst = ((limits.overall_per_second * OVERALL_BURST_SECONDS) as u32)
+            .clamp(1, OVERALL_BURST_MAX);
         let overall = quota(
             second,
             limits.overall_per_second,
