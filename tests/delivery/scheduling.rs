@@ -692,6 +692,96 @@ async fn fanout_of_5000_reminders_due_at_once_keeps_within_30_messages_a_second(
     );
 }
 
+/// Each answer of the Bot API takes 300 ms: 40 reminders due at once go
+/// out in about the time the limits allow (40 at 30 a second), not 40 round
+/// trips one after another (12 s), and each still exactly once.
+#[tokio::test(start_paused = true)]
+async fn fanout_of_a_batch_waits_for_slow_answers_side_by_side_not_one_after_another() {
+    const REMINDERS: i64 = 40;
+    let bot = FakeTelegram::start().await;
+    bot.slow_messages(StdDuration::from_millis(300));
+    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(crate::sender::messenger(&bot))
+        .clock(clock)
+        .owner_ids(Vec::new())
+        .build();
+    let started = tokio::time::Instant::now();
+    let report = reminders::send_due(&services, services.clock.now())
+        .await
+        .unwrap();
+    let took = started.elapsed();
+
+    assert_eq!(report.sent, REMINDERS as u32, "one batch, all sent");
+    assert_eq!(
+        bot.per_chat().len(),
+        REMINDERS as usize,
+        "every reminder delivered"
+    );
+    assert_eq!(bot.total(), REMINDERS as usize, "none twice");
+    assert!(
+        store.next_reminder_at().await.unwrap().is_none(),
+        "all finished"
+    );
+    assert!(
+        took < StdDuration::from_secs(4),
+        "{took:?} for {REMINDERS} reminders: sent one after another"
+    );
+}
+
+/// Telegram's `retry_after` for one person's chat holds back only their
+/// reminder: the rest of the batch goes out while it waits.
+#[tokio::test(start_paused = true)]
+async fn fanout_goes_on_while_one_chat_waits_out_a_retry_after() {
+    const REMINDERS: i64 = 20;
+    let bot = FakeTelegram::start().await;
+    // The first reminder of the batch is for chat 1.
+    bot.rate_limit(1, 1, 20);
+    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(crate::sender::messenger(&bot))
+        .clock(clock)
+        .owner_ids(Vec::new())
+        .build();
+
+    let report = reminders::send_due(&services, services.clock.now())
+        .await
+        .unwrap();
+
+    assert_eq!(report.sent, REMINDERS as u32);
+    let delivered: Vec<_> = bot
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "sendMessage" && r.status == 200)
+        .collect();
+    assert_eq!(delivered.len(), REMINDERS as usize, "each exactly once");
+    let waited = delivered
+        .iter()
+        .find(|r| r.chat_id == Some(1))
+        .map(|r| r.at)
+        .unwrap();
+    let others = delivered
+        .iter()
+        .filter(|r| r.chat_id != Some(1))
+        .map(|r| r.at)
+        .max()
+        .unwrap();
+    assert!(
+        waited >= StdDuration::from_secs(20),
+        "sent at {waited:?}, before its retry_after"
+    );
+    assert!(
+        others < StdDuration::from_secs(20),
+        "the other chats waited for chat 1: the last went at {others:?}"
+    );
+}
+
 // ---------------------------------------------------------------- cadence
 
 /// A completed meeting of `who` on `at` (an hour long).

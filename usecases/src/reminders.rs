@@ -2,7 +2,7 @@
 //!
 //! Reminder rows are written PENDING with their meeting, in the booking's
 //! own transaction. [`send_due`] claims a batch with a short lease, sends
-//! each one and marks it finished, one by one; the app calls it in a loop
+//! its reminders, several at once, and marks each finished; the app calls it in a loop
 //! that sleeps until the next one falls due. Telegram takes no idempotency
 //! key, so the honest promise is: none lost (a claimer that dies leaves a
 //! lease that runs out, and the reminder is claimed again) and at most one
@@ -14,7 +14,10 @@
 //! is found only after its meeting started (downtime); FAILED after the
 //! allowed retries, which the owners are told about and the audit log shows.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt as _;
 use meetbot_domain::{
     AuditAction, AuditDetails, AuditEvent, LateDelivery, Meeting, MeetingStatus, User,
 };
@@ -25,6 +28,12 @@ use crate::callback::Callback;
 use crate::error::UseCaseError;
 use crate::screens::{button, slot_text};
 use crate::services::Services;
+
+/// How many reminders of a batch are on their way at once. The sender
+/// paces them to Telegram's limits; sent one after another, each would
+/// wait for the answer to the one before, and a batch would go out at the
+/// pace of round trips rather than of the limits.
+const SENT_AT_ONCE: usize = 16;
 
 /// How the dispatcher claims, paces and retries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,28 +116,51 @@ pub async fn send_due_with(
         claimed: u32::try_from(claimed.len()).unwrap_or(u32::MAX),
         ..DispatchReport::default()
     };
+    // The owner is the other side of most reminders: read once a batch.
+    let host = s.host().await?;
     // A send can be slow (a chat's rate limit, Telegram's retry_after).
     // Once half the lease is gone, the rest is left to run out and be
     // claimed again: sending after the lease ended could race another
-    // claimer and deliver twice.
+    // claimer and deliver twice. The same holds after a store failure:
+    // nothing more is begun, and the error is returned once the
+    // deliveries under way have finished.
     let stop_at = now + dispatch.lease / 2;
-    for reminder in claimed {
-        if s.clock.now() >= stop_at {
-            report.cut_short = true;
-            break;
-        }
-        let outcome = deliver(s, &reminder, dispatch).await?;
-        count(outcome, &reminder, s.clock.now());
-        match outcome {
-            Outcome::Sent => report.sent += 1,
-            Outcome::Cancelled => report.cancelled += 1,
-            Outcome::Skipped => report.skipped += 1,
-            Outcome::Missed => report.missed += 1,
-            Outcome::Retried => report.retried += 1,
-            Outcome::Failed => report.failed += 1,
+    let failed = AtomicBool::new(false);
+    let mut deliveries = futures::stream::iter(claimed)
+        .map(|reminder| {
+            let (host, failed) = (host.as_ref(), &failed);
+            async move {
+                if failed.load(Ordering::Relaxed) || s.clock.now() >= stop_at {
+                    return Ok(None);
+                }
+                let outcome = deliver(s, &reminder, dispatch, host).await;
+                match &outcome {
+                    Ok(outcome) => count(*outcome, &reminder, s.clock.now()),
+                    Err(_) => failed.store(true, Ordering::Relaxed),
+                }
+                outcome.map(Some)
+            }
+        })
+        .buffer_unordered(SENT_AT_ONCE);
+    let mut first_failure = None;
+    while let Some(delivered) = deliveries.next().await {
+        match delivered {
+            Ok(Some(Outcome::Sent)) => report.sent += 1,
+            Ok(Some(Outcome::Cancelled)) => report.cancelled += 1,
+            Ok(Some(Outcome::Skipped)) => report.skipped += 1,
+            Ok(Some(Outcome::Missed)) => report.missed += 1,
+            Ok(Some(Outcome::Retried)) => report.retried += 1,
+            Ok(Some(Outcome::Failed)) => report.failed += 1,
+            Ok(None) => report.cut_short = true,
+            Err(error) => {
+                first_failure.get_or_insert(error);
+            }
         }
     }
-    Ok(report)
+    match first_failure {
+        Some(error) => Err(error),
+        None => Ok(report),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -181,6 +213,7 @@ async fn deliver(
     s: &Services,
     reminder: &Reminder,
     dispatch: &Dispatch,
+    host: Option<&User>,
 ) -> Result<Outcome, UseCaseError> {
     let meeting = s.store.meeting(reminder.meeting_id).await?;
     let Some(meeting) = meeting.filter(|m| m.status == MeetingStatus::Scheduled) else {
@@ -198,7 +231,7 @@ async fn deliver(
         finish(s, reminder, ReminderState::Missed).await?;
         return Ok(Outcome::Missed);
     }
-    let other = other_side(s, &meeting, &recipient).await?;
+    let other = other_side(s, &meeting, &recipient, host).await?;
     let screen = reminder_screen(&meeting, &recipient, other.as_ref());
     match s
         .messenger
@@ -250,9 +283,10 @@ async fn other_side(
     s: &Services,
     meeting: &Meeting,
     recipient: &User,
+    host: Option<&User>,
 ) -> Result<Option<User>, UseCaseError> {
     if recipient.id == meeting.booker {
-        Ok(s.host().await?.filter(|h| h.id != recipient.id))
+        Ok(host.filter(|h| h.id != recipient.id).cloned())
     } else {
         Ok(s.store.user(meeting.booker).await?)
     }
