@@ -442,13 +442,14 @@ fn explanations() -> Vec<String> {
     vec![
         "The bot's sender spreads each second's messages over 1.05 s (50 ms of slack for \
          requests bunched up on the network) and lets 0.02 s worth through at once, at most \
-         30 (Telegram's burst), so at 3,000/s it paces itself at (3,000 − 30 + 1) / 1.05 ≈ \
-         2,830 messages a second, 94.3% of the limit: the 98% target cannot be met without \
-         changing that margin."
+         15 (half of Telegram's burst), so at 3,000/s it paces itself at (3,000 − 15 + 1) / \
+         1.05 ≈ 2,844 messages a second, 94.8% of the limit: the 98% target cannot be met \
+         without changing that margin."
             .to_owned(),
-        "The dispatcher sends one reminder at a time. Each costs the bot a share of a claim \
-         (50 per claim), three reads (the meeting, the recipient, the owners for the other \
-         side's name), the message's rendering, one HTTP request to the Bot API and one \
+        "The dispatcher sends up to 16 reminders of a batch at a time. Each costs the bot a \
+         share of a claim (50 per claim) and of a read of the owners (once a batch, for the \
+         other side's name), two reads (the meeting, the recipient), the message's \
+         rendering, one HTTP request to the Bot API and one \
          write (marking it sent); the bot's CPU per reminder covers all of it, not only the \
          claim. The fake Bot API runs on the same machine and its CPU is not counted."
             .to_owned(),

@@ -47,8 +47,10 @@ const OVERALL_BURST_SECONDS: f64 = 0.02;
 
 /// However high the overall limit, no more than this many go at once:
 /// Telegram takes 30 messages at once and refuses the rest with 429s,
-/// whatever the rate allowed over a second.
-const OVERALL_BURST_MAX: u32 = 30;
+/// whatever the rate allowed over a second, and it counts them as they
+/// arrive; half of it leaves room for messages spaced out here that
+/// arrive bunched up by a few milliseconds.
+const OVERALL_BURST_MAX: u32 = 15;
 
 /// The longest period a bucket is given; governor's nanosecond counters
 /// end after 584 years, so an absurd limit made in code must stop short.
