@@ -38,6 +38,16 @@ macro_rules! store_impl {
                     .await
                     .map_err(StoreError::from)
             }
+
+            async fn write_unrefusable<T, F>(&self, work: F) -> Result<T, StoreError>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                self.access($crate::shared::Access::Unrefusable, work)
+                    .await
+                    .map_err(StoreError::from)
+            }
         }
 
         #[async_trait::async_trait]
@@ -349,7 +359,7 @@ macro_rules! store_impl {
                 user: UserId,
                 state: Option<String>,
             ) -> Result<(), StoreError> {
-                self.write(move |conn| {
+                self.write_unrefusable(move |conn| {
                     match state {
                         Some(state) => KeepPrepared(
                             diesel::insert_into(dialogs::table)
@@ -396,7 +406,7 @@ macro_rules! store_impl {
             }
 
             async fn update_handled(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
-                self.write(move |conn| {
+                self.write_unrefusable(move |conn| {
                     // Compare-and-set: of two instances handling one update
                     // (a restart's recovery beside a redelivery), one marks it.
                     let marked = KeepPrepared(
@@ -437,7 +447,7 @@ macro_rules! store_impl {
                     .map(|message| NewOutboxRow::queued(message, micros(now)))
                     .collect::<Result<Vec<_>, _>>()?;
                 let lease = claim.map(|claim| lease_end(now, claim)).transpose()?;
-                self.write(move |conn| queue_messages(conn, rows, lease))
+                self.write_unrefusable(move |conn| queue_messages(conn, rows, lease))
                     .await
             }
 
@@ -462,7 +472,7 @@ macro_rules! store_impl {
                 id: OutgoingId,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                self.write(move |conn| {
+                self.write_unrefusable(move |conn| {
                     one_row(
                         KeepPrepared(
                             diesel::update(outbox::table.find(id.0))
@@ -576,7 +586,7 @@ macro_rules! store_impl {
 
             async fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
                 let (key, value) = (key.to_owned(), value.to_owned());
-                self.write(move |conn| {
+                self.write_unrefusable(move |conn| {
                     KeepPrepared(
                         diesel::insert_into(key_values::table)
                             .values((key_values::key.eq(&key), key_values::value.eq(&value)))
@@ -747,7 +757,7 @@ macro_rules! store_impl {
 
             async fn append_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
                 let row = NewAuditRow::from(event);
-                self.write(move |conn| {
+                self.write_unrefusable(move |conn| {
                     diesel::insert_into(audit_log::table)
                         .values(&row)
                         .execute(conn)?;

@@ -4,9 +4,10 @@
 //! The transaction opens lazily, at the first write: until then reads go to
 //! the pool like any other read, so a handler that waits on a slow calendar
 //! before it writes holds no lock meanwhile. From the first write on, every
-//! call runs on the one connection of the transaction, writes each in a
-//! savepoint, so that a refused write (a unique key, an exclusion) undoes
-//! itself and leaves the transaction usable, as it would outside one.
+//! call runs on the one connection of the transaction, and a write that a
+//! constraint may refuse (a unique key, an exclusion) runs in a savepoint,
+//! so that the refusal undoes it and leaves the transaction usable, as it
+//! would outside one (see `Access::Unrefusable` for the others).
 //!
 //! How many transactions may be open at once is a backend's choice: SQLite
 //! has one writer, so its transactions queue here, on an async semaphore,
@@ -165,7 +166,9 @@ where
         F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,
     {
-        let writes = access == Access::Write;
+        let writes = access.writes();
+        // See `Access::Unrefusable`.
+        let savepoint = access == Access::Write;
         let inline_here = self.settings.on_the_worker && access != Access::Read;
         let mut state = self.state.lock().await;
         if matches!(*state, State::Idle) {
@@ -181,7 +184,7 @@ where
             *state = self.open().await.inspect_err(|_| self.fail())?;
         }
         if inline_here && let State::Open { conn, .. } = &mut *state {
-            let result = if writes {
+            let result = if savepoint {
                 diesel::Connection::transaction(&mut **conn, work)
             } else {
                 work(conn)
@@ -196,7 +199,7 @@ where
         // If this future is dropped while the call runs, the connection is
         // dropped with the closure and the state stays `Lost`.
         let (conn, result) = tokio::task::spawn_blocking(move || {
-            let result = if writes {
+            let result = if savepoint {
                 diesel::Connection::transaction(&mut *conn, work)
             } else {
                 work(&mut conn)
