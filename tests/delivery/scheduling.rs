@@ -28,7 +28,7 @@ use meetbot_usecases::chat::Command;
 use meetbot_usecases::reminders::{self, Dispatch};
 use meetbot_usecases::scheduler::{self, SchedulerConfig};
 use meetbot_usecases::settings::{self, SettingsChange};
-use meetbot_usecases::{Callback, cadence, feedback, meetings, rsvp};
+use meetbot_usecases::{Callback, Services, cadence, feedback, meetings, rsvp};
 use tokio_util::sync::CancellationToken;
 
 const ANNA: UserId = UserId(1);
@@ -641,6 +641,21 @@ async fn crash_with_sigkill_at_random_moments_loses_no_reminder_and_doubles_only
     }
 }
 
+/// A store holding `n` reminders due now, one per manager, and services
+/// sending them through the real Telegram sender to `bot`.
+async fn due_reminders_sent_to(bot: &FakeTelegram, n: i64) -> (Arc<dyn Store>, Services) {
+    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    due_reminders(store.as_ref(), n, clock.now()).await;
+    let services = meetbot_testkit::services()
+        .store(store.clone())
+        .messenger(crate::sender::messenger(bot))
+        .clock(clock)
+        .owner_ids(Vec::new())
+        .build();
+    (store, services)
+}
+
 /// 5,000 reminders due at once go out through the real Telegram sender with
 /// Telegram's limits to a fake Bot API, in paused tokio time: the sender's
 /// buckets and the fake's clock both read tokio's clock, so the three
@@ -649,15 +664,7 @@ async fn crash_with_sigkill_at_random_moments_loses_no_reminder_and_doubles_only
 async fn fanout_of_5000_reminders_due_at_once_keeps_within_30_messages_a_second() {
     const REMINDERS: i64 = 5000;
     let bot = FakeTelegram::start().await;
-    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
-    let clock = Arc::new(ManualClock::new(Utc::now()));
-    due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
-    let services = meetbot_testkit::services()
-        .store(store.clone())
-        .messenger(crate::sender::messenger(&bot))
-        .clock(clock)
-        .owner_ids(Vec::new())
-        .build();
+    let (store, services) = due_reminders_sent_to(&bot, REMINDERS).await;
     let shutdown = CancellationToken::new();
     let watcher = stop_when_all_done(store, shutdown.clone());
     let started = tokio::time::Instant::now();
@@ -700,15 +707,7 @@ async fn fanout_of_a_batch_waits_for_slow_answers_side_by_side_not_one_after_ano
     const REMINDERS: i64 = 40;
     let bot = FakeTelegram::start().await;
     bot.slow_messages(StdDuration::from_millis(300));
-    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
-    let clock = Arc::new(ManualClock::new(Utc::now()));
-    due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
-    let services = meetbot_testkit::services()
-        .store(store.clone())
-        .messenger(crate::sender::messenger(&bot))
-        .clock(clock)
-        .owner_ids(Vec::new())
-        .build();
+    let (store, services) = due_reminders_sent_to(&bot, REMINDERS).await;
     let started = tokio::time::Instant::now();
     let report = reminders::send_due(&services, services.clock.now())
         .await
@@ -740,15 +739,7 @@ async fn fanout_goes_on_while_one_chat_waits_out_a_retry_after() {
     let bot = FakeTelegram::start().await;
     // The first reminder of the batch is for chat 1.
     bot.rate_limit(1, 1, 20);
-    let store: Arc<dyn Store> = Arc::new(InMemoryStore::new());
-    let clock = Arc::new(ManualClock::new(Utc::now()));
-    due_reminders(store.as_ref(), REMINDERS, clock.now()).await;
-    let services = meetbot_testkit::services()
-        .store(store.clone())
-        .messenger(crate::sender::messenger(&bot))
-        .clock(clock)
-        .owner_ids(Vec::new())
-        .build();
+    let (_, services) = due_reminders_sent_to(&bot, REMINDERS).await;
 
     let report = reminders::send_due(&services, services.clock.now())
         .await
