@@ -43,9 +43,7 @@ impl Access {
     pub(crate) fn writes(self) -> bool {
         matches!(self, Self::Write | Self::Unrefusable)
     }
-}
 
-impl Access {
     /// Its name in the metrics.
     fn label(self) -> &'static str {
         match self {

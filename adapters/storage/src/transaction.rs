@@ -152,7 +152,8 @@ where
 
     /// Runs `work` as part of the transaction: a read on the pool while
     /// nothing was written, else on the transaction's connection; a write
-    /// opens the transaction first and runs in a savepoint.
+    /// opens the transaction first, and runs in a savepoint if a
+    /// constraint may refuse it.
     pub(crate) async fn access<T, F>(&self, access: Access, work: F) -> Result<T, Failure>
     where
         F: FnOnce(&mut M::Connection) -> Result<T, Failure> + Send + 'static,

@@ -21,10 +21,11 @@ pub const OFFSET_KEY: &str = "telegram.offset";
 /// hours, never after a day. Sent messages are kept as long.
 pub const REMEMBER_UPDATES: Age = Age::hours(24);
 
-/// How often the offset is saved while updates keep coming. The inbox, not
-/// the saved offset, keeps updates from being handled twice, so an offset
-/// a second old only means a second of updates asked for again after a
-/// restart; saving it with every batch would cost a commit per batch.
+/// How often the offset is saved while updates keep coming; it is also
+/// saved whenever a poll comes back empty. The inbox, not the saved
+/// offset, keeps updates from being handled twice, so an offset a second
+/// old only means a second of updates asked for again after a restart;
+/// saving it with every batch would cost a commit per batch.
 const SAVE_OFFSET_EVERY: Duration = Duration::from_secs(1);
 
 /// The longest wait between two failed polls.
@@ -85,6 +86,8 @@ pub async fn poll(
             .filter_map(|update| update.get("update_id").and_then(serde_json::Value::as_i64))
             .max()
         else {
+            // A quiet moment: the offset catches up.
+            saved_offset = save_offset(store.as_ref(), offset, saved_offset).await;
             continue;
         };
         // Stored before the offset moves past them: from here on a crash
