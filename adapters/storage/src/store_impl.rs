@@ -29,6 +29,19 @@ macro_rules! store_impl {
                     .map_err(StoreError::from)
             }
 
+            /// A read of a few rows by index when `few`, else [`read`](Self::read).
+            async fn lookup_if<T, F>(&self, few: bool, work: F) -> Result<T, StoreError>
+            where
+                F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
+                T: Send + 'static,
+            {
+                if few {
+                    self.lookup(work).await
+                } else {
+                    self.read(work).await
+                }
+            }
+
             async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
             where
                 F: FnOnce(&mut Conn) -> Result<T, Failure> + Send + 'static,
@@ -94,12 +107,7 @@ macro_rules! store_impl {
 
             async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
                 // The owners are a few rows by index; any other list may be long.
-                let access = if query.role == Some(Role::Owner) {
-                    $crate::shared::Access::Lookup
-                } else {
-                    $crate::shared::Access::Read
-                };
-                self.access(access, move |conn| {
+                self.lookup_if(query.role == Some(Role::Owner), move |conn| {
                     let mut select = users::table.select(UserRow::as_select()).into_boxed();
                     if let Some(role) = query.role {
                         select = select.filter(users::role.eq(role.as_str()));
@@ -108,7 +116,6 @@ macro_rules! store_impl {
                     Ok(convert_all(rows)?)
                 })
                 .await
-                .map_err(StoreError::from)
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {
@@ -166,14 +173,9 @@ macro_rules! store_impl {
             async fn meetings(&self, query: MeetingQuery) -> Result<Vec<Meeting>, StoreError> {
                 // The meetings still ahead are a few rows by index (those
                 // past are completed); any other list may be long.
-                let access = if query.statuses == [MeetingStatus::Scheduled] {
-                    $crate::shared::Access::Lookup
-                } else {
-                    $crate::shared::Access::Read
-                };
-                self.access(access, move |conn| find_meetings(conn, query))
+                let few = query.statuses == [MeetingStatus::Scheduled];
+                self.lookup_if(few, move |conn| find_meetings(conn, query))
                     .await
-                    .map_err(StoreError::from)
             }
 
             async fn complete_ended_meetings(
