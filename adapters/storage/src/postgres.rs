@@ -165,73 +165,15 @@ where
     })
 }
 
-/// One statement: rows another claimer has locked are skipped, not waited
-/// for, and a row leased meanwhile fails the re-check of the condition.
-fn claim_reminders(
-    conn: &mut Conn,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<ReminderRow>, Failure> {
-    Ok(KeepPrepared(
-        diesel::sql_query(
-            "UPDATE reminders SET not_before = $1 \
-         WHERE id IN (SELECT id FROM reminders \
-                      WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
-                      ORDER BY not_before, id LIMIT $3 \
-                      FOR UPDATE SKIP LOCKED) \
-         RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts",
-        )
-        .bind::<BigInt, _>(until)
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(limit),
-    )
-    .load(conn)?)
+/// A claim is one statement, atomic on its own: no transaction around it.
+fn claim_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    work(conn)
 }
 
-/// As [`claim_reminders`], for the calendar outbox.
-fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
-    Ok(KeepPrepared(
-        diesel::sql_query(
-            "UPDATE calendar_jobs SET not_before = $1 \
-         WHERE id IN (SELECT id FROM calendar_jobs \
-                      WHERE not_before <= $2 \
-                      ORDER BY not_before, id LIMIT $3 \
-                      FOR UPDATE SKIP LOCKED) \
-         RETURNING id, meeting_id, kind, attempts, not_before, last_error",
-        )
-        .bind::<BigInt, _>(until)
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(limit),
-    )
-    .load(conn)?)
-}
-
-/// As [`claim_reminders`], for the message outbox: only the first waiting
-/// message of each recipient, so that a person's messages go out in order.
-fn claim_outbox(
-    conn: &mut Conn,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<OutboxRow>, Failure> {
-    Ok(KeepPrepared(
-        diesel::sql_query(
-            "UPDATE outbox SET not_before = $1 \
-         WHERE id IN (SELECT o.id FROM outbox o \
-                      WHERE o.state = 'PENDING' AND o.not_before <= $2 \
-                        AND NOT EXISTS (SELECT 1 FROM outbox e \
-                                        WHERE e.state = 'PENDING' \
-                                          AND e.recipient = o.recipient AND e.id < o.id) \
-                      ORDER BY o.id LIMIT $3 \
-                      FOR UPDATE SKIP LOCKED) \
-         RETURNING id, message, attempts, queued_at",
-        )
-        .bind::<BigInt, _>(until)
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(limit),
-    )
-    .load(conn)?)
-}
-
-crate::shared::shared_store!(PgStore);
+// Rows another claimer has locked are skipped, not waited for, and a row
+// leased meanwhile fails the re-check of the condition.
+crate::shared::shared_store!(PgStore, lock_claimed_rows = "FOR UPDATE SKIP LOCKED");

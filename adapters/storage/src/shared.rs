@@ -9,8 +9,10 @@
 //! - `fn write_tx` — a transaction for a multi-statement write (SQLite must
 //!   take the write lock up front, or a reader turning writer fails busy);
 //! - `fn booking_tx` — a transaction in which bookings are serialised;
-//! - `fn claim_reminders` / `fn claim_jobs` / `fn claim_outbox` — leasing a
-//!   batch so that two claimers never get the same row;
+//! - `fn claim_tx` — where a claim's one statement runs;
+//! - `lock_claimed_rows` — a macro argument: the clause that keeps two
+//!   claimers from leasing the same row (none where one writer runs at a
+//!   time);
 //! - `transactions` — a field: how the store's units of work begin, and how
 //!   many may be open at once.
 
@@ -128,7 +130,7 @@ where
 /// Expands the shared queries and the `Store` implementation for `$store`,
 /// whose field `pool` hands out `Conn`s.
 macro_rules! shared_store {
-    ($store:ident) => {
+    ($store:ident, lock_claimed_rows = $lock:literal) => {
         use chrono::{DateTime, Duration, Utc};
         use diesel::prelude::*;
         use meetbot_domain::{
@@ -195,6 +197,87 @@ macro_rules! shared_store {
                 .values(NewJobRow::due(meeting, kind, now))
                 .execute(conn)?;
             Ok(())
+        }
+
+        /// Select and lease in one statement, so that no other claimer
+        /// picks the same rows in between.
+        fn claim_reminders(
+            conn: &mut Conn,
+            now: i64,
+            until: i64,
+            limit: i64,
+        ) -> Result<Vec<ReminderRow>, Failure> {
+            claim_tx(conn, |conn| {
+                Ok(KeepPrepared(
+                    diesel::sql_query(concat!(
+                        "UPDATE reminders SET not_before = $1 \
+                         WHERE id IN (SELECT id FROM reminders \
+                                      WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
+                                      ORDER BY not_before, id LIMIT $3 ",
+                        $lock,
+                        ") RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts"
+                    ))
+                    .bind::<diesel::sql_types::BigInt, _>(until)
+                    .bind::<diesel::sql_types::BigInt, _>(now)
+                    .bind::<diesel::sql_types::BigInt, _>(limit),
+                )
+                .load(conn)?)
+            })
+        }
+
+        /// As [`claim_reminders`], for the calendar outbox.
+        fn claim_jobs(
+            conn: &mut Conn,
+            now: i64,
+            until: i64,
+            limit: i64,
+        ) -> Result<Vec<JobRow>, Failure> {
+            claim_tx(conn, |conn| {
+                Ok(KeepPrepared(
+                    diesel::sql_query(concat!(
+                        "UPDATE calendar_jobs SET not_before = $1 \
+                         WHERE id IN (SELECT id FROM calendar_jobs \
+                                      WHERE not_before <= $2 \
+                                      ORDER BY not_before, id LIMIT $3 ",
+                        $lock,
+                        ") RETURNING id, meeting_id, kind, attempts, not_before, last_error"
+                    ))
+                    .bind::<diesel::sql_types::BigInt, _>(until)
+                    .bind::<diesel::sql_types::BigInt, _>(now)
+                    .bind::<diesel::sql_types::BigInt, _>(limit),
+                )
+                .load(conn)?)
+            })
+        }
+
+        /// As [`claim_reminders`], for the message outbox: only the first
+        /// waiting message of each recipient, so that a person's messages
+        /// go out in order.
+        fn claim_outbox(
+            conn: &mut Conn,
+            now: i64,
+            until: i64,
+            limit: i64,
+        ) -> Result<Vec<OutboxRow>, Failure> {
+            claim_tx(conn, |conn| {
+                Ok(KeepPrepared(
+                    diesel::sql_query(concat!(
+                        "UPDATE outbox SET not_before = $1 \
+                         WHERE id IN (SELECT o.id FROM outbox o \
+                                      WHERE o.state = 'PENDING' AND o.not_before <= $2 \
+                                        AND NOT EXISTS (SELECT 1 FROM outbox e \
+                                                        WHERE e.state = 'PENDING' \
+                                                          AND e.recipient = o.recipient AND e.id < o.id) \
+                                      ORDER BY o.id LIMIT $3 ",
+                        $lock,
+                        ") RETURNING id, message, attempts, queued_at"
+                    ))
+                    .bind::<diesel::sql_types::BigInt, _>(until)
+                    .bind::<diesel::sql_types::BigInt, _>(now)
+                    .bind::<diesel::sql_types::BigInt, _>(limit),
+                )
+                .load(conn)?)
+            })
         }
 
         // Lookups by key read with `get_result`, never `first`: `first`

@@ -208,76 +208,15 @@ where
     write_tx(conn, work)
 }
 
-/// Select and lease in one statement, under the write lock, so no other
-/// claimer can pick the same rows in between.
-fn claim_reminders(
-    conn: &mut Conn,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<ReminderRow>, Failure> {
-    write_tx(conn, |conn| {
-        Ok(KeepPrepared(
-            diesel::sql_query(
-                "UPDATE reminders SET not_before = ?1 \
-                 WHERE id IN (SELECT id FROM reminders \
-                              WHERE state = 'PENDING' AND due_at <= ?2 AND not_before <= ?2 \
-                              ORDER BY not_before, id LIMIT ?3) \
-                 RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts",
-            )
-            .bind::<diesel::sql_types::BigInt, _>(until)
-            .bind::<diesel::sql_types::BigInt, _>(now)
-            .bind::<diesel::sql_types::BigInt, _>(limit),
-        )
-        .load(conn)?)
-    })
+/// A claim's one statement, under the write lock taken up front, so that
+/// it waits its turn behind another writer instead of failing busy.
+fn claim_tx<T, E, F>(conn: &mut Conn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    write_tx(conn, work)
 }
 
-/// As [`claim_reminders`], for the calendar outbox.
-fn claim_jobs(conn: &mut Conn, now: i64, until: i64, limit: i64) -> Result<Vec<JobRow>, Failure> {
-    write_tx(conn, |conn| {
-        Ok(KeepPrepared(
-            diesel::sql_query(
-                "UPDATE calendar_jobs SET not_before = ?1 \
-                 WHERE id IN (SELECT id FROM calendar_jobs \
-                              WHERE not_before <= ?2 \
-                              ORDER BY not_before, id LIMIT ?3) \
-                 RETURNING id, meeting_id, kind, attempts, not_before, last_error",
-            )
-            .bind::<diesel::sql_types::BigInt, _>(until)
-            .bind::<diesel::sql_types::BigInt, _>(now)
-            .bind::<diesel::sql_types::BigInt, _>(limit),
-        )
-        .load(conn)?)
-    })
-}
-
-/// As [`claim_reminders`], for the message outbox: only the first waiting
-/// message of each recipient, so that a person's messages go out in order.
-fn claim_outbox(
-    conn: &mut Conn,
-    now: i64,
-    until: i64,
-    limit: i64,
-) -> Result<Vec<OutboxRow>, Failure> {
-    write_tx(conn, |conn| {
-        Ok(KeepPrepared(
-            diesel::sql_query(
-                "UPDATE outbox SET not_before = ?1 \
-             WHERE id IN (SELECT o.id FROM outbox o \
-                          WHERE o.state = 'PENDING' AND o.not_before <= ?2 \
-                            AND NOT EXISTS (SELECT 1 FROM outbox e \
-                                            WHERE e.state = 'PENDING' \
-                                              AND e.recipient = o.recipient AND e.id < o.id) \
-                          ORDER BY o.id LIMIT ?3) \
-             RETURNING id, message, attempts, queued_at",
-            )
-            .bind::<diesel::sql_types::BigInt, _>(until)
-            .bind::<diesel::sql_types::BigInt, _>(now)
-            .bind::<diesel::sql_types::BigInt, _>(limit),
-        )
-        .load(conn)?)
-    })
-}
-
-crate::shared::shared_store!(SqliteStore);
+// SQLite has one writer: no other claimer runs while a claim does.
+crate::shared::shared_store!(SqliteStore, lock_claimed_rows = "");
