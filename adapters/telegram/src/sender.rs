@@ -36,10 +36,10 @@ const FORGET_EVERY: u64 = 1024;
 
 /// Each bucket spreads its messages over its window and this much more, so
 /// that requests bunched up by up to this much on their way still arrive
-/// within the limit (30 a second: one every 33.8 ms rather than 33.3 ms).
-/// It costs 1.5% of the limit; bunching beyond it on a persistent
-/// connection is rare, and a 429 it causes is waited out for its chat only.
-const SLACK: Duration = Duration::from_millis(15);
+/// within the limit (30 a second: one every 33.7 ms rather than 33.3 ms).
+/// It costs 1% of the limit; bunching beyond it on a persistent connection
+/// is rare, and a 429 it causes is waited out for its chat only.
+const SLACK: Duration = Duration::from_millis(10);
 
 /// At high overall rates the bucket lets this many seconds' worth through
 /// at once (and correspondingly less afterwards, so that no second holds
@@ -551,9 +551,9 @@ mod tests {
             assert!(most <= 1, "chat {chat} got {most} within 2 s: {times:?}");
         }
         // Paced, not stalled: the eighth chat's first message waits for
-        // seven others (1.42 s), its next two 2.03 s each; nothing waits in
-        // vain, so the last goes at about 5.48 s.
-        assert!(elapsed >= Duration::from_millis(5450), "{elapsed:?}");
+        // seven others (1.41 s), its next two 2.02 s each; nothing waits in
+        // vain, so the last goes at about 5.45 s.
+        assert!(elapsed >= Duration::from_millis(5400), "{elapsed:?}");
         assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
     }
 
