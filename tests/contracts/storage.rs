@@ -338,3 +338,69 @@ async fn a_postgres_unit_of_work_reads_its_person_once_until_it_writes() {
     };
     a_unit_of_work_reads_its_person_once_until_it_writes(store).await;
 }
+
+fn owner_ids(owners: &[meetbot_domain::User]) -> Vec<i64> {
+    owners.iter().map(|owner| owner.id.0).collect()
+}
+
+/// The owners a unit of work read are kept for its later reads of them,
+/// across its other writes (a booking, its dialog), until it writes a
+/// person; then they are read afresh, everyone else's changes included.
+async fn a_unit_of_work_reads_the_owners_once_until_it_writes_a_person(store: Arc<dyn Store>) {
+    let owners = || UserQuery {
+        role: Some(Role::Owner),
+    };
+    let mut olga = manager(1, 0);
+    olga.role = Role::Owner;
+    store.insert_user(&olga).await.unwrap();
+    store.insert_user(&manager(2, 1)).await.unwrap();
+    store.insert_user(&manager(3, 2)).await.unwrap();
+    let unit = store.begin().await.unwrap();
+
+    assert_eq!(owner_ids(&unit.users(owners()).await.unwrap()), [1]);
+    // Someone else makes a second owner after the unit read them.
+    store
+        .change_role(UserId(2), Role::Manager, Role::Owner)
+        .await
+        .unwrap();
+    assert_eq!(
+        owner_ids(&unit.users(owners()).await.unwrap()),
+        [1],
+        "read again instead of kept"
+    );
+    unit.save_dialog(UserId(3), Some("{}".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(
+        owner_ids(&unit.users(owners()).await.unwrap()),
+        [1],
+        "a write that is not a person's dropped them"
+    );
+    assert_eq!(
+        unit.users(UserQuery::default()).await.unwrap().len(),
+        3,
+        "everyone is read, not the owners kept"
+    );
+
+    unit.change_role(UserId(3), Role::Manager, Role::Owner)
+        .await
+        .unwrap();
+    assert_eq!(owner_ids(&unit.users(owners()).await.unwrap()), [1, 2, 3]);
+    unit.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_sqlite_unit_of_work_reads_the_owners_once_until_it_writes_a_person() {
+    let store = meetbot_testkit::storage::fresh_sqlite_store()
+        .await
+        .unwrap();
+    a_unit_of_work_reads_the_owners_once_until_it_writes_a_person(store).await;
+}
+
+#[tokio::test]
+async fn a_postgres_unit_of_work_reads_the_owners_once_until_it_writes_a_person() {
+    let Some(store) = meetbot_testkit::storage::fresh_pg_store().await else {
+        return;
+    };
+    a_unit_of_work_reads_the_owners_once_until_it_writes_a_person(store).await;
+}

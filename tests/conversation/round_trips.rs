@@ -4,7 +4,9 @@
 //! saying so. The counts include the delivery after the commit (each
 //! message marked sent) and one look into the outbox by the test's sender.
 //! They count calls: in the SQL stores a `user` read of the person the
-//! unit read first, before it writes, is answered without the database.
+//! unit read first, before it writes, is answered without the database,
+//! and so is a read of the owners after the first, until the unit writes
+//! a person.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -701,6 +701,14 @@ macro_rules! shared_store {
                 None
             }
 
+            fn keep_owners(&self, _owners: &[User]) {}
+
+            fn owners_kept(&self) -> Option<Vec<User>> {
+                None
+            }
+
+            fn forget_owners(&self) {}
+
             fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 Ok(std::sync::Arc::new($crate::transaction::Tx::new(
                     self.pool.clone(),

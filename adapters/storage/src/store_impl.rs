@@ -66,6 +66,7 @@ macro_rules! store_impl {
         #[async_trait::async_trait]
         impl Store for $ty {
             async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+                self.forget_owners();
                 let row = UserRow::from(user);
                 self.write(move |conn| {
                     diesel::insert_into(users::table)
@@ -84,6 +85,7 @@ macro_rules! store_impl {
             }
 
             async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+                self.forget_owners();
                 let row = UserRow::from(user);
                 self.write(move |conn| {
                     one_row(
@@ -101,21 +103,31 @@ macro_rules! store_impl {
                 from: Role,
                 to: Role,
             ) -> Result<User, StoreError> {
+                self.forget_owners();
                 self.write(move |conn| change_role(conn, id.0, from, to))
                     .await
             }
 
             async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
+                let owners = query.role == Some(Role::Owner);
+                if let Some(kept) = self.owners_kept().filter(|_| owners) {
+                    return Ok(kept);
+                }
                 // The owners are a few rows by index; any other list may be long.
-                self.lookup_if(query.role == Some(Role::Owner), move |conn| {
-                    let mut select = users::table.select(UserRow::as_select()).into_boxed();
-                    if let Some(role) = query.role {
-                        select = select.filter(users::role.eq(role.as_str()));
-                    }
-                    let rows = select.order((users::registered_at, users::id)).load(conn)?;
-                    Ok(convert_all(rows)?)
-                })
-                .await
+                let read = self
+                    .lookup_if(owners, move |conn| {
+                        let mut select = users::table.select(UserRow::as_select()).into_boxed();
+                        if let Some(role) = query.role {
+                            select = select.filter(users::role.eq(role.as_str()));
+                        }
+                        let rows = select.order((users::registered_at, users::id)).load(conn)?;
+                        Ok(convert_all(rows)?)
+                    })
+                    .await?;
+                if owners {
+                    self.keep_owners(&read);
+                }
+                Ok(read)
             }
 
             async fn book(&self, request: BookingRequest) -> Result<Meeting, BookingError> {

@@ -73,6 +73,9 @@ pub struct Tx<M: ManageConnection> {
     /// The person the unit of work read first (`first_read`), by id, kept
     /// for the reads of them that follow until the unit writes.
     person_read_first: std::sync::Mutex<Option<(i64, Option<User>)>>,
+    /// The owners as the unit of work first read them, kept for its later
+    /// reads of them until it writes a person.
+    owners: std::sync::Mutex<Option<Vec<User>>>,
 }
 
 impl<M: ManageConnection> std::fmt::Debug for Tx<M> {
@@ -106,6 +109,12 @@ fn from_database(failure: &Failure) -> bool {
     }
 }
 
+/// A memo's lock: a memo is whole at every moment, whoever panicked.
+fn lock<T>(memo: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    memo.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl<M> Tx<M>
 where
     M: ManageConnection,
@@ -119,15 +128,31 @@ where
             state: Mutex::new(State::Idle),
             failed: AtomicBool::new(false),
             person_read_first: std::sync::Mutex::new(None),
+            owners: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Keeps the owners the unit of work read.
+    pub(crate) fn keep_owners(&self, owners: &[User]) {
+        *lock(&self.owners) = Some(owners.to_vec());
+    }
+
+    /// The owners the unit read before, unless it wrote a person since:
+    /// a unit that books a meeting reads them for the host, the organizer
+    /// and the notices, and nothing it writes in between changes them.
+    pub(crate) fn owners_kept(&self) -> Option<Vec<User>> {
+        lock(&self.owners).clone()
+    }
+
+    /// Forgets the owners read: the unit writes a person, who may be or
+    /// become one.
+    pub(crate) fn forget_owners(&self) {
+        *lock(&self.owners) = None;
     }
 
     /// Keeps the person read at the start of the unit of work.
     pub(crate) fn keep_person_read_first(&self, id: i64, person: &Option<User>) {
-        *self
-            .person_read_first
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((id, person.clone()));
+        *lock(&self.person_read_first) = Some((id, person.clone()));
     }
 
     /// The person read at the start, while the unit has written nothing:
@@ -142,9 +167,7 @@ where
         if !unwritten {
             return None;
         }
-        self.person_read_first
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.person_read_first)
             .as_ref()
             .filter(|(read, _)| *read == id)
             .map(|(_, person)| person.clone())
