@@ -291,10 +291,11 @@ async fn an_unreachable_postgres_server_is_a_connect_error() {
 }
 
 /// A unit of work reads its person once: `first_read` keeps them, and the
-/// reads of them that follow, until the unit writes, are answered from it
-/// instead of going to the database again; after a write they are read
-/// afresh, the unit's own changes and everyone else's included.
-async fn a_unit_of_work_reads_its_person_once_until_it_writes(store: Arc<dyn Store>) {
+/// reads of them that follow, across its other writes (their dialog), are
+/// answered from it instead of going to the database again, until the unit
+/// writes a person; then they are read afresh, everyone else's changes
+/// included.
+async fn a_unit_of_work_reads_its_person_once_until_it_writes_a_person(store: Arc<dyn Store>) {
     let anna = manager(7, 0);
     store.insert_user(&anna).await.unwrap();
     let unit = store.begin().await.unwrap();
@@ -318,25 +319,33 @@ async fn a_unit_of_work_reads_its_person_once_until_it_writes(store: Arc<dyn Sto
     unit.save_dialog(anna.id, Some("{}".to_owned()))
         .await
         .unwrap();
-    let after_a_write = unit.user(anna.id).await.unwrap().unwrap();
-    assert_eq!(after_a_write.role, Role::Pending);
+    let after_her_dialog = unit.user(anna.id).await.unwrap().unwrap();
+    assert_eq!(
+        after_her_dialog.role,
+        Role::Manager,
+        "a write that is not a person's dropped her"
+    );
+
+    unit.insert_user(&manager(8, 1)).await.unwrap();
+    let after_a_person = unit.user(anna.id).await.unwrap().unwrap();
+    assert_eq!(after_a_person.role, Role::Pending);
     unit.commit().await.unwrap();
 }
 
 #[tokio::test]
-async fn a_sqlite_unit_of_work_reads_its_person_once_until_it_writes() {
+async fn a_sqlite_unit_of_work_reads_its_person_once_until_it_writes_a_person() {
     let store = meetbot_testkit::storage::fresh_sqlite_store()
         .await
         .unwrap();
-    a_unit_of_work_reads_its_person_once_until_it_writes(store).await;
+    a_unit_of_work_reads_its_person_once_until_it_writes_a_person(store).await;
 }
 
 #[tokio::test]
-async fn a_postgres_unit_of_work_reads_its_person_once_until_it_writes() {
+async fn a_postgres_unit_of_work_reads_its_person_once_until_it_writes_a_person() {
     let Some(store) = meetbot_testkit::storage::fresh_pg_store().await else {
         return;
     };
-    a_unit_of_work_reads_its_person_once_until_it_writes(store).await;
+    a_unit_of_work_reads_its_person_once_until_it_writes_a_person(store).await;
 }
 
 fn owner_ids(owners: &[meetbot_domain::User]) -> Vec<i64> {

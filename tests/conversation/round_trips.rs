@@ -3,10 +3,9 @@
 //! so that the count per kind of update cannot grow without this test
 //! saying so. The counts include the delivery after the commit (each
 //! message marked sent) and one look into the outbox by the test's sender.
-//! They count calls: in the SQL stores a `user` read of the person the
-//! unit read first, before it writes, is answered without the database,
-//! and so is a read of the owners after the first, until the unit writes
-//! a person.
+//! They count calls: in the SQL stores, until the unit writes a person, a
+//! `user` read of the person it read first and a read of the owners after
+//! the first are answered without the database.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

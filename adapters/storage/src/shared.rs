@@ -707,7 +707,7 @@ macro_rules! shared_store {
                 None
             }
 
-            fn forget_owners(&self) {}
+            fn forget_people_read(&self) {}
 
             fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 Ok(std::sync::Arc::new($crate::transaction::Tx::new(

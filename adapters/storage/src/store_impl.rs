@@ -66,7 +66,7 @@ macro_rules! store_impl {
         #[async_trait::async_trait]
         impl Store for $ty {
             async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
-                self.forget_owners();
+                self.forget_people_read();
                 let row = UserRow::from(user);
                 self.write(move |conn| {
                     diesel::insert_into(users::table)
@@ -85,7 +85,7 @@ macro_rules! store_impl {
             }
 
             async fn update_user(&self, user: &User) -> Result<(), StoreError> {
-                self.forget_owners();
+                self.forget_people_read();
                 let row = UserRow::from(user);
                 self.write(move |conn| {
                     one_row(
@@ -103,7 +103,7 @@ macro_rules! store_impl {
                 from: Role,
                 to: Role,
             ) -> Result<User, StoreError> {
-                self.forget_owners();
+                self.forget_people_read();
                 self.write(move |conn| change_role(conn, id.0, from, to))
                     .await
             }

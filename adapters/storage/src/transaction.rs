@@ -70,12 +70,23 @@ pub struct Tx<M: ManageConnection> {
     settings: TxSettings,
     state: Mutex<State<M>>,
     failed: AtomicBool,
-    /// The person the unit of work read first (`first_read`), by id, kept
-    /// for the reads of them that follow until the unit writes.
-    person_read_first: std::sync::Mutex<Option<(i64, Option<User>)>>,
-    /// The owners as the unit of work first read them, kept for its later
-    /// reads of them until it writes a person.
-    owners: std::sync::Mutex<Option<Vec<User>>>,
+    /// What the unit read of people, for its later reads of them.
+    people_read: std::sync::Mutex<PeopleRead>,
+}
+
+/// What a unit of work read of people, kept for its later reads until it
+/// writes a person: the people table is written only by `insert_user`,
+/// `update_user` and `change_role`, which forget it, so nothing else the
+/// unit writes (a booking, its dialog, messages) changes what was read. A
+/// change someone else commits meanwhile counts as made just after the
+/// unit, as it would a moment later.
+#[derive(Debug, Default)]
+struct PeopleRead {
+    /// The person read first (`first_read`), by id.
+    person: Option<(i64, Option<User>)>,
+    /// The owners: a unit that books reads them for the host, the
+    /// organizer and the notices.
+    owners: Option<Vec<User>>,
 }
 
 impl<M: ManageConnection> std::fmt::Debug for Tx<M> {
@@ -127,50 +138,37 @@ where
             settings,
             state: Mutex::new(State::Idle),
             failed: AtomicBool::new(false),
-            person_read_first: std::sync::Mutex::new(None),
-            owners: std::sync::Mutex::new(None),
+            people_read: std::sync::Mutex::new(PeopleRead::default()),
         }
-    }
-
-    /// Keeps the owners the unit of work read.
-    pub(crate) fn keep_owners(&self, owners: &[User]) {
-        *lock(&self.owners) = Some(owners.to_vec());
-    }
-
-    /// The owners the unit read before, unless it wrote a person since:
-    /// a unit that books a meeting reads them for the host, the organizer
-    /// and the notices, and nothing it writes in between changes them.
-    pub(crate) fn owners_kept(&self) -> Option<Vec<User>> {
-        lock(&self.owners).clone()
-    }
-
-    /// Forgets the owners read: the unit writes a person, who may be or
-    /// become one.
-    pub(crate) fn forget_owners(&self) {
-        *lock(&self.owners) = None;
     }
 
     /// Keeps the person read at the start of the unit of work.
     pub(crate) fn keep_person_read_first(&self, id: i64, person: &Option<User>) {
-        *lock(&self.person_read_first) = Some((id, person.clone()));
+        lock(&self.people_read).person = Some((id, person.clone()));
     }
 
-    /// The person read at the start, while the unit has written nothing:
-    /// reading them again would read the same row a moment later (a role
-    /// changed in between counts as changed just after). After a write the
-    /// unit may have changed them itself, and reads them afresh.
+    /// The person read at the start, unless the unit wrote a person since.
     pub(crate) fn person_read_first(&self, id: i64) -> Option<Option<User>> {
-        let unwritten = self
-            .state
-            .try_lock()
-            .is_ok_and(|state| matches!(*state, State::Idle));
-        if !unwritten {
-            return None;
-        }
-        lock(&self.person_read_first)
+        lock(&self.people_read)
+            .person
             .as_ref()
             .filter(|(read, _)| *read == id)
             .map(|(_, person)| person.clone())
+    }
+
+    /// Keeps the owners the unit of work read.
+    pub(crate) fn keep_owners(&self, owners: &[User]) {
+        lock(&self.people_read).owners = Some(owners.to_vec());
+    }
+
+    /// The owners the unit read, unless it wrote a person since.
+    pub(crate) fn owners_kept(&self) -> Option<Vec<User>> {
+        lock(&self.people_read).owners.clone()
+    }
+
+    /// Forgets what the unit read of people: it writes a person.
+    pub(crate) fn forget_people_read(&self) {
+        *lock(&self.people_read) = PeopleRead::default();
     }
 
     /// Runs `work` as part of the transaction: a read on the pool while
