@@ -199,6 +199,30 @@ macro_rules! shared_store {
             Ok(())
         }
 
+        /// Runs a claim's statement, kept prepared, with its binds: `$1`
+        /// the end of the lease, `$2` now, `$3` how many rows at most.
+        fn claim<R>(
+            conn: &mut Conn,
+            sql: &'static str,
+            now: i64,
+            until: i64,
+            limit: i64,
+        ) -> Result<Vec<R>, Failure>
+        where
+            R: diesel::deserialize::QueryableByName<<Conn as diesel::Connection>::Backend>
+                + 'static,
+        {
+            claim_tx(conn, |conn| {
+                Ok(KeepPrepared(
+                    diesel::sql_query(sql)
+                        .bind::<diesel::sql_types::BigInt, _>(until)
+                        .bind::<diesel::sql_types::BigInt, _>(now)
+                        .bind::<diesel::sql_types::BigInt, _>(limit),
+                )
+                .load(conn)?)
+            })
+        }
+
         /// Select and lease in one statement, so that no other claimer
         /// picks the same rows in between.
         fn claim_reminders(
@@ -207,22 +231,20 @@ macro_rules! shared_store {
             until: i64,
             limit: i64,
         ) -> Result<Vec<ReminderRow>, Failure> {
-            claim_tx(conn, |conn| {
-                Ok(KeepPrepared(
-                    diesel::sql_query(concat!(
-                        "UPDATE reminders SET not_before = $1 \
-                         WHERE id IN (SELECT id FROM reminders \
-                                      WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
-                                      ORDER BY not_before, id LIMIT $3 ",
-                        $lock,
-                        ") RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts"
-                    ))
-                    .bind::<diesel::sql_types::BigInt, _>(until)
-                    .bind::<diesel::sql_types::BigInt, _>(now)
-                    .bind::<diesel::sql_types::BigInt, _>(limit),
-                )
-                .load(conn)?)
-            })
+            claim(
+                conn,
+                concat!(
+                    "UPDATE reminders SET not_before = $1 \
+                     WHERE id IN (SELECT id FROM reminders \
+                                  WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
+                                  ORDER BY not_before, id LIMIT $3 ",
+                    $lock,
+                    ") RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts"
+                ),
+                now,
+                until,
+                limit,
+            )
         }
 
         /// As [`claim_reminders`], for the calendar outbox.
@@ -232,22 +254,20 @@ macro_rules! shared_store {
             until: i64,
             limit: i64,
         ) -> Result<Vec<JobRow>, Failure> {
-            claim_tx(conn, |conn| {
-                Ok(KeepPrepared(
-                    diesel::sql_query(concat!(
-                        "UPDATE calendar_jobs SET not_before = $1 \
-                         WHERE id IN (SELECT id FROM calendar_jobs \
-                                      WHERE not_before <= $2 \
-                                      ORDER BY not_before, id LIMIT $3 ",
-                        $lock,
-                        ") RETURNING id, meeting_id, kind, attempts, not_before, last_error"
-                    ))
-                    .bind::<diesel::sql_types::BigInt, _>(until)
-                    .bind::<diesel::sql_types::BigInt, _>(now)
-                    .bind::<diesel::sql_types::BigInt, _>(limit),
-                )
-                .load(conn)?)
-            })
+            claim(
+                conn,
+                concat!(
+                    "UPDATE calendar_jobs SET not_before = $1 \
+                     WHERE id IN (SELECT id FROM calendar_jobs \
+                                  WHERE not_before <= $2 \
+                                  ORDER BY not_before, id LIMIT $3 ",
+                    $lock,
+                    ") RETURNING id, meeting_id, kind, attempts, not_before, last_error"
+                ),
+                now,
+                until,
+                limit,
+            )
         }
 
         /// As [`claim_reminders`], for the message outbox: only the first
@@ -259,25 +279,23 @@ macro_rules! shared_store {
             until: i64,
             limit: i64,
         ) -> Result<Vec<OutboxRow>, Failure> {
-            claim_tx(conn, |conn| {
-                Ok(KeepPrepared(
-                    diesel::sql_query(concat!(
-                        "UPDATE outbox SET not_before = $1 \
-                         WHERE id IN (SELECT o.id FROM outbox o \
-                                      WHERE o.state = 'PENDING' AND o.not_before <= $2 \
-                                        AND NOT EXISTS (SELECT 1 FROM outbox e \
-                                                        WHERE e.state = 'PENDING' \
-                                                          AND e.recipient = o.recipient AND e.id < o.id) \
-                                      ORDER BY o.id LIMIT $3 ",
-                        $lock,
-                        ") RETURNING id, message, attempts, queued_at"
-                    ))
-                    .bind::<diesel::sql_types::BigInt, _>(until)
-                    .bind::<diesel::sql_types::BigInt, _>(now)
-                    .bind::<diesel::sql_types::BigInt, _>(limit),
-                )
-                .load(conn)?)
-            })
+            claim(
+                conn,
+                concat!(
+                    "UPDATE outbox SET not_before = $1 \
+                     WHERE id IN (SELECT o.id FROM outbox o \
+                                  WHERE o.state = 'PENDING' AND o.not_before <= $2 \
+                                    AND NOT EXISTS (SELECT 1 FROM outbox e \
+                                                    WHERE e.state = 'PENDING' \
+                                                      AND e.recipient = o.recipient AND e.id < o.id) \
+                                  ORDER BY o.id LIMIT $3 ",
+                    $lock,
+                    ") RETURNING id, message, attempts, queued_at"
+                ),
+                now,
+                until,
+                limit,
+            )
         }
 
         // Lookups by key read with `get_result`, never `first`: `first`
