@@ -223,80 +223,41 @@ macro_rules! shared_store {
             })
         }
 
-        /// Select and lease in one statement, so that no other claimer
-        /// picks the same rows in between.
-        fn claim_reminders(
-            conn: &mut Conn,
-            now: i64,
-            until: i64,
-            limit: i64,
-        ) -> Result<Vec<ReminderRow>, Failure> {
-            claim(
-                conn,
-                concat!(
-                    "UPDATE reminders SET not_before = $1 \
-                     WHERE id IN (SELECT id FROM reminders \
-                                  WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
-                                  ORDER BY not_before, id LIMIT $3 ",
-                    $lock,
-                    ") RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts"
-                ),
-                now,
-                until,
-                limit,
-            )
-        }
+        /// Leases due reminders: select and lease in one statement, so
+        /// that no other claimer picks the same rows in between.
+        const CLAIM_REMINDERS: &str = concat!(
+            "UPDATE reminders SET not_before = $1 \
+             WHERE id IN (SELECT id FROM reminders \
+                          WHERE state = 'PENDING' AND due_at <= $2 AND not_before <= $2 \
+                          ORDER BY not_before, id LIMIT $3 ",
+            $lock,
+            ") RETURNING id, meeting_id, recipient_id, offset_minutes, due_at, state, attempts"
+        );
 
-        /// As [`claim_reminders`], for the calendar outbox.
-        fn claim_jobs(
-            conn: &mut Conn,
-            now: i64,
-            until: i64,
-            limit: i64,
-        ) -> Result<Vec<JobRow>, Failure> {
-            claim(
-                conn,
-                concat!(
-                    "UPDATE calendar_jobs SET not_before = $1 \
-                     WHERE id IN (SELECT id FROM calendar_jobs \
-                                  WHERE not_before <= $2 \
-                                  ORDER BY not_before, id LIMIT $3 ",
-                    $lock,
-                    ") RETURNING id, meeting_id, kind, attempts, not_before, last_error"
-                ),
-                now,
-                until,
-                limit,
-            )
-        }
+        /// As [`CLAIM_REMINDERS`], for the calendar outbox.
+        const CLAIM_JOBS: &str = concat!(
+            "UPDATE calendar_jobs SET not_before = $1 \
+             WHERE id IN (SELECT id FROM calendar_jobs \
+                          WHERE not_before <= $2 \
+                          ORDER BY not_before, id LIMIT $3 ",
+            $lock,
+            ") RETURNING id, meeting_id, kind, attempts, not_before, last_error"
+        );
 
-        /// As [`claim_reminders`], for the message outbox: only the first
+        /// As [`CLAIM_REMINDERS`], for the message outbox: only the first
         /// waiting message of each recipient, so that a person's messages
         /// go out in order.
-        fn claim_outbox(
-            conn: &mut Conn,
-            now: i64,
-            until: i64,
-            limit: i64,
-        ) -> Result<Vec<OutboxRow>, Failure> {
-            claim(
-                conn,
-                concat!(
-                    "UPDATE outbox SET not_before = $1 \
-                     WHERE id IN (SELECT o.id FROM outbox o \
-                                  WHERE o.state = 'PENDING' AND o.not_before <= $2 \
-                                    AND NOT EXISTS (SELECT 1 FROM outbox e \
-                                                    WHERE e.state = 'PENDING' \
-                                                      AND e.recipient = o.recipient AND e.id < o.id) \
-                                  ORDER BY o.id LIMIT $3 ",
-                    $lock,
-                    ") RETURNING id, message, attempts, queued_at"
-                ),
-                now,
-                until,
-                limit,
-            )
-        }
+        const CLAIM_OUTBOX: &str = concat!(
+            "UPDATE outbox SET not_before = $1 \
+             WHERE id IN (SELECT o.id FROM outbox o \
+                          WHERE o.state = 'PENDING' AND o.not_before <= $2 \
+                            AND NOT EXISTS (SELECT 1 FROM outbox e \
+                                            WHERE e.state = 'PENDING' \
+                                              AND e.recipient = o.recipient AND e.id < o.id) \
+                          ORDER BY o.id LIMIT $3 ",
+            $lock,
+            ") RETURNING id, message, attempts, queued_at"
+        );
 
         // Lookups by key read with `get_result`, never `first`: `first`
         // binds its `LIMIT 1`, and SQLite, peeking at a bound limit when it

@@ -219,7 +219,7 @@ macro_rules! store_impl {
                 let until = lease_end(now, lease)?;
                 let limit = as_limit(limit);
                 self.write(move |conn| {
-                    claimed_reminders(claim_reminders(conn, micros(now), until, limit)?)
+                    claimed_reminders(claim(conn, CLAIM_REMINDERS, micros(now), until, limit)?)
                 })
                 .await
             }
@@ -290,8 +290,10 @@ macro_rules! store_impl {
             ) -> Result<Vec<CalendarJob>, StoreError> {
                 let until = lease_end(now, lease)?;
                 let limit = as_limit(limit);
-                self.write(move |conn| claimed_jobs(claim_jobs(conn, micros(now), until, limit)?))
-                    .await
+                self.write(move |conn| {
+                    claimed_jobs(claim(conn, CLAIM_JOBS, micros(now), until, limit)?)
+                })
+                .await
             }
 
             async fn finish_calendar_job(&self, id: JobId) -> Result<(), StoreError> {
@@ -474,7 +476,8 @@ macro_rules! store_impl {
                 let until = lease_end(now, lease)?;
                 let limit = as_limit(limit);
                 self.write(move |conn| {
-                    let mut rows = claim_outbox(conn, micros(now), until, limit)?;
+                    let mut rows: Vec<OutboxRow> =
+                        claim(conn, CLAIM_OUTBOX, micros(now), until, limit)?;
                     rows.sort_by_key(|r| r.id);
                     Ok(convert_all(rows)?)
                 })
