@@ -2,7 +2,10 @@
 //! [`store_impl!`] for a store and for its transaction alike: each type
 //! provides `access(kind, work)`, running `work` on a connection (the
 //! store on its pool, a transaction on its own once it wrote), and
-//! `begin_tx`. Whether a call writes is said here, once per method.
+//! `begin_tx`. Whether a call writes is said here, once per method. A
+//! method that writes the users table first calls `forget_people_read`:
+//! a unit of work answers its later reads of the acting person and of the
+//! owners from what it read, until it writes a person.
 
 /// Expands `impl Store` for `$ty` in a backend module that has expanded
 /// [`crate::shared::shared_store!`].
