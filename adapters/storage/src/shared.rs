@@ -610,15 +610,19 @@ macro_rules! shared_store {
         where
             F: FnOnce(&mut Conn) -> Result<T, Failure>,
         {
-            use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
-            let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(conn)
-                .transaction_depth()?
-                .is_some();
-            if in_transaction {
+            if in_transaction(conn)? {
                 work(conn)
             } else {
                 write_tx(conn, work)
             }
+        }
+
+        /// Whether `conn` is inside a transaction (a unit of work's).
+        fn in_transaction(conn: &mut Conn) -> diesel::QueryResult<bool> {
+            use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+            Ok(AnsiTransactionManager::transaction_manager_status_mut(conn)
+                .transaction_depth()?
+                .is_some())
         }
 
         fn as_limit(limit: u32) -> i64 {

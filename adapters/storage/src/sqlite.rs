@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -187,11 +187,7 @@ where
     F: FnOnce(&mut Conn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(conn)
-        .transaction_depth()
-        .map_err(E::from)?
-        .is_some();
-    if in_transaction {
+    if in_transaction(conn).map_err(E::from)? {
         conn.transaction(work)
     } else {
         conn.immediate_transaction(work)

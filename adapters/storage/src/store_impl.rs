@@ -113,7 +113,7 @@ macro_rules! store_impl {
 
             async fn users(&self, query: UserQuery) -> Result<Vec<User>, StoreError> {
                 let owners = query.role == Some(Role::Owner);
-                if let Some(kept) = self.owners_kept().filter(|_| owners) {
+                if owners && let Some(kept) = self.owners_kept() {
                     return Ok(kept);
                 }
                 // The owners are a few rows by index; any other list may be long.
