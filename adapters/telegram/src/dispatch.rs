@@ -91,7 +91,11 @@ impl std::fmt::Debug for Inner {
 
 #[derive(Debug)]
 struct Queued {
-    update: Box<Update>,
+    /// The update as the inbox holds it, read again when its turn comes:
+    /// a read update takes kilobytes (Telegram's message has well over a
+    /// hundred fields), its text a few hundred bytes, and a full backlog
+    /// of read updates was most of the memory a burst left behind.
+    stored: InboxUpdate,
     /// Returned to the backlog when the update has been handled.
     _slot: OwnedSemaphorePermit,
 }
@@ -173,7 +177,7 @@ impl Dispatcher {
             .collect();
         let new = self.inner.services.store.receive_updates(&received).await?;
         let mut accepted = Vec::with_capacity(received.len());
-        for (update, new) in received.iter().zip(new) {
+        for (update, new) in received.into_iter().zip(new) {
             if new {
                 self.take_up(update).await;
                 accepted.push(Accepted::Queued);
@@ -205,7 +209,7 @@ impl Dispatcher {
             let Some(last) = page.last() else { break };
             after = Some(last.id);
             recovered += page.len();
-            for update in &page {
+            for update in page {
                 self.queue_stored(update).await;
             }
         }
@@ -219,7 +223,7 @@ impl Dispatcher {
     }
 
     /// Reads a stored update and queues it behind those before it.
-    async fn take_up(&self, update: &InboxUpdate) {
+    async fn take_up(&self, update: InboxUpdate) {
         let mut recovered = self.inner.recovered.subscribe();
         if recovered.wait_for(|done| *done).await.is_err() {
             return;
@@ -227,21 +231,12 @@ impl Dispatcher {
         self.queue_stored(update).await;
     }
 
-    async fn queue_stored(&self, stored: &InboxUpdate) {
-        match serde_json::from_str::<Update>(&stored.payload) {
-            Ok(update) => self.submit(update).await,
-            // A kind of update (or a field) newer than our client: skipped,
-            // so that it never blocks the updates after it.
-            Err(error) => {
-                tracing::warn!(update_id = stored.id, %error, "an unreadable update was skipped");
-                handled_without_answer(&self.inner.services, stored.id).await;
-            }
-        }
-    }
-
-    /// Queues a read update behind the earlier ones of the same person.
-    pub async fn submit(&self, update: Update) {
-        let id = i64::from(update.update_id);
+    /// Queues a stored update behind the earlier ones of the same person.
+    async fn queue_stored(&self, stored: InboxUpdate) {
+        let Some(update) = read(&self.inner.services, &stored).await else {
+            return;
+        };
+        let id = stored.id;
         metrics::counter!("meetbot_updates_received_total", "kind" => kind_of(&update))
             .increment(1);
         let Some(key) = person_of(&update) else {
@@ -249,6 +244,7 @@ impl Dispatcher {
             handled_without_answer(&self.inner.services, id).await;
             return;
         };
+        drop(update);
         if !self
             .inner
             .queued
@@ -262,7 +258,7 @@ impl Dispatcher {
             return;
         };
         let queued = Queued {
-            update: Box::new(update),
+            stored,
             _slot: slot,
         };
         let start_worker = {
@@ -303,6 +299,18 @@ impl Dispatcher {
             _ => false,
         }
     }
+}
+
+/// Reads a stored update. One of a kind (or with a field) newer than our
+/// client is skipped, so that it never blocks the updates after it.
+async fn read(services: &Services, stored: &InboxUpdate) -> Option<Update> {
+    let error = match serde_json::from_str::<Update>(&stored.payload) {
+        Ok(update) => return Some(update),
+        Err(error) => error,
+    };
+    tracing::warn!(update_id = stored.id, %error, "an unreadable update was skipped");
+    handled_without_answer(services, stored.id).await;
+    None
 }
 
 /// Marks an update handled that needs no answer (an update for nobody, a
@@ -346,24 +354,31 @@ async fn work(inner: Arc<Inner>, key: i64) {
             drop(next);
             continue;
         }
-        let update_id = i64::from(next.update.update_id);
-        let kind = kind_of(&next.update);
-        // Every log line of this update, whatever task writes it, carries
-        // its id and a short request id to find them all with one grep.
-        let span = tracing::info_span!("update", update_id, request = %request_id());
-        let started = std::time::Instant::now();
-        handle_until_done(&inner, *next.update)
-            .instrument(span)
-            .await;
-        metrics::counter!("meetbot_updates_handled_total", "kind" => kind).increment(1);
-        metrics::histogram!("meetbot_update_handling_seconds", "kind" => kind)
-            .record(started.elapsed().as_secs_f64());
+        // Boxed: a worker waiting for its turn then holds a few bytes, not
+        // the state of a whole handling.
+        Box::pin(handle_stored(&inner, &next.stored)).await;
         inner
             .queued
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&update_id);
+            .remove(&next.stored.id);
     }
+}
+
+/// Reads a stored update and handles it until done.
+async fn handle_stored(inner: &Arc<Inner>, stored: &InboxUpdate) {
+    let Some(update) = read(&inner.services, stored).await else {
+        return;
+    };
+    let kind = kind_of(&update);
+    // Every log line of this update, whatever task writes it, carries its id
+    // and a short request id to find them all with one grep.
+    let span = tracing::info_span!("update", update_id = stored.id, request = %request_id());
+    let started = std::time::Instant::now();
+    handle_until_done(inner, update).instrument(span).await;
+    metrics::counter!("meetbot_updates_handled_total", "kind" => kind).increment(1);
+    metrics::histogram!("meetbot_update_handling_seconds", "kind" => kind)
+        .record(started.elapsed().as_secs_f64());
 }
 
 /// Handles an update, trying again while the store fails (the person's
@@ -667,6 +682,17 @@ mod tests {
             messenger,
             store,
         )
+    }
+
+    /// A full backlog is a thousand workers waiting for their turn, each
+    /// holding its update as stored; what a worker waits in must stay small,
+    /// or a burst leaves megabytes behind.
+    #[test]
+    fn a_worker_waiting_for_its_turn_holds_a_few_hundred_bytes() {
+        let (dispatcher, _messenger, _store) = dispatcher(1);
+        let waiting = work(dispatcher.inner.clone(), 1);
+        let size = std::mem::size_of_val(&waiting);
+        assert!(size <= 256, "a waiting worker holds {size} bytes");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
