@@ -26,12 +26,44 @@ const BURST_LIMIT: Duration = Duration::from_secs(600);
 struct Footprint {
     cold_starts: Vec<Duration>,
     idle_rss_kib: u64,
+    idle_split: Split,
     burst: usize,
     /// The people of the burst who got a message (all, unless the limit ran out).
     answered: usize,
     burst_time: Duration,
     burst_rss_kib: u64,
+    burst_split: Split,
     burst_peak_kib: u64,
+}
+
+/// Resident memory in two parts: pages of mapped files (the binary's code
+/// and data, the libraries) and the process's own (heap, stacks, caches).
+/// The kernel may map a file's pages by the large folio, so the first part
+/// depends on the kernel and the filesystem as much as on the code run.
+#[derive(Debug)]
+struct Split {
+    file_kib: u64,
+    own_kib: u64,
+}
+
+impl Split {
+    fn of(pid: u32) -> anyhow::Result<Self> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        Ok(Self {
+            file_kib: process::status_number(&status, "RssFile")
+                + process::status_number(&status, "RssShmem"),
+            own_kib: process::status_number(&status, "RssAnon"),
+        })
+    }
+
+    fn row(&self) -> [String; 4] {
+        [
+            "… of which mapped files (the binary, libraries) + the bot's own".to_owned(),
+            format!("{} + {}", megabytes(self.file_kib), megabytes(self.own_kib)),
+            String::new(),
+            String::new(),
+        ]
+    }
 }
 
 /// Runs B3 and describes it.
@@ -61,6 +93,7 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
     fake.first_poll(Duration::from_secs(30)).await?;
     tokio::time::sleep(IDLE).await;
     let idle_rss_kib = Sample::of(pid)?.rss_kib;
+    let idle_split = Split::of(pid)?;
 
     let started = Instant::now();
     fake.push_many((0..burst as i64).map(|n| {
@@ -77,16 +110,19 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
     fake.quiet(Duration::from_millis(500), Duration::from_secs(30))
         .await;
     let burst_rss_kib = Sample::of(pid)?.rss_kib;
+    let burst_split = Split::of(pid)?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let burst_peak_kib = process::status_number(&status, "VmHWM");
     child.kill().await?;
     Ok(Footprint {
         cold_starts,
         idle_rss_kib,
+        idle_split,
         burst,
         answered,
         burst_time,
         burst_rss_kib,
+        burst_split,
         burst_peak_kib,
     })
 }
@@ -134,6 +170,7 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
         "< 20 MB".to_owned(),
         met(footprint.idle_rss_kib * 1024 < 20_000_000).to_owned(),
     ]);
+    table.row(footprint.idle_split.row());
     let finished = footprint.answered >= footprint.burst;
     let burst = if finished {
         format!(
@@ -160,6 +197,7 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
             "not shown: the burst did not finish".to_owned()
         },
     ]);
+    table.row(footprint.burst_split.row());
     table.row([
         "peak resident memory (VmHWM) over the run".to_owned(),
         megabytes(footprint.burst_peak_kib),
