@@ -19,6 +19,7 @@ mod postgres;
 mod prepared;
 mod rows;
 mod schema;
+mod sent_marks;
 mod shared;
 mod sqlite;
 mod statistics;

@@ -15,6 +15,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::StorageError;
 use crate::migrations::{MigrationStatus, run_pending, status};
 use crate::outage::Outage;
+use crate::sent_marks::SentMarks;
 use crate::transaction::TxSettings;
 
 /// The migrations in `migrations/postgres`, compiled in.
@@ -38,6 +39,7 @@ pub struct PgStore {
     pool: Pool<ConnectionManager<PgConnection>>,
     outage: Arc<Outage>,
     transactions: TxSettings,
+    sent_marks: SentMarks,
 }
 
 impl fmt::Debug for PgStore {
@@ -127,6 +129,7 @@ impl PgStore {
             Ok(Self {
                 pool,
                 outage: Arc::default(),
+                sent_marks: SentMarks::default(),
                 transactions: TxSettings {
                     begin: "BEGIN",
                     open_at_once: Arc::new(tokio::sync::Semaphore::new(OPEN_TRANSACTIONS)),

@@ -170,6 +170,33 @@ macro_rules! shared_store {
         }
 
         /// Fails with `NotFound` when an update by id touched nothing.
+        /// Marks messages sent, each `(id, at)`; returns, in order, whether
+        /// each was there. More than one mark take one transaction.
+        fn mark_sent(
+            conn: &mut Conn,
+            marks: &[$crate::sent_marks::Mark],
+        ) -> Result<Vec<bool>, Failure> {
+            let mark_all = |conn: &mut Conn| {
+                marks
+                    .iter()
+                    .map(|&(id, at)| {
+                        Ok(!KeepPrepared(
+                            diesel::update(outbox::table.find(id))
+                                .set((outbox::state.eq(SENT), outbox::finished_at.eq(at)))
+                                .returning(outbox::id),
+                        )
+                        .load::<i64>(conn)?
+                        .is_empty())
+                    })
+                    .collect::<Result<Vec<bool>, Failure>>()
+            };
+            if marks.len() > 1 {
+                write_tx(conn, mark_all)
+            } else {
+                mark_all(conn)
+            }
+        }
+
         fn one_row(changed: usize) -> Result<(), Failure> {
             if changed == 0 {
                 Err(StoreError::NotFound.into())
@@ -691,6 +718,11 @@ macro_rules! shared_store {
             }
 
             fn forget_people_read(&self) {}
+
+            /// Marks of messages sent wait here to be committed together.
+            fn sent_marks(&self) -> Option<&$crate::sent_marks::SentMarks> {
+                Some(&self.sent_marks)
+            }
 
             fn begin_tx(&self) -> Result<std::sync::Arc<dyn Transaction>, StoreError> {
                 Ok(std::sync::Arc::new($crate::transaction::Tx::new(

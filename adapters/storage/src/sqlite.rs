@@ -18,6 +18,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::StorageError;
 use crate::migrations::{MigrationStatus, run_pending, status};
 use crate::outage::Outage;
+use crate::sent_marks::SentMarks;
 use crate::transaction::TxSettings;
 
 /// The migrations in `migrations/sqlite`, compiled in.
@@ -35,6 +36,7 @@ pub struct SqliteStore {
     path: PathBuf,
     outage: Arc<Outage>,
     transactions: TxSettings,
+    sent_marks: SentMarks,
 }
 
 impl fmt::Debug for SqliteStore {
@@ -162,6 +164,7 @@ impl SqliteStore {
                 pool,
                 path,
                 outage: Arc::<Outage>::default(),
+                sent_marks: SentMarks::default(),
                 // One writer at a time: units of work and single writes
                 // queue here, and take the write lock as they begin.
                 transactions: TxSettings {

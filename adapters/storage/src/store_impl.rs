@@ -492,18 +492,26 @@ macro_rules! store_impl {
                 id: OutgoingId,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                self.write_unrefusable(move |conn| {
-                    one_row(
-                        KeepPrepared(
-                            diesel::update(outbox::table.find(id.0))
-                                .set((outbox::state.eq(SENT), outbox::finished_at.eq(micros(at))))
-                                .returning(outbox::id),
-                        )
-                        .load::<i64>(conn)?
-                        .len(),
-                    )
-                })
-                .await
+                let mark = (id.0, micros(at));
+                match self.sent_marks() {
+                    Some(marks) => {
+                        marks
+                            .store(mark, |batch| {
+                                self.write_unrefusable(move |conn| mark_sent(conn, &batch))
+                            })
+                            .await
+                    }
+                    None => {
+                        let found = self
+                            .write_unrefusable(move |conn| mark_sent(conn, &[mark]))
+                            .await?;
+                        if found == [true] {
+                            Ok(())
+                        } else {
+                            Err(StoreError::NotFound)
+                        }
+                    }
+                }
             }
 
             async fn retry_message(

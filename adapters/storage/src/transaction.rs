@@ -166,6 +166,11 @@ where
         lock(&self.people_read).owners.clone()
     }
 
+    /// A unit of work commits its marks of messages sent with the rest.
+    pub(crate) fn sent_marks(&self) -> Option<&crate::sent_marks::SentMarks> {
+        None
+    }
+
     /// Forgets what the unit read of people: it writes a person.
     pub(crate) fn forget_people_read(&self) {
         *lock(&self.people_read) = PeopleRead::default();
