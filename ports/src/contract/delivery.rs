@@ -12,7 +12,7 @@ use chrono::Duration;
 use meetbot_domain::{Language, UserId};
 
 use super::store::{manager, now};
-use crate::delivery::{InboxUpdate, Outgoing, QueuedMessage};
+use crate::delivery::{InboxUpdate, Outgoing, OutgoingId, QueuedMessage};
 use crate::screen::{Screen, Text};
 use crate::store::{Store, StoreError};
 
@@ -174,6 +174,36 @@ pub async fn contract_an_expired_message_lease_is_claimed_again(store: Arc<dyn S
         .unwrap();
     let released = store.claim_messages(after_lease, lease, 10).await.unwrap();
     assert_eq!(released[0].attempts, 0, "a release is not an attempt");
+}
+
+/// Messages marked sent at one moment are each marked, none lost to the
+/// others; marking a message that is not there is refused, and only it.
+pub async fn contract_messages_marked_sent_at_once_are_each_marked(store: Arc<dyn Store>) {
+    let lease = Duration::seconds(60);
+    let queued: Vec<Outgoing> = (1..=6).map(|to| message(to, "hello")).collect();
+    store.queue_messages(&queued, now(), None).await.unwrap();
+    let claimed = store.claim_messages(now(), lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 6);
+    let unknown = OutgoingId(claimed.iter().map(|m| m.id.0).max().unwrap_or(0) + 1_000);
+
+    let marks = claimed
+        .iter()
+        .map(|m| m.id)
+        .chain([unknown])
+        .map(|id| store.message_sent(id, now()));
+    let outcomes = futures::future::join_all(marks).await;
+
+    assert!(outcomes[..6].iter().all(Result::is_ok), "{outcomes:?}");
+    assert_eq!(outcomes[6], Err(StoreError::NotFound));
+    let after_lease = now() + lease;
+    assert!(
+        store
+            .claim_messages(after_lease, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a message marked sent is never sent again"
+    );
 }
 
 /// Answers queued with a claim come back claimed for the fast path, unless

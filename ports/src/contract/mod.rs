@@ -23,6 +23,7 @@ macro_rules! store_contract_tests {
             contract_an_update_is_received_once_and_marked_handled_once,
             contract_messages_are_claimed_first_of_each_recipient_and_retried,
             contract_an_expired_message_lease_is_claimed_again,
+            contract_messages_marked_sent_at_once_are_each_marked,
             contract_answers_are_claimed_at_once_unless_older_messages_wait,
             contract_a_transaction_commits_all_or_nothing,
             contract_a_refused_write_leaves_the_transaction_usable,
