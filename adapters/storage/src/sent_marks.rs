@@ -45,7 +45,7 @@ impl SentMarks {
         F: Future<Output = Found>,
     {
         let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
-        let (stored, outcome) = oneshot::channel();
+        let (stored, own) = oneshot::channel();
         self.lock().push(Waiting {
             ticket,
             mark,
@@ -65,16 +65,11 @@ impl SentMarks {
         if !batch.is_empty() {
             let found = commit(batch.iter().map(|w| w.mark).collect()).await;
             for (index, waiting) in batch.into_iter().enumerate() {
-                let result = match &found {
-                    Ok(found) if found.get(index).copied().unwrap_or(false) => Ok(()),
-                    Ok(_) => Err(StoreError::NotFound),
-                    Err(error) => Err(error.clone()),
-                };
                 // A caller that stopped waiting needs no answer.
-                let _ = waiting.stored.send(result);
+                let _ = waiting.stored.send(outcome(&found, index));
             }
         }
-        outcome.await.unwrap_or_else(|_| {
+        own.await.unwrap_or_else(|_| {
             Err(StoreError::Unexpected(
                 "the commit of the sent marks was cancelled".to_owned(),
             ))
@@ -85,6 +80,15 @@ impl SentMarks {
         self.waiting
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// How the mark at `index` of a commit went.
+pub(crate) fn outcome(found: &Found, index: usize) -> Result<(), StoreError> {
+    match found {
+        Ok(found) if found.get(index).copied().unwrap_or(false) => Ok(()),
+        Ok(_) => Err(StoreError::NotFound),
+        Err(error) => Err(error.clone()),
     }
 }
 

@@ -493,24 +493,11 @@ macro_rules! store_impl {
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
                 let mark = (id.0, micros(at));
+                let commit =
+                    |batch: Vec<_>| self.write_unrefusable(move |conn| mark_sent(conn, &batch));
                 match self.sent_marks() {
-                    Some(marks) => {
-                        marks
-                            .store(mark, |batch| {
-                                self.write_unrefusable(move |conn| mark_sent(conn, &batch))
-                            })
-                            .await
-                    }
-                    None => {
-                        let found = self
-                            .write_unrefusable(move |conn| mark_sent(conn, &[mark]))
-                            .await?;
-                        if found == [true] {
-                            Ok(())
-                        } else {
-                            Err(StoreError::NotFound)
-                        }
-                    }
+                    Some(marks) => marks.store(mark, commit).await,
+                    None => $crate::sent_marks::outcome(&commit(vec![mark]).await, 0),
                 }
             }
 
