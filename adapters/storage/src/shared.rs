@@ -169,7 +169,6 @@ macro_rules! shared_store {
             })
         }
 
-        /// Fails with `NotFound` when an update by id touched nothing.
         /// Marks messages sent, each `(id, at)`; returns, in order, whether
         /// each was there. More than one mark take one transaction.
         fn mark_sent(
@@ -197,6 +196,7 @@ macro_rules! shared_store {
             }
         }
 
+        /// Fails with `NotFound` when an update by id touched nothing.
         fn one_row(changed: usize) -> Result<(), Failure> {
             if changed == 0 {
                 Err(StoreError::NotFound.into())
