@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use meetbot_ports::StoreError;
 use tokio::sync::oneshot;
 
+use crate::shared::lock;
+
 /// One message's mark: its outbox id and when it was sent (microseconds).
 pub(crate) type Mark = (i64, i64);
 
@@ -46,7 +48,7 @@ impl SentMarks {
     {
         let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
         let (stored, own) = oneshot::channel();
-        self.lock().push(Waiting {
+        lock(&self.waiting).push(Waiting {
             ticket,
             mark,
             stored,
@@ -54,7 +56,7 @@ impl SentMarks {
         // The others whose answers came back with this one leave theirs.
         tokio::task::yield_now().await;
         let batch = {
-            let mut waiting = self.lock();
+            let mut waiting = lock(&self.waiting);
             if waiting.iter().any(|w| w.ticket == ticket) {
                 std::mem::take(&mut *waiting)
             } else {
@@ -74,12 +76,6 @@ impl SentMarks {
                 "the commit of the sent marks was cancelled".to_owned(),
             ))
         })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
-        self.waiting
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

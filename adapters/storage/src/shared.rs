@@ -22,6 +22,14 @@ use meetbot_ports::StoreError;
 use crate::failure::Failure;
 use crate::outage::Outage;
 
+/// Locks a store's memo (what a unit of work read, the marks waiting to be
+/// committed): each is whole at every moment, so one that a panic left
+/// poisoned is still right to use.
+pub(crate) fn lock<T>(memo: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    memo.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// What a call does to the database, which decides where it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {

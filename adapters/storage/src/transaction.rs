@@ -26,7 +26,7 @@ use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 
 use crate::failure::Failure;
 use crate::outage::Outage;
-use crate::shared::{Access, blocking, inline};
+use crate::shared::{Access, blocking, inline, lock};
 
 /// What a backend says about its transactions.
 #[derive(Clone, Debug)]
@@ -118,12 +118,6 @@ fn from_database(failure: &Failure) -> bool {
         | Failure::Booking(BookingError::Store(StoreError::Unexpected(_))) => true,
         Failure::Store(_) | Failure::Booking(_) => false,
     }
-}
-
-/// A memo's lock: a memo is whole at every moment, whoever panicked.
-fn lock<T>(memo: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    memo.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<M> Tx<M>
