@@ -11,7 +11,7 @@ use crate::Run;
 use crate::e2e::{LIFTED_LIMITS, megabytes, sqlite_url};
 use crate::fake_api::{FakeApi, text_update};
 use crate::percentile::median;
-use crate::process::{self, Sample};
+use crate::process;
 use crate::report::{Section, Table, met, thousands};
 
 /// How long the bot is left alone before its idle memory is read.
@@ -25,38 +25,43 @@ const BURST_LIMIT: Duration = Duration::from_secs(600);
 #[derive(Debug)]
 struct Footprint {
     cold_starts: Vec<Duration>,
-    idle_rss_kib: u64,
-    idle_split: Split,
+    idle: Memory,
     burst: usize,
     /// The people of the burst who got a message (all, unless the limit ran out).
     answered: usize,
     burst_time: Duration,
-    burst_rss_kib: u64,
-    burst_split: Split,
-    burst_peak_kib: u64,
+    after_burst: Memory,
 }
 
-/// Resident memory in two parts: pages of mapped files (the binary's code
-/// and data, the libraries) and the process's own (heap, stacks, caches).
-/// The kernel may map a file's pages by the large folio, so the first part
-/// depends on the kernel and the filesystem as much as on the code run.
+/// A process's memory at one moment, from one read of its status. The
+/// resident memory is in two parts: pages of mapped files (the binary's
+/// code and data, the libraries) and the process's own (heap, stacks,
+/// caches). The kernel may map a file's pages by the large folio, so the
+/// first part depends on the kernel and the filesystem as much as on the
+/// code run.
 #[derive(Debug)]
-struct Split {
+struct Memory {
+    rss_kib: u64,
     file_kib: u64,
     own_kib: u64,
+    /// The most it was resident so far (VmHWM).
+    peak_kib: u64,
 }
 
-impl Split {
+impl Memory {
     fn of(pid: u32) -> anyhow::Result<Self> {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let number = |name| process::status_number(&status, name);
         Ok(Self {
-            file_kib: process::status_number(&status, "RssFile")
-                + process::status_number(&status, "RssShmem"),
-            own_kib: process::status_number(&status, "RssAnon"),
+            rss_kib: number("VmRSS"),
+            file_kib: number("RssFile") + number("RssShmem"),
+            own_kib: number("RssAnon"),
+            peak_kib: number("VmHWM"),
         })
     }
 
-    fn row(&self) -> [String; 4] {
+    /// The two parts of the resident memory, as a row of the table.
+    fn parts_row(&self) -> [String; 4] {
         [
             "… of which mapped files (the binary, libraries) + the bot's own".to_owned(),
             format!("{} + {}", megabytes(self.file_kib), megabytes(self.own_kib)),
@@ -92,8 +97,7 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
     let pid = child.id().context("the bot exited at once")?;
     fake.first_poll(Duration::from_secs(30)).await?;
     tokio::time::sleep(IDLE).await;
-    let idle_rss_kib = Sample::of(pid)?.rss_kib;
-    let idle_split = Split::of(pid)?;
+    let idle = Memory::of(pid)?;
 
     let started = Instant::now();
     fake.push_many((0..burst as i64).map(|n| {
@@ -109,21 +113,15 @@ async fn measure(binary: &Path, starts: usize, burst: usize) -> anyhow::Result<F
     let answered = fake.messaged_chats();
     fake.quiet(Duration::from_millis(500), Duration::from_secs(30))
         .await;
-    let burst_rss_kib = Sample::of(pid)?.rss_kib;
-    let burst_split = Split::of(pid)?;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let burst_peak_kib = process::status_number(&status, "VmHWM");
+    let after_burst = Memory::of(pid)?;
     child.kill().await?;
     Ok(Footprint {
         cold_starts,
-        idle_rss_kib,
-        idle_split,
+        idle,
         burst,
         answered,
         burst_time,
-        burst_rss_kib,
-        burst_split,
-        burst_peak_kib,
+        after_burst,
     })
 }
 
@@ -166,11 +164,11 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
     ]);
     table.row([
         format!("resident memory idle ({} s after start)", IDLE.as_secs()),
-        megabytes(footprint.idle_rss_kib),
+        megabytes(footprint.idle.rss_kib),
         "< 20 MB".to_owned(),
-        met(footprint.idle_rss_kib * 1024 < 20_000_000).to_owned(),
+        met(footprint.idle.rss_kib * 1024 < 20_000_000).to_owned(),
     ]);
-    table.row(footprint.idle_split.row());
+    table.row(footprint.idle.parts_row());
     let finished = footprint.answered >= footprint.burst;
     let burst = if finished {
         format!(
@@ -186,10 +184,10 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
             BURST_LIMIT.as_secs()
         )
     };
-    let small = footprint.burst_rss_kib * 1024 < 40_000_000;
+    let small = footprint.after_burst.rss_kib * 1024 < 40_000_000;
     table.row([
         burst,
-        megabytes(footprint.burst_rss_kib),
+        megabytes(footprint.after_burst.rss_kib),
         "< 40 MB".to_owned(),
         if finished || !small {
             met(small).to_owned()
@@ -197,10 +195,10 @@ fn section(footprint: &Footprint, binary_size: u64) -> Section {
             "not shown: the burst did not finish".to_owned()
         },
     ]);
-    table.row(footprint.burst_split.row());
+    table.row(footprint.after_burst.parts_row());
     table.row([
         "peak resident memory (VmHWM) over the run".to_owned(),
-        megabytes(footprint.burst_peak_kib),
+        megabytes(footprint.after_burst.peak_kib),
         String::new(),
         String::new(),
     ]);
